@@ -1,0 +1,56 @@
+package io.cms.constructs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class CmsContextTest {
+
+    @Test
+    void usesTheOriginalDefaults() {
+        CmsContext ctx = CmsContext.of(Map.of());
+        assertThat(ctx.appUniqueId()).isEqualTo("cms");
+        assertThat(ctx.identityProviderId()).isEqualTo("cms");
+        assertThat(ctx.vpcName()).isEqualTo("cms-vpc");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"ab", "abcdefghijk", "-cms", "cms-", "CMS", "c_ms", "cms!"})
+    void rejectsAnInvalidAppUniqueIdNamingTheParameter(String bad) {
+        assertThatThrownBy(() -> CmsContext.of(Map.of("appUniqueId", bad)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("appUniqueId");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"aws-idp", "my-cognito", "-x1", "Ab1"})
+    void rejectsAnIdentityProviderIdCognitoWouldRefuse(String bad) {
+        assertThatThrownBy(() -> CmsContext.of(Map.of("identityProviderId", bad)))
+                .hasMessageContaining("identityProviderId");
+    }
+
+    @Test
+    void rejectsAnInvalidVpcName() {
+        assertThatThrownBy(() -> CmsContext.of(Map.of("vpcName", "my vpc")))
+                .hasMessageContaining("vpcName");
+    }
+
+    @Test
+    void typedValuesNameTheParameterOnError() {
+        CmsContext ctx = CmsContext.of(Map.of("natGateways", "three", "flowLogs", "maybe", "n", "5"));
+        assertThatThrownBy(() -> ctx.integer("natGateways", 1, 0, 2)).hasMessageContaining("natGateways");
+        assertThatThrownBy(() -> ctx.flag("flowLogs", true)).hasMessageContaining("flowLogs");
+        assertThatThrownBy(() -> ctx.integer("n", 1, 0, 2)).hasMessageContaining("between 0 and 2");
+    }
+
+    @Test
+    void mapsContextKeysToEnvironmentNames() {
+        assertThat(CmsContext.toEnvName("vpcCidr")).isEqualTo("VPC_CIDR");
+        assertThat(CmsContext.toEnvName("appUniqueId")).isEqualTo("APP_UNIQUE_ID");
+        assertThat(CmsContext.toEnvName("publicSubnet1Cidr")).isEqualTo("PUBLIC_SUBNET1_CIDR");
+    }
+}
