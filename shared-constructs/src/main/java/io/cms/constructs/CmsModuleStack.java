@@ -22,8 +22,8 @@ public class CmsModuleStack extends Stack {
     private final StringParameter registration;
 
     public CmsModuleStack(Construct scope, CmsModule module, CmsContext context) {
-        super(scope, stackId(module, context), StackProps.builder()
-                .stackName(stackName(module, context))
+        super(scope, constructIdOf(module), StackProps.builder()
+                .stackName(cloudFormationNameOf(module, context))
                 .description("(" + Solution.ID + "-" + module.capabilityId() + ") " + Solution.NAME + " - "
                         + module.displayName() + ". Version " + Solution.version())
                 .build());
@@ -52,7 +52,7 @@ public class CmsModuleStack extends Stack {
     }
 
     /** The construct id of a module's stack inside the app (stable once released). */
-    public static String stackId(CmsModule module, CmsContext context) {
+    public static String constructIdOf(CmsModule module) {
         return switch (module) {
             case VPC -> "Vpc";
             case AUTH_SETUP -> "AuthSetup";
@@ -61,7 +61,7 @@ public class CmsModuleStack extends Stack {
     }
 
     /** The CloudFormation stack name, following the original's Makefile names. */
-    public static String stackName(CmsModule module, CmsContext context) {
+    public static String cloudFormationNameOf(CmsModule module, CmsContext context) {
         return switch (module) {
             case VPC -> context.vpcName() + "-vpc";
             case AUTH_SETUP -> context.identityProviderId() + "-auth-setup";

@@ -1,0 +1,26 @@
+package io.cms.app;
+
+import io.cms.constructs.CmsSynth;
+import io.cms.constructs.ModuleStackFactory;
+import io.cms.modules.config.ConfigStackFactory;
+import java.util.List;
+
+/**
+ * The all-modules CDK app: every module's stack in one App and one JVM. Select modules with
+ * {@code -c module=<short>[,<short>...]} (or {@code MODULE=...}); all when absent.
+ */
+public final class CmsApp {
+
+    private CmsApp() {
+    }
+
+    /** Every module with a CDK app, in deployment order. */
+    public static List<ModuleStackFactory> factories() {
+        return List.of(
+                new ConfigStackFactory());
+    }
+
+    public static void main(String[] args) {
+        System.exit(CmsSynth.run(factories(), System.out));
+    }
+}
