@@ -3,6 +3,7 @@ package io.cms.app;
 import io.cms.constructs.CmsSynth;
 import io.cms.constructs.ModuleStackFactory;
 import io.cms.modules.config.ConfigStackFactory;
+import io.cms.modules.vpc.VpcStackFactory;
 import java.util.List;
 
 /**
@@ -17,6 +18,7 @@ public final class CmsApp {
     /** Every module with a CDK app, in deployment order. */
     public static List<ModuleStackFactory> factories() {
         return List.of(
+                new VpcStackFactory(),
                 new ConfigStackFactory());
     }
 

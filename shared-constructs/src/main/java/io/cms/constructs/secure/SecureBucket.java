@@ -4,7 +4,6 @@ import io.cms.constructs.nag.Nag;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.RemovalPolicy;
 import software.amazon.awscdk.services.kms.IKey;
-import software.amazon.awscdk.services.kms.Key;
 import software.amazon.awscdk.services.s3.BlockPublicAccess;
 import software.amazon.awscdk.services.s3.Bucket;
 import software.amazon.awscdk.services.s3.BucketEncryption;
@@ -30,11 +29,7 @@ public class SecureBucket extends Construct {
      */
     public SecureBucket(Construct scope, String id, IKey key, IBucket accessLogs) {
         super(scope, id);
-        this.key = key != null ? key : Key.Builder.create(this, "Key")
-                .enableKeyRotation(true)
-                .description("Encrypts " + id + " objects")
-                .removalPolicy(RemovalPolicy.RETAIN)
-                .build();
+        this.key = key != null ? key : KmsKeys.create(this, "Key", "Encrypts " + id + " objects");
         this.accessLogsBucket = accessLogs != null ? accessLogs : accessLogBucket(this, "AccessLogs");
         this.bucket = Bucket.Builder.create(this, "Bucket")
                 .encryption(BucketEncryption.KMS)

@@ -9,7 +9,6 @@ import software.amazon.awscdk.services.dynamodb.StreamViewType;
 import software.amazon.awscdk.services.dynamodb.Table;
 import software.amazon.awscdk.services.dynamodb.TableEncryption;
 import software.amazon.awscdk.services.kms.IKey;
-import software.amazon.awscdk.services.kms.Key;
 import software.constructs.Construct;
 
 /**
@@ -31,11 +30,7 @@ public class SecureTable extends Construct {
     public SecureTable(Construct scope, String id, String tableName, String partitionKey, String sortKey, IKey key,
                        StreamViewType stream, String timeToLiveAttribute) {
         super(scope, id);
-        this.key = key != null ? key : Key.Builder.create(this, "Key")
-                .enableKeyRotation(true)
-                .description("Encrypts the " + id + " table")
-                .removalPolicy(RemovalPolicy.RETAIN)
-                .build();
+        this.key = key != null ? key : KmsKeys.create(this, "Key", "Encrypts the " + id + " table");
         Table.Builder builder = Table.Builder.create(this, "Table")
                 .partitionKey(Attribute.builder().name(partitionKey).type(AttributeType.STRING).build())
                 .billingMode(BillingMode.PAY_PER_REQUEST)
