@@ -92,6 +92,10 @@ public final class LocalBroker implements AutoCloseable {
             store(ca.trustStore(), trustStore, password);
             Files.writeString(dir.resolve("conf/config.xml"), config(port, keyStore, trustStore, new String(password)));
 
+            // AWS IoT's fleet-provisioning API lives under $aws/...; HiveMQ refuses client publishes
+            // to $-topics unless this internal switch is on. Our topic policy still decides who may
+            // use which $aws topic.
+            com.hivemq.configuration.service.InternalConfigurations.MQTT_ALLOW_DOLLAR_TOPICS.set(true);
             Extension extension = new Extension(principals, policy, List.copyOf(rules));
             EmbeddedHiveMQ hivemq = EmbeddedHiveMQ.builder()
                     .withConfigurationFolder(dir.resolve("conf"))
@@ -219,6 +223,7 @@ public final class LocalBroker implements AutoCloseable {
         private final List<TopicRule> rules;
         /** Grants of every connected client, checked again before any rule sees a message. */
         private final java.util.Map<String, List<TopicPolicy.Grant>> grantsByClient = new java.util.concurrent.ConcurrentHashMap<>();
+        private final java.util.Map<String, String> certificateByClient = new java.util.concurrent.ConcurrentHashMap<>();
 
         Extension(PrincipalDirectory principals, TopicPolicy policy, List<TopicRule> rules) {
             this.principals = principals;
@@ -263,6 +268,7 @@ public final class LocalBroker implements AutoCloseable {
             var permissions = output.getDefaultPermissions();
             List<TopicPolicy.Grant> grants = policy.grants(p);
             grantsByClient.put(clientId, grants);
+            certificateByClient.put(clientId, certificateId);
             for (TopicPolicy.Grant grant : grants) {
                 permissions.add(Builders.topicPermission()
                         .topicFilter(grant.topicFilter())
@@ -318,11 +324,11 @@ public final class LocalBroker implements AutoCloseable {
                 copy.get(bytes);
                 return bytes;
             }).orElse(new byte[0]);
-            InboundMessage message = new InboundMessage(clientId, topic, payload,
+            InboundMessage message = new InboundMessage(clientId, certificateByClient.get(clientId), topic, payload,
                     packet.getQos().getQosNumber(), Instant.now());
-            if (!rule.deliverToSubscribers()) {
-                output.preventPublishDelivery();
-            }
+            // Request topics (deliverToSubscribers=false) are not prevented from delivery: HiveMQ
+            // disconnects MQTT 3 clients whose publish an interceptor prevents, and no principal
+            // may subscribe to a request topic anyway (see TopicPolicy).
             Async<PublishInboundOutput> async = output.async(Duration.ofSeconds(30), TimeoutFallback.FAILURE,
                     AckReasonCode.UNSPECIFIED_ERROR, "rule " + rule.name() + " timed out");
             String ruleName = rule.name();

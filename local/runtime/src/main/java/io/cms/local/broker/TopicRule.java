@@ -10,8 +10,9 @@ import java.util.concurrent.CompletionStage;
  * @param name a name for logs
  * @param topicFilter the MQTT filter it matches
  * @param handler what to do with each message
- * @param deliverToSubscribers whether subscribers still receive the message (true for telemetry,
- *     false for request topics such as fleet provisioning)
+ * @param deliverToSubscribers whether subscribers are meant to receive the message (true for
+ *     telemetry, false for request topics such as fleet provisioning, which the topic policy lets
+ *     no principal subscribe to)
  */
 public record TopicRule(String name, String topicFilter, Handler handler, boolean deliverToSubscribers) {
 

@@ -1,5 +1,6 @@
 package io.cms.local.pki;
 
+import io.cms.simulator.pki.Pem;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 

@@ -3,10 +3,10 @@ package io.cms.local.broker;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.cms.local.mqtt.ClientTls;
+import io.cms.simulator.mqtt.ClientTls;
 import io.cms.local.pki.IssuedCertificate;
 import io.cms.local.pki.LocalCa;
-import io.cms.local.pki.Pem;
+import io.cms.simulator.pki.Pem;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

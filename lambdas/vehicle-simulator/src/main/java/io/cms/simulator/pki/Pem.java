@@ -1,4 +1,4 @@
-package io.cms.local.pki;
+package io.cms.simulator.pki;
 
 import java.io.IOException;
 import java.io.StringReader;

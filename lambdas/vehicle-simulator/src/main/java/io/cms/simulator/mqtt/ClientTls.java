@@ -1,6 +1,6 @@
-package io.cms.local.mqtt;
+package io.cms.simulator.mqtt;
 
-import io.cms.local.pki.Pem;
+import io.cms.simulator.pki.Pem;
 import java.io.IOException;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;

@@ -1,0 +1,205 @@
+package io.cms.local.iot;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.cms.lambda.common.Json;
+import io.cms.local.broker.Principal;
+import io.cms.local.broker.PrincipalDirectory;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The IoT registry of CMS Local: certificates (status, owner thing, whether it is the claim
+ * certificate) and things. It stands in for the AWS IoT control plane. State is an append-only
+ * journal of JSON lines in the data directory, replayed on start, so a restart keeps every
+ * provisioned vehicle and a crash loses at most the line being written.
+ */
+public final class LocalIotRegistry implements PrincipalDirectory, AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LocalIotRegistry.class);
+
+    /** Certificate states, as AWS IoT names them. */
+    public enum Status { ACTIVE, INACTIVE, REVOKED, PENDING_ACTIVATION }
+
+    /**
+     * A registered certificate.
+     *
+     * @param certificateId hex SHA-256 of the DER certificate
+     * @param status its status
+     * @param thingName the thing it is attached to, or null
+     * @param claim whether it is the fleet-provisioning claim certificate
+     * @param createdAt when it was registered
+     */
+    public record Certificate(String certificateId, Status status, String thingName, boolean claim, Instant createdAt) {
+    }
+
+    private final Map<String, Certificate> certificates = new ConcurrentHashMap<>();
+    private final Map<String, Map<String, String>> things = new ConcurrentHashMap<>();
+    private final Path journal;
+    private final BufferedWriter writer;
+
+    private LocalIotRegistry(Path journal) throws IOException {
+        this.journal = journal;
+        replay();
+        this.writer = Files.newBufferedWriter(journal, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+    }
+
+    /** Opens (and replays) the registry journal in {@code dir}. */
+    public static LocalIotRegistry open(Path dir) {
+        try {
+            Files.createDirectories(dir);
+            return new LocalIotRegistry(dir.resolve("registry.jsonl"));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot open the IoT registry in " + dir, e);
+        }
+    }
+
+    /** Registers a certificate; the claim certificate is registered ACTIVE, vehicle ones INACTIVE until provisioned. */
+    public synchronized Certificate register(String certificateId, Status status, boolean claim) {
+        Certificate existing = certificates.get(certificateId);
+        if (existing != null) {
+            return existing;
+        }
+        Certificate c = new Certificate(certificateId, status, null, claim, Instant.now());
+        apply(c);
+        append(event("certificate", c));
+        return c;
+    }
+
+    /** Changes a certificate's status; unknown ids are an {@link IllegalArgumentException}. */
+    public synchronized Certificate setStatus(String certificateId, Status status) {
+        Certificate c = certificate(certificateId).orElseThrow(() -> new IllegalArgumentException("unknown certificate " + certificateId));
+        Certificate updated = new Certificate(c.certificateId(), status, c.thingName(), c.claim(), c.createdAt());
+        apply(updated);
+        append(event("certificate", updated));
+        return updated;
+    }
+
+    /** Creates or updates a thing and attaches the certificate to it. */
+    public synchronized void attach(String thingName, Map<String, String> attributes, String certificateId) {
+        Certificate c = certificate(certificateId).orElseThrow(() -> new IllegalArgumentException("unknown certificate " + certificateId));
+        things.put(thingName, Map.copyOf(attributes));
+        ObjectNode thing = Json.object();
+        thing.put("type", "thing");
+        thing.put("thingName", thingName);
+        thing.set("attributes", Json.object(attributes));
+        append(thing);
+        Certificate updated = new Certificate(c.certificateId(), c.status(), thingName, c.claim(), c.createdAt());
+        apply(updated);
+        append(event("certificate", updated));
+    }
+
+    public Optional<Certificate> certificate(String certificateId) {
+        return Optional.ofNullable(certificates.get(certificateId));
+    }
+
+    /** The certificates attached to a thing. */
+    public List<Certificate> certificatesOf(String thingName) {
+        List<Certificate> out = new ArrayList<>();
+        for (Certificate c : certificates.values()) {
+            if (thingName.equals(c.thingName())) {
+                out.add(c);
+            }
+        }
+        return out;
+    }
+
+    /** A thing's attributes, or empty when it does not exist. */
+    public Optional<Map<String, String>> thing(String thingName) {
+        return Optional.ofNullable(things.get(thingName));
+    }
+
+    @Override
+    public Optional<Principal> activePrincipal(String certificateId) {
+        Certificate c = certificates.get(certificateId);
+        if (c == null || c.status() != Status.ACTIVE) {
+            return Optional.empty();
+        }
+        if (c.claim()) {
+            return Optional.of(new Principal(certificateId, Principal.Kind.CLAIM, null));
+        }
+        return c.thingName() == null ? Optional.empty()
+                : Optional.of(new Principal(certificateId, Principal.Kind.VEHICLE, c.thingName()));
+    }
+
+    @Override
+    public synchronized void close() {
+        try {
+            writer.close();
+        } catch (IOException e) {
+            LOG.warn("closing the registry journal failed: {}", e.getMessage());
+        }
+    }
+
+    private void apply(Certificate c) {
+        certificates.put(c.certificateId(), c);
+    }
+
+    private static ObjectNode event(String type, Certificate c) {
+        ObjectNode node = Json.object();
+        node.put("type", type);
+        node.put("certificateId", c.certificateId());
+        node.put("status", c.status().name());
+        if (c.thingName() != null) {
+            node.put("thingName", c.thingName());
+        }
+        node.put("claim", c.claim());
+        node.put("createdAt", c.createdAt().toString());
+        return node;
+    }
+
+    private void append(ObjectNode node) {
+        try {
+            writer.write(Json.write(node));
+            writer.newLine();
+            writer.flush();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the IoT registry journal " + journal, e);
+        }
+    }
+
+    private void replay() throws IOException {
+        if (!Files.exists(journal)) {
+            return;
+        }
+        int line = 0;
+        for (String text : Files.readAllLines(journal, StandardCharsets.UTF_8)) {
+            line++;
+            if (text.isBlank()) {
+                continue;
+            }
+            try {
+                JsonNode node = Json.parse(text);
+                switch (node.path("type").asText()) {
+                    case "certificate" -> apply(new Certificate(node.get("certificateId").asText(),
+                            Status.valueOf(node.get("status").asText()),
+                            node.hasNonNull("thingName") ? node.get("thingName").asText() : null,
+                            node.path("claim").asBoolean(),
+                            Instant.parse(node.get("createdAt").asText())));
+                    case "thing" -> {
+                        Map<String, String> attributes = new java.util.LinkedHashMap<>();
+                        node.path("attributes").fields().forEachRemaining(e -> attributes.put(e.getKey(), e.getValue().asText()));
+                        things.put(node.get("thingName").asText(), Map.copyOf(attributes));
+                    }
+                    default -> LOG.warn("registry journal line {} has an unknown type; skipped", line);
+                }
+            } catch (RuntimeException e) {
+                // A torn last line after a crash: everything before it is intact.
+                LOG.warn("registry journal line {} is unreadable ({}); skipped", line, e.getMessage());
+            }
+        }
+    }
+}
