@@ -2,19 +2,18 @@ package io.cms.simulator.mqtt;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.hivemq.client.mqtt.MqttClient;
+import com.hivemq.client.mqtt.datatypes.MqttQos;
+import com.hivemq.client.mqtt.mqtt3.Mqtt3AsyncClient;
 import io.cms.lambda.common.Json;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
-import org.eclipse.paho.client.mqttv3.MqttCallback;
-import org.eclipse.paho.client.mqttv3.MqttClient;
-import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
-import org.eclipse.paho.client.mqttv3.MqttException;
-import org.eclipse.paho.client.mqttv3.MqttMessage;
-import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
+import java.util.concurrent.TimeoutException;
 
 /**
  * The device side of AWS IoT fleet provisioning by claim: connect with the claim certificate,
@@ -44,67 +43,58 @@ public final class FleetProvisioningClient {
         BlockingQueue<Reply> replies = new LinkedBlockingQueue<>();
         String createTopic = "$aws/certificates/create/json";
         String provisionTopic = "$aws/provisioning-templates/" + templateName + "/provision/json";
-        MqttClient client = null;
+        Mqtt3AsyncClient client = MqttClient.builder()
+                .useMqttVersion3()
+                .identifier("provision-" + UUID.randomUUID())
+                .serverHost(endpoint.host())
+                .serverPort(endpoint.port())
+                .sslConfig(ClientTls.sslConfig(endpoint.caPem(), claim.certificatePem(), claim.privateKeyPem()))
+                .addDisconnectedListener(ctx -> replies.add(new Reply("disconnected",
+                        Json.object().put("errorMessage", String.valueOf(ctx.getCause().getMessage())))))
+                .buildAsync();
         try {
-            client = new MqttClient(endpoint.uri(), "provision-" + vin + "-" + System.nanoTime(), new MemoryPersistence());
-            client.setCallback(new MqttCallback() {
-                @Override
-                public void connectionLost(Throwable cause) {
-                    replies.add(new Reply("connection-lost", Json.object().put("errorMessage",
-                            cause == null ? "connection lost" : String.valueOf(cause.getMessage()))));
-                }
-
-                @Override
-                public void messageArrived(String topic, MqttMessage message) {
-                    replies.add(new Reply(topic, Json.parse(new String(message.getPayload(), StandardCharsets.UTF_8))));
-                }
-
-                @Override
-                public void deliveryComplete(IMqttDeliveryToken token) {
-                    // Replies are what matters, not PUBACKs.
-                }
-            });
-            MqttConnectOptions options = new MqttConnectOptions();
-            options.setSocketFactory(ClientTls.socketFactory(endpoint.caPem(), claim.certificatePem(), claim.privateKeyPem()));
-            options.setCleanSession(true);
-            options.setConnectionTimeout((int) Math.max(1, timeout.toSeconds()));
-            options.setAutomaticReconnect(false);
-            client.connect(options);
-            client.subscribe(new String[] {createTopic + "/accepted", createTopic + "/rejected",
-                provisionTopic + "/accepted", provisionTopic + "/rejected"}, new int[] {1, 1, 1, 1});
-
-            client.publish(createTopic, "{}".getBytes(StandardCharsets.UTF_8), 1, false);
-            Reply created = await(replies, createTopic);
-            String certificateId = created.body().path("certificateId").asText();
-            String certificatePem = created.body().path("certificatePem").asText();
-            String privateKey = created.body().path("privateKey").asText();
+            await(client.connectWith().cleanSession(true).send());
+            for (String topic : new String[] {createTopic + "/+", provisionTopic + "/+"}) {
+                await(client.subscribeWith().topicFilter(topic).qos(MqttQos.AT_LEAST_ONCE)
+                        .callback(p -> replies.add(new Reply(p.getTopic().toString(),
+                                Json.parse(new String(p.getPayloadAsBytes(), StandardCharsets.UTF_8)))))
+                        .send());
+            }
+            await(client.publishWith().topic(createTopic).qos(MqttQos.AT_LEAST_ONCE)
+                    .payload("{}".getBytes(StandardCharsets.UTF_8)).send());
+            Reply created = next(replies, createTopic);
 
             ObjectNode request = Json.object();
             request.put("certificateOwnershipToken", created.body().path("certificateOwnershipToken").asText());
             request.putObject("parameters").put("vin", vin);
-            client.publish(provisionTopic, Json.write(request).getBytes(StandardCharsets.UTF_8), 1, false);
-            Reply registered = await(replies, provisionTopic);
-            return new VehicleCredentials(registered.body().path("thingName").asText(vin), certificateId, certificatePem, privateKey);
-        } catch (MqttException e) {
-            throw new IllegalStateException("fleet provisioning of " + vin + " failed: " + e.getMessage(), e);
+            await(client.publishWith().topic(provisionTopic).qos(MqttQos.AT_LEAST_ONCE)
+                    .payload(Json.write(request).getBytes(StandardCharsets.UTF_8)).send());
+            Reply registered = next(replies, provisionTopic);
+            return new VehicleCredentials(registered.body().path("thingName").asText(vin),
+                    created.body().path("certificateId").asText(),
+                    created.body().path("certificatePem").asText(),
+                    created.body().path("privateKey").asText());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while provisioning " + vin, e);
         } finally {
-            if (client != null) {
-                try {
-                    if (client.isConnected()) {
-                        client.disconnect(1000);
-                    }
-                    client.close();
-                } catch (MqttException ignored) {
-                    // The answer is already known; a failed disconnect changes nothing.
-                }
+            if (client.getState().isConnected()) {
+                client.disconnect();
             }
         }
     }
 
-    private Reply await(BlockingQueue<Reply> replies, String requestTopic) throws InterruptedException {
+    private <T> T await(java.util.concurrent.CompletableFuture<T> future) throws InterruptedException {
+        try {
+            return future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("fleet provisioning failed: " + e.getCause().getMessage(), e.getCause());
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("fleet provisioning: no answer within " + timeout.toSeconds() + " s", e);
+        }
+    }
+
+    private Reply next(BlockingQueue<Reply> replies, String requestTopic) throws InterruptedException {
         Reply reply = replies.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
         if (reply == null) {
             throw new IllegalStateException("no answer on " + requestTopic + " within " + timeout.toSeconds() + " s");
