@@ -1,0 +1,201 @@
+package io.cms.simulator;
+
+import com.hivemq.client.mqtt.MqttClient;
+import com.hivemq.client.mqtt.datatypes.MqttQos;
+import com.hivemq.client.mqtt.mqtt3.Mqtt3AsyncClient;
+import io.cms.lambda.common.Json;
+import io.cms.simulator.model.Route;
+import io.cms.simulator.model.TelemetryMessage;
+import io.cms.simulator.model.VehicleIdentity;
+import io.cms.simulator.model.VehicleModel;
+import io.cms.simulator.mqtt.ClientTls;
+import io.cms.simulator.mqtt.MqttEndpoint;
+import io.cms.simulator.mqtt.VehicleCredentials;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Drives a fleet of simulated vehicles. Each vehicle is a real MQTT client with its own
+ * certificate, connected as its thing name; every {@code interval} it advances its physical model
+ * and publishes its telemetry (QoS 1) on {@code cms/data/{vin}/telemetry}. On its first connection
+ * it announces itself on {@code vehicleactive/{vin}}. Start and stop take well under two seconds
+ * for thousands of vehicles because connections are asynchronous and share one event loop.
+ */
+public final class FleetSimulator implements AutoCloseable {
+
+    /**
+     * Counters of a run.
+     *
+     * @param vehicles vehicles in the fleet
+     * @param connected vehicles connected now
+     * @param published messages sent
+     * @param acknowledged messages the broker acknowledged
+     * @param failed messages that failed or were skipped because the broker fell behind
+     */
+    public record Stats(int vehicles, int connected, long published, long acknowledged, long failed) {
+    }
+
+    private static final int MAX_IN_FLIGHT = 20;
+
+    private final MqttEndpoint endpoint;
+    private final Duration interval;
+    private final Clock clock;
+    private final double centreLat;
+    private final double centreLon;
+    private final List<Vehicle> vehicles = new ArrayList<>();
+    private final ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2, r -> {
+        Thread t = new Thread(r, "fleet-simulator");
+        t.setDaemon(true);
+        return t;
+    });
+    private final AtomicLong published = new AtomicLong();
+    private final AtomicLong acknowledged = new AtomicLong();
+    private final AtomicLong failed = new AtomicLong();
+    private final AtomicInteger connected = new AtomicInteger();
+
+    public FleetSimulator(MqttEndpoint endpoint, Duration interval, Clock clock, double centreLat, double centreLon) {
+        if (interval.isNegative() || interval.isZero()) {
+            throw new IllegalArgumentException("interval must be positive, got " + interval);
+        }
+        this.endpoint = endpoint;
+        this.interval = interval;
+        this.clock = clock;
+        this.centreLat = centreLat;
+        this.centreLon = centreLon;
+    }
+
+    /** Adds a provisioned vehicle; it connects when {@link #start} is called. */
+    public synchronized void add(VehicleCredentials credentials) {
+        VehicleIdentity identity = VehicleIdentity.forVin(credentials.thingName());
+        long seed = credentials.thingName().hashCode();
+        Route route = Route.loop(centreLat, centreLon, 3_000 + Math.abs(seed % 4_000), 12, seed);
+        vehicles.add(new Vehicle(credentials, identity, new VehicleModel(seed, route, clock.instant())));
+    }
+
+    /** Connects every vehicle and starts publishing, each on its own phase within the interval. */
+    public synchronized CompletableFuture<Void> start() {
+        List<CompletableFuture<?>> connecting = new ArrayList<>();
+        long periodMicros = interval.toNanos() / 1000;
+        for (int i = 0; i < vehicles.size(); i++) {
+            Vehicle v = vehicles.get(i);
+            connecting.add(v.connect());
+            long phase = vehicles.isEmpty() ? 0 : periodMicros * i / vehicles.size();
+            v.task = scheduler.scheduleAtFixedRate(v::tick, phase, periodMicros, TimeUnit.MICROSECONDS);
+        }
+        return CompletableFuture.allOf(connecting.toArray(CompletableFuture[]::new));
+    }
+
+    /** Stops publishing and disconnects every vehicle, waiting at most {@code timeout}. */
+    public synchronized void stop(Duration timeout) {
+        List<CompletableFuture<?>> closing = new ArrayList<>();
+        for (Vehicle v : vehicles) {
+            if (v.task != null) {
+                v.task.cancel(false);
+            }
+            closing.add(v.disconnect());
+        }
+        try {
+            CompletableFuture.allOf(closing.toArray(CompletableFuture[]::new)).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            // Whatever has not disconnected by now is dropped with the process.
+        }
+    }
+
+    public Stats stats() {
+        return new Stats(vehicles.size(), connected.get(), published.get(), acknowledged.get(), failed.get());
+    }
+
+    @Override
+    public void close() {
+        stop(Duration.ofSeconds(2));
+        scheduler.shutdownNow();
+    }
+
+    private final class Vehicle {
+        final VehicleCredentials credentials;
+        final VehicleIdentity identity;
+        final VehicleModel model;
+        final Mqtt3AsyncClient client;
+        final String topic;
+        final AtomicInteger inFlight = new AtomicInteger();
+        volatile boolean announced;
+        volatile Instant last;
+        ScheduledFuture<?> task;
+
+        Vehicle(VehicleCredentials credentials, VehicleIdentity identity, VehicleModel model) {
+            this.credentials = credentials;
+            this.identity = identity;
+            this.model = model;
+            this.topic = "cms/data/" + credentials.thingName() + "/telemetry";
+            this.client = MqttClient.builder()
+                    .useMqttVersion3()
+                    .identifier(credentials.thingName())
+                    .serverHost(endpoint.host())
+                    .serverPort(endpoint.port())
+                    .sslConfig(ClientTls.sslConfig(endpoint.caPem(), credentials.certificatePem(), credentials.privateKeyPem()))
+                    .automaticReconnect().initialDelay(1, TimeUnit.SECONDS).maxDelay(10, TimeUnit.SECONDS).applyAutomaticReconnect()
+                    .addConnectedListener(c -> connected.incrementAndGet())
+                    .addDisconnectedListener(c -> connected.updateAndGet(n -> Math.max(0, n - 1)))
+                    .buildAsync();
+        }
+
+        CompletableFuture<?> connect() {
+            return client.connectWith().cleanSession(true).keepAlive(60).send().thenCompose(ack -> announce());
+        }
+
+        CompletableFuture<?> announce() {
+            if (announced) {
+                return CompletableFuture.completedFuture(null);
+            }
+            announced = true;
+            var body = Json.object().put("vin", credentials.thingName()).put("timestamp", clock.millis());
+            return client.publishWith().topic("vehicleactive/" + credentials.thingName()).qos(MqttQos.AT_LEAST_ONCE)
+                    .payload(Json.write(body).getBytes(StandardCharsets.UTF_8)).send();
+        }
+
+        CompletableFuture<?> disconnect() {
+            if (!client.getState().isConnectedOrReconnect()) {
+                return CompletableFuture.completedFuture(null);
+            }
+            return client.disconnect().exceptionally(e -> null);
+        }
+
+        void tick() {
+            try {
+                Instant now = clock.instant();
+                double dt = last == null ? interval.toMillis() / 1000.0 : (now.toEpochMilli() - last.toEpochMilli()) / 1000.0;
+                last = now;
+                model.step(dt, now);
+                if (!client.getState().isConnected() || inFlight.get() >= MAX_IN_FLIGHT) {
+                    failed.incrementAndGet();
+                    return;
+                }
+                byte[] payload = Json.write(TelemetryMessage.build(identity, model, now)).getBytes(StandardCharsets.UTF_8);
+                inFlight.incrementAndGet();
+                published.incrementAndGet();
+                client.publishWith().topic(topic).qos(MqttQos.AT_LEAST_ONCE).payload(payload).send()
+                        .whenComplete((r, e) -> {
+                            inFlight.decrementAndGet();
+                            if (e == null) {
+                                acknowledged.incrementAndGet();
+                            } else {
+                                failed.incrementAndGet();
+                            }
+                        });
+            } catch (RuntimeException e) {
+                failed.incrementAndGet();
+            }
+        }
+    }
+}
