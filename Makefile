@@ -20,7 +20,7 @@ export JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION := 1
 # Deployment order enforced by deploy/destroy (construct ids of the stacks in the all-modules app).
 DEPLOY_ORDER := Vpc AuthSetup Config Auth ConnectStore Alerts Api EvBatteryHealth FleetwiseConnector Provisioning VehicleSimulator
 
-.PHONY: help tools build test synth deploy destroy clean update-snapshots
+.PHONY: help tools build test synth deploy destroy clean update-snapshots bench
 
 help: ## List the commands
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-18s %s\n", $$1, $$2}'
@@ -62,6 +62,18 @@ destroy: build ## Destroy all modules in reverse order (or MODULE=<short>)
 	    echo "== destroying $$s"; \
 	    $(CDK) destroy "$$s" --exclusively --force --no-notices || exit 1; \
 	  fi; \
+	done
+
+# Benchmarks: "<maven module>:<main class>" pairs; each prints its own figures.
+BENCHES := \
+  local/runtime:io.cms.local.bench.IngestBench
+
+bench: build ## Run every benchmark and print figures (speed and memory targets of the issues)
+	@for b in $(BENCHES); do \
+	  mod=$${b%%:*}; cls=$${b#*:}; \
+	  $(MVN) -q -o -pl $$mod test-compile dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/bench-classpath.txt || exit 1; \
+	  echo "== $$cls"; \
+	  java -Xmx4g -cp "$$mod/target/test-classes:$$mod/target/classes:$$(cat $$mod/target/bench-classpath.txt)" $$cls 2>/dev/null || exit 1; \
 	done
 
 clean: ## Remove build outputs (target/, cdk.out/)
