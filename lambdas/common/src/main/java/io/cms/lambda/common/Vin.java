@@ -1,0 +1,39 @@
+package io.cms.lambda.common;
+
+import java.util.regex.Pattern;
+
+/**
+ * The one VIN rule of the product (ISO 3779 shape): 17 characters, upper-case letters and digits,
+ * never I, O or Q. Every module validates VINs here, once, at its edge, and uses the validated
+ * value everywhere after (the original sanitised in one place and used the raw value in others).
+ */
+public final class Vin {
+
+    /** The accepted shape. */
+    public static final Pattern PATTERN = Pattern.compile("^[A-HJ-NPR-Z0-9]{17}$");
+
+    private Vin() {
+    }
+
+    /** Returns {@code vin} unchanged if it is valid, otherwise throws with a message safe to show a caller. */
+    public static String require(String vin) {
+        if (!isValid(vin)) {
+            throw new BadInputException("vin must be 17 characters: upper-case letters and digits without I, O and Q"
+                    + (vin == null ? "" : " (got " + describe(vin) + ")"));
+        }
+        return vin;
+    }
+
+    /** Whether {@code vin} is a valid VIN. */
+    public static boolean isValid(String vin) {
+        return vin != null && PATTERN.matcher(vin).matches();
+    }
+
+    private static String describe(String vin) {
+        // Never echo a huge or binary input back.
+        if (vin.length() > 32) {
+            return vin.length() + " characters";
+        }
+        return "'" + vin.replaceAll("[^\\x20-\\x7e]", "?") + "'";
+    }
+}
