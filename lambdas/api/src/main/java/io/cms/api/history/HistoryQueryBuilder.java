@@ -1,0 +1,104 @@
+package io.cms.api.history;
+
+import io.cms.lambda.common.BadInputException;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.StringJoiner;
+
+/**
+ * Builds the history query once for both engines: only the requested signals' columns (from the
+ * catalog allow-list), the VIN and times as parameters, an explicit list of the hour partitions the
+ * range covers (so both engines prune by partition), ordered by time, with keyset paging.
+ */
+public final class HistoryQueryBuilder {
+
+    private final SignalColumns columns;
+    private final String source;
+    private final Dialect dialect;
+
+    /**
+     * @param columns the allow-list of signals
+     * @param source the table (Athena: {@code "db"."table"}) or Parquet glob (DuckDB), set by the
+     *     operator's configuration, never by a caller
+     * @param dialect the engine
+     */
+    public HistoryQueryBuilder(SignalColumns columns, String source, Dialect dialect) {
+        this.columns = columns;
+        this.source = source;
+        this.dialect = dialect;
+    }
+
+    /**
+     * The query for a page of {@code request}, continuing after {@code afterTimestamp} (epoch ms,
+     * exclusive) when not null.
+     */
+    public SqlQuery build(HistoryRequest request, Long afterTimestamp) {
+        Set<String> selected = new LinkedHashSet<>();
+        for (String signal : request.signals()) {
+            String column = columns.column(signal)
+                    .orElseThrow(() -> new BadInputException("unknown signal '" + safe(signal) + "'"));
+            selected.add(column);
+        }
+        StringJoiner select = new StringJoiner(", ");
+        select.add("vin").add("ts");
+        selected.forEach(c -> select.add(quote(c)));
+
+        List<Object> parameters = new ArrayList<>();
+        List<int[]> hours = hours(request.from(), request.to());
+        StringBuilder sql = new StringBuilder("SELECT ").append(select).append(" FROM ").append(from())
+                .append(" WHERE vin = ?");
+        parameters.add(request.vin());
+        sql.append(" AND ts >= ? AND ts < ?");
+        parameters.add(request.from().toEpochMilli());
+        parameters.add(request.to().toEpochMilli());
+        if (afterTimestamp != null) {
+            sql.append(" AND ts > ?");
+            parameters.add(afterTimestamp);
+        }
+        sql.append(" AND (year, month, day, hour) IN (");
+        StringJoiner tuples = new StringJoiner(", ");
+        for (int[] h : hours) {
+            // Partition values are integers we computed, not caller input.
+            tuples.add("(" + h[0] + ", " + h[1] + ", " + h[2] + ", " + h[3] + ")");
+        }
+        sql.append(tuples).append(")");
+        sql.append(" ORDER BY ts LIMIT ").append(request.limit() + 1);
+        return new SqlQuery(sql.toString(), parameters, hours.size());
+    }
+
+    private String from() {
+        return switch (dialect) {
+            case ATHENA -> source;
+            case DUCKDB -> "read_parquet('" + source.replace("'", "''") + "', hive_partitioning = true, union_by_name = true)";
+        };
+    }
+
+    /** Every UTC hour that intersects [from, to). */
+    static List<int[]> hours(Instant from, Instant to) {
+        List<int[]> out = new ArrayList<>();
+        ZonedDateTime t = from.atZone(ZoneOffset.UTC).truncatedTo(ChronoUnit.HOURS);
+        ZonedDateTime end = to.atZone(ZoneOffset.UTC);
+        while (t.isBefore(end)) {
+            out.add(new int[] {t.getYear(), t.getMonthValue(), t.getDayOfMonth(), t.getHour()});
+            t = t.plusHours(1);
+        }
+        return out;
+    }
+
+    private static String quote(String column) {
+        if (!column.matches("^[a-z][a-z0-9_]{0,127}$")) {
+            throw new IllegalStateException("catalog column '" + column + "' is not a safe identifier");
+        }
+        return "\"" + column + "\"";
+    }
+
+    private static String safe(String input) {
+        return input == null ? "null" : input.length() > 64 ? input.substring(0, 64) + "..." : input;
+    }
+}

@@ -1,0 +1,135 @@
+package io.cms.api.history;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.cms.lambda.common.BadInputException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/** Runs the built SQL on DuckDB over a date/hour-partitioned Parquet lake. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class HistoryQueryBuilderTest {
+
+    static final String VIN = "1HGCM82633A004352";
+    static final Instant T0 = Instant.parse("2026-11-22T07:30:00Z");
+    static final SignalColumns COLUMNS = path -> Optional.ofNullable(Map.of(
+            "Vehicle.Speed", "vehicle_speed",
+            "Vehicle.Powertrain.TractionBattery.StateOfCharge.Current", "vehicle_powertrain_tractionbattery_stateofcharge_current")
+            .get(path));
+
+    private Connection duck;
+    private HistoryQueryBuilder builder;
+
+    @BeforeAll
+    void writeLake() throws Exception {
+        Path lake = Files.createTempDirectory("lake");
+        duck = DriverManager.getConnection("jdbc:duckdb:");
+        try (Statement s = duck.createStatement()) {
+            s.execute("SET autoinstall_known_extensions = false");
+            // 3 hours of one message a minute for two vehicles.
+            s.execute("CREATE TABLE t AS SELECT v.vin, " + T0.toEpochMilli() + " + i * 60000 AS ts, "
+                    + "CAST(i AS DOUBLE) AS vehicle_speed, 100.0 - i / 10.0 AS vehicle_powertrain_tractionbattery_stateofcharge_current "
+                    + "FROM range(180) r(i), (VALUES ('" + VIN + "'), ('5YJ3E1EA7KF317000')) v(vin)");
+            s.execute("COPY (SELECT *, year(to_timestamp(ts / 1000)) AS year, month(to_timestamp(ts / 1000)) AS month, "
+                    + "day(to_timestamp(ts / 1000)) AS day, hour(to_timestamp(ts / 1000) AT TIME ZONE 'UTC') AS hour FROM t) TO '"
+                    + lake + "' (FORMAT PARQUET, PARTITION_BY (year, month, day, hour))");
+        }
+        builder = new HistoryQueryBuilder(COLUMNS, lake + "/**/*.parquet", Dialect.DUCKDB);
+    }
+
+    @AfterAll
+    void close() throws Exception {
+        duck.close();
+    }
+
+    private List<long[]> run(SqlQuery q) throws Exception {
+        List<long[]> rows = new ArrayList<>();
+        try (PreparedStatement ps = duck.prepareStatement(q.sql())) {
+            for (int i = 0; i < q.parameters().size(); i++) {
+                ps.setObject(i + 1, q.parameters().get(i));
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    assertThat(rs.getString("vin")).isEqualTo(VIN);
+                    rows.add(new long[] {rs.getLong("ts"), (long) rs.getDouble(3)});
+                }
+            }
+        }
+        return rows;
+    }
+
+    @Test
+    void returnsExactlyTheRecordsInRangeInOrder() throws Exception {
+        Instant from = T0.plusSeconds(45 * 60);
+        Instant to = T0.plusSeconds(95 * 60);
+        SqlQuery q = builder.build(new HistoryRequest(VIN, from, to, List.of("Vehicle.Speed"), 1000), null);
+        List<long[]> rows = run(q);
+        assertThat(rows).hasSize(50);
+        assertThat(rows.get(0)[0]).isEqualTo(from.toEpochMilli());
+        assertThat(rows.get(49)[0]).isEqualTo(to.toEpochMilli() - 60_000);
+        for (int i = 1; i < rows.size(); i++) {
+            assertThat(rows.get(i)[0]).isGreaterThan(rows.get(i - 1)[0]);
+        }
+        assertThat(q.partitions()).isEqualTo(2);
+    }
+
+    @Test
+    void pagesWithKeysetContinuationWithoutGapsOrRepeats() throws Exception {
+        HistoryRequest request = new HistoryRequest(VIN, T0, T0.plusSeconds(3 * 3600), List.of("Vehicle.Speed"), 40);
+        List<Long> seen = new ArrayList<>();
+        Long after = null;
+        while (true) {
+            List<long[]> rows = run(builder.build(request, after));
+            boolean more = rows.size() > 40;
+            List<long[]> page = more ? rows.subList(0, 40) : rows;
+            page.forEach(r -> seen.add(r[0]));
+            if (!more) {
+                break;
+            }
+            after = page.get(page.size() - 1)[0];
+        }
+        assertThat(seen).hasSize(180).doesNotHaveDuplicates().isSorted();
+    }
+
+    @Test
+    void aOneHourQueryTouchesOnePartition() {
+        Instant hour = Instant.parse("2026-11-22T08:00:00Z");
+        assertThat(builder.build(new HistoryRequest(VIN, hour, hour.plusSeconds(3600), List.of(), 10), null).partitions()).isEqualTo(1);
+    }
+
+    @Test
+    void injectionAttemptsNeverReachTheEngine() {
+        for (String signal : List.of("Vehicle.Speed\" FROM x; --", "vehicle_speed", "Vehicle.Speed UNION SELECT 1", "x".repeat(10_000))) {
+            assertThatThrownBy(() -> builder.build(new HistoryRequest(VIN, T0, T0.plusSeconds(60), List.of(signal), 10), null))
+                    .isInstanceOf(BadInputException.class).hasMessageContaining("unknown signal");
+        }
+        assertThatThrownBy(() -> new HistoryRequest("1HGCM82633A00435' OR 1=1 --", T0, T0.plusSeconds(60), List.of(), 10))
+                .isInstanceOf(BadInputException.class);
+        assertThatThrownBy(() -> new HistoryRequest(VIN, T0, T0.minusSeconds(1), List.of(), 10)).hasMessageContaining("before");
+        assertThatThrownBy(() -> new HistoryRequest(VIN, T0, T0.plusSeconds(40L * 86400), List.of(), 10)).hasMessageContaining("31 days");
+    }
+
+    @Test
+    void athenaDialectNamesTheGlueTableAndUsesTheSameParameters() {
+        HistoryQueryBuilder athena = new HistoryQueryBuilder(COLUMNS, "\"cms_db\".\"telemetry\"", Dialect.ATHENA);
+        SqlQuery q = athena.build(new HistoryRequest(VIN, T0, T0.plusSeconds(600), List.of("Vehicle.Speed"), 10), null);
+        assertThat(q.sql()).startsWith("SELECT vin, ts, \"vehicle_speed\" FROM \"cms_db\".\"telemetry\" WHERE vin = ?");
+        assertThat(q.parameters()).containsExactly(VIN, T0.toEpochMilli(), T0.plusSeconds(600).toEpochMilli());
+        assertThat(q.sql()).doesNotContain(VIN);
+    }
+}
