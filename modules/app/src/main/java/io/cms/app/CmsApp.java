@@ -2,6 +2,7 @@ package io.cms.app;
 
 import io.cms.constructs.CmsSynth;
 import io.cms.constructs.ModuleStackFactory;
+import io.cms.modules.authsetup.AuthSetupStackFactory;
 import io.cms.modules.config.ConfigStackFactory;
 import io.cms.modules.vpc.VpcStackFactory;
 import java.util.List;
@@ -19,6 +20,7 @@ public final class CmsApp {
     public static List<ModuleStackFactory> factories() {
         return List.of(
                 new VpcStackFactory(),
+                new AuthSetupStackFactory(),
                 new ConfigStackFactory());
     }
 

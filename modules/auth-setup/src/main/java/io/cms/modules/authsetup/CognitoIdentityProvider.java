@@ -1,0 +1,218 @@
+package io.cms.modules.authsetup;
+
+import java.util.List;
+import software.amazon.awscdk.Aws;
+import software.amazon.awscdk.Duration;
+import software.amazon.awscdk.RemovalPolicy;
+import software.amazon.awscdk.SecretValue;
+import software.amazon.awscdk.services.cognito.AccountRecovery;
+import software.amazon.awscdk.services.cognito.AuthFlow;
+import software.amazon.awscdk.services.cognito.AutoVerifiedAttrs;
+import software.amazon.awscdk.services.cognito.CognitoDomainOptions;
+import software.amazon.awscdk.services.cognito.DeviceTracking;
+import software.amazon.awscdk.services.cognito.FeaturePlan;
+import software.amazon.awscdk.services.cognito.Mfa;
+import software.amazon.awscdk.services.cognito.MfaSecondFactor;
+import software.amazon.awscdk.services.cognito.OAuthFlows;
+import software.amazon.awscdk.services.cognito.OAuthScope;
+import software.amazon.awscdk.services.cognito.OAuthSettings;
+import software.amazon.awscdk.services.cognito.PasswordPolicy;
+import software.amazon.awscdk.services.cognito.ResourceServerScope;
+import software.amazon.awscdk.services.cognito.SignInAliases;
+import software.amazon.awscdk.services.cognito.StandardAttribute;
+import software.amazon.awscdk.services.cognito.StandardAttributes;
+import software.amazon.awscdk.services.cognito.StandardThreatProtectionMode;
+import software.amazon.awscdk.services.cognito.UserInvitationConfig;
+import software.amazon.awscdk.services.cognito.UserPool;
+import software.amazon.awscdk.services.cognito.UserPoolClient;
+import software.amazon.awscdk.services.cognito.UserPoolClientIdentityProvider;
+import software.amazon.awscdk.services.cognito.UserPoolClientOptions;
+import software.amazon.awscdk.services.cognito.UserPoolDomain;
+import software.amazon.awscdk.services.cognito.UserPoolDomainOptions;
+import software.amazon.awscdk.services.cognito.UserPoolResourceServer;
+import software.amazon.awscdk.services.cognito.UserPoolResourceServerOptions;
+import software.constructs.Construct;
+
+/**
+ * The optional Cognito identity provider: a user pool for people (TOTP MFA required, threat
+ * protection enforced), a users client for the authorization-code grant, a service client for the
+ * client-credentials grant, one resource server and scope for each, and the hosted domain
+ * {@code {idp}-{accountId}} that serves the token endpoint.
+ *
+ * <p>The user pool is RETAINED when the stack is deleted (the original destroyed it): it holds
+ * people's accounts and MFA enrolments, which cannot be recreated. Deletion protection is on, so
+ * deleting it takes a deliberate console or API call.
+ */
+public class CognitoIdentityProvider extends Construct {
+
+    private static final Duration REFRESH_TOKEN_VALIDITY = Duration.days(1);
+
+    private final String identityProviderId;
+    private final UserPool userPool;
+    private final UserPoolResourceServer userResourceServer;
+    private final UserPoolResourceServer serviceResourceServer;
+    private final OAuthScope userScope;
+    private final OAuthScope serviceScope;
+    private final UserPoolClient usersClient;
+    private final UserPoolClient serviceClient;
+    private final UserPoolDomain domain;
+
+    /**
+     * @param identityProviderId the IdP id; names are {@code {idp}-user-pool}, {@code {idp}-users-client}, ...
+     * @param callbackUrls where the users client may redirect after sign-in
+     */
+    public CognitoIdentityProvider(Construct scope, String id, String identityProviderId, List<String> callbackUrls) {
+        super(scope, id);
+        this.identityProviderId = identityProviderId;
+        String idp = identityProviderId;
+
+        this.userPool = UserPool.Builder.create(this, "UserPool")
+                .userPoolName(idp + "-user-pool")
+                // Administrators invite users; nobody can sign themselves up to a vehicle platform.
+                .selfSignUpEnabled(false)
+                .signInAliases(SignInAliases.builder().username(true).email(true).build())
+                .signInCaseSensitive(false)
+                .autoVerify(AutoVerifiedAttrs.builder().email(true).build())
+                .standardAttributes(StandardAttributes.builder()
+                        .email(StandardAttribute.builder().required(true).mutable(true).build())
+                        .phoneNumber(StandardAttribute.builder().required(false).mutable(false).build())
+                        .fullname(StandardAttribute.builder().required(false).mutable(false).build())
+                        .preferredUsername(StandardAttribute.builder().required(false).mutable(true).build())
+                        .timezone(StandardAttribute.builder().required(false).mutable(true).build())
+                        .build())
+                .accountRecovery(AccountRecovery.EMAIL_ONLY)
+                .mfa(Mfa.REQUIRED)
+                .mfaSecondFactor(MfaSecondFactor.builder().otp(true).sms(false).build())
+                .passwordPolicy(PasswordPolicy.builder()
+                        .minLength(8)
+                        .requireLowercase(true)
+                        .requireUppercase(true)
+                        .requireDigits(true)
+                        .requireSymbols(true)
+                        .tempPasswordValidity(Duration.days(1))
+                        .build())
+                .deviceTracking(DeviceTracking.builder()
+                        .challengeRequiredOnNewDevice(true)
+                        .deviceOnlyRememberedOnUserPrompt(true)
+                        .build())
+                .userInvitation(UserInvitationConfig.builder()
+                        .emailSubject("Invitation to join " + idp + "!")
+                        .emailBody("You have been invited to " + idp + ". Your username is {username} and your"
+                                + " temporary password is {####}. You will set a new password and an"
+                                + " authenticator app (TOTP) at first sign-in.")
+                        .build())
+                // Threat protection (the former "advanced security", ENFORCED) needs the Plus plan.
+                .featurePlan(FeaturePlan.PLUS)
+                .standardThreatProtectionMode(StandardThreatProtectionMode.FULL_FUNCTION)
+                .deletionProtection(true)
+                .removalPolicy(RemovalPolicy.RETAIN)
+                .build();
+
+        this.userResourceServer = resourceServer("UserResourceServer", idp + "-user-resource-server", idp + "-user",
+                "Access to " + idp + " APIs on behalf of a signed-in user");
+        this.userScope = OAuthScope.resourceServer(userResourceServer, scopeOf(idp + "-user", "user"));
+        this.serviceResourceServer = resourceServer("ServiceResourceServer", idp + "-service-resource-server",
+                idp + "-service", "Access to " + idp + " APIs by a trusted backend service");
+        this.serviceScope = OAuthScope.resourceServer(serviceResourceServer, scopeOf(idp + "-service", "service"));
+
+        this.usersClient = userPool.addClient("UsersClient", UserPoolClientOptions.builder()
+                .userPoolClientName(idp + "-users-client")
+                .generateSecret(true)
+                .authFlows(AuthFlow.builder().userSrp(true).build())
+                .oAuth(OAuthSettings.builder()
+                        .flows(OAuthFlows.builder().authorizationCodeGrant(true).build())
+                        .scopes(List.of(OAuthScope.EMAIL, OAuthScope.OPENID, userScope))
+                        .callbackUrls(callbackUrls)
+                        .build())
+                .supportedIdentityProviders(List.of(UserPoolClientIdentityProvider.COGNITO))
+                .refreshTokenValidity(REFRESH_TOKEN_VALIDITY)
+                .preventUserExistenceErrors(true)
+                .enableTokenRevocation(true)
+                .build());
+
+        this.serviceClient = userPool.addClient("ServiceClient", UserPoolClientOptions.builder()
+                .userPoolClientName(idp + "-service-client")
+                .generateSecret(true)
+                // A machine client signs in only with its secret at the token endpoint: no user flows.
+                .authFlows(AuthFlow.builder().userSrp(false).userPassword(false).custom(false).adminUserPassword(false).build())
+                .oAuth(OAuthSettings.builder()
+                        .flows(OAuthFlows.builder().clientCredentials(true).build())
+                        .scopes(List.of(serviceScope))
+                        .build())
+                .supportedIdentityProviders(List.of(UserPoolClientIdentityProvider.COGNITO))
+                .refreshTokenValidity(REFRESH_TOKEN_VALIDITY)
+                .preventUserExistenceErrors(true)
+                .enableTokenRevocation(true)
+                .build());
+
+        this.domain = userPool.addDomain("Domain", UserPoolDomainOptions.builder()
+                .cognitoDomain(CognitoDomainOptions.builder().domainPrefix(idp + "-" + Aws.ACCOUNT_ID).build())
+                .build());
+    }
+
+    private UserPoolResourceServer resourceServer(String id, String identifier, String scopeName, String description) {
+        return userPool.addResourceServer(id, UserPoolResourceServerOptions.builder()
+                .identifier(identifier)
+                .userPoolResourceServerName(identifier)
+                .scopes(List.of(scopeOf(scopeName, description)))
+                .build());
+    }
+
+    private static ResourceServerScope scopeOf(String name, String description) {
+        return ResourceServerScope.Builder.create().scopeName(name).scopeDescription(description).build();
+    }
+
+    /** The issuer without scheme, as the Auth module expects: {@code cognito-idp.{region}.amazonaws.com/{poolId}}. */
+    public String issuerDomain() {
+        return userPool.getUserPoolProviderName();
+    }
+
+    /** {@code https://{idp}-{account}.auth.{region}.amazoncognito.com/oauth2/token}. */
+    public String tokenEndpoint() {
+        return domain.baseUrl() + "/oauth2/token";
+    }
+
+    /** Every scope the IdP issues, in the original's order: email, openid, user scope, service scope. */
+    public List<String> scopes() {
+        return List.of(OAuthScope.EMAIL.getScopeName(), OAuthScope.OPENID.getScopeName(),
+                userScope.getScopeName(), serviceScope.getScopeName());
+    }
+
+    /** The users client's secret, read at deploy time by a CDK-managed custom resource. */
+    public SecretValue usersClientSecret() {
+        return usersClient.getUserPoolClientSecret();
+    }
+
+    /** The service client's secret, read at deploy time by a CDK-managed custom resource. */
+    public SecretValue serviceClientSecret() {
+        return serviceClient.getUserPoolClientSecret();
+    }
+
+    public String identityProviderId() {
+        return identityProviderId;
+    }
+
+    public UserPool userPool() {
+        return userPool;
+    }
+
+    public UserPoolResourceServer userResourceServer() {
+        return userResourceServer;
+    }
+
+    public UserPoolResourceServer serviceResourceServer() {
+        return serviceResourceServer;
+    }
+
+    public UserPoolClient usersClient() {
+        return usersClient;
+    }
+
+    public UserPoolClient serviceClient() {
+        return serviceClient;
+    }
+
+    public UserPoolDomain domain() {
+        return domain;
+    }
+}
