@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cms.app.testing.SecretStrings;
 import io.cms.constructs.CmsContext;
+import io.cms.constructs.nag.Nag;
 import io.cms.modules.authsetup.AuthSetupStack;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
@@ -11,6 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import software.amazon.awscdk.App;
 import software.amazon.awscdk.AppProps;
+import software.amazon.awscdk.assertions.Annotations;
 import software.amazon.awscdk.assertions.Match;
 import software.amazon.awscdk.assertions.Template;
 
@@ -19,12 +21,21 @@ import software.amazon.awscdk.assertions.Template;
 class AuthSetupWithoutCognitoTest {
 
     private Template template;
+    private AuthSetupStack stack;
 
     @BeforeAll
     void synthOnce() {
         Map<String, String> context = Map.of("identityProviderId", "fleet-idp", "createCognito", "false");
         App app = new App(AppProps.builder().context(Map.copyOf(context)).build());
-        template = Template.fromStack(new AuthSetupStack(app, CmsContext.of(context)));
+        stack = new AuthSetupStack(app, CmsContext.of(context));
+        Nag.apply(app);
+        template = Template.fromStack(stack);
+    }
+
+    @Test
+    void hasZeroUnsuppressedNagFindings() {
+        assertThat(Annotations.fromStack(stack).findError("*", Match.stringLikeRegexp("AwsSolutions-.*"))).isEmpty();
+        assertThat(Annotations.fromStack(stack).findWarning("*", Match.stringLikeRegexp("AwsSolutions-.*"))).isEmpty();
     }
 
     @Test
