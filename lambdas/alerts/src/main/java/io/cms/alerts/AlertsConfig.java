@@ -1,0 +1,101 @@
+package io.cms.alerts;
+
+import io.cms.lambda.common.BadInputException;
+import io.cms.lambda.common.ConfigurationException;
+import io.cms.lambda.common.EnvConfig;
+import java.time.Duration;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * The validated configuration of the Alerts module, read once from the environment.
+ *
+ * @param topicPrefix         prefix of every per-VIN-and-type topic ({@code SNS_TOPIC_PREFIX}, default {@code CMS})
+ * @param alarmTypes          the alarm types callers may use ({@code ALARM_TYPES}, comma-separated,
+ *                            default {@code VEHICLE_ALARM,EV_BATTERY_HEALTH_ALARM})
+ * @param adminScopes         scopes that let a caller manage anyone's subscriptions ({@code ADMIN_SCOPES},
+ *                            comma-separated, default none: nobody is an administrator)
+ * @param maxMessageLength    longest accepted alert message ({@code MAX_MESSAGE_LENGTH}, default 2048)
+ * @param retention           how long a notification is kept before DynamoDB TTL removes it
+ *                            ({@code NOTIFICATION_RETENTION_DAYS}, default 90)
+ * @param maxAlarmsPerRequest most alarms one {@code updateUserSubscriptions} call may carry (50)
+ */
+public record AlertsConfig(String topicPrefix, Set<String> alarmTypes, Set<String> adminScopes,
+        int maxMessageLength, Duration retention, int maxAlarmsPerRequest) {
+
+    /** Default alarm types, as in the original. */
+    public static final List<String> DEFAULT_ALARM_TYPES = List.of("VEHICLE_ALARM", "EV_BATTERY_HEALTH_ALARM");
+
+    private static final Pattern PREFIX = Pattern.compile("^[A-Za-z0-9_-]{1,64}$");
+    private static final Pattern ALARM_TYPE = Pattern.compile("^[A-Z][A-Z0-9_]{0,63}$");
+
+    public AlertsConfig {
+        if (topicPrefix == null || !PREFIX.matcher(topicPrefix).matches()) {
+            throw new ConfigurationException("SNS_TOPIC_PREFIX must be 1-64 letters, digits, '-' or '_' (got '"
+                    + topicPrefix + "')");
+        }
+        if (alarmTypes == null || alarmTypes.isEmpty()) {
+            throw new ConfigurationException("ALARM_TYPES must name at least one alarm type");
+        }
+        for (String type : alarmTypes) {
+            if (!ALARM_TYPE.matcher(type).matches()) {
+                throw new ConfigurationException("ALARM_TYPES entry '" + type
+                        + "' must be upper-case letters, digits and '_' (a GraphQL enum value)");
+            }
+        }
+        if (maxMessageLength < 1 || maxMessageLength > 100_000) {
+            throw new ConfigurationException("MAX_MESSAGE_LENGTH must be within 1..100000");
+        }
+        alarmTypes = Set.copyOf(new LinkedHashSet<>(alarmTypes));
+        adminScopes = Set.copyOf(adminScopes);
+    }
+
+    /** Reads the configuration from the environment. */
+    public static AlertsConfig from(EnvConfig env) {
+        return new AlertsConfig(
+                env.optional("SNS_TOPIC_PREFIX", "CMS"),
+                new LinkedHashSet<>(env.list("ALARM_TYPES", DEFAULT_ALARM_TYPES)),
+                new LinkedHashSet<>(env.list("ADMIN_SCOPES", List.of())),
+                env.integer("MAX_MESSAGE_LENGTH", 2048, 1, 100_000),
+                Duration.ofDays(env.integer("NOTIFICATION_RETENTION_DAYS", 90, 1, 3650)),
+                50);
+    }
+
+    /** A configuration with the defaults, for tests and CMS Local. */
+    public static AlertsConfig defaults() {
+        return from(EnvConfig.of(java.util.Map.of()));
+    }
+
+    /** Returns the alarm type if it is configured, otherwise throws a caller-facing error. */
+    public String requireAlarmType(String alarmType) {
+        if (alarmType == null || !alarmTypes.contains(alarmType)) {
+            throw new BadInputException("alarmType must be one of " + alarmTypes.stream().sorted().toList()
+                    + (alarmType == null ? "" : " (got '" + printable(alarmType) + "')"));
+        }
+        return alarmType;
+    }
+
+    /** Returns the message if it is non-blank and within the length bound. */
+    public String requireMessage(String message) {
+        if (message == null || message.isBlank()) {
+            throw new BadInputException("message must not be empty");
+        }
+        if (message.length() > maxMessageLength) {
+            throw new BadInputException("message is " + message.length() + " characters; at most "
+                    + maxMessageLength + " are allowed");
+        }
+        return message;
+    }
+
+    /** The topic name of one VIN and alarm type: {@code {prefix}-{alarmType}-{vin}}. */
+    public String topicName(String alarmType, String vin) {
+        return topicPrefix + "-" + alarmType + "-" + vin;
+    }
+
+    static String printable(String value) {
+        String shown = value.length() > 64 ? value.substring(0, 64) + "..." : value;
+        return shown.replaceAll("[^\\x20-\\x7e]", "?");
+    }
+}

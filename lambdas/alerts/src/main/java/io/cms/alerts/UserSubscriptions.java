@@ -1,0 +1,150 @@
+package io.cms.alerts;
+
+import io.cms.alerts.CallerIdentity.Emails;
+import io.cms.lambda.common.BadInputException;
+import io.cms.lambda.common.Vin;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code getUserSubscriptions} and {@code updateUserSubscriptions}. Every call is owner-checked: a
+ * caller reads or changes only the subscriptions of their own email (from the authorizer) unless
+ * they hold an admin scope; the original let any authenticated caller manage anyone's.
+ */
+public final class UserSubscriptions {
+
+    private static final Logger LOG = LoggerFactory.getLogger(UserSubscriptions.class);
+
+    /**
+     * One requested change.
+     *
+     * @param alarmType    alarm type
+     * @param emailEnabled true to subscribe, false to unsubscribe
+     * @param vin          vehicle
+     */
+    public record AlarmChange(String alarmType, boolean emailEnabled, String vin) {
+    }
+
+    /**
+     * One subscribed alarm as reported to the user.
+     *
+     * @param vin       vehicle
+     * @param alarmType alarm type
+     * @param status    confirmation state of the email subscription
+     */
+    public record AlarmView(String vin, String alarmType, EmailSubscription.Status status) {
+    }
+
+    /**
+     * The answer of {@code getUserSubscriptions}.
+     *
+     * @param email        the (normalised) email
+     * @param emailEnabled whether any alarm is still set to email this address
+     * @param alarms       the alarms with email enabled
+     */
+    public record UserPreference(String email, boolean emailEnabled, List<AlarmView> alarms) {
+    }
+
+    private final AlertsConfig config;
+    private final SubscriptionStore store;
+    private final TopicDirectory topics;
+
+    public UserSubscriptions(AlertsConfig config, SubscriptionStore store, TopicDirectory topics) {
+        this.config = config;
+        this.store = store;
+        this.topics = topics;
+    }
+
+    /** The subscriptions of {@code email}, with each one's confirmation state. */
+    public UserPreference get(CallerIdentity caller, String email) {
+        String owner = Emails.normalise(email);
+        caller.requireMayManage(owner);
+        List<AlarmView> alarms = new ArrayList<>();
+        for (SubscriptionStore.Row row : store.byEmail(owner)) {
+            alarms.add(new AlarmView(row.vin(), row.alarmType(), status(row.subscriptionArn())));
+        }
+        boolean enabled = alarms.stream().anyMatch(a -> a.status() != EmailSubscription.Status.UNSUBSCRIBED);
+        return new UserPreference(owner, enabled, alarms);
+    }
+
+    /**
+     * Applies the changes. Every change is validated before any is applied; each applied change is
+     * written to the table right after SNS accepted it, so a failure part-way leaves table and SNS
+     * in agreement and the call can simply be repeated.
+     */
+    public boolean update(CallerIdentity caller, String email, List<AlarmChange> changes) {
+        String owner = Emails.normalise(email);
+        caller.requireMayManage(owner);
+        Map<String, AlarmChange> byTopic = validate(changes);
+        Map<String, SubscriptionStore.Row> existing = store.byEmail(owner).stream()
+                .collect(Collectors.toMap(SubscriptionStore.Row::topicKey, Function.identity()));
+        for (Map.Entry<String, AlarmChange> entry : byTopic.entrySet()) {
+            String topic = entry.getKey();
+            AlarmChange change = entry.getValue();
+            SubscriptionStore.Row row = existing.get(topic);
+            try {
+                if (change.emailEnabled()) {
+                    if (row != null && status(row.subscriptionArn()) != EmailSubscription.Status.UNSUBSCRIBED) {
+                        continue;
+                    }
+                    String topicArn = topics.ensureTopic(topic);
+                    EmailSubscription subscription = topics.subscribeEmail(topicArn, owner);
+                    store.put(new SubscriptionStore.Row(owner, topic, subscription.arn(), change.vin(),
+                            change.alarmType()));
+                } else if (row != null) {
+                    if (row.subscriptionArn() != null && row.subscriptionArn().startsWith("arn:")) {
+                        topics.unsubscribe(row.subscriptionArn());
+                    }
+                    store.delete(owner, topic);
+                }
+            } catch (BadInputException | AccessDeniedException e) {
+                throw e;
+            } catch (RuntimeException e) {
+                LOG.error("could not change subscription of topic {}", topic, e);
+                throw new NotificationFailedException("could not change the subscription for "
+                        + change.alarmType() + " of " + change.vin() + "; earlier changes were kept, retry the call", e);
+            }
+        }
+        return true;
+    }
+
+    private Map<String, AlarmChange> validate(List<AlarmChange> changes) {
+        if (changes == null) {
+            throw new BadInputException("alarms must be a list");
+        }
+        if (changes.size() > config.maxAlarmsPerRequest()) {
+            throw new BadInputException("at most " + config.maxAlarmsPerRequest() + " alarms may be changed per call");
+        }
+        Map<String, AlarmChange> byTopic = new LinkedHashMap<>();
+        for (AlarmChange change : changes) {
+            if (change == null) {
+                throw new BadInputException("alarms must not contain null");
+            }
+            String vin = Vin.require(change.vin());
+            String type = config.requireAlarmType(change.alarmType());
+            AlarmChange previous = byTopic.put(config.topicName(type, vin), change);
+            if (previous != null && previous.emailEnabled() != change.emailEnabled()) {
+                throw new BadInputException("alarm " + type + " of " + vin + " is both enabled and disabled");
+            }
+        }
+        return byTopic;
+    }
+
+    private EmailSubscription.Status status(String subscriptionArn) {
+        if (subscriptionArn == null || !subscriptionArn.startsWith("arn:")) {
+            // Rows written by the original hold "pending confirmation" instead of an ARN.
+            return EmailSubscription.Status.PENDING_CONFIRMATION;
+        }
+        try {
+            return topics.status(subscriptionArn).orElse(EmailSubscription.Status.UNSUBSCRIBED);
+        } catch (RuntimeException e) {
+            throw new NotificationFailedException("could not read the state of a subscription; retry later", e);
+        }
+    }
+}

@@ -1,0 +1,202 @@
+package io.cms.alerts.handler;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.cms.alerts.Alert;
+import io.cms.alerts.AlertRecorder;
+import io.cms.alerts.AlertsConfig;
+import io.cms.alerts.Notification;
+import io.cms.alerts.NotificationSender;
+import io.cms.alerts.sns.SnsTopicDirectory;
+import io.cms.alerts.testutils.AlertsTables;
+import io.cms.alerts.testutils.Events;
+import io.cms.alerts.testutils.FakeSnsClient;
+import io.cms.lambda.common.Json;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * create-alerts (SQS) → Notifications table (DynamoDB Local, real stream) → send-notifications →
+ * per-VIN topic, with SNS faked at its client interface.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class AlertsPipelineTest {
+
+    private static final String VIN = "1HGCM82633A004352";
+    private static final String OTHER_VIN = "5YJ3E1EA7KF317000";
+    private static final Instant T0 = Instant.parse("2026-11-22T10:00:00.123Z");
+    private static final String USER = "driver@example.com";
+
+    private final AlertsConfig config = AlertsConfig.defaults();
+    private AlertsTables tables;
+    private FakeSnsClient sns;
+    private CreateAlertsHandler createAlerts;
+    private SendNotificationsHandler sendNotifications;
+    private SnsTopicDirectory topics;
+
+    @BeforeAll
+    void start() {
+        tables = new AlertsTables();
+    }
+
+    @AfterAll
+    void stop() {
+        tables.close();
+    }
+
+    @BeforeEach
+    void reset() {
+        tables.clear();
+        sns = new FakeSnsClient();
+        topics = new SnsTopicDirectory(sns, new SnsTopicDirectory.TopicSettings("alias/cms-alerts", "uuid-1"));
+        createAlerts = new CreateAlertsHandler(new AlertRecorder(config, tables.notifications(),
+                Clock.fixed(T0, ZoneOffset.UTC)));
+        sendNotifications = new SendNotificationsHandler(new NotificationSender(topics));
+    }
+
+    private String subscribeConfirmed(String vin) {
+        String arn = topics.ensureTopic(config.topicName("VEHICLE_ALARM", vin));
+        topics.subscribeEmail(arn, USER);
+        sns.confirm(arn, USER);
+        return arn;
+    }
+
+    private static String alert(String vin, String text) {
+        return new Alert(vin, "VEHICLE_ALARM", text).toJson();
+    }
+
+    private static List<String> failures(JsonNode response) {
+        List<String> ids = new ArrayList<>();
+        response.get("batchItemFailures").forEach(f -> ids.add(f.get("itemIdentifier").asText()));
+        return ids;
+    }
+
+    @Test
+    void theSameMessageDeliveredThreeTimesGivesOneNotificationAndOneEmail() {
+        String topicArn = subscribeConfirmed(VIN);
+        for (int receive = 1; receive <= 3; receive++) {
+            ObjectNode record = Events.sqsRecordFromSns("sqs-1", "sns-1", T0, alert(VIN, "tyre pressure low"), receive);
+            assertThat(failures(createAlerts.handle(Events.sqsEvent(record)))).isEmpty();
+            assertThat(failures(sendNotifications.handle(tables.pollStream()))).isEmpty();
+        }
+        assertThat(tables.notificationCount()).isEqualTo(1);
+        assertThat(sns.emailsTo(USER)).singleElement().satisfies(email -> {
+            assertThat(email.topicArn()).isEqualTo(topicArn);
+            assertThat(email.message()).isEqualTo("tyre pressure low");
+            assertThat(email.subject()).isEqualTo("CMS alert VEHICLE_ALARM for " + VIN);
+        });
+    }
+
+    @Test
+    void oneSnsMessageCopiedIntoTwoSqsMessagesIsRecordedOnce() {
+        subscribeConfirmed(VIN);
+        createAlerts.handle(Events.sqsEvent(
+                Events.sqsRecordFromSns("sqs-a", "sns-7", T0, alert(VIN, "door open"), 1),
+                Events.sqsRecordFromSns("sqs-b", "sns-7", T0, alert(VIN, "door open"), 1)));
+        sendNotifications.handle(tables.pollStream());
+        assertThat(tables.notificationCount()).isEqualTo(1);
+        assertThat(sns.emailsTo(USER)).hasSize(1);
+    }
+
+    @Test
+    void aPoisonMessageIsReportedOnEveryReceiveWithoutBlockingTheOthers() {
+        subscribeConfirmed(VIN);
+        for (int receive = 1; receive <= 5; receive++) {
+            JsonNode response = createAlerts.handle(Events.sqsEvent(
+                    Events.sqsRecordFromSns("good-" + receive, "sns-good-" + receive, T0.plusSeconds(receive),
+                            alert(VIN, "alert " + receive), 1),
+                    Events.sqsRecord("poison", "{not json", T0, receive)));
+            assertThat(failures(response)).containsExactly("poison");
+        }
+        sendNotifications.handle(tables.pollStream());
+        assertThat(tables.notificationCount()).isEqualTo(5);
+        assertThat(sns.emailsTo(USER)).hasSize(5);
+    }
+
+    @Test
+    void anAlertWithAnInvalidVinIsPoisonAndWritesNothing() {
+        JsonNode response = createAlerts.handle(Events.sqsEvent(
+                Events.sqsRecordFromSns("m1", "s1", T0, alert("not-a-vin", "x").replace("not-a-vin", "bad"), 1)));
+        assertThat(failures(response)).containsExactly("m1");
+        assertThat(tables.notificationCount()).isZero();
+    }
+
+    @Test
+    void anUnconfiguredAlarmTypeIsPoison() {
+        String body = Json.write(Json.object(java.util.Map.of("vin", VIN, "alarm_type", "SOMETHING_ELSE",
+                "message", "x")));
+        JsonNode response = createAlerts.handle(Events.sqsEvent(Events.sqsRecord("m1", body, T0, 1)));
+        assertThat(failures(response)).containsExactly("m1");
+    }
+
+    @Test
+    void rawDeliveredAlertsAreRecordedWithTheSqsIdAndSendTime() {
+        createAlerts.handle(Events.sqsEvent(Events.sqsRecord("raw-1", alert(OTHER_VIN, "charge low"), T0, 1)));
+        Notification stored = tables.notifications().list(OTHER_VIN, null, 10, null).items().get(0);
+        assertThat(stored.topic()).isEqualTo("CMS-VEHICLE_ALARM-" + OTHER_VIN);
+        assertThat(stored.timestamp()).isEqualTo(String.format("%013d-raw-1", T0.toEpochMilli()));
+        assertThat(stored.read()).isFalse();
+        assertThat(stored.expiresAt()).isEqualTo(T0.plus(config.retention()).truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
+    }
+
+    @Test
+    void theNotificationTopicIsCreatedWithTheKmsKeyWhenNobodySubscribedYet() {
+        createAlerts.handle(Events.sqsEvent(Events.sqsRecordFromSns("m1", "s1", T0, alert(OTHER_VIN, "hello"), 1)));
+        sendNotifications.handle(tables.pollStream());
+        String name = "CMS-VEHICLE_ALARM-" + OTHER_VIN;
+        assertThat(sns.topicAttributes(name)).containsEntry("KmsMasterKeyId", "alias/cms-alerts");
+        assertThat(sns.topicTags(name)).containsEntry("AlertsUUID", "uuid-1");
+        assertThat(sns.publishedTo(FakeSnsClient.arnOf(name))).hasSize(1);
+    }
+
+    @Test
+    void markingANotificationReadSendsNoSecondEmail() {
+        subscribeConfirmed(VIN);
+        createAlerts.handle(Events.sqsEvent(Events.sqsRecordFromSns("m1", "s1", T0, alert(VIN, "hello"), 1)));
+        sendNotifications.handle(tables.pollStream());
+        Notification n = tables.notifications().list(VIN, null, 10, null).items().get(0);
+        assertThat(tables.notifications().markRead(Notification.parseId(n.id()))).isTrue();
+        ObjectNode modify = tables.pollStream();
+        assertThat(modify.get("Records")).hasSize(1);
+        assertThat(modify.get("Records").get(0).get("eventName").asText()).isEqualTo("MODIFY");
+        assertThat(failures(sendNotifications.handle(modify))).isEmpty();
+        assertThat(sns.emailsTo(USER)).hasSize(1);
+    }
+
+    @Test
+    void aFailedSendReportsItsSequenceNumberAndStopsSoLaterRecordsAreNotSentTwice() {
+        subscribeConfirmed(VIN);
+        createAlerts.handle(Events.sqsEvent(
+                Events.sqsRecordFromSns("m1", "s1", T0, alert(VIN, "first"), 1),
+                Events.sqsRecordFromSns("m2", "s2", T0.plusSeconds(1), alert(VIN, "second"), 1)));
+        ObjectNode batch = tables.pollStream();
+        sns.failNextPublishes(1);
+        JsonNode response = sendNotifications.handle(batch);
+        String firstSequence = batch.get("Records").get(0).get("dynamodb").get("SequenceNumber").asText();
+        assertThat(failures(response)).containsExactly(firstSequence);
+        assertThat(sns.emailsTo(USER)).isEmpty();
+        // Lambda retries the batch from the reported record: each alert is emailed once.
+        assertThat(failures(sendNotifications.handle(batch))).isEmpty();
+        assertThat(sns.emailsTo(USER)).extracting(FakeSnsClient.Email::message).containsExactly("first", "second");
+    }
+
+    @Test
+    void aMalformedStreamImageIsReportedAsFailed() {
+        ObjectNode event = Json.object();
+        ObjectNode record = event.putArray("Records").addObject();
+        record.put("eventName", "INSERT");
+        record.putObject("dynamodb").put("SequenceNumber", "42").putObject("NewImage")
+                .putObject("topic").put("S", "CMS-VEHICLE_ALARM-" + VIN);
+        assertThat(failures(sendNotifications.handle(event))).containsExactly("42");
+    }
+}

@@ -1,0 +1,252 @@
+package io.cms.alerts.testutils;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Pattern;
+import software.amazon.awssdk.services.sns.SnsClient;
+import software.amazon.awssdk.services.sns.model.CreateTopicRequest;
+import software.amazon.awssdk.services.sns.model.CreateTopicResponse;
+import software.amazon.awssdk.services.sns.model.GetSubscriptionAttributesRequest;
+import software.amazon.awssdk.services.sns.model.GetSubscriptionAttributesResponse;
+import software.amazon.awssdk.services.sns.model.InternalErrorException;
+import software.amazon.awssdk.services.sns.model.InvalidParameterException;
+import software.amazon.awssdk.services.sns.model.NotFoundException;
+import software.amazon.awssdk.services.sns.model.PublishRequest;
+import software.amazon.awssdk.services.sns.model.PublishResponse;
+import software.amazon.awssdk.services.sns.model.SubscribeRequest;
+import software.amazon.awssdk.services.sns.model.SubscribeResponse;
+import software.amazon.awssdk.services.sns.model.Tag;
+import software.amazon.awssdk.services.sns.model.UnsubscribeRequest;
+import software.amazon.awssdk.services.sns.model.UnsubscribeResponse;
+
+/**
+ * An in-memory Amazon SNS behind the real {@link SnsClient} interface (no SNS emulator runs here
+ * on this JDK). It keeps the behaviours the Alerts code depends on, as SNS documents them:
+ * <ul>
+ *   <li>CreateTopic is idempotent for identical attributes and tags, and fails with
+ *       InvalidParameter when the topic exists with different ones;</li>
+ *   <li>topic names are 1-256 letters, digits, '-' and '_'; subjects at most 100 characters;</li>
+ *   <li>an email subscription starts pending confirmation; Subscribe answers "pending confirmation"
+ *       unless ReturnSubscriptionArn is set; subscribing an address again returns its subscription;</li>
+ *   <li>only confirmed subscriptions receive messages (recorded here as "emails");</li>
+ *   <li>Unsubscribe of a pending subscription, or of the "pending confirmation" placeholder, fails
+ *       with InvalidParameter; of an unknown ARN with NotFound;</li>
+ *   <li>GetSubscriptionAttributes reports PendingConfirmation, NotFound for unknown ARNs.</li>
+ * </ul>
+ * Unused operations keep the interface's default (UnsupportedOperationException).
+ */
+public final class FakeSnsClient implements SnsClient {
+
+    /** An email delivered to a confirmed subscriber. */
+    public record Email(String to, String topicArn, String subject, String message) {
+    }
+
+    /** A message published to a topic. */
+    public record Published(String topicArn, String subject, String message, String messageId) {
+    }
+
+    private record Topic(String arn, Map<String, String> attributes, Map<String, String> tags) {
+    }
+
+    private static final class Subscription {
+        final String arn;
+        final String topicArn;
+        final String endpoint;
+        boolean pending = true;
+
+        Subscription(String arn, String topicArn, String endpoint) {
+            this.arn = arn;
+            this.topicArn = topicArn;
+            this.endpoint = endpoint;
+        }
+    }
+
+    private static final String ARN_PREFIX = "arn:aws:sns:us-east-1:123456789012:";
+    private static final Pattern NAME = Pattern.compile("^[A-Za-z0-9_-]{1,256}$");
+
+    private final Map<String, Topic> topics = new LinkedHashMap<>();
+    private final Map<String, Subscription> subscriptions = new LinkedHashMap<>();
+    private final List<Published> published = new ArrayList<>();
+    private final List<Email> emails = new ArrayList<>();
+    private final AtomicInteger failingPublishes = new AtomicInteger();
+    private int createTopicCalls;
+
+    @Override
+    public synchronized CreateTopicResponse createTopic(CreateTopicRequest request) {
+        createTopicCalls++;
+        String name = request.name();
+        if (name == null || !NAME.matcher(name).matches()) {
+            throw invalid("Invalid parameter: Topic Name");
+        }
+        Map<String, String> attributes = request.hasAttributes() ? Map.copyOf(request.attributes()) : Map.of();
+        Map<String, String> tags = new LinkedHashMap<>();
+        if (request.hasTags()) {
+            for (Tag tag : request.tags()) {
+                tags.put(tag.key(), tag.value());
+            }
+        }
+        Topic existing = topics.get(name);
+        if (existing != null) {
+            if (!existing.attributes().equals(attributes)) {
+                throw invalid("Invalid parameter: Attributes Reason: Topic already exists with different attributes");
+            }
+            if (!existing.tags().equals(tags)) {
+                throw invalid("Invalid parameter: Tags Reason: Topic already exists with different tags");
+            }
+            return CreateTopicResponse.builder().topicArn(existing.arn()).build();
+        }
+        Topic topic = new Topic(ARN_PREFIX + name, attributes, Map.copyOf(tags));
+        topics.put(name, topic);
+        return CreateTopicResponse.builder().topicArn(topic.arn()).build();
+    }
+
+    @Override
+    public synchronized PublishResponse publish(PublishRequest request) {
+        if (failingPublishes.get() > 0) {
+            failingPublishes.decrementAndGet();
+            throw (InternalErrorException) InternalErrorException.builder().message("Internal error")
+                    .statusCode(500).build();
+        }
+        Topic topic = byArn(request.topicArn());
+        if (request.message() == null || request.message().isEmpty()) {
+            throw invalid("Invalid parameter: Empty message");
+        }
+        if (request.subject() != null && (request.subject().length() > 100 || !request.subject().matches("[\\x20-\\x7e]+"))) {
+            throw invalid("Invalid parameter: Subject");
+        }
+        String id = UUID.randomUUID().toString();
+        published.add(new Published(topic.arn(), request.subject(), request.message(), id));
+        for (Subscription s : subscriptions.values()) {
+            if (s.topicArn.equals(topic.arn()) && !s.pending) {
+                emails.add(new Email(s.endpoint, topic.arn(), request.subject(), request.message()));
+            }
+        }
+        return PublishResponse.builder().messageId(id).build();
+    }
+
+    @Override
+    public synchronized SubscribeResponse subscribe(SubscribeRequest request) {
+        Topic topic = byArn(request.topicArn());
+        if (!"email".equals(request.protocol()) || request.endpoint() == null || !request.endpoint().contains("@")) {
+            throw invalid("Invalid parameter: Endpoint");
+        }
+        Subscription subscription = subscriptions.values().stream()
+                .filter(s -> s.topicArn.equals(topic.arn()) && s.endpoint.equals(request.endpoint()))
+                .findFirst().orElse(null);
+        if (subscription == null) {
+            subscription = new Subscription(topic.arn() + ":" + UUID.randomUUID(), topic.arn(), request.endpoint());
+            subscriptions.put(subscription.arn, subscription);
+        }
+        boolean returnArn = Boolean.TRUE.equals(request.returnSubscriptionArn());
+        String arn = subscription.pending && !returnArn ? "pending confirmation" : subscription.arn;
+        return SubscribeResponse.builder().subscriptionArn(arn).build();
+    }
+
+    @Override
+    public synchronized UnsubscribeResponse unsubscribe(UnsubscribeRequest request) {
+        String arn = request.subscriptionArn();
+        if (arn == null || !arn.startsWith("arn:")) {
+            throw invalid("Invalid parameter: SubscriptionArn Reason: An ARN must have at least 6 elements, not 1");
+        }
+        Subscription subscription = subscriptions.get(arn);
+        if (subscription == null) {
+            throw (NotFoundException) NotFoundException.builder().message("Subscription does not exist")
+                    .statusCode(404).build();
+        }
+        if (subscription.pending) {
+            throw invalid("Invalid parameter: SubscriptionArn Reason: subscription is pending confirmation");
+        }
+        subscriptions.remove(arn);
+        return UnsubscribeResponse.builder().build();
+    }
+
+    @Override
+    public synchronized GetSubscriptionAttributesResponse getSubscriptionAttributes(
+            GetSubscriptionAttributesRequest request) {
+        Subscription subscription = subscriptions.get(request.subscriptionArn());
+        if (subscription == null) {
+            throw (NotFoundException) NotFoundException.builder().message("Subscription does not exist")
+                    .statusCode(404).build();
+        }
+        return GetSubscriptionAttributesResponse.builder().attributes(Map.of(
+                "SubscriptionArn", subscription.arn, "TopicArn", subscription.topicArn,
+                "Protocol", "email", "Endpoint", subscription.endpoint,
+                "PendingConfirmation", Boolean.toString(subscription.pending))).build();
+    }
+
+    @Override
+    public String serviceName() {
+        return "sns";
+    }
+
+    @Override
+    public void close() {
+    }
+
+    // ---- test controls and observations ----
+
+    /** The address clicks the confirmation link of every pending subscription it has on the topic. */
+    public synchronized void confirm(String topicArn, String email) {
+        subscriptions.values().stream().filter(s -> s.topicArn.equals(topicArn) && s.endpoint.equals(email))
+                .forEach(s -> s.pending = false);
+    }
+
+    /** The address follows the unsubscribe link in an email (SNS deletes the subscription). */
+    public synchronized void unsubscribeByLink(String topicArn, String email) {
+        subscriptions.values().removeIf(s -> s.topicArn.equals(topicArn) && s.endpoint.equals(email));
+    }
+
+    /** The next {@code count} publishes fail with an internal error. */
+    public void failNextPublishes(int count) {
+        failingPublishes.set(count);
+    }
+
+    public synchronized List<Email> emailsTo(String email) {
+        return emails.stream().filter(e -> e.to().equals(email)).toList();
+    }
+
+    public synchronized List<Published> publishedTo(String topicArn) {
+        return published.stream().filter(p -> p.topicArn().equals(topicArn)).toList();
+    }
+
+    public synchronized Map<String, String> topicAttributes(String name) {
+        return Objects.requireNonNull(topics.get(name), "no topic " + name).attributes();
+    }
+
+    public synchronized Map<String, String> topicTags(String name) {
+        return Objects.requireNonNull(topics.get(name), "no topic " + name).tags();
+    }
+
+    public synchronized boolean hasTopic(String name) {
+        return topics.containsKey(name);
+    }
+
+    public synchronized int createTopicCalls() {
+        return createTopicCalls;
+    }
+
+    public synchronized long subscriptionCount(String topicArn) {
+        return subscriptions.values().stream().filter(s -> s.topicArn.equals(topicArn)).count();
+    }
+
+    public static String arnOf(String topicName) {
+        return ARN_PREFIX + topicName;
+    }
+
+    private Topic byArn(String arn) {
+        Topic topic = arn != null && arn.startsWith(ARN_PREFIX) ? topics.get(arn.substring(ARN_PREFIX.length())) : null;
+        if (topic == null) {
+            throw (NotFoundException) NotFoundException.builder().message("Topic does not exist").statusCode(404).build();
+        }
+        return topic;
+    }
+
+    private static InvalidParameterException invalid(String message) {
+        return (InvalidParameterException) InvalidParameterException.builder().message(message).statusCode(400).build();
+    }
+}
