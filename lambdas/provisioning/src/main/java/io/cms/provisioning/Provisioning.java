@@ -1,0 +1,260 @@
+package io.cms.provisioning;
+
+import io.cms.lambda.common.BadInputException;
+import io.cms.lambda.common.Vin;
+import io.cms.provisioning.iot.IotCertificate;
+import io.cms.provisioning.iot.IotCertificateStatus;
+import io.cms.provisioning.iot.IotConflictException;
+import io.cms.provisioning.iot.IotNotFoundException;
+import io.cms.provisioning.iot.IotRegistry;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Fleet provisioning by claim: the pre-provisioning decision, the activation that follows the
+ * thing event, and the first-connection mark. The protocol that keeps exactly one certificate
+ * ACTIVE per VIN under any interleaving:
+ *
+ * <ol>
+ *   <li>Pre-provisioning: atomically take the VIN's next <em>generation</em> (only if authorized and
+ *       allowed; nothing is written otherwise) and record the certificate PENDING_ACTIVATION with it.</li>
+ *   <li>Post-provisioning: the certificate becomes ACTIVE only if its generation is newer than the
+ *       active one's, in one transaction that also moves the VIN's pointer and retires the previous
+ *       ACTIVE row. A certificate that loses retires itself (table INACTIVE, then in IoT: deactivate,
+ *       detach, delete, then table DELETED).</li>
+ *   <li>After every activation the winner sweeps its own VIN's partition: INACTIVE rows and older
+ *       PENDING rows are retired the same way, so a crash between the table and IoT is repaired by
+ *       the next event of that VIN (and by the event's own retry).</li>
+ * </ol>
+ *
+ * The thing name is the VIN, so the IoT policy can say "your own VIN" with the
+ * {@code iot:Connection.Thing.ThingName} policy variable.
+ */
+public final class Provisioning {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Provisioning.class);
+
+    /** Template parameter carrying the VIN. */
+    public static final String VIN_PARAMETER = "vin";
+    /** Thing attribute: the VIN. */
+    public static final String ATTR_VIN = "vin";
+    /** Thing attribute: the certificate the template attached. */
+    public static final String ATTR_CERTIFICATE_ID = "certificate_id";
+    /** Thing attribute: the template that created or updated the thing. */
+    public static final String ATTR_TEMPLATE = "provisioned_by_template";
+
+    /** What post-provisioning did with a thing event. */
+    public enum PostOutcome {
+        /** The thing event was not from this template, or was a deletion: nothing to do. */
+        IGNORED,
+        /** This certificate is now the VIN's ACTIVE one. */
+        ACTIVATED,
+        /** It already was (a repeated event); older certificates were swept again. */
+        ALREADY_ACTIVE,
+        /** A newer certificate won; this one was retired. */
+        SUPERSEDED,
+        /** The VIN was revoked in the meantime; this certificate was retired. */
+        NOT_ALLOWED,
+        /** The pre-provisioning hook never recorded this certificate; left alone. */
+        UNKNOWN_CERTIFICATE
+    }
+
+    private final ProvisioningStore store;
+    private final IotRegistry iot;
+    private final String templateName;
+
+    public Provisioning(ProvisioningStore store, IotRegistry iot, String templateName) {
+        this.store = Objects.requireNonNull(store);
+        this.iot = Objects.requireNonNull(iot);
+        this.templateName = Objects.requireNonNull(templateName);
+    }
+
+    public String templateName() {
+        return templateName;
+    }
+
+    /**
+     * The pre-provisioning hook. Refuses (and writes nothing) when the VIN parameter is missing or
+     * malformed, unknown, or not allowed to provision.
+     */
+    public PreProvisionDecision preProvision(PreProvisionRequest request) {
+        String certificateId;
+        String vin;
+        try {
+            certificateId = CertificateIds.require("certificateId", request.certificateId());
+            String raw = request.parameters().get(VIN_PARAMETER);
+            if (raw == null || raw.isBlank()) {
+                return refuse(request, "template parameter 'vin' is missing");
+            }
+            vin = Vin.require(raw);
+        } catch (BadInputException e) {
+            return refuse(request, e.getMessage());
+        }
+        OptionalLong generation = store.nextGeneration(vin);
+        if (generation.isEmpty()) {
+            boolean known = store.vehicle(vin).isPresent();
+            return refuse(request, known ? "vehicle " + vin + " is not allowed to provision (allow_provisioning is false)"
+                    : "vehicle " + vin + " is not in the authorized-vehicle registry");
+        }
+        AuthorizedVehicle vehicle = store.vehicle(vin).orElseThrow(() -> new IllegalStateException(
+                "vehicle " + vin + " vanished while provisioning"));
+        if (!store.putPending(vehicle, certificateId, vin, generation.getAsLong())) {
+            ProvisionedCertificate existing = store.certificate(vin, certificateId).orElseThrow();
+            if (existing.status() != CertificateStatus.PENDING_ACTIVATION) {
+                return refuse(request, "certificate " + certificateId + " was already provisioned ("
+                        + existing.status() + ")");
+            }
+            LOG.info("pre-provisioning repeated for {} / {}; still pending", vin, certificateId);
+        }
+        LOG.info("pre-provisioning allowed {} with certificate {} (generation {})", vin, certificateId,
+                generation.getAsLong());
+        return PreProvisionDecision.allow(Map.of(VIN_PARAMETER, vin));
+    }
+
+    /**
+     * Post-provisioning, on a registry thing event. Thing events of other things (the rule sees
+     * every thing of the account) and deletions are ignored.
+     *
+     * @throws BadInputException when the event claims to come from this template but is malformed
+     */
+    public PostOutcome postProvision(ThingEvent event) {
+        if ("DELETED".equals(event.operation())) {
+            return PostOutcome.IGNORED;
+        }
+        if (!templateName.equals(event.attributes().get(ATTR_TEMPLATE))) {
+            LOG.debug("thing event for {} is not from template {}; ignored", event.thingName(), templateName);
+            return PostOutcome.IGNORED;
+        }
+        String vin = Vin.require(event.attributes().get(ATTR_VIN));
+        if (!vin.equals(event.thingName())) {
+            throw new BadInputException("thing " + event.thingName() + " carries vin attribute " + vin
+                    + "; a provisioned vehicle's thing name is its VIN");
+        }
+        String certificateId = CertificateIds.require("attribute certificate_id", event.attributes().get(ATTR_CERTIFICATE_ID));
+        ProvisioningStore.Activation activation = store.activate(vin, certificateId);
+        switch (activation.result()) {
+            case ACTIVATED -> {
+                LOG.info("certificate {} is now the ACTIVE certificate of {} (replacing {})", certificateId, vin,
+                        activation.previousCertificateId());
+                sweep(vin);
+                return PostOutcome.ACTIVATED;
+            }
+            case ALREADY_ACTIVE -> {
+                sweep(vin);
+                return PostOutcome.ALREADY_ACTIVE;
+            }
+            case SUPERSEDED, NOT_ALLOWED -> {
+                LOG.info("certificate {} of {} lost ({}); retiring it", certificateId, vin, activation.result());
+                store.retirePending(vin, certificateId);
+                Optional<ProvisionedCertificate> row = store.certificate(vin, certificateId);
+                if (row.isPresent() && row.get().status() != CertificateStatus.ACTIVE) {
+                    retire(row.get());
+                }
+                return activation.result() == ProvisioningStore.ActivationResult.SUPERSEDED
+                        ? PostOutcome.SUPERSEDED : PostOutcome.NOT_ALLOWED;
+            }
+            default -> {
+                LOG.warn("thing event for {} names certificate {} that the pre-provisioning hook never allowed; ignored",
+                        vin, certificateId);
+                return PostOutcome.UNKNOWN_CERTIFICATE;
+            }
+        }
+    }
+
+    /**
+     * The vehicle's first connection ({@code vehicleactive/{vin}}): marks the certificate it
+     * connected with, or the VIN's ACTIVE certificate when none is named.
+     *
+     * @return true when an ACTIVE certificate was marked
+     */
+    public boolean vehicleConnected(String rawVin, String rawCertificateId) {
+        String vin = Vin.require(rawVin);
+        String certificateId = rawCertificateId;
+        if (certificateId == null || certificateId.isBlank()) {
+            certificateId = store.vehicle(vin).map(AuthorizedVehicle::activeCertificateId).orElse(null);
+            if (certificateId == null) {
+                LOG.warn("vehicleactive for {} but it has no ACTIVE certificate; ignored", vin);
+                return false;
+            }
+        }
+        CertificateIds.require("certificate_id", certificateId);
+        boolean marked = store.markConnected(vin, certificateId);
+        if (!marked) {
+            LOG.warn("vehicleactive for {} with certificate {} which is not its ACTIVE certificate; ignored", vin, certificateId);
+        }
+        return marked;
+    }
+
+    /** Retires every certificate of a VIN that is neither the ACTIVE one nor a newer pending one. */
+    void sweep(String vin) {
+        Optional<AuthorizedVehicle> found = store.vehicle(vin);
+        String active = found.map(AuthorizedVehicle::activeCertificateId).orElse(null);
+        long activeGeneration = found.map(AuthorizedVehicle::activeGeneration).orElse(0L);
+        for (ProvisionedCertificate row : store.certificates(vin)) {
+            if (row.certificateId().equals(active)) {
+                continue;
+            }
+            boolean retire = switch (row.status()) {
+                case INACTIVE -> true;
+                case PENDING_ACTIVATION -> row.generation() < activeGeneration
+                        && store.retirePending(vin, row.certificateId());
+                default -> false;
+            };
+            if (retire) {
+                try {
+                    retire(store.certificate(vin, row.certificateId()).orElse(row));
+                } catch (IotConflictException e) {
+                    // IoT is still registering it (RegisterThing activates it); its own thing event will retire it.
+                    LOG.info("could not retire certificate {} of {} yet: {}", row.certificateId(), vin, e.getMessage());
+                }
+            }
+        }
+    }
+
+    /** Deactivates, detaches and deletes an INACTIVE row's certificate in IoT, then marks the row DELETED. */
+    void retire(ProvisionedCertificate row) {
+        if (row.status() == CertificateStatus.DELETED) {
+            ensureGoneFromIot(row);
+            return;
+        }
+        ensureGoneFromIot(row);
+        store.markDeleted(row.vin(), row.certificateId());
+    }
+
+    private void ensureGoneFromIot(ProvisionedCertificate row) {
+        Optional<IotCertificate> cert = iot.describeCertificate(row.certificateId());
+        if (cert.isEmpty()) {
+            return;
+        }
+        String thing = row.thingName() == null ? row.vin() : row.thingName();
+        try {
+            if (cert.get().status() == IotCertificateStatus.ACTIVE) {
+                iot.updateCertificateStatus(row.certificateId(), IotCertificateStatus.INACTIVE);
+            }
+            if (iot.thingPrincipals(thing).contains(cert.get().arn())) {
+                iot.detachThingPrincipal(thing, cert.get().arn());
+            }
+            iot.deleteCertificate(row.certificateId());
+            LOG.info("certificate {} of {} deactivated, detached and deleted", row.certificateId(), row.vin());
+        } catch (IotNotFoundException e) {
+            LOG.debug("certificate {} already gone from IoT", row.certificateId());
+        }
+    }
+
+    private static PreProvisionDecision refuse(PreProvisionRequest request, String reason) {
+        LOG.info("pre-provisioning refused certificate {} (client {}): {}", shortId(request.certificateId()),
+                shortId(request.clientId()), reason);
+        return PreProvisionDecision.refuse(reason);
+    }
+
+    private static String shortId(String id) {
+        if (id == null) {
+            return "-";
+        }
+        return id.length() > 70 ? id.substring(0, 16) + "...(" + id.length() + " chars)" : id.replaceAll("[^\\x20-\\x7e]", "?");
+    }
+}
