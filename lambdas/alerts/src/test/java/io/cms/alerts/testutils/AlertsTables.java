@@ -26,6 +26,7 @@ import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 import software.amazon.awssdk.services.dynamodb.model.Shard;
 import software.amazon.awssdk.services.dynamodb.model.ShardIteratorType;
 import software.amazon.awssdk.services.dynamodb.model.StreamViewType;
+import software.amazon.awssdk.services.dynamodb.model.TrimmedDataAccessException;
 import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
 
 /**
@@ -41,7 +42,7 @@ public final class AlertsTables implements AutoCloseable {
     private final AmazonDynamoDBLocal local;
     private final DynamoDbClient dynamo;
     private final DynamoDbStreamsClient streams;
-    private final Map<String, String> shardIterators = new HashMap<>();
+    private final Map<String, String> lastSequence = new HashMap<>();
     private String streamArn;
 
     public AlertsTables() {
@@ -101,23 +102,28 @@ public final class AlertsTables implements AutoCloseable {
         ArrayNode records = event.putArray("Records");
         List<Shard> shards = streams.describeStream(b -> b.streamArn(streamArn)).streamDescription().shards();
         for (Shard shard : shards) {
-            String iterator = shardIterators.computeIfAbsent(shard.shardId(), id -> streams.getShardIterator(b -> b
-                    .streamArn(streamArn).shardId(id).shardIteratorType(ShardIteratorType.TRIM_HORIZON)).shardIterator());
-            while (iterator != null) {
-                final String current = iterator;
-                GetRecordsResponse response = streams.getRecords(b -> b.shardIterator(current));
-                response.records().forEach(r -> records.add(lambdaRecord(r)));
-                String next = response.nextShardIterator();
-                if (response.records().isEmpty() || next == null) {
-                    iterator = next;
-                    break;
+            String last = lastSequence.get(shard.shardId());
+            String iterator;
+            try {
+                iterator = streams.getShardIterator(b -> {
+                    b.streamArn(streamArn).shardId(shard.shardId());
+                    if (last == null) {
+                        b.shardIteratorType(ShardIteratorType.TRIM_HORIZON);
+                    } else {
+                        b.shardIteratorType(ShardIteratorType.AFTER_SEQUENCE_NUMBER).sequenceNumber(last);
+                    }
+                }).shardIterator();
+                while (iterator != null) {
+                    final String current = iterator;
+                    GetRecordsResponse response = streams.getRecords(b -> b.shardIterator(current));
+                    for (Record r : response.records()) {
+                        records.add(lambdaRecord(r));
+                        lastSequence.put(shard.shardId(), r.dynamodb().sequenceNumber());
+                    }
+                    iterator = response.records().isEmpty() ? null : response.nextShardIterator();
                 }
-                iterator = next;
-            }
-            if (iterator != null) {
-                shardIterators.put(shard.shardId(), iterator);
-            } else {
-                shardIterators.remove(shard.shardId());
+            } catch (TrimmedDataAccessException empty) {
+                // DynamoDB Local answers this for a shard that has no records yet.
             }
         }
         return event;

@@ -74,6 +74,7 @@ public final class FakeSnsClient implements SnsClient {
     private final List<Published> published = new ArrayList<>();
     private final List<Email> emails = new ArrayList<>();
     private final AtomicInteger failingPublishes = new AtomicInteger();
+    private final AtomicInteger failingSubscribes = new AtomicInteger();
     private int createTopicCalls;
 
     @Override
@@ -131,6 +132,11 @@ public final class FakeSnsClient implements SnsClient {
 
     @Override
     public synchronized SubscribeResponse subscribe(SubscribeRequest request) {
+        if (failingSubscribes.get() > 0) {
+            failingSubscribes.decrementAndGet();
+            throw (InternalErrorException) InternalErrorException.builder().message("Internal error")
+                    .statusCode(500).build();
+        }
         Topic topic = byArn(request.topicArn());
         if (!"email".equals(request.protocol()) || request.endpoint() == null || !request.endpoint().contains("@")) {
             throw invalid("Invalid parameter: Endpoint");
@@ -204,6 +210,11 @@ public final class FakeSnsClient implements SnsClient {
     /** The next {@code count} publishes fail with an internal error. */
     public void failNextPublishes(int count) {
         failingPublishes.set(count);
+    }
+
+    /** The next {@code count} subscribes fail with an internal error. */
+    public void failNextSubscribes(int count) {
+        failingSubscribes.set(count);
     }
 
     public synchronized List<Email> emailsTo(String email) {

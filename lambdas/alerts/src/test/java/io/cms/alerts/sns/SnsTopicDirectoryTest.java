@@ -1,0 +1,95 @@
+package io.cms.alerts.sns;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.cms.alerts.EmailSubscription;
+import io.cms.alerts.testutils.FakeSnsClient;
+import io.cms.lambda.common.ConfigurationException;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.sns.model.InvalidParameterException;
+
+class SnsTopicDirectoryTest {
+
+    private static final String TOPIC = "CMS-VEHICLE_ALARM-1HGCM82633A004352";
+    private final FakeSnsClient sns = new FakeSnsClient();
+    private final SnsTopicDirectory.TopicSettings settings = new SnsTopicDirectory.TopicSettings("alias/cms", "uuid-1");
+
+    @Test
+    void sendNotificationsAndSubscriptionsCreateTheSameTopicWithoutConflict() {
+        // Two functions, two containers, one set of attributes: whichever creates first, the other succeeds.
+        String fromSender = new SnsTopicDirectory(sns, settings).ensureTopic(TOPIC);
+        String fromSubscriptions = new SnsTopicDirectory(sns, settings).ensureTopic(TOPIC);
+        assertThat(fromSubscriptions).isEqualTo(fromSender);
+        assertThat(sns.topicAttributes(TOPIC)).containsEntry("KmsMasterKeyId", "alias/cms");
+    }
+
+    @Test
+    void theFakeRefusesATopicWithDifferentAttributesAsSnsDoes() {
+        // The original's defect: one Lambda created topics with a KMS key, the other without.
+        new SnsTopicDirectory(sns, settings).ensureTopic(TOPIC);
+        assertThatThrownBy(() -> sns.createTopic(b -> b.name(TOPIC)))
+                .isInstanceOf(InvalidParameterException.class).hasMessageContaining("different attributes");
+    }
+
+    @Test
+    void topicsAreNeverCreatedWithoutAKmsKey() {
+        assertThatThrownBy(() -> new SnsTopicDirectory.TopicSettings(" ", "uuid"))
+                .isInstanceOf(ConfigurationException.class).hasMessageContaining("SNS_TOPIC_KMS_KEY_ID");
+    }
+
+    @Test
+    void aTopicIsCreatedOncePerContainer() {
+        SnsTopicDirectory directory = new SnsTopicDirectory(sns, settings);
+        directory.ensureTopic(TOPIC);
+        directory.ensureTopic(TOPIC);
+        assertThat(sns.createTopicCalls()).isEqualTo(1);
+    }
+
+    @Test
+    void aNewEmailSubscriptionIsPendingWithARealArn() {
+        SnsTopicDirectory directory = new SnsTopicDirectory(sns, settings);
+        EmailSubscription subscription = directory.subscribeEmail(directory.ensureTopic(TOPIC), "a@example.com");
+        assertThat(subscription.arn()).startsWith("arn:aws:sns:");
+        assertThat(subscription.status()).isEqualTo(EmailSubscription.Status.PENDING_CONFIRMATION);
+    }
+
+    @Test
+    void subscribingAConfirmedAddressAgainReportsItConfirmed() {
+        SnsTopicDirectory directory = new SnsTopicDirectory(sns, settings);
+        String arn = directory.ensureTopic(TOPIC);
+        directory.subscribeEmail(arn, "a@example.com");
+        sns.confirm(arn, "a@example.com");
+        assertThat(directory.subscribeEmail(arn, "a@example.com").status()).isEqualTo(EmailSubscription.Status.CONFIRMED);
+    }
+
+    @Test
+    void unsubscribingAPendingSubscriptionDoesNotFail() {
+        SnsTopicDirectory directory = new SnsTopicDirectory(sns, settings);
+        EmailSubscription subscription = directory.subscribeEmail(directory.ensureTopic(TOPIC), "a@example.com");
+        directory.unsubscribe(subscription.arn());
+        assertThat(directory.status(subscription.arn())).contains(EmailSubscription.Status.PENDING_CONFIRMATION);
+    }
+
+    @Test
+    void unsubscribingAGoneSubscriptionDoesNotFail() {
+        SnsTopicDirectory directory = new SnsTopicDirectory(sns, settings);
+        String arn = directory.ensureTopic(TOPIC);
+        EmailSubscription subscription = directory.subscribeEmail(arn, "a@example.com");
+        sns.unsubscribeByLink(arn, "a@example.com");
+        directory.unsubscribe(subscription.arn());
+        assertThat(directory.status(subscription.arn())).isEmpty();
+    }
+
+    @Test
+    void publishingReachesOnlyConfirmedSubscribers() {
+        SnsTopicDirectory directory = new SnsTopicDirectory(sns, settings);
+        String arn = directory.ensureTopic(TOPIC);
+        directory.subscribeEmail(arn, "confirmed@example.com");
+        directory.subscribeEmail(arn, "pending@example.com");
+        sns.confirm(arn, "confirmed@example.com");
+        directory.publish(arn, "subject", "body");
+        assertThat(sns.emailsTo("confirmed@example.com")).hasSize(1);
+        assertThat(sns.emailsTo("pending@example.com")).isEmpty();
+    }
+}
