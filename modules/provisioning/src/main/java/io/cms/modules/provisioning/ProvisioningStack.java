@@ -1,0 +1,292 @@
+package io.cms.modules.provisioning;
+
+import io.cms.constructs.CmsContext;
+import io.cms.constructs.CmsModule;
+import io.cms.constructs.CmsModuleStack;
+import io.cms.constructs.lambda.JavaFunction;
+import io.cms.constructs.lambda.JavaFunctionProps;
+import io.cms.constructs.nag.Nag;
+import io.cms.constructs.secure.KmsKeys;
+import io.cms.constructs.secure.SecureTable;
+import io.cms.lambda.common.Json;
+import io.cms.provisioning.Provisioning;
+import io.cms.provisioning.VehiclePolicy;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import software.amazon.awscdk.ArnComponents;
+import software.amazon.awscdk.Aws;
+import software.amazon.awscdk.services.iam.PolicyDocument;
+import software.amazon.awscdk.services.iam.PolicyStatement;
+import software.amazon.awscdk.services.iam.Role;
+import software.amazon.awscdk.services.iam.ServicePrincipal;
+import software.amazon.awscdk.services.iot.CfnPolicy;
+import software.amazon.awscdk.services.iot.CfnProvisioningTemplate;
+import software.amazon.awscdk.services.iot.CfnTopicRule;
+import software.amazon.awscdk.services.kms.Key;
+import software.amazon.awscdk.services.lambda.Permission;
+import software.constructs.Construct;
+
+/**
+ * The Vehicle Provisioning module: the authorized-vehicle and provisioned-vehicle tables, the
+ * pre-provisioning hook, post-provisioning on registry thing events, first-connection marking,
+ * the fleet-provisioning template {@code {app}--provisioning-template} and the vehicle policy.
+ * Business rules live in {@code lambdas/provisioning}; this stack only wires and grants.
+ */
+public class ProvisioningStack extends CmsModuleStack {
+
+    /** Thing attribute names and the template parameter come from the domain, so both sides agree. */
+    private static final String VIN = Provisioning.VIN_PARAMETER;
+
+    private final Key tablesKey;
+    private final SecureTable authorizedVehicles;
+    private final SecureTable provisionedVehicles;
+    private final JavaFunction preProvisioning;
+    private final JavaFunction postProvisioning;
+    private final JavaFunction initialConnection;
+    private final CfnPolicy vehiclePolicy;
+    private final CfnProvisioningTemplate template;
+    private final CfnTopicRule postProvisioningRule;
+    private final CfnTopicRule initialConnectionRule;
+    private final String templateName;
+
+    public ProvisioningStack(Construct scope, CmsContext context) {
+        super(scope, CmsModule.PROVISIONING, context);
+        this.templateName = context.appUniqueId() + "--provisioning-template";
+
+        this.tablesKey = KmsKeys.create(this, "TablesKey", "Encrypts the Vehicle Provisioning tables");
+        this.authorizedVehicles = new SecureTable(this, "AuthorizedVehicles", null, "vin", null, tablesKey, null, null);
+        this.provisionedVehicles = new SecureTable(this, "ProvisionedVehicles", null, "vin", "certificate_id", tablesKey,
+                null, null);
+
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("AUTHORIZED_VEHICLES_TABLE_NAME", authorizedVehicles.table().getTableName());
+        env.put("PROVISIONED_VEHICLES_TABLE_NAME", provisionedVehicles.table().getTableName());
+        env.put("PROVISIONING_TEMPLATE_NAME", templateName);
+
+        this.preProvisioning = function("PreProvisioning", "pre-provisioning",
+                "io.cms.provisioning.handler.PreProvisioningHandler",
+                "Fleet-provisioning pre-provisioning hook: only authorized VINs may provision", env, false);
+        this.postProvisioning = function("PostProvisioning", "post-provisioning",
+                "io.cms.provisioning.handler.PostProvisioningHandler",
+                "Activates a provisioned certificate and retires the VIN's older ones", env, true);
+        this.initialConnection = function("InitialConnection", "initial-connection",
+                "io.cms.provisioning.handler.InitialConnectionHandler",
+                "Marks a vehicle's first connection on its ACTIVE certificate", env, true);
+
+        // Table access: exactly the item operations each handler performs.
+        grantTable(preProvisioning, authorizedVehicles, "dynamodb:GetItem", "dynamodb:UpdateItem");
+        grantTable(preProvisioning, provisionedVehicles, "dynamodb:GetItem", "dynamodb:PutItem");
+        for (JavaFunction f : List.of(postProvisioning, initialConnection)) {
+            grantTable(f, authorizedVehicles, "dynamodb:GetItem", "dynamodb:UpdateItem");
+            grantTable(f, provisionedVehicles, "dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:Query");
+        }
+        grantTransactions(postProvisioning);
+        for (JavaFunction f : List.of(preProvisioning, postProvisioning, initialConnection)) {
+            f.addToRolePolicy(PolicyStatement.Builder.create()
+                    .actions(List.of("kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey"))
+                    .resources(List.of(tablesKey.getKeyArn()))
+                    .build());
+        }
+
+        // IoT: one certificate or one thing per call, never a listing of the account.
+        postProvisioning.addToRolePolicy(PolicyStatement.Builder.create()
+                .actions(List.of("iot:DescribeCertificate", "iot:UpdateCertificate", "iot:DeleteCertificate"))
+                .resources(List.of(iotArn("cert", "*")))
+                .build());
+        postProvisioning.addToRolePolicy(PolicyStatement.Builder.create()
+                .actions(List.of("iot:ListThingPrincipals", "iot:DetachThingPrincipal", "iot:DescribeThing"))
+                .resources(List.of(iotArn("thing", "*")))
+                .build());
+        Nag.suppress(postProvisioning.role(), "AwsSolutions-IAM5",
+                "Certificates and things are created by fleet provisioning at run time with ids unknown at deploy"
+                        + " time; the handler only touches certificates recorded for the VIN in ProvisionedVehicles",
+                "/^Resource::arn:<AWS::Partition>:iot:<AWS::Region>:<AWS::AccountId>:(cert|thing)\\/\\*$/");
+
+        // The vehicle policy: own client id, own topics (the domain builds it, partition-aware).
+        this.vehiclePolicy = CfnPolicy.Builder.create(this, "VehiclePolicy")
+                .policyName(naming().resourceName("vehicle-policy"))
+                .policyDocument(Json.MAPPER.convertValue(
+                        VehiclePolicy.forTemplate(Aws.PARTITION, Aws.REGION, Aws.ACCOUNT_ID), Map.class))
+                .build();
+
+        Role provisioningRole = Role.Builder.create(this, "TemplateRole")
+                .assumedBy(new ServicePrincipal("iot.amazonaws.com"))
+                .description("Lets the fleet-provisioning template " + templateName + " register vehicles")
+                .inlinePolicies(Map.of("RegisterVehicle", PolicyDocument.Builder.create()
+                        .statements(List.of(
+                                PolicyStatement.Builder.create()
+                                        .actions(List.of("iot:CreateThing", "iot:DescribeThing", "iot:UpdateThing",
+                                                "iot:AttachThingPrincipal"))
+                                        .resources(List.of(iotArn("thing", "*")))
+                                        .build(),
+                                PolicyStatement.Builder.create()
+                                        .actions(List.of("iot:DescribeCertificate", "iot:UpdateCertificate",
+                                                "iot:AttachPolicy"))
+                                        .resources(List.of(iotArn("cert", "*")))
+                                        .build(),
+                                PolicyStatement.Builder.create()
+                                        .actions(List.of("iot:AttachPolicy", "iot:GetPolicy"))
+                                        .resources(List.of(iotArn("policy", vehiclePolicy.getPolicyName())))
+                                        .build()))
+                        .build()))
+                .build();
+        Nag.suppress(provisioningRole, "AwsSolutions-IAM5",
+                "Fleet provisioning creates each vehicle's thing and certificate at run time; their names and ids"
+                        + " cannot be known at deploy time",
+                "/^Resource::arn:<AWS::Partition>:iot:<AWS::Region>:<AWS::AccountId>:(cert|thing)\\/\\*$/");
+
+        String templateArn = iotArn("provisioningtemplate", templateName);
+        preProvisioning.alias().addPermission("InvokedByTemplate", Permission.builder()
+                .principal(new ServicePrincipal("iot.amazonaws.com"))
+                .sourceArn(templateArn)
+                .build());
+        this.template = CfnProvisioningTemplate.Builder.create(this, "Template")
+                .templateName(templateName)
+                .description("Fleet provisioning by claim for CMS vehicles of " + context.appUniqueId())
+                .enabled(true)
+                .provisioningRoleArn(provisioningRole.getRoleArn())
+                .templateBody(toJsonString(templateBody(vehiclePolicy.getPolicyName())))
+                .preProvisioningHook(CfnProvisioningTemplate.ProvisioningHookProperty.builder()
+                        .targetArn(preProvisioning.alias().getFunctionArn())
+                        .payloadVersion("2020-04-01")
+                        .build())
+                .build();
+        template.getNode().addDependency(preProvisioning.alias());
+
+        this.postProvisioningRule = rule("PostProvisioningRule", "iot_post_provisioning",
+                "SELECT * FROM '$aws/events/thing/+/+'", postProvisioning);
+        // The VIN comes from the topic (the vehicle policy limits it to the vehicle's own) and the
+        // certificate from the connection, never from what the payload claims.
+        this.initialConnectionRule = rule("InitialConnectionRule", "iot_initial_connection",
+                "SELECT topic(2) AS vin, principal() AS certificate_id FROM 'vehicleactive/+'", initialConnection);
+    }
+
+    /** The provisioning template body: the thing named after the VIN, its attributes, the certificate, the policy. */
+    private Map<String, Object> templateBody(String policyName) {
+        Map<String, Object> parameters = Map.of(
+                "AWS::IoT::Certificate::Id", Map.of("Type", "String"),
+                VIN, Map.of("Type", "String"));
+        Map<String, Object> thing = Map.of(
+                "Type", "AWS::IoT::Thing",
+                "Properties", Map.of(
+                        "ThingName", Map.of("Ref", VIN),
+                        "AttributePayload", Map.of(
+                                Provisioning.ATTR_VIN, Map.of("Ref", VIN),
+                                Provisioning.ATTR_CERTIFICATE_ID, Map.of("Ref", "AWS::IoT::Certificate::Id"),
+                                Provisioning.ATTR_TEMPLATE, templateName)),
+                "OverrideSettings", Map.of("AttributePayload", "MERGE", "ThingTypeName", "REPLACE",
+                        "ThingGroups", "DO_NOTHING"));
+        Map<String, Object> certificate = Map.of(
+                "Type", "AWS::IoT::Certificate",
+                "Properties", Map.of("CertificateId", Map.of("Ref", "AWS::IoT::Certificate::Id"), "Status", "Active"),
+                "OverrideSettings", Map.of("Status", "REPLACE"));
+        Map<String, Object> policy = Map.of(
+                "Type", "AWS::IoT::Policy",
+                "Properties", Map.of("PolicyName", policyName));
+        return Map.of("Parameters", parameters,
+                "Resources", Map.of("thing", thing, "certificate", certificate, "policy", policy));
+    }
+
+    private JavaFunction function(String id, String name, String handler, String description, Map<String, String> env,
+                                  boolean deadLetterQueue) {
+        return new JavaFunction(this, id, JavaFunctionProps.builder()
+                .name(name)
+                .lambdaModule("provisioning")
+                .handler(handler)
+                .description(description)
+                .environment(env)
+                .deadLetterQueue(deadLetterQueue)
+                .build());
+    }
+
+    private CfnTopicRule rule(String id, String name, String sql, JavaFunction target) {
+        Role errorRole = Role.Builder.create(this, id + "ErrorRole")
+                .assumedBy(new ServicePrincipal("iot.amazonaws.com"))
+                .description("Lets rule " + naming().iotRuleName(name) + " park events it could not deliver")
+                .build();
+        target.deadLetterQueue().grantSendMessages(errorRole);
+        CfnTopicRule rule = CfnTopicRule.Builder.create(this, id)
+                .ruleName(naming().iotRuleName(name))
+                .topicRulePayload(CfnTopicRule.TopicRulePayloadProperty.builder()
+                        .sql(sql)
+                        .awsIotSqlVersion("2016-03-23")
+                        .ruleDisabled(false)
+                        .actions(List.of(CfnTopicRule.ActionProperty.builder()
+                                .lambda(CfnTopicRule.LambdaActionProperty.builder()
+                                        .functionArn(target.alias().getFunctionArn()).build())
+                                .build()))
+                        .errorAction(CfnTopicRule.ActionProperty.builder()
+                                .sqs(CfnTopicRule.SqsActionProperty.builder()
+                                        .queueUrl(target.deadLetterQueue().getQueueUrl())
+                                        .roleArn(errorRole.getRoleArn())
+                                        .build())
+                                .build())
+                        .build())
+                .build();
+        target.alias().addPermission(id + "Invoke", Permission.builder()
+                .principal(new ServicePrincipal("iot.amazonaws.com"))
+                .sourceArn(rule.getAttrArn())
+                .build());
+        return rule;
+    }
+
+    private void grantTable(JavaFunction f, SecureTable table, String... actions) {
+        f.addToRolePolicy(PolicyStatement.Builder.create()
+                .actions(List.of(actions))
+                .resources(List.of(table.table().getTableArn()))
+                .build());
+    }
+
+    private void grantTransactions(JavaFunction f) {
+        // TransactWriteItems is authorized per item action (UpdateItem, granted above) on each table.
+        f.addToRolePolicy(PolicyStatement.Builder.create()
+                .actions(List.of("dynamodb:ConditionCheckItem"))
+                .resources(List.of(authorizedVehicles.table().getTableArn(), provisionedVehicles.table().getTableArn()))
+                .build());
+    }
+
+    private String iotArn(String resource, String name) {
+        return formatArn(ArnComponents.builder().service("iot").resource(resource).resourceName(name).build());
+    }
+
+    public String templateName() {
+        return templateName;
+    }
+
+    public SecureTable authorizedVehicles() {
+        return authorizedVehicles;
+    }
+
+    public SecureTable provisionedVehicles() {
+        return provisionedVehicles;
+    }
+
+    public JavaFunction preProvisioning() {
+        return preProvisioning;
+    }
+
+    public JavaFunction postProvisioning() {
+        return postProvisioning;
+    }
+
+    public JavaFunction initialConnection() {
+        return initialConnection;
+    }
+
+    public CfnPolicy vehiclePolicy() {
+        return vehiclePolicy;
+    }
+
+    public CfnProvisioningTemplate template() {
+        return template;
+    }
+
+    public CfnTopicRule postProvisioningRule() {
+        return postProvisioningRule;
+    }
+
+    public CfnTopicRule initialConnectionRule() {
+        return initialConnectionRule;
+    }
+}

@@ -1,0 +1,123 @@
+package io.cms.modules.provisioning;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.cms.constructs.CmsSynth;
+import io.cms.lambda.common.Json;
+import java.nio.file.Paths;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import software.amazon.awscdk.App;
+import software.amazon.awscdk.AppProps;
+import software.amazon.awscdk.assertions.Match;
+import software.amazon.awscdk.assertions.Template;
+import software.amazon.awscdk.cxapi.CloudAssembly;
+
+/** The Provisioning stack synthesized once, with cdk-nag and the project invariants. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ProvisioningStackTest {
+
+    private Template template;
+    private CloudAssembly assembly;
+
+    @BeforeAll
+    void synth() {
+        App app = new App(AppProps.builder()
+                .outdir(Paths.get("target", "cdk.out-test").toAbsolutePath().toString())
+                .context(Map.of("appUniqueId", "cms", "identityProviderId", "cms", "vpcName", "cms-vpc"))
+                .build());
+        ProvisioningStack stack = (ProvisioningStack) CmsSynth.build(app, List.of(new ProvisioningStackFactory())).get(0);
+        assembly = app.synth();
+        template = Template.fromStack(stack);
+    }
+
+    @Test
+    void hasNoUnsuppressedNagFindingsOrErrors() {
+        assertThat(CmsSynth.problems(assembly)).isEmpty();
+    }
+
+    @Test
+    void tablesAreEncryptedWithTheModuleKeyAndRecoverable() {
+        template.resourceCountIs("AWS::DynamoDB::Table", 2);
+        template.allResourcesProperties("AWS::DynamoDB::Table", Map.of(
+                "BillingMode", "PAY_PER_REQUEST",
+                "SSESpecification", Map.of("SSEEnabled", true, "SSEType", "KMS"),
+                "PointInTimeRecoverySpecification", Map.of("PointInTimeRecoveryEnabled", true)));
+        template.hasResourceProperties("AWS::DynamoDB::Table", Map.of("KeySchema", List.of(
+                Map.of("AttributeName", "vin", "KeyType", "HASH"),
+                Map.of("AttributeName", "certificate_id", "KeyType", "RANGE"))));
+    }
+
+    @Test
+    void templateRegistersTheThingUnderItsVinWithTheHook() {
+        template.hasResourceProperties("AWS::IoT::ProvisioningTemplate", Map.of(
+                "TemplateName", "cms--provisioning-template",
+                "Enabled", true,
+                "PreProvisioningHook", Map.of("TargetArn", Map.of("Ref", Match.stringLikeRegexp("PreProvisioningAlias.*")),
+                        "PayloadVersion", "2020-04-01")));
+        Map<String, Map<String, Object>> templates = template.findResources("AWS::IoT::ProvisioningTemplate");
+        @SuppressWarnings("unchecked")
+        Object body = ((Map<String, Object>) templates.values().iterator().next().get("Properties")).get("TemplateBody");
+        String text = Json.write(body);
+        assertThat(text).contains("\\\"ThingName\\\":{\\\"Ref\\\":\\\"vin\\\"}")
+                .contains("provisioned_by_template").contains("cms--provisioning-template")
+                .contains("cms-provisioning-vehicle-policy");
+    }
+
+    @Test
+    void vehiclePolicyIsPartitionAwareAndScopedToTheVehiclesOwnTopics() {
+        Map<String, Map<String, Object>> policies = template.findResources("AWS::IoT::Policy");
+        assertThat(policies).hasSize(1);
+        JsonNode doc = Json.MAPPER.valueToTree(policies.values().iterator().next()).at("/Properties/PolicyDocument");
+        String text = doc.toString();
+        assertThat(text).doesNotContain("arn:aws:").contains("AWS::Partition")
+                .contains("client/${iot:Connection.Thing.ThingName}")
+                .contains("topic/cms/data/${iot:Connection.Thing.ThingName}/*")
+                .contains("topic/cms/notification/${iot:Connection.Thing.ThingName}")
+                .contains("topic/vehicleactive/${iot:Connection.Thing.ThingName}");
+    }
+
+    @Test
+    void rulesInvokeTheAliasesAndParkFailuresInTheDeadLetterQueues() {
+        template.hasResourceProperties("AWS::IoT::TopicRule", Map.of(
+                "RuleName", "cms_provisioning_iot_post_provisioning",
+                "TopicRulePayload", Match.objectLike(Map.of(
+                        "Sql", "SELECT * FROM '$aws/events/thing/+/+'",
+                        "ErrorAction", Map.of("Sqs", Match.anyValue())))));
+        template.hasResourceProperties("AWS::IoT::TopicRule", Map.of(
+                "RuleName", "cms_provisioning_iot_initial_connection",
+                "TopicRulePayload", Match.objectLike(Map.of(
+                        "Sql", "SELECT topic(2) AS vin, principal() AS certificate_id FROM 'vehicleactive/+'"))));
+    }
+
+    @Test
+    void functionsGetTheirTablesAndTemplateNameFromTheEnvironment() {
+        for (String name : List.of("cms-provisioning-pre-provisioning", "cms-provisioning-post-provisioning",
+                "cms-provisioning-initial-connection")) {
+            template.hasResourceProperties("AWS::Lambda::Function", Map.of(
+                    "FunctionName", name,
+                    "Runtime", "java21",
+                    "Environment", Map.of("Variables", Match.objectLike(Map.of(
+                            "AUTHORIZED_VEHICLES_TABLE_NAME", Match.anyValue(),
+                            "PROVISIONED_VEHICLES_TABLE_NAME", Match.anyValue(),
+                            "PROVISIONING_TEMPLATE_NAME", "cms--provisioning-template")))));
+        }
+    }
+
+    @Test
+    void noRoleMayListEveryCertificateOfTheAccount() {
+        String policies = Json.write(template.findResources("AWS::IAM::Policy"))
+                + Json.write(template.findResources("AWS::IAM::Role"));
+        assertThat(policies).doesNotContain("iot:ListCertificates").doesNotContain("\"iot:*\"")
+                .doesNotContain("\"dynamodb:*\"").doesNotContain("dynamodb:Scan");
+    }
+
+    @Test
+    void registersTheModule() {
+        template.hasResourceProperties("AWS::SSM::Parameter", Map.of("Name", "/solution/cms/provisioning"));
+    }
+}
