@@ -136,11 +136,6 @@ public class ProvisioningStack extends CmsModuleStack {
                         + " cannot be known at deploy time",
                 "/^Resource::arn:<AWS::Partition>:iot:<AWS::Region>:<AWS::AccountId>:(cert|thing)\\/\\*$/");
 
-        String templateArn = iotArn("provisioningtemplate", templateName);
-        preProvisioning.alias().addPermission("InvokedByTemplate", Permission.builder()
-                .principal(new ServicePrincipal("iot.amazonaws.com"))
-                .sourceArn(templateArn)
-                .build());
         this.template = CfnProvisioningTemplate.Builder.create(this, "Template")
                 .templateName(templateName)
                 .description("Fleet provisioning by claim for CMS vehicles of " + context.appUniqueId())
@@ -152,7 +147,11 @@ public class ProvisioningStack extends CmsModuleStack {
                         .payloadVersion("2020-04-01")
                         .build())
                 .build();
-        template.getNode().addDependency(preProvisioning.alias());
+        // Only this template may invoke the hook (a local GetAtt, as Control Tower CT.LAMBDA.PR.2 asks).
+        preProvisioning.alias().addPermission("InvokedByTemplate", Permission.builder()
+                .principal(new ServicePrincipal("iot.amazonaws.com"))
+                .sourceArn(template.getAttrTemplateArn())
+                .build());
 
         this.postProvisioningRule = rule("PostProvisioningRule", "iot_post_provisioning",
                 "SELECT * FROM '$aws/events/thing/+/+'", postProvisioning);
