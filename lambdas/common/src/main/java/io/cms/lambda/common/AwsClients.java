@@ -35,7 +35,15 @@ public final class AwsClients {
      * Configures and builds a client, for example {@code AwsClients.build(DynamoDbClient.builder())}.
      */
     public static <B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>, C> C build(B builder) {
-        builder.httpClient(HTTP);
+        return build(builder, HTTP);
+    }
+
+    /**
+     * Like {@link #build(AwsClientBuilder)} with another HTTP client, e.g. {@link JdkSdkHttpClient}
+     * for the APIs that use HTTP PATCH, which the URL-connection client cannot send.
+     */
+    public static <B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>, C> C build(B builder, SdkHttpClient http) {
+        builder.httpClient(http);
         builder.region(region());
         String userAgent = System.getenv(USER_AGENT_ENV);
         if (userAgent != null && !userAgent.isBlank()) {
