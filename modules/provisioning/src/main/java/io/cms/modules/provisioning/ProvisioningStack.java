@@ -16,6 +16,8 @@ import java.util.List;
 import java.util.Map;
 import software.amazon.awscdk.ArnComponents;
 import software.amazon.awscdk.Aws;
+import software.amazon.awscdk.CustomResource;
+import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.services.iam.PolicyDocument;
 import software.amazon.awscdk.services.iam.PolicyStatement;
 import software.amazon.awscdk.services.iam.Role;
@@ -49,6 +51,8 @@ public class ProvisioningStack extends CmsModuleStack {
     private final CfnTopicRule postProvisioningRule;
     private final CfnTopicRule initialConnectionRule;
     private final String templateName;
+    private final JavaFunction customResource;
+    private final CustomResource thingEvents;
 
     public ProvisioningStack(Construct scope, CmsContext context) {
         super(scope, CmsModule.PROVISIONING, context);
@@ -152,6 +156,27 @@ public class ProvisioningStack extends CmsModuleStack {
                 .principal(new ServicePrincipal("iot.amazonaws.com"))
                 .sourceArn(template.getAttrTemplateArn())
                 .build());
+
+        // IoT publishes registry thing events only when THING events are enabled for the account.
+        this.customResource = new JavaFunction(this, "CustomResource", JavaFunctionProps.builder()
+                .name("custom-resource")
+                .lambdaModule("provisioning")
+                .handler("io.cms.provisioning.handler.EventConfigurationHandler")
+                .description("Enables IoT registry THING events for post-provisioning")
+                .timeout(Duration.minutes(5))
+                .snapStart(false)
+                .build());
+        customResource.addToRolePolicy(PolicyStatement.Builder.create()
+                .actions(List.of("iot:UpdateEventConfigurations", "iot:DescribeEventConfigurations"))
+                .resources(List.of("*"))
+                .build());
+        Nag.suppress(customResource.role(), "AwsSolutions-IAM5",
+                "IoT event configurations are an account setting without a resource ARN; the role may only read"
+                        + " and update them", "Resource::*");
+        this.thingEvents = CustomResource.Builder.create(this, "ThingEvents")
+                .serviceToken(customResource.alias().getFunctionArn())
+                .resourceType("Custom::IotThingEvents")
+                .build();
 
         this.postProvisioningRule = rule("PostProvisioningRule", "iot_post_provisioning",
                 "SELECT * FROM '$aws/events/thing/+/+'", postProvisioning);
@@ -283,6 +308,14 @@ public class ProvisioningStack extends CmsModuleStack {
 
     public CfnTopicRule postProvisioningRule() {
         return postProvisioningRule;
+    }
+
+    public JavaFunction customResource() {
+        return customResource;
+    }
+
+    public CustomResource thingEvents() {
+        return thingEvents;
     }
 
     public CfnTopicRule initialConnectionRule() {

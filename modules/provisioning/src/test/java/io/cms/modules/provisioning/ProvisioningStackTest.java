@@ -117,6 +117,15 @@ class ProvisioningStackTest {
     }
 
     @Test
+    void enablesThingEventsThroughTheCustomResource() {
+        template.hasResourceProperties("Custom::IotThingEvents", Map.of(
+                "ServiceToken", Map.of("Ref", Match.stringLikeRegexp("CustomResourceAlias.*"))));
+        template.hasResourceProperties("AWS::Lambda::Function", Map.of(
+                "FunctionName", "cms-provisioning-custom-resource",
+                "Handler", "io.cms.provisioning.handler.EventConfigurationHandler"));
+    }
+
+    @Test
     void registersTheModule() {
         template.hasResourceProperties("AWS::SSM::Parameter", Map.of("Name", "/solution/cms/provisioning"));
     }
