@@ -9,6 +9,7 @@ import io.cms.constructs.nag.Nag;
 import io.cms.constructs.secure.KmsKeys;
 import io.cms.constructs.secure.SecureTable;
 import io.cms.lambda.common.Json;
+import io.cms.provisioning.ClaimPolicy;
 import io.cms.provisioning.Provisioning;
 import io.cms.provisioning.VehiclePolicy;
 import java.util.LinkedHashMap;
@@ -47,6 +48,7 @@ public class ProvisioningStack extends CmsModuleStack {
     private final JavaFunction postProvisioning;
     private final JavaFunction initialConnection;
     private final CfnPolicy vehiclePolicy;
+    private final CfnPolicy claimPolicy;
     private final CfnProvisioningTemplate template;
     private final CfnTopicRule postProvisioningRule;
     private final CfnTopicRule initialConnectionRule;
@@ -112,6 +114,13 @@ public class ProvisioningStack extends CmsModuleStack {
                 .policyName(naming().resourceName("vehicle-policy"))
                 .policyDocument(Json.MAPPER.convertValue(
                         VehiclePolicy.forTemplate(Aws.PARTITION, Aws.REGION, Aws.ACCOUNT_ID), Map.class))
+                .build();
+
+        // What the shared claim certificate may do: fleet provisioning with this template, nothing else.
+        this.claimPolicy = CfnPolicy.Builder.create(this, "ClaimPolicy")
+                .policyName(naming().resourceName("claim-cert-provisioning-policy"))
+                .policyDocument(Json.MAPPER.convertValue(
+                        ClaimPolicy.document(Aws.PARTITION, Aws.REGION, Aws.ACCOUNT_ID, templateName), Map.class))
                 .build();
 
         Role provisioningRole = Role.Builder.create(this, "TemplateRole")
@@ -300,6 +309,10 @@ public class ProvisioningStack extends CmsModuleStack {
 
     public CfnPolicy vehiclePolicy() {
         return vehiclePolicy;
+    }
+
+    public CfnPolicy claimPolicy() {
+        return claimPolicy;
     }
 
     public CfnProvisioningTemplate template() {

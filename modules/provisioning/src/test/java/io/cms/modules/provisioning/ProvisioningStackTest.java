@@ -70,7 +70,8 @@ class ProvisioningStackTest {
 
     @Test
     void vehiclePolicyIsPartitionAwareAndScopedToTheVehiclesOwnTopics() {
-        Map<String, Map<String, Object>> policies = template.findResources("AWS::IoT::Policy");
+        Map<String, Map<String, Object>> policies = template.findResources("AWS::IoT::Policy",
+                Map.of("Properties", Map.of("PolicyName", "cms-provisioning-vehicle-policy")));
         assertThat(policies).hasSize(1);
         JsonNode doc = Json.MAPPER.valueToTree(policies.values().iterator().next()).at("/Properties/PolicyDocument");
         String text = doc.toString();
@@ -123,6 +124,16 @@ class ProvisioningStackTest {
         template.hasResourceProperties("AWS::Lambda::Function", Map.of(
                 "FunctionName", "cms-provisioning-custom-resource",
                 "Handler", "io.cms.provisioning.handler.EventConfigurationHandler"));
+    }
+
+    @Test
+    void claimPolicyAllowsOnlyThisTemplatesProvisioningTopics() {
+        Map<String, Map<String, Object>> policies = template.findResources("AWS::IoT::Policy",
+                Map.of("Properties", Map.of("PolicyName", "cms-provisioning-claim-cert-provisioning-policy")));
+        assertThat(policies).hasSize(1);
+        String text = Json.MAPPER.valueToTree(policies.values().iterator().next()).at("/Properties/PolicyDocument").toString();
+        assertThat(text).contains("topic/$aws/provisioning-templates/cms--provisioning-template/provision/json")
+                .doesNotContain("cms/data").doesNotContain("arn:aws:");
     }
 
     @Test
