@@ -1,6 +1,7 @@
 package io.cms.constructs;
 
 import io.cms.constructs.aspects.SecurityInvariants;
+import io.cms.constructs.deploy.OneClick;
 import io.cms.constructs.nag.Nag;
 import java.io.PrintStream;
 import java.util.ArrayList;
@@ -25,10 +26,16 @@ public final class CmsSynth {
     private CmsSynth() {
     }
 
-    /** An App writing to {@code CDK_OUTDIR} (set by the CDK CLI) or {@code cdk.out}. */
+    /**
+     * An App writing to {@code CDK_OUTDIR} (set by the CDK CLI) or {@code cdk.out}. In one-click mode
+     * ({@code oneClick=true}, see {@link OneClick}) its stacks read Lambda code from the regional
+     * asset bucket instead of the CDK bootstrap bucket and carry no bootstrap-version rule.
+     */
     public static App newApp() {
         String outdir = System.getenv("CDK_OUTDIR");
-        return new App(AppProps.builder().outdir(outdir == null || outdir.isBlank() ? "cdk.out" : outdir).build());
+        AppProps.Builder props = AppProps.builder().outdir(outdir == null || outdir.isBlank() ? "cdk.out" : outdir);
+        OneClick.fromProcess().ifPresent(oneClick -> props.defaultStackSynthesizer(oneClick.synthesizer()));
+        return new App(props.build());
     }
 
     /**

@@ -1,0 +1,357 @@
+package io.cms.constructs.deploy;
+
+import io.cms.constructs.CmsContext;
+import io.cms.constructs.Solution;
+import io.cms.constructs.nag.Nag;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import software.amazon.awscdk.Aws;
+import software.amazon.awscdk.services.iam.Effect;
+import software.amazon.awscdk.services.iam.ManagedPolicy;
+import software.amazon.awscdk.services.iam.PolicyStatement;
+import software.amazon.awscdk.services.iam.Role;
+import software.amazon.awscdk.services.iam.ServicePrincipal;
+import software.constructs.Construct;
+
+/**
+ * The CloudFormation service role that Backstage deployments (and anyone deploying the one-click
+ * templates) pass with {@code --role-arn}: CloudFormation may manage the resources of ONE CMS
+ * deployment only, instead of the original's {@code *:*} administrator role.
+ *
+ * <p>Scoping, by what each service supports:
+ * <ul>
+ *   <li>by name: IAM roles, Lambda functions, log groups, DynamoDB tables, SQS queues, SNS topics,
+ *       S3 buckets and IoT rules/policies must start with a CMS stack name or the App Unique ID
+ *       ({@code {app}-}, {@code {vpcName}-vpc}, {@code {idp}-auth-setup}); SSM parameters and
+ *       secrets must live under {@code /solution/{app}}, {@code /solution/vpc/{vpcName}} or
+ *       {@code /solution/auth/{idp}};</li>
+ *   <li>by tag: KMS keys and Cognito user pools carry {@code Solutions:SolutionID=SO0241} when
+ *       created, and only keys/pools with that tag can be changed;</li>
+ *   <li>IAM: roles can only be passed to the AWS services CMS uses, only AWS managed
+ *       {@code service-role} policies can be attached;</li>
+ *   <li>remaining broad (documented in docs/backstage.md): EC2 networking actions of the VPC module
+ *       (EC2 has no name-based scoping for VPCs, subnets and routes), {@code Describe*}/{@code List*}
+ *       reads, and the account-level IoT event configuration.</li>
+ * </ul>
+ */
+public final class ScopedDeployerRole extends Construct {
+
+    /** The services the CMS roles may be passed to. */
+    public static final List<String> PASS_ROLE_SERVICES = List.of("lambda.amazonaws.com", "iot.amazonaws.com",
+            "vpc-flow-logs.amazonaws.com", "firehose.amazonaws.com", "states.amazonaws.com",
+            "appsync.amazonaws.com", "glue.amazonaws.com", "events.amazonaws.com", "scheduler.amazonaws.com",
+            "cognito-idp.amazonaws.com", "grafana.amazonaws.com", "iotfleetwise.amazonaws.com");
+
+    private static final String SOLUTION_TAG = "Solutions:SolutionID";
+
+    private final Role role;
+    private final String app;
+    private final List<String> namePrefixes;
+    private final List<String> ssmPaths;
+
+    public ScopedDeployerRole(Construct scope, String id, ScopedDeployerRoleProps props) {
+        super(scope, id);
+        CmsContext context = props.context();
+        this.app = context.appUniqueId();
+        this.namePrefixes = List.of(app + "-", context.vpcName() + "-vpc", context.identityProviderId() + "-auth-setup");
+        this.ssmPaths = List.of("/solution/" + app, "/solution/vpc/" + context.vpcName(),
+                "/solution/auth/" + context.identityProviderId());
+
+        Role.Builder builder = Role.Builder.create(this, "Role")
+                .assumedBy(new ServicePrincipal("cloudformation.amazonaws.com"))
+                .description("CloudFormation service role for the CMS deployment '" + app
+                        + "': manages only this deployment's resources (no *:*)");
+        if (props.roleName() != null) {
+            builder.roleName(props.roleName());
+        }
+        this.role = builder.build();
+
+        policy("Identity", List.of(iamRoles(), passRole(), attachManagedServiceRolePolicies()));
+        policy("Compute", List.of(lambdaFunctions(), lambdaEventSources(), lambdaCode(props.assetBucketBaseName()),
+                logGroups(), readOnly()));
+        policy("Data", List.of(ssmParameters(), secrets(), dynamoDbTables(), buckets(), queues(), topics()));
+        policy("Keys", List.of(createTaggedKeys(), manageTaggedKeys(), keyAliases()));
+        policy("UserPools", List.of(createTaggedUserPools(), manageTaggedUserPools()));
+        policy("Network", List.of(vpcNetworking()));
+        policy("Iot", List.of(iotNamed(), iotAccountEventConfiguration()));
+
+        Nag.suppress(this, "AwsSolutions-IAM5", "A CloudFormation service role must create resources whose full"
+                + " names are generated from the stack name, so resources are scoped by the CMS name prefix"
+                + " ({app}-, {vpc}-vpc, {idp}-auth-setup) or by the Solutions:SolutionID tag; the actions left on"
+                + " '*' are read-only or EC2 networking, documented in docs/backstage.md");
+    }
+
+    /** The role CloudFormation assumes. */
+    public Role getRole() {
+        return role;
+    }
+
+    /** The name prefixes the role is limited to, e.g. {@code cms-}, {@code cms-vpc-vpc}. */
+    public List<String> getNamePrefixes() {
+        return namePrefixes;
+    }
+
+    /** The SSM parameter (and secret) paths the role is limited to. */
+    public List<String> getSsmPaths() {
+        return ssmPaths;
+    }
+
+    private void policy(String id, List<PolicyStatement> statements) {
+        ManagedPolicy.Builder.create(this, id + "Policy")
+                .description("CMS deployer (" + id + "): " + statements.size() + " scoped statements")
+                .statements(statements)
+                .roles(List.of(role))
+                .build();
+    }
+
+    private PolicyStatement iamRoles() {
+        return allow("ManageCmsRoles", List.of("iam:CreateRole", "iam:DeleteRole", "iam:GetRole", "iam:UpdateRole",
+                        "iam:UpdateRoleDescription", "iam:UpdateAssumeRolePolicy", "iam:TagRole", "iam:UntagRole",
+                        "iam:ListRoleTags", "iam:PutRolePolicy", "iam:DeleteRolePolicy", "iam:GetRolePolicy",
+                        "iam:ListRolePolicies", "iam:ListAttachedRolePolicies", "iam:DetachRolePolicy"),
+                prefixed(p -> arn("iam", "", "role/" + p + "*")));
+    }
+
+    private PolicyStatement attachManagedServiceRolePolicies() {
+        return PolicyStatement.Builder.create().sid("AttachOnlyAwsServiceRolePolicies").effect(Effect.ALLOW)
+                .actions(List.of("iam:AttachRolePolicy"))
+                .resources(prefixed(p -> arn("iam", "", "role/" + p + "*")))
+                .conditions(Map.of("ArnLike", Map.of("iam:PolicyARN",
+                        "arn:" + Aws.PARTITION + ":iam::aws:policy/service-role/*")))
+                .build();
+    }
+
+    private PolicyStatement passRole() {
+        return PolicyStatement.Builder.create().sid("PassCmsRolesToCmsServices").effect(Effect.ALLOW)
+                .actions(List.of("iam:PassRole"))
+                .resources(prefixed(p -> arn("iam", "", "role/" + p + "*")))
+                .conditions(Map.of("StringEquals", Map.of("iam:PassedToService", PASS_ROLE_SERVICES)))
+                .build();
+    }
+
+    private PolicyStatement lambdaFunctions() {
+        List<String> resources = new ArrayList<>();
+        for (String p : namePrefixes) {
+            resources.add(regional("lambda", "function:" + p + "*"));
+        }
+        return allow("ManageCmsFunctions", List.of("lambda:CreateFunction", "lambda:DeleteFunction",
+                "lambda:GetFunction", "lambda:GetFunctionConfiguration", "lambda:UpdateFunctionCode",
+                "lambda:UpdateFunctionConfiguration", "lambda:PublishVersion", "lambda:ListVersionsByFunction",
+                "lambda:CreateAlias", "lambda:UpdateAlias", "lambda:DeleteAlias", "lambda:GetAlias",
+                "lambda:AddPermission", "lambda:RemovePermission", "lambda:GetPolicy", "lambda:TagResource",
+                "lambda:UntagResource", "lambda:ListTags", "lambda:PutFunctionConcurrency",
+                "lambda:DeleteFunctionConcurrency", "lambda:PutFunctionEventInvokeConfig",
+                "lambda:UpdateFunctionEventInvokeConfig", "lambda:DeleteFunctionEventInvokeConfig",
+                "lambda:GetFunctionCodeSigningConfig", "lambda:GetRuntimeManagementConfig",
+                "lambda:PutRuntimeManagementConfig", "lambda:GetFunctionRecursionConfig",
+                "lambda:PutFunctionRecursionConfig", "lambda:InvokeFunction"), resources);
+    }
+
+    private PolicyStatement lambdaEventSources() {
+        return PolicyStatement.Builder.create().sid("EventSourcesOfCmsFunctions").effect(Effect.ALLOW)
+                .actions(List.of("lambda:CreateEventSourceMapping", "lambda:UpdateEventSourceMapping",
+                        "lambda:DeleteEventSourceMapping", "lambda:GetEventSourceMapping", "lambda:TagResource"))
+                .resources(List.of("*"))
+                .conditions(Map.of("ArnLike", Map.of("lambda:FunctionArn",
+                        prefixed(p -> regional("lambda", "function:" + p + "*")))))
+                .build();
+    }
+
+    private PolicyStatement lambdaCode(String assetBucketBaseName) {
+        return allow("ReadLambdaCodeFromTheAssetBucket", List.of("s3:GetObject", "s3:GetObjectVersion"),
+                List.of("arn:" + Aws.PARTITION + ":s3:::" + assetBucketBaseName + "-" + Aws.REGION + "/*"));
+    }
+
+    private PolicyStatement logGroups() {
+        List<String> resources = new ArrayList<>();
+        for (String p : namePrefixes) {
+            resources.add(regional("logs", "log-group:" + p + "*"));
+            resources.add(regional("logs", "log-group:/aws/lambda/" + p + "*"));
+        }
+        return allow("ManageCmsLogGroups", List.of("logs:CreateLogGroup", "logs:DeleteLogGroup",
+                "logs:PutRetentionPolicy", "logs:DeleteRetentionPolicy", "logs:AssociateKmsKey",
+                "logs:DisassociateKmsKey", "logs:TagResource", "logs:UntagResource", "logs:TagLogGroup",
+                "logs:UntagLogGroup", "logs:ListTagsForResource", "logs:ListTagsLogGroup",
+                "logs:PutDataProtectionPolicy", "logs:DeleteDataProtectionPolicy"), resources);
+    }
+
+    private PolicyStatement readOnly() {
+        return allow("DescribeAndList", List.of("ec2:Describe*", "logs:DescribeLogGroups", "ssm:DescribeParameters",
+                "kms:ListAliases", "lambda:ListFunctions", "iam:ListRoles", "iot:Describe*", "iot:List*",
+                "cognito-idp:DescribeUserPoolDomain", "sqs:ListQueues", "sns:ListTopics",
+                "secretsmanager:ListSecrets"), List.of("*"));
+    }
+
+    private PolicyStatement ssmParameters() {
+        List<String> resources = new ArrayList<>();
+        for (String path : ssmPaths) {
+            resources.add(regional("ssm", "parameter" + path));
+            resources.add(regional("ssm", "parameter" + path + "/*"));
+        }
+        return allow("ManageCmsParameters", List.of("ssm:PutParameter", "ssm:DeleteParameter", "ssm:DeleteParameters",
+                "ssm:GetParameter", "ssm:GetParameters", "ssm:GetParametersByPath", "ssm:AddTagsToResource",
+                "ssm:RemoveTagsFromResource", "ssm:ListTagsForResource"), resources);
+    }
+
+    private PolicyStatement secrets() {
+        List<String> resources = new ArrayList<>();
+        for (String path : ssmPaths) {
+            resources.add(regional("secretsmanager", "secret:" + path + "/*"));
+        }
+        // module secrets are named {app}/{short}/{name} (Naming.secretName)
+        resources.add(regional("secretsmanager", "secret:" + app + "/*"));
+        return allow("ManageCmsSecrets", List.of("secretsmanager:CreateSecret", "secretsmanager:DeleteSecret",
+                "secretsmanager:DescribeSecret", "secretsmanager:UpdateSecret", "secretsmanager:PutSecretValue",
+                "secretsmanager:GetSecretValue", "secretsmanager:TagResource", "secretsmanager:UntagResource",
+                "secretsmanager:PutResourcePolicy", "secretsmanager:DeleteResourcePolicy",
+                "secretsmanager:GetResourcePolicy", "secretsmanager:RotateSecret",
+                "secretsmanager:CancelRotateSecret", "secretsmanager:GetRandomPassword"), resources);
+    }
+
+    private PolicyStatement dynamoDbTables() {
+        List<String> resources = new ArrayList<>();
+        for (String p : namePrefixes) {
+            resources.add(regional("dynamodb", "table/" + p + "*"));
+        }
+        return allow("ManageCmsTables", List.of("dynamodb:CreateTable", "dynamodb:DeleteTable",
+                "dynamodb:DescribeTable", "dynamodb:UpdateTable", "dynamodb:TagResource", "dynamodb:UntagResource",
+                "dynamodb:ListTagsOfResource", "dynamodb:UpdateTimeToLive", "dynamodb:DescribeTimeToLive",
+                "dynamodb:UpdateContinuousBackups", "dynamodb:DescribeContinuousBackups",
+                "dynamodb:DescribeContributorInsights", "dynamodb:UpdateContributorInsights",
+                "dynamodb:DescribeKinesisStreamingDestination", "dynamodb:PutResourcePolicy",
+                "dynamodb:GetResourcePolicy", "dynamodb:DeleteResourcePolicy", "dynamodb:DescribeStream"), resources);
+    }
+
+    private PolicyStatement buckets() {
+        List<String> resources = new ArrayList<>();
+        for (String p : namePrefixes) {
+            resources.add("arn:" + Aws.PARTITION + ":s3:::" + p.toLowerCase(java.util.Locale.ROOT) + "*");
+        }
+        return allow("ManageCmsBuckets", List.of("s3:CreateBucket", "s3:DeleteBucket", "s3:ListBucket",
+                "s3:GetBucket*", "s3:PutBucket*", "s3:DeleteBucketPolicy", "s3:PutEncryptionConfiguration",
+                "s3:GetEncryptionConfiguration", "s3:PutLifecycleConfiguration", "s3:GetLifecycleConfiguration",
+                "s3:PutAccelerateConfiguration", "s3:PutReplicationConfiguration", "s3:GetReplicationConfiguration",
+                "s3:PutIntelligentTieringConfiguration", "s3:PutInventoryConfiguration",
+                "s3:PutMetricsConfiguration", "s3:PutAnalyticsConfiguration"), resources);
+    }
+
+    private PolicyStatement queues() {
+        return allow("ManageCmsQueues", List.of("sqs:CreateQueue", "sqs:DeleteQueue", "sqs:GetQueueAttributes",
+                "sqs:SetQueueAttributes", "sqs:GetQueueUrl", "sqs:TagQueue", "sqs:UntagQueue", "sqs:ListQueueTags",
+                "sqs:AddPermission", "sqs:RemovePermission"), prefixed(p -> regional("sqs", p + "*")));
+    }
+
+    private PolicyStatement topics() {
+        return allow("ManageCmsTopics", List.of("sns:CreateTopic", "sns:DeleteTopic", "sns:GetTopicAttributes",
+                "sns:SetTopicAttributes", "sns:TagResource", "sns:UntagResource", "sns:ListTagsForResource",
+                "sns:Subscribe", "sns:Unsubscribe", "sns:GetSubscriptionAttributes", "sns:SetSubscriptionAttributes",
+                "sns:ListSubscriptionsByTopic", "sns:AddPermission", "sns:RemovePermission",
+                "sns:PutDataProtectionPolicy"), prefixed(p -> regional("sns", p + "*")));
+    }
+
+    private PolicyStatement createTaggedKeys() {
+        return PolicyStatement.Builder.create().sid("CreateKeysTaggedAsCms").effect(Effect.ALLOW)
+                .actions(List.of("kms:CreateKey", "kms:TagResource"))
+                .resources(List.of("*"))
+                .conditions(Map.of("StringEquals", Map.of("aws:RequestTag/" + SOLUTION_TAG, Solution.ID)))
+                .build();
+    }
+
+    private PolicyStatement manageTaggedKeys() {
+        return PolicyStatement.Builder.create().sid("ManageKeysTaggedAsCms").effect(Effect.ALLOW)
+                .actions(List.of("kms:DescribeKey", "kms:GetKeyPolicy", "kms:PutKeyPolicy", "kms:GetKeyRotationStatus",
+                        "kms:EnableKeyRotation", "kms:DisableKeyRotation", "kms:ListResourceTags",
+                        "kms:TagResource", "kms:UntagResource", "kms:UpdateKeyDescription", "kms:EnableKey",
+                        "kms:DisableKey", "kms:ScheduleKeyDeletion", "kms:CreateAlias", "kms:DeleteAlias",
+                        "kms:UpdateAlias", "kms:CreateGrant", "kms:Encrypt", "kms:Decrypt",
+                        "kms:GenerateDataKey", "kms:GenerateDataKeyWithoutPlaintext", "kms:ReEncrypt*"))
+                .resources(List.of(regional("kms", "key/*")))
+                .conditions(Map.of("StringEquals", Map.of("aws:ResourceTag/" + SOLUTION_TAG, Solution.ID)))
+                .build();
+    }
+
+    private PolicyStatement keyAliases() {
+        return allow("ManageCmsKeyAliases", List.of("kms:CreateAlias", "kms:DeleteAlias", "kms:UpdateAlias"),
+                prefixed(p -> regional("kms", "alias/" + p + "*")));
+    }
+
+    private PolicyStatement createTaggedUserPools() {
+        return PolicyStatement.Builder.create().sid("CreateUserPoolsTaggedAsCms").effect(Effect.ALLOW)
+                .actions(List.of("cognito-idp:CreateUserPool", "cognito-idp:TagResource"))
+                .resources(List.of("*"))
+                .conditions(Map.of("StringEquals", Map.of("aws:RequestTag/" + SOLUTION_TAG, Solution.ID)))
+                .build();
+    }
+
+    private PolicyStatement manageTaggedUserPools() {
+        return PolicyStatement.Builder.create().sid("ManageUserPoolsTaggedAsCms").effect(Effect.ALLOW)
+                .actions(List.of("cognito-idp:DescribeUserPool", "cognito-idp:UpdateUserPool",
+                        "cognito-idp:DeleteUserPool", "cognito-idp:SetUserPoolMfaConfig",
+                        "cognito-idp:GetUserPoolMfaConfig", "cognito-idp:CreateUserPoolClient",
+                        "cognito-idp:UpdateUserPoolClient", "cognito-idp:DeleteUserPoolClient",
+                        "cognito-idp:DescribeUserPoolClient", "cognito-idp:CreateUserPoolDomain",
+                        "cognito-idp:UpdateUserPoolDomain", "cognito-idp:DeleteUserPoolDomain",
+                        "cognito-idp:CreateResourceServer", "cognito-idp:UpdateResourceServer",
+                        "cognito-idp:DeleteResourceServer", "cognito-idp:DescribeResourceServer",
+                        "cognito-idp:SetRiskConfiguration", "cognito-idp:DescribeRiskConfiguration",
+                        "cognito-idp:CreateGroup", "cognito-idp:DeleteGroup", "cognito-idp:UpdateGroup",
+                        "cognito-idp:TagResource", "cognito-idp:UntagResource", "cognito-idp:ListTagsForResource"))
+                .resources(List.of(regional("cognito-idp", "userpool/*")))
+                .conditions(Map.of("StringEquals", Map.of("aws:ResourceTag/" + SOLUTION_TAG, Solution.ID)))
+                .build();
+    }
+
+    private PolicyStatement vpcNetworking() {
+        return allow("VpcNetworking", List.of("ec2:CreateVpc", "ec2:DeleteVpc", "ec2:ModifyVpcAttribute",
+                "ec2:CreateSubnet", "ec2:DeleteSubnet", "ec2:ModifySubnetAttribute", "ec2:CreateRouteTable",
+                "ec2:DeleteRouteTable", "ec2:CreateRoute", "ec2:DeleteRoute", "ec2:ReplaceRoute",
+                "ec2:AssociateRouteTable", "ec2:DisassociateRouteTable", "ec2:CreateInternetGateway",
+                "ec2:DeleteInternetGateway", "ec2:AttachInternetGateway", "ec2:DetachInternetGateway",
+                "ec2:AllocateAddress", "ec2:ReleaseAddress", "ec2:CreateNatGateway", "ec2:DeleteNatGateway",
+                "ec2:CreateVpcEndpoint", "ec2:DeleteVpcEndpoints", "ec2:ModifyVpcEndpoint", "ec2:CreateFlowLogs",
+                "ec2:DeleteFlowLogs", "ec2:CreateSecurityGroup", "ec2:DeleteSecurityGroup",
+                "ec2:AuthorizeSecurityGroupIngress", "ec2:AuthorizeSecurityGroupEgress",
+                "ec2:RevokeSecurityGroupIngress", "ec2:RevokeSecurityGroupEgress", "ec2:CreateTags",
+                "ec2:DeleteTags"), List.of("*"));
+    }
+
+    private PolicyStatement iotNamed() {
+        String rulePrefix = app.replace('-', '_') + "_";
+        return allow("ManageCmsIotResources", List.of("iot:CreateTopicRule", "iot:ReplaceTopicRule",
+                "iot:DeleteTopicRule", "iot:GetTopicRule", "iot:EnableTopicRule", "iot:DisableTopicRule",
+                "iot:CreatePolicy", "iot:DeletePolicy", "iot:GetPolicy", "iot:CreatePolicyVersion",
+                "iot:DeletePolicyVersion", "iot:ListPolicyVersions", "iot:CreateProvisioningTemplate",
+                "iot:UpdateProvisioningTemplate", "iot:DeleteProvisioningTemplate",
+                "iot:CreateProvisioningTemplateVersion", "iot:DeleteProvisioningTemplateVersion",
+                "iot:CreateThingGroup", "iot:DeleteThingGroup", "iot:UpdateThingGroup", "iot:TagResource",
+                "iot:UntagResource", "iot:ListTagsForResource"), List.of(
+                regional("iot", "rule/" + rulePrefix + "*"),
+                regional("iot", "policy/" + app + "-*"),
+                regional("iot", "provisioningtemplate/" + app + "-*"),
+                regional("iot", "thinggroup/" + app + "-*")));
+    }
+
+    private PolicyStatement iotAccountEventConfiguration() {
+        return allow("IotThingEventConfiguration", List.of("iot:UpdateEventConfigurations",
+                "iot:DescribeEventConfigurations"), List.of("*"));
+    }
+
+    private List<String> prefixed(java.util.function.Function<String, String> arnOf) {
+        List<String> out = new ArrayList<>();
+        namePrefixes.forEach(p -> out.add(arnOf.apply(p)));
+        return out;
+    }
+
+    private static String arn(String service, String region, String resource) {
+        return "arn:" + Aws.PARTITION + ":" + service + ":" + region + ":" + Aws.ACCOUNT_ID + ":" + resource;
+    }
+
+    private static String regional(String service, String resource) {
+        return arn(service, Aws.REGION, resource);
+    }
+
+    private static PolicyStatement allow(String sid, List<String> actions, List<String> resources) {
+        return PolicyStatement.Builder.create().sid(sid).effect(Effect.ALLOW).actions(actions).resources(resources).build();
+    }
+}

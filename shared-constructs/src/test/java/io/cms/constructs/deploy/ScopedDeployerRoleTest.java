@@ -1,0 +1,227 @@
+package io.cms.constructs.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.cms.constructs.CmsContext;
+import io.cms.constructs.CmsSynth;
+import io.cms.constructs.nag.Nag;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import software.amazon.awscdk.App;
+import software.amazon.awscdk.AppProps;
+import software.amazon.awscdk.Stack;
+import software.amazon.awscdk.assertions.Match;
+import software.amazon.awscdk.assertions.Template;
+import software.amazon.awscdk.cxapi.CloudAssembly;
+
+/** One App for the whole class: two deployments' roles, synthesized once. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ScopedDeployerRoleTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** Actions allowed on every resource: read-only, or EC2 networking and IoT account settings (documented). */
+    private static final Set<String> DOCUMENTED_BROAD_PREFIXES = Set.of("ec2:", "iot:Describe", "iot:List",
+            "iot:UpdateEventConfigurations", "logs:Describe", "ssm:Describe", "kms:List", "lambda:List", "iam:List",
+            "cognito-idp:Describe", "sqs:List", "sns:List", "secretsmanager:List");
+
+    private Template cms;
+    private Template fleet;
+    private CloudAssembly assembly;
+
+    @BeforeAll
+    void synth() {
+        App app = new App(AppProps.builder().outdir("target/cdk.out-deployer-role").build());
+        Stack cmsStack = new Stack(app, "CmsDeployer");
+        new ScopedDeployerRole(cmsStack, "Deployer", ScopedDeployerRoleProps.of(
+                CmsContext.of(Map.of()), "acme-assets"));
+        Stack fleetStack = new Stack(app, "FleetDeployer");
+        new ScopedDeployerRole(fleetStack, "Deployer", new ScopedDeployerRoleProps(CmsContext.of(Map.of(
+                "appUniqueId", "fleet", "vpcName", "fleet-net", "identityProviderId", "corp")), "acme-assets",
+                "fleet-cms-deployer"));
+        Nag.apply(app);
+        assembly = app.synth();
+        cms = Template.fromStack(cmsStack);
+        fleet = Template.fromStack(fleetStack);
+    }
+
+    @Test
+    void onlyCloudFormationCanAssumeTheRole() {
+        cms.hasResourceProperties("AWS::IAM::Role", Map.of("AssumeRolePolicyDocument", Map.of("Statement", List.of(
+                Map.of("Action", "sts:AssumeRole", "Effect", "Allow",
+                        "Principal", Map.of("Service", "cloudformation.amazonaws.com"))))));
+    }
+
+    @Test
+    void noStatementGrantsAServiceWildcardAction() throws Exception {
+        for (Map<String, Object> statement : statements(cms)) {
+            for (String action : strings(statement.get("Action"))) {
+                assertThat(action).as("action in %s", statement.get("Sid")).isNotEqualTo("*").doesNotEndWith(":*");
+            }
+        }
+    }
+
+    @Test
+    void everyStatementOnAllResourcesIsConditionedOrDocumentedAsBroad() throws Exception {
+        for (Map<String, Object> statement : statements(cms)) {
+            if (!strings(statement.get("Resource")).contains("*") || statement.containsKey("Condition")) {
+                continue;
+            }
+            for (String action : strings(statement.get("Action"))) {
+                assertThat(DOCUMENTED_BROAD_PREFIXES.stream().anyMatch(action::startsWith))
+                        .as("%s in %s is on '*' without a condition", action, statement.get("Sid")).isTrue();
+            }
+        }
+    }
+
+    @Test
+    void rolesAreLimitedToTheDeploymentsNamePrefixes() throws Exception {
+        assertThat(resourcesOf(cms, "ManageCmsRoles")).containsExactlyInAnyOrder(
+                ":role/cms-*", ":role/cms-vpc-vpc*", ":role/cms-auth-setup*");
+        assertThat(resourcesOf(fleet, "ManageCmsRoles")).containsExactlyInAnyOrder(
+                ":role/fleet-*", ":role/fleet-net-vpc*", ":role/corp-auth-setup*");
+    }
+
+    @Test
+    void rolesCanOnlyBePassedToTheServicesCmsUses() {
+        cms.hasResourceProperties("AWS::IAM::ManagedPolicy", statementLike(Map.of(
+                "Sid", "PassCmsRolesToCmsServices",
+                "Action", "iam:PassRole",
+                "Condition", Map.of("StringEquals", Map.of("iam:PassedToService",
+                        ScopedDeployerRole.PASS_ROLE_SERVICES)))));
+    }
+
+    @Test
+    void onlyAwsServiceRolePoliciesCanBeAttached() throws Exception {
+        Map<String, Object> attach = statement(cms, "AttachOnlyAwsServiceRolePolicies");
+        assertThat(JSON.writeValueAsString(attach.get("Condition")))
+                .contains("iam:PolicyARN").contains(":iam::aws:policy/service-role/*");
+        assertThat(JSON.writeValueAsString(statements(cms))).doesNotContain("AdministratorAccess");
+    }
+
+    @Test
+    void parametersAndSecretsAreLimitedToTheDeploymentsPaths() throws Exception {
+        assertThat(resourcesOf(fleet, "ManageCmsParameters")).containsExactlyInAnyOrder(
+                ":parameter/solution/fleet", ":parameter/solution/fleet/*",
+                ":parameter/solution/vpc/fleet-net", ":parameter/solution/vpc/fleet-net/*",
+                ":parameter/solution/auth/corp", ":parameter/solution/auth/corp/*");
+        assertThat(resourcesOf(fleet, "ManageCmsSecrets")).containsExactlyInAnyOrder(
+                ":secret:/solution/fleet/*", ":secret:/solution/vpc/fleet-net/*", ":secret:/solution/auth/corp/*",
+                ":secret:fleet/*");
+    }
+
+    @Test
+    void keysAndUserPoolsMustCarryTheSolutionTag() {
+        for (String sid : List.of("CreateKeysTaggedAsCms", "CreateUserPoolsTaggedAsCms")) {
+            cms.hasResourceProperties("AWS::IAM::ManagedPolicy", statementLike(Map.of("Sid", sid,
+                    "Resource", "*",
+                    "Condition", Map.of("StringEquals", Map.of("aws:RequestTag/Solutions:SolutionID", "SO0241")))));
+        }
+        for (String sid : List.of("ManageKeysTaggedAsCms", "ManageUserPoolsTaggedAsCms")) {
+            cms.hasResourceProperties("AWS::IAM::ManagedPolicy", statementLike(Map.of("Sid", sid,
+                    "Condition", Map.of("StringEquals", Map.of("aws:ResourceTag/Solutions:SolutionID", "SO0241")))));
+        }
+    }
+
+    @Test
+    void lambdaCodeIsReadOnlyFromTheRegionalAssetBucket() throws Exception {
+        assertThat(resourcesOf(cms, "ReadLambdaCodeFromTheAssetBucket")).containsExactly(":acme-assets-{region}/*");
+        assertThat(strings(statement(cms, "ReadLambdaCodeFromTheAssetBucket").get("Action")))
+                .containsExactlyInAnyOrder("s3:GetObject", "s3:GetObjectVersion");
+    }
+
+    @Test
+    void iotRulesFollowTheUnderscoreNaming() throws Exception {
+        assertThat(resourcesOf(cms, "ManageCmsIotResources")).contains(":rule/cms_*", ":policy/cms-*");
+    }
+
+    @Test
+    void usesTheGivenRoleName() {
+        fleet.hasResourceProperties("AWS::IAM::Role", Map.of("RoleName", "fleet-cms-deployer"));
+        cms.hasResourceProperties("AWS::IAM::Role", Map.of("RoleName", Match.absent()));
+    }
+
+    @Test
+    void hasNoUnsuppressedCdkNagFinding() {
+        assertThat(CmsSynth.problems(assembly)).isEmpty();
+    }
+
+    @Test
+    void rejectsAnInvalidAssetBucketBaseName() {
+        assertThatThrownBy(() -> ScopedDeployerRoleProps.of(CmsContext.of(Map.of()), "Not_A_Bucket"))
+                .hasMessageContaining("Parameter assetBucketBaseName");
+    }
+
+    private static Map<String, Object> statementLike(Map<String, Object> statement) {
+        return Map.of("PolicyDocument", Map.of("Statement", Match.arrayWith(List.of(Match.objectLike(statement)))));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<Map<String, Object>> statements(Template template) {
+        List<Map<String, Object>> out = new ArrayList<>();
+        template.findResources("AWS::IAM::ManagedPolicy").values().forEach(resource -> {
+            Map<String, Object> props = (Map<String, Object>) ((Map<String, Object>) resource).get("Properties");
+            Map<String, Object> doc = (Map<String, Object>) props.get("PolicyDocument");
+            out.addAll((List<Map<String, Object>>) doc.get("Statement"));
+        });
+        return out;
+    }
+
+    private static Map<String, Object> statement(Template template, String sid) {
+        return statements(template).stream().filter(s -> sid.equals(s.get("Sid"))).findFirst()
+                .orElseThrow(() -> new AssertionError("no statement " + sid));
+    }
+
+    /** Each resource ARN with the partition/account prefix dropped and the region token shown as {region}. */
+    private static List<String> resourcesOf(Template template, String sid) throws Exception {
+        List<String> out = new ArrayList<>();
+        Object resource = statement(template, sid).get("Resource");
+        for (Object r : resource instanceof List<?> list ? list : List.of(resource)) {
+            out.add(flatten(r).replaceFirst("^arn:\\{partition}:[a-z0-9-]*:(\\{region})?:(\\{account})?:", ":"));
+        }
+        return out;
+    }
+
+    /** Renders an Fn::Join of literals and pseudo-parameter refs as one string. */
+    @SuppressWarnings("unchecked")
+    private static String flatten(Object value) throws Exception {
+        if (value instanceof String s) {
+            return s;
+        }
+        Map<String, Object> map = (Map<String, Object>) value;
+        if (map.containsKey("Ref")) {
+            return switch ((String) map.get("Ref")) {
+                case "AWS::Partition" -> "{partition}";
+                case "AWS::Region" -> "{region}";
+                case "AWS::AccountId" -> "{account}";
+                default -> "{" + map.get("Ref") + "}";
+            };
+        }
+        List<Object> join = (List<Object>) map.get("Fn::Join");
+        if (join == null) {
+            throw new AssertionError("unexpected intrinsic " + JSON.writeValueAsString(value));
+        }
+        StringBuilder out = new StringBuilder();
+        for (Object part : (List<Object>) join.get(1)) {
+            out.append(flatten(part));
+        }
+        return out.toString();
+    }
+
+    private static List<String> strings(Object value) {
+        if (value == null) {
+            return List.of();
+        }
+        if (value instanceof List<?> list) {
+            return list.stream().map(String::valueOf).toList();
+        }
+        return List.of(String.valueOf(value));
+    }
+}
