@@ -1,0 +1,79 @@
+package io.cms.vss;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The catalog as nested VSS branches: {@code Vehicle → CurrentLocation → Latitude}. A node is
+ * either a branch (has children) or a leaf (has a signal and its catalog index), never both.
+ */
+public final class SignalTree {
+
+    private final String name;
+    private final String path;
+    private final Map<String, SignalTree> children = new LinkedHashMap<>();
+    private Signal signal;
+    private int index = -1;
+
+    private SignalTree(String name, String path) {
+        this.name = name;
+        this.path = path;
+    }
+
+    static SignalTree of(List<Signal> signals) {
+        SignalTree root = new SignalTree("", "");
+        for (int i = 0; i < signals.size(); i++) {
+            Signal s = signals.get(i);
+            SignalTree node = root;
+            for (String segment : s.segments()) {
+                if (node.signal != null) {
+                    throw new IllegalArgumentException(s.path() + " is below the leaf " + node.path);
+                }
+                String childPath = node.path.isEmpty() ? segment : node.path + "." + segment;
+                node = node.children.computeIfAbsent(segment, n -> new SignalTree(n, childPath));
+            }
+            if (!node.children.isEmpty()) {
+                throw new IllegalArgumentException(s.path() + " is a branch of other signals, so it cannot be a leaf");
+            }
+            node.signal = s;
+            node.index = i;
+        }
+        return root;
+    }
+
+    /** The segment name ({@code CurrentLocation}); empty for the root. */
+    public String name() {
+        return name;
+    }
+
+    /** The VSS path of this node ({@code Vehicle.CurrentLocation}); empty for the root. */
+    public String path() {
+        return path;
+    }
+
+    /** The child called {@code name}, or null. */
+    public SignalTree child(String name) {
+        return children.get(name);
+    }
+
+    /** Children in catalog order. */
+    public Map<String, SignalTree> children() {
+        return Collections.unmodifiableMap(children);
+    }
+
+    public boolean isLeaf() {
+        return signal != null;
+    }
+
+    /** The signal of a leaf; null for a branch. */
+    public Signal signal() {
+        return signal;
+    }
+
+    /** The catalog index of a leaf; -1 for a branch. */
+    public int index() {
+        return index;
+    }
+}
