@@ -20,7 +20,7 @@ export JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION := 1
 # Deployment order enforced by deploy/destroy (construct ids of the stacks in the all-modules app).
 DEPLOY_ORDER := Vpc AuthSetup Config Auth ConnectStore Alerts Api EvBatteryHealth FleetwiseConnector Provisioning VehicleSimulator
 
-.PHONY: help tools build test synth deploy destroy clean update-snapshots bench
+.PHONY: help tools build test synth deploy destroy clean update-snapshots bench validate-templates one-click
 
 help: ## List the commands
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-18s %s\n", $$1, $$2}'
@@ -34,7 +34,7 @@ $(NODE24): $(TOOLS_DIR)/package.json $(TOOLS_DIR)/package-lock.json
 build: tools ## Compile everything and package every Lambda jar (no tests)
 	$(MVN) -q install -DskipTests
 
-test: tools ## Run every test: unit, integration (real emulators), CDK assertions, cdk-nag, cfn-guard
+test: tools validate-templates ## Run every test: unit, integration (real emulators), CDK assertions, cdk-nag, cfn-guard
 	$(MVN) install
 
 synth: build ## Synthesize CloudFormation into cdk.out/ in one JVM (MODULE=<short>[,<short>] for some)
@@ -63,6 +63,12 @@ destroy: build ## Destroy all modules in reverse order (or MODULE=<short>)
 	    $(CDK) destroy "$$s" --exclusively --force --no-notices || exit 1; \
 	  fi; \
 	done
+
+validate-templates: tools ## Validate the Backstage templates and catalog-info.yaml offline (Backstage validators + CMS rules)
+	$(NODE24) backstage-templates/validate.mjs
+
+one-click: build ## One-click CloudFormation templates + Lambda assets in deployment/ (ASSET_BUCKET_BASE_NAME=..., MODULE=...)
+	SKIP_BUILD=1 deployment/build-one-click.sh $(MODULE)
 
 # Benchmarks: "<maven module>:<main class>" pairs; each prints its own figures.
 BENCHES := \

@@ -75,6 +75,11 @@ done < <(jq -r '.artifacts | to_entries[] | select(.value.type == "aws:cloudform
                 | [.key, .value.properties.stackName, .value.properties.templateFile] | @tsv' "$outdir/manifest.json")
 
 [[ -s "$global/stacks.tsv" ]] || die "no stack was synthesized"
+
+# The committed source, for Backstage builds whose CodeBuild source is not the repository (CMS_SOURCE_URI).
+if git -C "$root" rev-parse --is-inside-work-tree >/dev/null 2>&1; then
+  git -C "$root" archive --format=tar.gz --prefix=cms-for-java/ -o "$regional/cms-for-java-source.tar.gz" HEAD
+fi
 printf '%s\n' "${prefix:-${ASSET_KEY_PREFIX:-}}" > "$global/asset-key-prefix.txt"
 
 echo "one-click templates (global-s3-assets):"

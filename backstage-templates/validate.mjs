@@ -1,0 +1,294 @@
+#!/usr/bin/env node
+// Validates the Backstage software templates offline, with Backstage's own entity policies and
+// the scaffolder's templateEntityV1beta3Validator (npm packages installed by `make tools` into
+// deployment/tools), plus the CMS rules the Backstage schema cannot know:
+//   - every CmsModule short name has backstage-templates/<short>/template.yaml, and no stray folders;
+//   - the App Unique ID field uses AppUniqueId.PATTERN and its lengths (shared-constructs);
+//   - a template is marked deployable exactly when its module is in CmsApp.factories();
+//   - every regex pattern compiles the way the Backstage form compiles it (unicode mode);
+//   - build parameters name CMS_MODULE and only reference form fields that exist;
+//   - the entity's buildspec annotations point at files in the shared buildspecs folder;
+//   - catalog-info.yaml is a Location that lists exactly the module templates.
+// Then a self-test proves that broken templates are rejected. Exit code 0 only when all pass.
+//
+// Usage: node backstage-templates/validate.mjs
+import { createRequire } from 'node:module';
+import { readFileSync, existsSync, readdirSync, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const started = process.hrtime.bigint();
+const here = dirname(fileURLToPath(import.meta.url));
+const root = resolve(here, '..');
+const toolsRequire = createRequire(join(root, 'deployment', 'tools', 'package.json'));
+let catalogModel, scaffolderCommon, YAML;
+try {
+  catalogModel = toolsRequire('@backstage/catalog-model');
+  scaffolderCommon = toolsRequire('@backstage/plugin-scaffolder-common');
+  YAML = toolsRequire('yaml');
+} catch (e) {
+  console.error(`validate-templates: the Backstage packages are missing (${e.message}); run 'make tools'`);
+  process.exit(2);
+}
+const {
+  EntityPolicies, DefaultNamespaceEntityPolicy, NoForeignRootFieldsEntityPolicy, FieldFormatEntityPolicy,
+  SchemaValidEntityPolicy, locationEntityV1alpha1Validator,
+} = catalogModel;
+const { templateEntityV1beta3Validator } = scaffolderCommon;
+
+const policies = EntityPolicies.allOf([
+  new DefaultNamespaceEntityPolicy(),
+  new NoForeignRootFieldsEntityPolicy(),
+  new FieldFormatEntityPolicy(),
+  new SchemaValidEntityPolicy(),
+]);
+
+const read = (rel) => readFileSync(join(root, rel), 'utf8');
+
+// ---- facts from the Java sources -------------------------------------------------------------
+
+/** Module short names in CmsModule order. */
+export function moduleShortNames(javaSource) {
+  const names = [...javaSource.matchAll(/^\s*[A-Z_]+\("([a-z0-9-]+)",/gm)].map((m) => m[1]);
+  if (names.length === 0) throw new Error('no module found in CmsModule.java');
+  return names;
+}
+
+/** AppUniqueId.PATTERN (Java string literal unescaped), MIN_LENGTH and MAX_LENGTH. */
+export function appUniqueIdRule(javaSource) {
+  const pattern = /PATTERN\s*=\s*"((?:[^"\\]|\\.)*)"/.exec(javaSource);
+  const min = /MIN_LENGTH\s*=\s*(\d+)/.exec(javaSource);
+  const max = /MAX_LENGTH\s*=\s*(\d+)/.exec(javaSource);
+  if (!pattern || !min || !max) throw new Error('AppUniqueId.java has no PATTERN/MIN_LENGTH/MAX_LENGTH');
+  return { pattern: JSON.parse(`"${pattern[1]}"`), minLength: Number(min[1]), maxLength: Number(max[1]) };
+}
+
+/** Short names of the modules CmsApp.factories() builds (VpcStackFactory -> vpc). */
+export function deployableModules(javaSource) {
+  return new Set([...javaSource.matchAll(/new\s+([A-Z][A-Za-z0-9]*)StackFactory\s*\(/g)]
+    .map((m) => m[1].replace(/([a-z0-9])([A-Z])/g, '$1-$2').toLowerCase()));
+}
+
+// ---- checks ----------------------------------------------------------------------------------
+
+function parseYaml(text, file) {
+  const doc = YAML.parseDocument(text, { uniqueKeys: true, prettyErrors: true });
+  if (doc.errors.length > 0) throw new Error(`${file}: ${doc.errors.map((e) => e.message).join('; ')}`);
+  return doc.toJS();
+}
+
+/** Backstage's own validation: entity policies, then the kind's validator. Returns error strings. */
+async function backstageErrors(entity, kindValidator) {
+  const errors = [];
+  try {
+    const result = await policies.enforce(entity);
+    if (!result) errors.push('rejected by the entity policies');
+  } catch (e) {
+    errors.push(e.message);
+  }
+  try {
+    if (!(await kindValidator.check(entity))) errors.push(`not a ${entity?.apiVersion} ${entity?.kind} this validator accepts`);
+  } catch (e) {
+    errors.push(e.message);
+  }
+  return errors;
+}
+
+function* formProperties(entity) {
+  const pages = entity?.spec?.parameters;
+  for (const page of Array.isArray(pages) ? pages : [pages ?? {}]) {
+    yield* walkProperties(page?.properties ?? {});
+    for (const dep of Object.values(page?.dependencies ?? {})) {
+      for (const branch of dep?.oneOf ?? []) yield* walkProperties(branch?.properties ?? {});
+    }
+  }
+}
+
+function* walkProperties(properties) {
+  for (const [name, schema] of Object.entries(properties)) {
+    yield [name, schema];
+    if (schema?.items) yield [`${name}[]`, schema.items];
+  }
+}
+
+/** The CMS rules for one module template. Returns error strings. */
+export async function templateErrors(entity, short, facts) {
+  const errors = await backstageErrors(entity, templateEntityV1beta3Validator);
+  if (errors.length > 0) return errors;
+  const annotations = entity.metadata.annotations ?? {};
+  if (entity.metadata.name !== `cms-${short}`) errors.push(`metadata.name must be cms-${short}`);
+  if (annotations['cms.io/module'] !== short) errors.push(`annotation cms.io/module must be ${short}`);
+  const deployable = facts.deployable.has(short);
+  if (annotations['cms.io/deployable'] !== String(deployable)) {
+    errors.push(deployable
+      ? `module ${short} is in CmsApp.factories(): set cms.io/deployable: 'true' and give the template the module's inputs`
+      : `module ${short} has no stack in CmsApp.factories(): set cms.io/deployable: 'false' and say so in the description`);
+  }
+  if (!deployable && !/NOT YET DEPLOYABLE/.test(entity.metadata.description ?? '')) {
+    errors.push('the description of a template whose module cannot be deployed yet must say NOT YET DEPLOYABLE');
+  }
+
+  const fields = new Map();
+  for (const [name, schema] of formProperties(entity)) {
+    fields.set(name, schema);
+    if (typeof schema?.pattern === 'string') {
+      try {
+        new RegExp(schema.pattern, 'u');
+      } catch (e) {
+        errors.push(`field ${name}: pattern does not compile in the form (${e.message})`);
+      }
+    }
+  }
+  const app = fields.get('appUniqueId');
+  const needsApp = !['vpc', 'auth-setup'].includes(short);
+  if (needsApp && !app) errors.push('the form has no appUniqueId field');
+  if (app) {
+    const rule = facts.appUniqueId;
+    if (app.pattern !== rule.pattern) errors.push(`appUniqueId pattern ${app.pattern} differs from AppUniqueId.PATTERN ${rule.pattern}`);
+    if (app.minLength !== rule.minLength || app.maxLength !== rule.maxLength) {
+      errors.push(`appUniqueId length must be ${rule.minLength}-${rule.maxLength}`);
+    }
+  }
+
+  const steps = entity.spec.steps;
+  const configure = steps.find((s) => s.action === 'aws:acdp:configure');
+  if (!configure) {
+    errors.push('no aws:acdp:configure step: nothing starts the deployment build');
+  } else {
+    const params = configure.input?.buildParameters ?? [];
+    const module = params.find((p) => p.name === 'CMS_MODULE');
+    if (module?.value !== short) errors.push(`build parameter CMS_MODULE must be ${short}`);
+    for (const p of params) {
+      if (!/^[A-Z][A-Z0-9_]*$/.test(p.name ?? '')) errors.push(`build parameter name '${p.name}' is not an environment variable name`);
+      for (const ref of String(p.value ?? '').matchAll(/parameters\.([A-Za-z0-9_]+)/g)) {
+        if (!fields.has(ref[1])) errors.push(`build parameter ${p.name} references unknown field ${ref[1]}`);
+      }
+    }
+  }
+  const create = steps.find((s) => s.action === 'aws:acdp:catalog:create');
+  if (!create) {
+    errors.push('no aws:acdp:catalog:create step');
+  } else {
+    const assets = String(create.input?.assetsSourcePath ?? '').replace(/^dir:/, '');
+    const assetsDir = resolve(facts.templatesDir, short, assets);
+    const entityAnnotations = create.input?.entity?.metadata?.annotations ?? {};
+    for (const action of ['deploy', 'update', 'teardown']) {
+      const ref = entityAnnotations[`aws.amazon.com/acdp-${action}-buildspec`];
+      if (!ref) {
+        errors.push(`the entity has no aws.amazon.com/acdp-${action}-buildspec annotation`);
+      } else if (!existsSync(resolve(assetsDir, ref.replace(/^dir:/, '')))) {
+        errors.push(`buildspec ${ref} is not in ${assets}`);
+      }
+    }
+  }
+  return errors;
+}
+
+/** The Location listing the templates. Returns error strings. */
+export async function locationErrors(entity, shorts) {
+  const errors = await backstageErrors(entity, locationEntityV1alpha1Validator);
+  if (errors.length > 0) return errors;
+  const targets = [...(entity.spec.targets ?? []), ...(entity.spec.target ? [entity.spec.target] : [])];
+  const expected = shorts.map((s) => `./${s}/template.yaml`);
+  for (const t of expected) if (!targets.includes(t)) errors.push(`catalog-info.yaml does not list ${t}`);
+  for (const t of targets) if (!expected.includes(t)) errors.push(`catalog-info.yaml lists ${t}, which is not a module template`);
+  return errors;
+}
+
+function buildspecErrors(dir) {
+  const errors = [];
+  for (const action of ['deploy', 'update', 'teardown']) {
+    const file = join(dir, `${action}.buildspec.yaml`);
+    if (!existsSync(file)) { errors.push(`${file} is missing`); continue; }
+    const spec = parseYaml(readFileSync(file, 'utf8'), file);
+    const commands = spec?.phases?.build?.commands ?? [];
+    const last = String(commands[commands.length - 1] ?? '');
+    if (spec?.version !== 0.2) errors.push(`${action}.buildspec.yaml: version must be 0.2`);
+    if (!last.includes('cms-build.sh') || !new RegExp(`\\s${action}$`).test(last.trim())) {
+      errors.push(`${action}.buildspec.yaml must run cms-build.sh ${action}`);
+    }
+  }
+  return errors;
+}
+
+// ---- run ---------------------------------------------------------------------------------------
+
+async function validateRepository() {
+  const facts = {
+    modules: moduleShortNames(read('shared-constructs/src/main/java/io/cms/constructs/CmsModule.java')),
+    appUniqueId: appUniqueIdRule(read('shared-constructs/src/main/java/io/cms/constructs/AppUniqueId.java')),
+    deployable: deployableModules(read('modules/app/src/main/java/io/cms/app/CmsApp.java')),
+    templatesDir: here,
+  };
+  const problems = [];
+  for (const short of facts.modules) {
+    const rel = `backstage-templates/${short}/template.yaml`;
+    if (!existsSync(join(root, rel))) { problems.push(`${rel}: missing (every CmsModule needs a template)`); continue; }
+    try {
+      const errors = await templateErrors(parseYaml(read(rel), rel), short, facts);
+      errors.forEach((e) => problems.push(`${rel}: ${e}`));
+    } catch (e) {
+      problems.push(e.message);
+    }
+  }
+  for (const entry of readdirSync(here)) {
+    if (statSync(join(here, entry)).isDirectory() && entry !== 'buildspecs' && !facts.modules.includes(entry)) {
+      problems.push(`backstage-templates/${entry}/ is not a CmsModule short name`);
+    }
+  }
+  try {
+    const location = parseYaml(read('backstage-templates/catalog-info.yaml'), 'catalog-info.yaml');
+    (await locationErrors(location, facts.modules)).forEach((e) => problems.push(`backstage-templates/catalog-info.yaml: ${e}`));
+  } catch (e) {
+    problems.push(e.message);
+  }
+  buildspecErrors(join(here, 'buildspecs')).forEach((e) => problems.push(e));
+  return { facts, problems };
+}
+
+/** Each broken variant of a good template must be rejected; returns the variants that were not. */
+async function selfTest(facts) {
+  const good = parseYaml(read('backstage-templates/config/template.yaml'), 'config');
+  const copy = () => structuredClone(good);
+  const cases = {
+    'a step without an action': (t) => { delete t.spec.steps[0].action; },
+    'a template without steps': (t) => { delete t.spec.steps; },
+    'an invalid entity name': (t) => { t.metadata.name = 'CMS config!'; },
+    'an unknown root field': (t) => { t.extra = 1; },
+    'an App Unique ID pattern that drifted': (t) => { t.spec.parameters[1].properties.appUniqueId.pattern = '^[a-z]+$'; },
+    'an App Unique ID without the length limit': (t) => { delete t.spec.parameters[1].properties.appUniqueId.maxLength; },
+    'a pattern the form cannot compile': (t) => { t.spec.parameters[1].properties.vpcName.pattern = '^[a-z+$'; },
+    'a build parameter naming an unknown field': (t) => { t.spec.steps[2].input.buildParameters.push({ name: 'X', value: '${{ parameters.nope }}' }); },
+    'a build for another module': (t) => { t.spec.steps[2].input.buildParameters[0].value = 'vpc'; },
+    'no step that starts the build': (t) => { t.spec.steps = t.spec.steps.filter((s) => s.action !== 'aws:acdp:configure'); },
+    'a buildspec that does not exist': (t) => { t.spec.steps[0].input.entity.metadata.annotations['aws.amazon.com/acdp-deploy-buildspec'] = 'dir:./nope.yaml'; },
+    'a deployable module marked not deployable': (t) => { t.metadata.annotations['cms.io/deployable'] = 'false'; },
+  };
+  const accepted = [];
+  for (const [name, breakIt] of Object.entries(cases)) {
+    const t = copy();
+    breakIt(t);
+    if ((await templateErrors(t, 'config', facts)).length === 0) accepted.push(name);
+  }
+  const location = parseYaml(read('backstage-templates/catalog-info.yaml'), 'catalog-info.yaml');
+  const missing = structuredClone(location);
+  missing.spec.targets = missing.spec.targets.slice(1);
+  if ((await locationErrors(missing, facts.modules)).length === 0) accepted.push('a Location missing a template');
+  const notLocation = structuredClone(location);
+  notLocation.kind = 'Locaton';
+  if ((await locationErrors(notLocation, facts.modules)).length === 0) accepted.push('a Location with a misspelt kind');
+  if (good.spec.steps[2].input.buildParameters[0].name !== 'CMS_MODULE') accepted.push('self-test fixture changed: first build parameter is not CMS_MODULE');
+  return { count: Object.keys(cases).length + 2, accepted };
+}
+
+const { facts, problems } = await validateRepository();
+for (const p of problems) console.error(`FAIL ${p}`);
+const { count, accepted } = await selfTest(facts);
+for (const a of accepted) console.error(`FAIL self-test: ${a} was accepted`);
+const ms = Number(process.hrtime.bigint() - started) / 1e6;
+if (problems.length > 0 || accepted.length > 0) {
+  console.error(`validate-templates: ${problems.length} problem(s), ${accepted.length} broken variant(s) accepted`);
+  process.exit(1);
+}
+console.log(`validate-templates: ${facts.modules.length} templates, catalog-info.yaml and 3 buildspecs valid;`
+  + ` ${count} broken variants rejected (${ms.toFixed(0)} ms)`);
