@@ -7,6 +7,8 @@
 # they deploy in any region where the assets were uploaded (deployment/upload-one-click.sh),
 # without `cdk bootstrap`.
 #
+# Also writes deployer-role.template: the scoped CloudFormation role for Backstage deployments.
+#
 # Usage: ASSET_BUCKET_BASE_NAME=<base> [ASSET_KEY_PREFIX=<prefix/>] [SKIP_BUILD=1] \
 #          deployment/build-one-click.sh [<short>[,<short>...]]
 # Module settings (APP_UNIQUE_ID, VPC_NAME, VPC_CIDR, ...) come from the environment as for `make synth`.
@@ -76,6 +78,13 @@ done < <(jq -r '.artifacts | to_entries[] | select(.value.type == "aws:cloudform
 
 [[ -s "$global/stacks.tsv" ]] || die "no stack was synthesized"
 
+# The scoped CloudFormation role Backstage builds pass with --role-arn (deployed once by an administrator).
+role_out="$outdir/deployer-role"
+(cd "$root" && ONE_CLICK=true CDK_OUTDIR="$role_out" \
+  java -Dcms.root="$root" -cp "modules/app/target/classes:$(cat "$classpath_file")" io.cms.app.DeployerRoleApp) \
+  || die "deployer role synth failed"
+cp "$role_out/DeployerRole.template.json" "$global/deployer-role.template"
+
 # The committed source, for Backstage builds whose CodeBuild source is not the repository (CMS_SOURCE_URI).
 if git -C "$root" rev-parse --is-inside-work-tree >/dev/null 2>&1; then
   git -C "$root" archive --format=tar.gz --prefix=cms-for-java/ -o "$regional/cms-for-java-source.tar.gz" HEAD
@@ -84,4 +93,5 @@ printf '%s\n' "${prefix:-${ASSET_KEY_PREFIX:-}}" > "$global/asset-key-prefix.txt
 
 echo "one-click templates (global-s3-assets):"
 cut -f1,2 "$global/stacks.tsv" | sed 's/^/  /'
+echo "  deployer role: deployer-role.template"
 echo "regional assets: $(find "$regional" -type f | wc -l) file(s), upload to s3://${ASSET_BUCKET_BASE_NAME}-<region>/${prefix}"

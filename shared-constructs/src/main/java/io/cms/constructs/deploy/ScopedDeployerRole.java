@@ -67,7 +67,7 @@ public final class ScopedDeployerRole extends Construct {
         }
         this.role = builder.build();
 
-        policy("Identity", List.of(iamRoles(), passRole(), attachManagedServiceRolePolicies()));
+        policy("Identity", List.of(iamRoles(), passRole(), attachManagedServiceRolePolicies(), denySelfChange()));
         policy("Compute", List.of(lambdaFunctions(), lambdaEventSources(), lambdaCode(props.assetBucketBaseName()),
                 logGroups(), readOnly()));
         policy("Data", List.of(ssmParameters(), secrets(), dynamoDbTables(), buckets(), queues(), topics()));
@@ -111,6 +111,17 @@ public final class ScopedDeployerRole extends Construct {
                         "iam:ListRoleTags", "iam:PutRolePolicy", "iam:DeleteRolePolicy", "iam:GetRolePolicy",
                         "iam:ListRolePolicies", "iam:ListAttachedRolePolicies", "iam:DetachRolePolicy"),
                 prefixed(p -> arn("iam", "", "role/" + p + "*")));
+    }
+
+    /** Its own name may match a CMS prefix: never let a stack widen the deployer's own permissions. */
+    private PolicyStatement denySelfChange() {
+        return PolicyStatement.Builder.create().sid("NeverChangeTheDeployerRoleItself").effect(Effect.DENY)
+                .actions(List.of("iam:PutRolePolicy", "iam:AttachRolePolicy", "iam:DeleteRolePolicy",
+                        "iam:DetachRolePolicy", "iam:UpdateAssumeRolePolicy", "iam:UpdateRole", "iam:DeleteRole",
+                        "iam:PutRolePermissionsBoundary", "iam:DeleteRolePermissionsBoundary", "iam:TagRole",
+                        "iam:UntagRole", "iam:PassRole"))
+                .resources(List.of(role.getRoleArn()))
+                .build();
     }
 
     private PolicyStatement attachManagedServiceRolePolicies() {

@@ -107,6 +107,14 @@ class ScopedDeployerRoleTest {
     }
 
     @Test
+    void deniesChangesToItsOwnRole() throws Exception {
+        Map<String, Object> deny = statement(cms, "NeverChangeTheDeployerRoleItself");
+        assertThat(deny.get("Effect")).isEqualTo("Deny");
+        assertThat(JSON.writeValueAsString(deny.get("Resource"))).contains("Fn::GetAtt").contains("DeployerRole");
+        assertThat(strings(deny.get("Action"))).contains("iam:PutRolePolicy", "iam:AttachRolePolicy", "iam:PassRole");
+    }
+
+    @Test
     void parametersAndSecretsAreLimitedToTheDeploymentsPaths() throws Exception {
         assertThat(resourcesOf(fleet, "ManageCmsParameters")).containsExactlyInAnyOrder(
                 ":parameter/solution/fleet", ":parameter/solution/fleet/*",
