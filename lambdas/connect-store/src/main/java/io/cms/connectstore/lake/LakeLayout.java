@@ -1,0 +1,66 @@
+package io.cms.connectstore.lake;
+
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+
+/**
+ * The one key layout of the lake, identical on S3 and on local disk:
+ *
+ * <pre>
+ * raw/year=YYYY/month=MM/day=DD/hour=HH/{batch}.json.gz          accepted messages, NDJSON, gzip
+ * parquet/year=YYYY/month=MM/day=DD/hour=HH/{batch}.parquet      accepted messages, one row each
+ * quarantine/year=YYYY/month=MM/day=DD/hour=HH/{batch}.json.gz   refused messages with their reason
+ * </pre>
+ *
+ * Raw and Parquet are partitioned by the measurement time ({@code ts}), quarantine by the receive
+ * time (a refused message may have no usable timestamp). All times are UTC. The VIN is a column,
+ * never a key level: one vehicle's hour is one small slice of a shared file, so the number of
+ * partitions does not grow with the fleet.
+ */
+public final class LakeLayout {
+
+    /** Accepted messages as received, gzip NDJSON. */
+    public static final String RAW = "raw";
+    /** Accepted messages as Parquet rows (the table Glue/Athena and DuckDB query). */
+    public static final String PARQUET = "parquet";
+    /** Refused messages with their reason, gzip NDJSON. */
+    public static final String QUARANTINE = "quarantine";
+
+    /** One hour in milliseconds. */
+    public static final long HOUR_MS = 3_600_000L;
+
+    private LakeLayout() {
+    }
+
+    /** The partition directory of the hour that holds {@code epochMs}: {@code year=2026/month=11/day=22/hour=07}. */
+    public static String partition(long epochMs) {
+        ZonedDateTime t = Instant.ofEpochMilli(epochMs).atZone(ZoneOffset.UTC);
+        return String.format("year=%04d/month=%02d/day=%02d/hour=%02d",
+                t.getYear(), t.getMonthValue(), t.getDayOfMonth(), t.getHour());
+    }
+
+    /** The key of a raw file. */
+    public static String rawKey(long epochMs, String batchId) {
+        return RAW + "/" + partition(epochMs) + "/" + batchId + ".json.gz";
+    }
+
+    /** The key of a Parquet file. */
+    public static String parquetKey(long epochMs, String batchId) {
+        return PARQUET + "/" + partition(epochMs) + "/" + batchId + ".parquet";
+    }
+
+    /** The key of a quarantine file. */
+    public static String quarantineKey(long epochMs, String batchId) {
+        return QUARANTINE + "/" + partition(epochMs) + "/" + batchId + ".json.gz";
+    }
+
+    /**
+     * The name a file has while it is written: hidden (leading dot) and with a {@code .tmp} suffix,
+     * so no reader (Athena skips dot files; the {@code *.parquet} glob does not match) sees it.
+     */
+    public static String temporaryKey(String key) {
+        int slash = key.lastIndexOf('/');
+        return key.substring(0, slash + 1) + "." + key.substring(slash + 1) + ".tmp";
+    }
+}

@@ -1,0 +1,461 @@
+package io.cms.connectstore.lake;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
+import io.cms.connectstore.telemetry.Telemetry;
+import io.cms.connectstore.telemetry.TelemetryValidator;
+import io.cms.connectstore.telemetry.Verdict;
+import io.cms.lambda.common.Json;
+import io.cms.vss.LakeSchema;
+import java.io.BufferedOutputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
+import java.util.zip.Deflater;
+import java.util.zip.GZIPOutputStream;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.parquet.avro.AvroParquetWriter;
+import org.apache.parquet.conf.PlainParquetConfiguration;
+import org.apache.parquet.hadoop.ParquetFileWriter;
+import org.apache.parquet.hadoop.ParquetWriter;
+import org.apache.parquet.io.LocalOutputFile;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes telemetry into the lake ({@link LakeLayout}) in batches: every accepted message becomes a
+ * raw NDJSON line and a Parquet row in the hour partition of its timestamp, every refused message a
+ * quarantine line with its reason. Built for a long-running ingest loop: {@link #accept} only
+ * buffers (streams into open temporary files); {@link #flush()} commits the batch, and happens by
+ * itself when the batch reaches its size or age limit or holds too many hours.
+ *
+ * <p><b>Durability.</b> A batch becomes visible only at {@link #flush()}: each file is written under
+ * a hidden temporary name, synced to disk, then atomically renamed, and the directories are synced.
+ * After {@code flush()} returns, the batch survives a crash or power loss. Messages accepted since
+ * the last flush live only in temporary files and are lost on a crash: whoever needs them kept must
+ * hold them (the CMS Local journal) until the {@link CommittedBatch} of the flush that covers them
+ * (returned by {@code flush()} and passed to the commit listener). A crash between the renames of
+ * one batch can leave part of it visible; replaying that batch then writes its messages again under a
+ * new batch name (at-least-once). {@link #deleteOrphans} removes temporary files a crash left.
+ *
+ * <p>Not thread-safe by design of the loop it serves; the methods are synchronized so a timer thread
+ * may call {@link #flushIfDue()}.
+ */
+public final class LakeWriter implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LakeWriter.class);
+    private static final DateTimeFormatter BATCH_TIME = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
+    private static final byte[] NEWLINE = {'\n'};
+
+    private final LakeWriterConfig config;
+    private final TelemetryValidator validator;
+    private final Schema schema;
+    private final int firstSignal;
+    private final String writerId;
+    private final Map<Long, HourFiles> hours = new HashMap<>();
+    private final Map<Long, RawFile> quarantine = new HashMap<>();
+    private final JsonStringEncoder encoder = JsonStringEncoder.getInstance();
+    private long sequence;
+    private String batchId;
+    private long batchStartedAt;
+    private long rows;
+    private long quarantined;
+    private boolean closed;
+
+    /** A writer for {@code config}; nothing is written until the first message. */
+    public LakeWriter(LakeWriterConfig config) {
+        this.config = config;
+        this.validator = config.validator();
+        LakeSchema lake = new LakeSchema(validator.catalog());
+        this.schema = new Schema.Parser().parse(lake.avroSchemaJson());
+        this.firstSignal = lake.firstSignalColumn();
+        byte[] id = new byte[4];
+        new SecureRandom().nextBytes(id);
+        this.writerId = HexFormat.of().formatHex(id);
+    }
+
+    /** The Avro schema of the Parquet rows (derived from the VSS catalog). */
+    public Schema schema() {
+        return schema;
+    }
+
+    /**
+     * Validates and buffers one message; commits the batch first when it is due. Never throws for a
+     * bad message (it goes to quarantine); throws {@link UncheckedIOException} only when the disk
+     * fails, after which the open batch is discarded (see {@link #abort()}).
+     *
+     * @param topic MQTT topic
+     * @param payload message bytes
+     * @param receivedAt receive time, epoch ms
+     * @return the batch committed by this call because a limit was reached, or null
+     */
+    public synchronized CommittedBatch accept(String topic, byte[] payload, long receivedAt) {
+        ensureOpen();
+        CommittedBatch committed = null;
+        if (batchId != null && config.clock().millis() - batchStartedAt >= config.maxBatchAge().toMillis()) {
+            committed = flush();
+        }
+        if (batchId == null) {
+            startBatch();
+        }
+        try {
+            Verdict verdict = validator.validate(topic, payload, receivedAt);
+            if (verdict instanceof Verdict.Accepted accepted) {
+                write(accepted.telemetry(), payload);
+                rows++;
+            } else {
+                writeQuarantine(topic, payload, receivedAt, (Verdict.Rejected) verdict);
+                quarantined++;
+            }
+        } catch (IOException | RuntimeException e) {
+            abort();
+            throw e instanceof IOException io ? new UncheckedIOException("lake write failed; the batch was discarded", io)
+                    : (RuntimeException) e;
+        }
+        if (rows + quarantined >= config.maxBatchRecords() || hours.size() + quarantine.size() > config.maxOpenPartitions()) {
+            CommittedBatch now = flush();
+            return committed == null ? now : merge(committed, now);
+        }
+        return committed;
+    }
+
+    /** Commits the open batch if it is older than the age limit (for a timer); returns it or null. */
+    public synchronized CommittedBatch flushIfDue() {
+        if (batchId != null && config.clock().millis() - batchStartedAt >= config.maxBatchAge().toMillis()) {
+            return flush();
+        }
+        return null;
+    }
+
+    /** How many messages are buffered and not yet committed. */
+    public synchronized long pending() {
+        return rows + quarantined;
+    }
+
+    /**
+     * Commits the open batch (see the class comment for what is durable afterwards) and tells the
+     * commit listener. Returns an empty batch when nothing was buffered.
+     */
+    public synchronized CommittedBatch flush() {
+        ensureOpen();
+        if (batchId == null) {
+            return new CommittedBatch("", List.of(), 0, 0);
+        }
+        List<Path> temporary = new ArrayList<>();
+        List<String> keys = new ArrayList<>();
+        try {
+            for (HourFiles h : hours.values()) {
+                h.parquet.close();
+                temporary.add(h.parquetTemp);
+                keys.add(h.parquetKey);
+                h.raw.finish();
+                temporary.add(h.raw.temp);
+                keys.add(h.raw.key);
+            }
+            for (RawFile q : quarantine.values()) {
+                q.finish();
+                temporary.add(q.temp);
+                keys.add(q.key);
+            }
+            Set<Path> dirs = new HashSet<>();
+            for (int i = 0; i < temporary.size(); i++) {
+                Path temp = temporary.get(i);
+                sync(temp);
+                Path target = config.root().resolve(keys.get(i));
+                Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
+                dirs.add(target.getParent());
+            }
+            for (Path dir : dirs) {
+                syncDirectory(dir);
+            }
+        } catch (IOException e) {
+            abort();
+            throw new UncheckedIOException("lake commit of batch " + batchId + " failed; the batch was discarded", e);
+        }
+        CommittedBatch batch = new CommittedBatch(batchId, keys, rows, quarantined);
+        reset();
+        LOG.debug("committed batch {}: {} rows, {} quarantined, {} files", batch.batchId(), batch.rows(),
+                batch.quarantined(), batch.keys().size());
+        config.onCommit().accept(batch);
+        return batch;
+    }
+
+    /** Discards the open batch: closes and deletes its temporary files. */
+    public synchronized void abort() {
+        for (HourFiles h : hours.values()) {
+            closeQuietly(h.parquet);
+            h.raw.discard();
+            deleteQuietly(h.parquetTemp);
+        }
+        for (RawFile q : quarantine.values()) {
+            q.discard();
+        }
+        reset();
+    }
+
+    /** Commits what is buffered and closes the writer. */
+    @Override
+    public synchronized void close() {
+        if (!closed) {
+            flush();
+            closed = true;
+        }
+    }
+
+    /**
+     * Deletes temporary files a crashed writer left under {@code root} (their messages were never
+     * committed, so their producer still holds them). Call before starting writers on that root.
+     *
+     * @return how many files were deleted
+     */
+    public static int deleteOrphans(Path root) {
+        if (!Files.isDirectory(root)) {
+            return 0;
+        }
+        int[] deleted = {0};
+        try (Stream<Path> files = Files.walk(root)) {
+            files.filter(p -> {
+                String name = p.getFileName().toString();
+                return name.startsWith(".") && name.endsWith(".tmp") && Files.isRegularFile(p);
+            }).forEach(p -> {
+                deleteQuietly(p);
+                deleted[0]++;
+            });
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot scan " + root + " for orphaned temporary files", e);
+        }
+        return deleted[0];
+    }
+
+    private void write(Telemetry t, byte[] payload) throws IOException {
+        long hour = Math.floorDiv(t.timestamp(), LakeLayout.HOUR_MS);
+        HourFiles h = hours.get(hour);
+        if (h == null) {
+            h = openHour(hour);
+            hours.put(hour, h);
+        }
+        GenericData.Record record = new GenericData.Record(schema);
+        record.put(0, t.vin());
+        record.put(1, t.timestamp());
+        record.put(2, t.receivedAt());
+        for (int i = 0; i < t.size(); i++) {
+            Object v = t.value(i);
+            if (v != null) {
+                record.put(firstSignal + i, v);
+            }
+        }
+        h.parquet.write(record);
+        OutputStream raw = h.raw.out;
+        raw.write(h.raw.prefix(t.topic(), t.receivedAt(), encoder));
+        writePayload(raw, payload);
+        raw.write('}');
+        raw.write(NEWLINE);
+    }
+
+    private void writeQuarantine(String topic, byte[] payload, long receivedAt, Verdict.Rejected rejected) throws IOException {
+        long hour = Math.floorDiv(receivedAt, LakeLayout.HOUR_MS);
+        RawFile q = quarantine.get(hour);
+        if (q == null) {
+            q = openRaw(LakeLayout.quarantineKey(hour * LakeLayout.HOUR_MS, batchId));
+            quarantine.put(hour, q);
+        }
+        ByteArrayOutputStream line = new ByteArrayOutputStream(256);
+        try (JsonGenerator g = Json.MAPPER.getFactory().createGenerator(line)) {
+            g.writeStartObject();
+            g.writeStringField("topic", topic);
+            g.writeNumberField("receivedAt", receivedAt);
+            g.writeStringField("reason", rejected.reason().name());
+            g.writeStringField("detail", rejected.detail());
+            g.writeNumberField("size", payload.length);
+            if (rejected.wellFormedJson()) {
+                g.writeFieldName("payload");
+                g.flush();
+                writePayload(line, payload);
+            } else {
+                g.writeStringField("payloadBase64", Base64.getEncoder().encodeToString(payload));
+            }
+            g.writeEndObject();
+        }
+        line.write('\n');
+        line.writeTo(q.out);
+    }
+
+    /** Writes a well-formed JSON payload on one line: as is when it is one line already, else re-serialized. */
+    private static void writePayload(OutputStream out, byte[] payload) throws IOException {
+        boolean oneLine = payload.length == 0 || (payload[0] & 0xff) != 0xEF;
+        for (int i = 0; oneLine && i < payload.length; i++) {
+            byte b = payload[i];
+            if (b == '\n' || b == '\r') {
+                oneLine = false;
+            }
+        }
+        if (oneLine) {
+            out.write(payload);
+        } else {
+            out.write(Json.MAPPER.writeValueAsBytes(Json.MAPPER.readTree(payload)));
+        }
+    }
+
+    private HourFiles openHour(long hour) throws IOException {
+        long at = hour * LakeLayout.HOUR_MS;
+        String parquetKey = LakeLayout.parquetKey(at, batchId);
+        Path parquetTemp = config.root().resolve(LakeLayout.temporaryKey(parquetKey));
+        Files.createDirectories(parquetTemp.getParent());
+        PlainParquetConfiguration conf = new PlainParquetConfiguration();
+        // Standard three-level lists (what Athena and Firehose's conversion write).
+        conf.setBoolean("parquet.avro.write-old-list-structure", false);
+        ParquetWriter<GenericRecord> parquet = AvroParquetWriter.<GenericRecord>builder(new LocalOutputFile(parquetTemp))
+                .withSchema(schema)
+                .withConf(conf)
+                .withCompressionCodec(config.codec())
+                .withWriteMode(ParquetFileWriter.Mode.OVERWRITE)
+                .build();
+        RawFile raw;
+        try {
+            raw = openRaw(LakeLayout.rawKey(at, batchId));
+        } catch (IOException e) {
+            closeQuietly(parquet);
+            deleteQuietly(parquetTemp);
+            throw e;
+        }
+        return new HourFiles(parquetKey, parquetTemp, parquet, raw);
+    }
+
+    private RawFile openRaw(String key) throws IOException {
+        Path temp = config.root().resolve(LakeLayout.temporaryKey(key));
+        Files.createDirectories(temp.getParent());
+        return new RawFile(key, temp, new FileOutputStream(temp.toFile()));
+    }
+
+    private void startBatch() {
+        batchStartedAt = config.clock().millis();
+        batchId = BATCH_TIME.format(Instant.ofEpochMilli(batchStartedAt)) + "-" + writerId + "-" + String.format("%06d", ++sequence);
+    }
+
+    private void reset() {
+        hours.clear();
+        quarantine.clear();
+        batchId = null;
+        rows = 0;
+        quarantined = 0;
+    }
+
+    private void ensureOpen() {
+        if (closed) {
+            throw new IllegalStateException("the lake writer is closed");
+        }
+    }
+
+    private static CommittedBatch merge(CommittedBatch a, CommittedBatch b) {
+        List<String> keys = new ArrayList<>(a.keys());
+        keys.addAll(b.keys());
+        return new CommittedBatch(a.batchId() + "+" + b.batchId(), keys, a.rows() + b.rows(), a.quarantined() + b.quarantined());
+    }
+
+    private static void sync(Path file) throws IOException {
+        try (FileChannel c = FileChannel.open(file, StandardOpenOption.WRITE)) {
+            c.force(true);
+        }
+    }
+
+    private static void syncDirectory(Path dir) {
+        try (FileChannel c = FileChannel.open(dir, StandardOpenOption.READ)) {
+            c.force(true);
+        } catch (IOException e) {
+            // Some file systems cannot sync a directory; the rename is still atomic there.
+            LOG.debug("cannot sync directory {}: {}", dir, e.toString());
+        }
+    }
+
+    private static void closeQuietly(AutoCloseable c) {
+        try {
+            c.close();
+        } catch (Exception e) {
+            LOG.debug("close failed while discarding a batch: {}", e.toString());
+        }
+    }
+
+    private static void deleteQuietly(Path p) {
+        try {
+            Files.deleteIfExists(p);
+        } catch (IOException e) {
+            LOG.warn("cannot delete temporary file {}: {}", p, e.toString());
+        }
+    }
+
+    private record HourFiles(String parquetKey, Path parquetTemp, ParquetWriter<GenericRecord> parquet, RawFile raw) {
+    }
+
+    /** One gzip NDJSON file being written under its temporary name. */
+    private static final class RawFile {
+        final String key;
+        final Path temp;
+        final FileOutputStream file;
+        final GZIPOutputStream gzip;
+        final OutputStream out;
+        private String lastTopic;
+        private byte[] topicBytes;
+
+        RawFile(String key, Path temp, FileOutputStream file) throws IOException {
+            this.key = key;
+            this.temp = temp;
+            this.file = file;
+            this.gzip = new GZIPOutputStream(file, 64 * 1024) {
+                {
+                    def.setLevel(Deflater.BEST_SPEED);
+                }
+            };
+            this.out = new BufferedOutputStream(gzip, 64 * 1024);
+        }
+
+        /** {@code {"topic":"...","receivedAt":N,"payload":} with the topic's escaping cached. */
+        byte[] prefix(String topic, long receivedAt, JsonStringEncoder encoder) {
+            if (!topic.equals(lastTopic)) {
+                lastTopic = topic;
+                topicBytes = encoder.quoteAsUTF8(topic);
+            }
+            byte[] head = "{\"topic\":\"".getBytes(StandardCharsets.US_ASCII);
+            byte[] mid = ("\",\"receivedAt\":" + receivedAt + ",\"payload\":").getBytes(StandardCharsets.US_ASCII);
+            byte[] line = new byte[head.length + topicBytes.length + mid.length];
+            System.arraycopy(head, 0, line, 0, head.length);
+            System.arraycopy(topicBytes, 0, line, head.length, topicBytes.length);
+            System.arraycopy(mid, 0, line, head.length + topicBytes.length, mid.length);
+            return line;
+        }
+
+        void finish() throws IOException {
+            out.flush();
+            gzip.finish();
+            file.getFD().sync();
+            file.close();
+        }
+
+        void discard() {
+            closeQuietly(file);
+            deleteQuietly(temp);
+        }
+    }
+}
