@@ -8,10 +8,14 @@ import java.time.ZonedDateTime;
  * The one key layout of the lake, identical on S3 and on local disk:
  *
  * <pre>
- * raw/year=YYYY/month=MM/day=DD/hour=HH/{batch}.json.gz          accepted messages, NDJSON, gzip
- * parquet/year=YYYY/month=MM/day=DD/hour=HH/{batch}.parquet      accepted messages, one row each
- * quarantine/year=YYYY/month=MM/day=DD/hour=HH/{batch}.json.gz   refused messages with their reason
+ * raw/year=Y/month=M/day=D/hour=H/{batch}.json.gz          accepted messages, NDJSON, gzip
+ * parquet/year=Y/month=M/day=D/hour=H/{batch}.parquet      accepted messages, one row each
+ * quarantine/year=Y/month=M/day=D/hour=H/{batch}.json.gz   refused messages with their reason
  * </pre>
+ *
+ * Partition values are plain integers without leading zeros ({@code month=1/day=5/hour=7}): every
+ * engine then reads them as integers (DuckDB keeps {@code 07} a string; Athena's integer partition
+ * projection and Firehose's JQ partition keys produce unpadded numbers too).
  *
  * Raw and Parquet are partitioned by the measurement time ({@code ts}), quarantine by the receive
  * time (a refused message may have no usable timestamp). All times are UTC. The VIN is a column,
@@ -33,11 +37,10 @@ public final class LakeLayout {
     private LakeLayout() {
     }
 
-    /** The partition directory of the hour that holds {@code epochMs}: {@code year=2026/month=11/day=22/hour=07}. */
+    /** The partition directory of the hour that holds {@code epochMs}: {@code year=2026/month=11/day=22/hour=7}. */
     public static String partition(long epochMs) {
         ZonedDateTime t = Instant.ofEpochMilli(epochMs).atZone(ZoneOffset.UTC);
-        return String.format("year=%04d/month=%02d/day=%02d/hour=%02d",
-                t.getYear(), t.getMonthValue(), t.getDayOfMonth(), t.getHour());
+        return "year=" + t.getYear() + "/month=" + t.getMonthValue() + "/day=" + t.getDayOfMonth() + "/hour=" + t.getHour();
     }
 
     /** The key of a raw file. */

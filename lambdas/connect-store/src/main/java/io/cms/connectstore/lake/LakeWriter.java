@@ -292,8 +292,7 @@ public final class LakeWriter implements AutoCloseable {
             g.writeNumberField("size", payload.length);
             if (rejected.wellFormedJson()) {
                 g.writeFieldName("payload");
-                g.flush();
-                writePayload(line, payload);
+                g.writeRawValue(new String(oneLine(payload), StandardCharsets.UTF_8));
             } else {
                 g.writeStringField("payloadBase64", Base64.getEncoder().encodeToString(payload));
             }
@@ -303,8 +302,13 @@ public final class LakeWriter implements AutoCloseable {
         line.writeTo(q.out);
     }
 
-    /** Writes a well-formed JSON payload on one line: as is when it is one line already, else re-serialized. */
+    /** Writes a well-formed JSON payload on one line. */
     private static void writePayload(OutputStream out, byte[] payload) throws IOException {
+        out.write(oneLine(payload));
+    }
+
+    /** A well-formed JSON payload as one line: as is when it is one line already, else re-serialized. */
+    private static byte[] oneLine(byte[] payload) throws IOException {
         boolean oneLine = payload.length == 0 || (payload[0] & 0xff) != 0xEF;
         for (int i = 0; oneLine && i < payload.length; i++) {
             byte b = payload[i];
@@ -312,11 +316,7 @@ public final class LakeWriter implements AutoCloseable {
                 oneLine = false;
             }
         }
-        if (oneLine) {
-            out.write(payload);
-        } else {
-            out.write(Json.MAPPER.writeValueAsBytes(Json.MAPPER.readTree(payload)));
-        }
+        return oneLine ? payload : Json.MAPPER.writeValueAsBytes(Json.MAPPER.readTree(payload));
     }
 
     private HourFiles openHour(long hour) throws IOException {

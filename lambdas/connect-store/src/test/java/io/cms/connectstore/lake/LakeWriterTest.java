@@ -1,0 +1,275 @@
+package io.cms.connectstore.lake;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.cms.connectstore.testutils.LakeFiles;
+import io.cms.connectstore.testutils.Payloads;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.avro.generic.GenericRecord;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class LakeWriterTest {
+
+    static final long T = Instant.parse("2026-11-22T07:30:00Z").toEpochMilli();
+    static final String VIN = Payloads.vin(7);
+
+    @TempDir
+    Path root;
+
+    /** A clock the test moves. */
+    static final class TestClock extends Clock {
+        final AtomicLong now = new AtomicLong(T);
+
+        @Override
+        public ZoneOffset getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return Instant.ofEpochMilli(now.get());
+        }
+    }
+
+    LakeWriter writer(LakeWriterConfig.Builder b) {
+        return new LakeWriter(b.build());
+    }
+
+    static byte[] good(String vin, long ts, int i) {
+        return Payloads.bytes(Payloads.full(vin, ts, i));
+    }
+
+    @Test
+    void writesRawParquetAndQuarantineInTheHourLayout() throws Exception {
+        CommittedBatch batch;
+        try (LakeWriter w = writer(LakeWriterConfig.builder(root).clock(new TestClock()))) {
+            w.accept(Payloads.topic(VIN), good(VIN, T, 1), T + 5);
+            w.accept(Payloads.topic(VIN), "nope".getBytes(StandardCharsets.UTF_8), T + 6);
+            batch = w.flush();
+        }
+        String id = batch.batchId();
+        assertThat(id).matches("20261122T073000Z-[0-9a-f]{8}-000001");
+        assertThat(LakeFiles.keys(root)).containsExactly(
+                "parquet/year=2026/month=11/day=22/hour=7/" + id + ".parquet",
+                "quarantine/year=2026/month=11/day=22/hour=7/" + id + ".json.gz",
+                "raw/year=2026/month=11/day=22/hour=7/" + id + ".json.gz");
+        assertThat(batch.keys()).containsExactlyInAnyOrderElementsOf(LakeFiles.keys(root));
+        assertThat(batch.rows()).isEqualTo(1);
+        assertThat(batch.quarantined()).isEqualTo(1);
+    }
+
+    @Test
+    void partitionsByMeasurementHourNotArrival() throws Exception {
+        long previousHour = T - 3_600_000;
+        try (LakeWriter w = writer(LakeWriterConfig.builder(root))) {
+            w.accept(Payloads.topic(VIN), good(VIN, previousHour, 1), T);
+            w.accept(Payloads.topic(VIN), good(VIN, T, 2), T);
+        }
+        assertThat(LakeFiles.files(root, "parquet", ".parquet")).extracting(p -> root.relativize(p.getParent()).toString())
+                .containsExactly("parquet/year=2026/month=11/day=22/hour=6", "parquet/year=2026/month=11/day=22/hour=7");
+    }
+
+    @Test
+    void rawLineKeepsThePayloadWithTopicAndReceiveTime() throws Exception {
+        byte[] payload = good(VIN, T, 3);
+        try (LakeWriter w = writer(LakeWriterConfig.builder(root))) {
+            w.accept(Payloads.topic(VIN), payload, T + 9);
+        }
+        List<JsonNode> lines = LakeFiles.allLines(root, LakeLayout.RAW);
+        assertThat(lines).hasSize(1);
+        assertThat(lines.get(0).get("topic").asText()).isEqualTo(Payloads.topic(VIN));
+        assertThat(lines.get(0).get("receivedAt").asLong()).isEqualTo(T + 9);
+        assertThat(lines.get(0).get("payload")).isEqualTo(io.cms.lambda.common.Json.parse(new String(payload, StandardCharsets.UTF_8)));
+    }
+
+    @Test
+    void prettyPrintedPayloadStaysOneRawLine() throws Exception {
+        String pretty = "{\n  \"vin\": \"" + VIN + "\",\n  \"Vehicle\": {\"Speed\": 3}\n}";
+        try (LakeWriter w = writer(LakeWriterConfig.builder(root))) {
+            w.accept(Payloads.topic(VIN), pretty.getBytes(StandardCharsets.UTF_8), T);
+        }
+        List<JsonNode> lines = LakeFiles.allLines(root, LakeLayout.RAW);
+        assertThat(lines).hasSize(1);
+        assertThat(lines.get(0).get("payload").get("Vehicle").get("Speed").asInt()).isEqualTo(3);
+    }
+
+    @Test
+    void quarantineRecordCarriesReasonAndOriginalBytes() throws Exception {
+        byte[] notJson = "speed=42\n\u00ff".getBytes(StandardCharsets.ISO_8859_1);
+        String wrongType = "{\"vin\":\"" + VIN + "\",\"Vehicle\":{\"Speed\":\"fast\"}}";
+        try (LakeWriter w = writer(LakeWriterConfig.builder(root))) {
+            w.accept(Payloads.topic(VIN), notJson, T);
+            w.accept(Payloads.topic(VIN), wrongType.getBytes(StandardCharsets.UTF_8), T + 1);
+        }
+        List<JsonNode> q = LakeFiles.allLines(root, LakeLayout.QUARANTINE);
+        assertThat(q).hasSize(2);
+        JsonNode first = q.get(0);
+        assertThat(first.get("reason").asText()).isEqualTo("NOT_JSON");
+        assertThat(first.get("topic").asText()).isEqualTo(Payloads.topic(VIN));
+        assertThat(first.get("receivedAt").asLong()).isEqualTo(T);
+        assertThat(java.util.Base64.getDecoder().decode(first.get("payloadBase64").asText())).isEqualTo(notJson);
+        JsonNode second = q.get(1);
+        assertThat(second.get("reason").asText()).isEqualTo("WRONG_TYPE");
+        assertThat(second.get("detail").asText()).isEqualTo("Vehicle.Speed must be float, got a string");
+        assertThat(second.get("payload").get("Vehicle").get("Speed").asText()).isEqualTo("fast");
+    }
+
+    @Test
+    void nothingIsVisibleBeforeFlush() throws Exception {
+        try (LakeWriter w = writer(LakeWriterConfig.builder(root))) {
+            w.accept(Payloads.topic(VIN), good(VIN, T, 1), T);
+            assertThat(LakeFiles.files(root, "parquet", ".parquet")).isEmpty();
+            assertThat(LakeFiles.files(root, "raw", ".json.gz")).isEmpty();
+            assertThat(w.pending()).isEqualTo(1);
+        }
+        assertThat(LakeFiles.files(root, "parquet", ".parquet")).hasSize(1);
+    }
+
+    @Test
+    void flushesWhenTheBatchIsFull() throws Exception {
+        List<CommittedBatch> commits = new ArrayList<>();
+        try (LakeWriter w = writer(LakeWriterConfig.builder(root).maxBatchRecords(3).onCommit(commits::add))) {
+            for (int i = 0; i < 7; i++) {
+                w.accept(Payloads.topic(VIN), good(VIN, T, i), T);
+            }
+            assertThat(commits).extracting(CommittedBatch::rows).containsExactly(3L, 3L);
+            assertThat(w.pending()).isEqualTo(1);
+        }
+        assertThat(commits).extracting(CommittedBatch::rows).containsExactly(3L, 3L, 1L);
+        assertThat(LakeFiles.files(root, "parquet", ".parquet")).hasSize(3);
+    }
+
+    @Test
+    void flushesWhenTheBatchIsOld() throws Exception {
+        TestClock clock = new TestClock();
+        try (LakeWriter w = writer(LakeWriterConfig.builder(root).clock(clock).maxBatchAge(Duration.ofSeconds(60)))) {
+            w.accept(Payloads.topic(VIN), good(VIN, T, 1), T);
+            clock.now.addAndGet(59_000);
+            assertThat(w.flushIfDue()).isNull();
+            clock.now.addAndGet(1_000);
+            CommittedBatch due = w.flushIfDue();
+            assertThat(due.rows()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void acceptCommitsAnOldBatchBeforeBuffering() throws Exception {
+        TestClock clock = new TestClock();
+        try (LakeWriter w = writer(LakeWriterConfig.builder(root).clock(clock).maxBatchAge(Duration.ofSeconds(10)))) {
+            w.accept(Payloads.topic(VIN), good(VIN, T, 1), T);
+            clock.now.addAndGet(10_000);
+            CommittedBatch committed = w.accept(Payloads.topic(VIN), good(VIN, T, 2), T);
+            assertThat(committed.rows()).isEqualTo(1);
+            assertThat(w.pending()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void flushesWhenTooManyHoursAreOpen() throws Exception {
+        List<CommittedBatch> commits = new ArrayList<>();
+        try (LakeWriter w = writer(LakeWriterConfig.builder(root).maxOpenPartitions(2).onCommit(commits::add))) {
+            for (int h = 0; h < 3; h++) {
+                w.accept(Payloads.topic(VIN), good(VIN, T - h * 3_600_000L, h), T);
+            }
+            assertThat(commits).hasSize(1);
+            assertThat(commits.get(0).rows()).isEqualTo(3);
+        }
+    }
+
+    @Test
+    void emptyFlushWritesNothing() throws Exception {
+        try (LakeWriter w = writer(LakeWriterConfig.builder(root))) {
+            assertThat(w.flush().isEmpty()).isTrue();
+        }
+        assertThat(LakeFiles.keys(root)).isEmpty();
+    }
+
+    @Test
+    void closedWriterRefusesMessages() {
+        LakeWriter w = writer(LakeWriterConfig.builder(root));
+        w.close();
+        assertThatThrownBy(() -> w.accept(Payloads.topic(VIN), good(VIN, T, 1), T))
+                .isInstanceOf(IllegalStateException.class).hasMessage("the lake writer is closed");
+    }
+
+    @Test
+    void abortLeavesNoFiles() throws Exception {
+        try (LakeWriter w = writer(LakeWriterConfig.builder(root))) {
+            w.accept(Payloads.topic(VIN), good(VIN, T, 1), T);
+            w.accept(Payloads.topic(VIN), "x".getBytes(StandardCharsets.UTF_8), T);
+            w.abort();
+            assertThat(w.pending()).isZero();
+        }
+        assertThat(LakeFiles.keys(root)).isEmpty();
+    }
+
+    @Test
+    void temporaryFilesOfACrashAreHiddenAndCleanedUp() throws Exception {
+        LakeWriter crashed = writer(LakeWriterConfig.builder(root));
+        crashed.accept(Payloads.topic(VIN), good(VIN, T, 1), T);
+        // No flush, no close: the process "dies" here.
+        List<String> left = LakeFiles.keys(root);
+        assertThat(left).isNotEmpty().allMatch(k -> k.substring(k.lastIndexOf('/') + 1).startsWith(".") && k.endsWith(".tmp"));
+        assertThat(LakeFiles.files(root, "parquet", ".parquet")).isEmpty();
+        assertThat(LakeWriter.deleteOrphans(root)).isEqualTo(left.size());
+        assertThat(LakeFiles.keys(root)).isEmpty();
+    }
+
+    @Test
+    void diskFailureDiscardsTheBatchAndSaysSo() throws Exception {
+        Files.writeString(root.resolve("raw"), "a file where the raw directory should be");
+        try (LakeWriter w = writer(LakeWriterConfig.builder(root))) {
+            assertThatThrownBy(() -> w.accept(Payloads.topic(VIN), good(VIN, T, 1), T))
+                    .isInstanceOf(java.io.UncheckedIOException.class).hasMessageContaining("the batch was discarded");
+            assertThat(w.pending()).isZero();
+        }
+        assertThat(LakeFiles.files(root, "parquet", ".parquet")).isEmpty();
+        assertThat(LakeFiles.files(root, "parquet", ".tmp")).isEmpty();
+    }
+
+    @Test
+    void twoWritersOnOneRootNeverCollide() throws Exception {
+        try (LakeWriter a = writer(LakeWriterConfig.builder(root)); LakeWriter b = writer(LakeWriterConfig.builder(root))) {
+            a.accept(Payloads.topic(VIN), good(VIN, T, 1), T);
+            b.accept(Payloads.topic(VIN), good(VIN, T, 2), T);
+        }
+        assertThat(LakeFiles.files(root, "parquet", ".parquet")).hasSize(2);
+    }
+
+    @Test
+    void parquetRowsFollowTheCatalogSchema() throws Exception {
+        try (LakeWriter w = writer(LakeWriterConfig.builder(root))) {
+            w.accept(Payloads.topic(VIN), good(VIN, T, 42), T + 1);
+        }
+        List<GenericRecord> rows = LakeFiles.parquet(LakeFiles.files(root, "parquet", ".parquet").get(0));
+        assertThat(rows).hasSize(1);
+        GenericRecord r = rows.get(0);
+        assertThat(r.get("vin").toString()).isEqualTo(VIN);
+        assertThat(r.get("ts")).isEqualTo(T);
+        assertThat(r.get("received_at")).isEqualTo(T + 1);
+        assertThat(r.get("vehicle_speed")).isEqualTo(4.2f);
+        assertThat(r.get("vehicle_powertrain_range")).isEqualTo(300042L);
+    }
+
+    @Test
+    void refusesZeroBatchSize() {
+        assertThatThrownBy(() -> LakeWriterConfig.builder(root).maxBatchRecords(0).build()).hasMessageContaining("maxBatchRecords");
+    }
+}
