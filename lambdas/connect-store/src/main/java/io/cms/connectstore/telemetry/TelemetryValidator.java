@@ -4,7 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
-import io.cms.lambda.common.Json;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import io.cms.lambda.common.Vin;
 import io.cms.vss.Signal;
 import io.cms.vss.SignalTree;
@@ -46,7 +46,10 @@ public final class TelemetryValidator {
     private final int vinIndex;
     private final int maxBytes;
     private final long maxFutureSkewMs;
-    private final JsonFactory factory = Json.MAPPER.getFactory();
+    // Own factory: the fast (exact) double parser roughly halves the cost of numeric signals.
+    private final JsonFactory factory = JsonFactory.builder()
+            .enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER)
+            .build();
 
     /** A validator with the default limits. */
     public TelemetryValidator(VssCatalog catalog) {

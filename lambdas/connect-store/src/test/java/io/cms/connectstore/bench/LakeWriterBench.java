@@ -1,0 +1,199 @@
+package io.cms.connectstore.bench;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.cms.connectstore.lake.LakeWriter;
+import io.cms.connectstore.lake.LakeWriterConfig;
+import io.cms.connectstore.telemetry.Telemetry;
+import io.cms.connectstore.telemetry.TelemetryValidator;
+import io.cms.connectstore.telemetry.Verdict;
+import io.cms.connectstore.testutils.Payloads;
+import io.cms.vss.LakeSchema;
+import io.cms.vss.VssCatalog;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.parquet.avro.AvroParquetWriter;
+import org.apache.parquet.conf.PlainParquetConfiguration;
+import org.apache.parquet.hadoop.ParquetFileWriter;
+import org.apache.parquet.hadoop.ParquetWriter;
+import org.apache.parquet.hadoop.metadata.CompressionCodecName;
+import org.apache.parquet.io.LocalOutputFile;
+
+/**
+ * Lake writer throughput on one thread next to bare parquet-avro writing the same rows in the same
+ * run, and bytes per record on disk. Records carry 30 VSS signals. For a one-core figure run it
+ * under {@code taskset -c 0 java -XX:ActiveProcessorCount=1 ...}.
+ *
+ * <p>"bare" = pre-built Avro records into one Parquet file (no JSON, no validation, no raw copy).
+ * "lake writer" = payload bytes in: streaming validation, Avro row, Parquet row and the gzip NDJSON
+ * raw line, with the commit (fsync + rename) included.
+ */
+public final class LakeWriterBench {
+
+    static final int RECORDS = Integer.getInteger("bench.records", 300_000);
+    static final int DISTINCT = 20_000;
+
+    public static void main(String[] args) throws Exception {
+        VssCatalog catalog = VssCatalog.load();
+        TelemetryValidator validator = new TelemetryValidator(catalog);
+        long t0 = Instant.parse("2026-11-22T07:00:00Z").toEpochMilli();
+        long receivedAt = t0 + 3_600_000;
+        List<String> topics = new ArrayList<>();
+        List<byte[]> payloads = new ArrayList<>();
+        for (int i = 0; i < DISTINCT; i++) {
+            String vin = Payloads.vin(i % 1000);
+            ObjectNode m = Payloads.full(vin, t0 + i * 100L, i);
+            strip(m);
+            topics.add(Payloads.topic(vin));
+            payloads.add(Payloads.bytes(m));
+        }
+        Telemetry sample = ((Verdict.Accepted) validator.validate(topics.get(0), payloads.get(0), receivedAt)).telemetry();
+        LakeSchema lake = new LakeSchema(catalog);
+        Schema schema = new Schema.Parser().parse(lake.avroSchemaJson());
+        List<GenericRecord> records = new ArrayList<>();
+        for (int i = 0; i < DISTINCT; i++) {
+            Telemetry t = ((Verdict.Accepted) validator.validate(topics.get(i), payloads.get(i), receivedAt)).telemetry();
+            GenericData.Record r = new GenericData.Record(schema);
+            r.put(0, t.vin());
+            r.put(1, t.timestamp());
+            r.put(2, t.receivedAt());
+            for (int s = 0; s < t.size(); s++) {
+                r.put(lake.firstSignalColumn() + s, t.value(s));
+            }
+            records.add(r);
+        }
+        System.out.printf("records: %,d (%d signals each, %d distinct payloads of ~%d bytes), codec SNAPPY, JVM sees %d CPUs%n",
+                RECORDS, sample.reported(), DISTINCT, payloads.get(0).length, Runtime.getRuntime().availableProcessors());
+
+        // Warm-up, then the measured runs, alternating so both see the same JIT and GC state.
+        bare(schema, records, RECORDS / 5);
+        lakeWriter(validator, topics, payloads, receivedAt, RECORDS / 5);
+        double[] bare = bare(schema, records, RECORDS);
+        double[] writer = lakeWriter(validator, topics, payloads, receivedAt, RECORDS);
+        double[] bare2 = bare(schema, records, RECORDS);
+        double[] writer2 = lakeWriter(validator, topics, payloads, receivedAt, RECORDS);
+        double bareRate = Math.max(bare[0], bare2[0]);
+        double writerRate = Math.max(writer[0], writer2[0]);
+        System.out.printf("bare parquet-avro : %,10.0f rows/s  (runs %,.0f / %,.0f)   parquet %.1f B/row%n",
+                bareRate, bare[0], bare2[0], bare[1]);
+        System.out.printf("lake writer       : %,10.0f rows/s  (runs %,.0f / %,.0f)   parquet %.1f B/row + raw json.gz %.1f B/row%n",
+                writerRate, writer[0], writer2[0], writer[1], writer[2]);
+        System.out.printf("ratio lake/bare   : %.2f   (target >= 0.80; >= 150 000 rows/s)%n", writerRate / bareRate);
+        // Where the difference goes: the two stages the bare writer does not do.
+        validateOnly(validator, topics, payloads, receivedAt, RECORDS / 5);
+        gzipOnly(payloads, RECORDS / 5);
+        System.out.printf("  of which: validation %,.0f msgs/s alone; raw gzip (level 1) %,.0f msgs/s alone%n",
+                validateOnly(validator, topics, payloads, receivedAt, RECORDS), gzipOnly(payloads, RECORDS));
+    }
+
+    private static void strip(ObjectNode m) {
+        ObjectNode v = (ObjectNode) m.get("Vehicle");
+        ((ObjectNode) v.get("CurrentLocation")).remove("HorizontalAccuracy");
+        v.remove("AverageSpeed");
+        v.remove("TripDuration");
+        ObjectNode pt = (ObjectNode) v.get("Powertrain");
+        pt.remove("FuelSystem");
+        ObjectNode tb = (ObjectNode) pt.get("TractionBattery");
+        tb.remove("CurrentPower");
+        ((ObjectNode) tb.get("Charging")).remove("ChargeLimit");
+        ((ObjectNode) tb.get("Charging")).remove("ChargeRate");
+        ((ObjectNode) v.get("VehicleIdentification")).remove("Brand");
+    }
+
+    /** Returns {rows/s, parquet bytes/row}. */
+    private static double[] bare(Schema schema, List<GenericRecord> records, int n) throws IOException {
+        Path dir = Files.createTempDirectory("bench-bare");
+        Path file = dir.resolve("bare.parquet");
+        long start = System.nanoTime();
+        PlainParquetConfiguration conf = new PlainParquetConfiguration();
+        conf.setBoolean("parquet.avro.write-old-list-structure", false);
+        try (ParquetWriter<GenericRecord> w = AvroParquetWriter.<GenericRecord>builder(new LocalOutputFile(file))
+                .withSchema(schema).withConf(conf).withCompressionCodec(CompressionCodecName.SNAPPY)
+                .withWriteMode(ParquetFileWriter.Mode.OVERWRITE).build()) {
+            for (int i = 0; i < n; i++) {
+                w.write(records.get(i % records.size()));
+            }
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        double bytes = Files.size(file);
+        delete(dir);
+        return new double[] {n / seconds, bytes / n};
+    }
+
+    /** Returns {rows/s, parquet bytes/row, raw bytes/row}. */
+    private static double[] lakeWriter(TelemetryValidator validator, List<String> topics, List<byte[]> payloads, long receivedAt, int n)
+            throws IOException {
+        Path root = Files.createTempDirectory("bench-lake");
+        long start = System.nanoTime();
+        java.util.concurrent.atomic.AtomicLong committed = new java.util.concurrent.atomic.AtomicLong();
+        try (LakeWriter w = new LakeWriter(LakeWriterConfig.builder(root).validator(validator).maxBatchRecords(n)
+                .onCommit(b -> committed.addAndGet(b.rows())).build())) {
+            for (int i = 0; i < n; i++) {
+                int k = i % payloads.size();
+                w.accept(topics.get(k), payloads.get(k), receivedAt);
+            }
+        }
+        long rows = committed.get();
+        double seconds = (System.nanoTime() - start) / 1e9;
+        if (rows != n) {
+            throw new IllegalStateException("lake writer committed " + rows + " of " + n + " rows");
+        }
+        double parquet = size(root.resolve("parquet"));
+        double raw = size(root.resolve("raw"));
+        delete(root);
+        return new double[] {n / seconds, parquet / n, raw / n};
+    }
+
+    private static double validateOnly(TelemetryValidator validator, List<String> topics, List<byte[]> payloads, long receivedAt, int n) {
+        long start = System.nanoTime();
+        int accepted = 0;
+        for (int i = 0; i < n; i++) {
+            int k = i % payloads.size();
+            if (validator.validate(topics.get(k), payloads.get(k), receivedAt) instanceof Verdict.Accepted) {
+                accepted++;
+            }
+        }
+        if (accepted != n) {
+            throw new IllegalStateException("only " + accepted + " of " + n + " valid");
+        }
+        return n / ((System.nanoTime() - start) / 1e9);
+    }
+
+    private static double gzipOnly(List<byte[]> payloads, int n) throws IOException {
+        java.io.OutputStream sink = java.io.OutputStream.nullOutputStream();
+        long start = System.nanoTime();
+        try (java.util.zip.GZIPOutputStream gz = new java.util.zip.GZIPOutputStream(sink, 64 * 1024) {
+            {
+                def.setLevel(java.util.zip.Deflater.BEST_SPEED);
+            }
+        }; java.io.BufferedOutputStream out = new java.io.BufferedOutputStream(gz, 64 * 1024)) {
+            for (int i = 0; i < n; i++) {
+                out.write(payloads.get(i % payloads.size()));
+                out.write('\n');
+            }
+        }
+        return n / ((System.nanoTime() - start) / 1e9);
+    }
+
+    private static long size(Path dir) throws IOException {
+        try (Stream<Path> s = Files.walk(dir)) {
+            return s.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum();
+        }
+    }
+
+    private static void delete(Path dir) throws IOException {
+        try (Stream<Path> s = Files.walk(dir)) {
+            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
+}
