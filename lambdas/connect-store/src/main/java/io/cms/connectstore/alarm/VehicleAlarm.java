@@ -8,12 +8,12 @@ import io.cms.lambda.common.Vin;
  * What a vehicle publishes on {@code cms/notification/{vin}}: {@code {"vin": "...", "message": "..."}}.
  *
  * @param vin the vehicle
- * @param message the alarm text (1..4096 characters)
+ * @param message the alarm text (1..2048 characters, the Alerts API limit)
  */
 public record VehicleAlarm(String vin, String message) {
 
     /** Longest accepted alarm text. */
-    public static final int MAX_MESSAGE = 4096;
+    public static final int MAX_MESSAGE = 2048;
 
     /**
      * Reads the IoT rule's event.
