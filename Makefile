@@ -72,7 +72,10 @@ one-click: build ## One-click CloudFormation templates + Lambda assets in deploy
 
 # Benchmarks: "<maven module>:<main class>" pairs; each prints its own figures.
 BENCHES := \
-  local/runtime:io.cms.local.bench.IngestBench
+  local/runtime:io.cms.local.bench.IngestBench \
+  lambdas/connect-store:io.cms.connectstore.bench.LakeWriterBench \
+  lambdas/provisioning:io.cms.provisioning.bench.ProvisioningBench \
+  lambdas/alerts:io.cms.alerts.bench.CreateAlertsBench
 
 bench: build ## Run every benchmark and print figures (speed and memory targets of the issues)
 	@for b in $(BENCHES); do \
