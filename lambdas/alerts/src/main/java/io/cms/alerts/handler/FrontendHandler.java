@@ -14,6 +14,8 @@ import io.cms.alerts.Page;
 import io.cms.alerts.UserSubscriptions;
 import io.cms.lambda.common.BadInputException;
 import io.cms.lambda.common.Json;
+import io.cms.lambda.common.appsync.AppSyncRequest;
+import io.cms.lambda.common.appsync.FieldResolver;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -29,7 +31,7 @@ import org.slf4j.LoggerFactory;
  * {@code listNotifications} and {@code markNotificationRead}. The caller is taken from
  * {@code identity.resolverContext} (see {@link CallerIdentity} for the authorizer contract).
  */
-public final class FrontendHandler implements RequestStreamHandler {
+public final class FrontendHandler implements RequestStreamHandler, FieldResolver {
 
     private static final Logger LOG = LoggerFactory.getLogger(FrontendHandler.class);
 

@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cms.alerts.AlertPublisher;
 import io.cms.lambda.common.BadInputException;
 import io.cms.lambda.common.Json;
+import io.cms.lambda.common.appsync.AppSyncRequest;
+import io.cms.lambda.common.appsync.FieldResolver;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -16,7 +18,7 @@ import org.slf4j.LoggerFactory;
  * AppSync resolver of the publish API's {@code Mutation.publish(vin, alarmType, message)}. Success
  * answers {@code {status: SUCCESS, message: <message id>}}; any failure is a GraphQL error.
  */
-public final class PublishHandler implements RequestStreamHandler {
+public final class PublishHandler implements RequestStreamHandler, FieldResolver {
 
     private static final Logger LOG = LoggerFactory.getLogger(PublishHandler.class);
 

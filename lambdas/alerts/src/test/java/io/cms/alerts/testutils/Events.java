@@ -3,7 +3,7 @@ package io.cms.alerts.testutils;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.cms.alerts.handler.AppSyncRequest;
+import io.cms.lambda.common.appsync.AppSyncRequest;
 import io.cms.lambda.common.Json;
 import java.time.Instant;
 import java.util.Map;

@@ -1,11 +1,12 @@
-package io.cms.alerts.handler;
+package io.cms.lambda.common.appsync;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.cms.lambda.common.BadInputException;
 import io.cms.lambda.common.Json;
 
 /**
- * The parts of an AppSync direct Lambda resolver event the Alerts resolvers use.
+ * The parts of an AppSync direct Lambda resolver event a resolver uses. CMS Local's GraphQL server
+ * builds the same request from a graphql-java field call, so one resolver serves both.
  *
  * @param parentType {@code Query} or {@code Mutation}
  * @param fieldName  the resolved field
@@ -45,6 +46,12 @@ public record AppSyncRequest(String parentType, String fieldName, JsonNode argum
             throw new BadInputException("argument '" + name + "' must be a string");
         }
         return value.asText();
+    }
+
+    /** The authorizer's {@code resolverContext} (empty when the API has no Lambda authorizer). */
+    public JsonNode resolverContext() {
+        JsonNode context = identity == null ? null : identity.get("resolverContext");
+        return context == null || context.isNull() ? Json.object() : context;
     }
 
     /** An optional integer argument, or null. */
