@@ -15,6 +15,7 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
 import software.amazon.awssdk.services.dynamodb.model.BillingMode;
+import software.amazon.awssdk.services.dynamodb.model.CreateTableRequest;
 import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
 import software.amazon.awssdk.services.dynamodb.model.KeyType;
 import software.amazon.awssdk.services.dynamodb.model.ResourceInUseException;
@@ -101,11 +102,20 @@ public final class LocalDynamo implements AutoCloseable {
         }
     }
 
-    private static AttributeDefinition attribute(String name) {
+    /** Creates a table if it does not exist yet (a table of an earlier run keeps its data). */
+    public void ensureTable(CreateTableRequest request) {
+        try {
+            client.createTable(request);
+        } catch (ResourceInUseException alreadyThere) {
+            // Created by an earlier run: its data is what a restart must keep.
+        }
+    }
+
+    static AttributeDefinition attribute(String name) {
         return AttributeDefinition.builder().attributeName(name).attributeType(ScalarAttributeType.S).build();
     }
 
-    private static KeySchemaElement key(String name, KeyType type) {
+    static KeySchemaElement key(String name, KeyType type) {
         return KeySchemaElement.builder().attributeName(name).keyType(type).build();
     }
 

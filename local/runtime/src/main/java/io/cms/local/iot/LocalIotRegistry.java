@@ -102,6 +102,43 @@ public final class LocalIotRegistry implements PrincipalDirectory, AutoCloseable
         append(event("certificate", updated));
     }
 
+    /** Detaches a certificate from its thing; detaching what is not attached is a no-op. */
+    public synchronized void detach(String thingName, String certificateId) {
+        Certificate c = certificates.get(certificateId);
+        if (c == null || !thingName.equals(c.thingName())) {
+            return;
+        }
+        Certificate updated = new Certificate(c.certificateId(), c.status(), null, c.claim(), c.createdAt());
+        apply(updated);
+        append(event("certificate", updated));
+    }
+
+    /**
+     * Deletes a certificate, with IoT's rules: an ACTIVE certificate or one still attached to a
+     * thing cannot be deleted.
+     *
+     * @return false when there was no such certificate
+     * @throws IllegalStateException when the certificate is ACTIVE or attached
+     */
+    public synchronized boolean delete(String certificateId) {
+        Certificate c = certificates.get(certificateId);
+        if (c == null) {
+            return false;
+        }
+        if (c.status() == Status.ACTIVE) {
+            throw new IllegalStateException("certificate " + certificateId + " is ACTIVE; deactivate it before deleting");
+        }
+        if (c.thingName() != null) {
+            throw new IllegalStateException("certificate " + certificateId + " is attached to thing " + c.thingName());
+        }
+        certificates.remove(certificateId);
+        ObjectNode node = Json.object();
+        node.put("type", "deleted");
+        node.put("certificateId", certificateId);
+        append(node);
+        return true;
+    }
+
     public Optional<Certificate> certificate(String certificateId) {
         return Optional.ofNullable(certificates.get(certificateId));
     }
@@ -194,6 +231,7 @@ public final class LocalIotRegistry implements PrincipalDirectory, AutoCloseable
                         node.path("attributes").fields().forEachRemaining(e -> attributes.put(e.getKey(), e.getValue().asText()));
                         things.put(node.get("thingName").asText(), Map.copyOf(attributes));
                     }
+                    case "deleted" -> certificates.remove(node.get("certificateId").asText());
                     default -> LOG.warn("registry journal line {} has an unknown type; skipped", line);
                 }
             } catch (RuntimeException e) {

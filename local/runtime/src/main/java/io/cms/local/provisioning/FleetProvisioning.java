@@ -153,7 +153,8 @@ public final class FleetProvisioning {
         if (thingName == null || thingName.isBlank()) {
             return reject(m, 400, "InvalidParameters", "the template needs parameter 'vin'");
         }
-        registry.attach(thingName, Map.of("vin", thingName, "provisioningTemplate", templateName), pending.certificateId());
+        registry.attach(thingName, DomainProvisioningHooks.thingAttributes(thingName, pending.certificateId(), templateName),
+                pending.certificateId());
         registry.setStatus(pending.certificateId(), LocalIotRegistry.Status.ACTIVE);
         try {
             hooks.postProvision(thingName, pending.certificateId());

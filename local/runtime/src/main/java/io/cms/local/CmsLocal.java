@@ -1,0 +1,253 @@
+package io.cms.local;
+
+import io.cms.alerts.AlertsConfig;
+import io.cms.connectstore.lake.LakeWriter;
+import io.cms.connectstore.lake.LakeWriterConfig;
+import io.cms.connectstore.telemetry.TelemetryValidator;
+import io.cms.local.alerts.LocalAlerts;
+import io.cms.local.broker.InboundMessage;
+import io.cms.local.broker.LocalBroker;
+import io.cms.local.broker.TopicPolicy;
+import io.cms.local.broker.TopicRule;
+import io.cms.local.dynamo.LocalDynamo;
+import io.cms.local.dynamo.LocalTables;
+import io.cms.local.ingest.IngestJournal;
+import io.cms.local.ingest.IngestPipeline;
+import io.cms.local.ingest.LatestStateProjection;
+import io.cms.api.LatestStateStore;
+import io.cms.local.iot.LocalIotRegistry;
+import io.cms.local.pki.IssuedCertificate;
+import io.cms.local.pki.LocalCa;
+import io.cms.local.provisioning.DomainProvisioningHooks;
+import io.cms.local.provisioning.FleetProvisioning;
+import io.cms.local.provisioning.LocalIotControlPlane;
+import io.cms.provisioning.Provisioning;
+import io.cms.provisioning.ProvisioningStore;
+import io.cms.provisioning.VehicleRegistry;
+import io.cms.simulator.pki.Pem;
+import io.cms.vss.VssCatalog;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The whole CMS data plane on one machine, in one JVM, on loopback: the MQTT broker (TLS with
+ * client certificates and the vehicle policy), fleet provisioning by claim, the provisioning,
+ * ingest, alarm and initial-connection rules running the modules' domain code, DynamoDB Local,
+ * the Parquet lake, the alerts outbox. Everything lives in one data directory and survives a
+ * restart. {@link #close()} stops it cleanly (what was acknowledged is committed or journaled).
+ */
+public final class CmsLocal implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(CmsLocal.class);
+    /** Vehicle certificates issued by provisioning are valid this long. */
+    public static final Duration VEHICLE_CERTIFICATE_VALIDITY = Duration.ofDays(365);
+
+    private final CmsLocalSettings settings;
+    private final Deque<AutoCloseable> resources = new ArrayDeque<>();
+    private LocalCa ca;
+    private LocalIotRegistry iot;
+    private LocalDynamo dynamo;
+    private LocalTables tables;
+    private Provisioning provisioning;
+    private VehicleRegistry vehicleRegistry;
+    private IngestPipeline ingest;
+    private LatestStateStore latestState;
+    private LocalAlerts alerts;
+    private LocalBroker broker;
+    private Path claimCertificate;
+    private Path claimKey;
+
+    private CmsLocal(CmsLocalSettings settings) {
+        this.settings = settings;
+    }
+
+    /**
+     * Starts CMS Local; on any failure, what was started is stopped again and the error says what
+     * went wrong (a taken port, a locked data directory, ...).
+     */
+    public static CmsLocal start(CmsLocalSettings settings) {
+        CmsLocal local = new CmsLocal(settings);
+        try {
+            local.boot();
+            return local;
+        } catch (RuntimeException e) {
+            local.close();
+            throw e;
+        }
+    }
+
+    private void boot() {
+        Path dir = settings.dataDir().toAbsolutePath();
+        resources.push(DataDirLock.acquire(dir));
+        int mqttPort = resolve(settings.mqttPort(), "MQTT", "--mqtt-port");
+        int dynamoPort = resolve(settings.dynamoPort(), "DynamoDB Local", "--dynamodb-port");
+
+        ca = LocalCa.loadOrCreate(dir.resolve("pki"));
+        iot = LocalIotRegistry.open(dir.resolve("iot"));
+        resources.push(iot);
+        dynamo = LocalDynamo.start(dir.resolve("dynamodb"), dynamoPort);
+        resources.push(dynamo);
+        tables = LocalTables.named(settings.appId());
+        tables.ensure(dynamo);
+
+        ProvisioningStore store = new ProvisioningStore(dynamo.client(), tables.authorizedVehicles(),
+                tables.provisionedVehicles(), Clock.systemUTC());
+        LocalIotControlPlane controlPlane = new LocalIotControlPlane(iot);
+        provisioning = new Provisioning(store, controlPlane, settings.provisioningTemplate());
+        vehicleRegistry = new VehicleRegistry(store, controlPlane);
+        FleetProvisioning fleet = new FleetProvisioning(ca, iot, new DomainProvisioningHooks(provisioning),
+                settings.provisioningTemplate(), VEHICLE_CERTIFICATE_VALIDITY);
+        ensureClaimCertificate(dir.resolve("claim"), fleet);
+
+        Path lakeRoot = dir.resolve("lake");
+        int orphans = LakeWriter.deleteOrphans(lakeRoot);
+        if (orphans > 0) {
+            LOG.info("removed {} temporary lake files an earlier crash left", orphans);
+        }
+        TelemetryValidator validator = new TelemetryValidator(VssCatalog.load());
+        LakeWriter lake = new LakeWriter(LakeWriterConfig.builder(lakeRoot)
+                .validator(validator)
+                .maxBatchAge(settings.lakeCommitEvery().multipliedBy(2))
+                .build());
+        IngestJournal journal = IngestJournal.open(dir.resolve("ingest"));
+        resources.push(journal);
+        latestState = new LatestStateStore(dynamo.client(), tables.vehicleState());
+        ingest = new IngestPipeline(journal, lake, new LatestStateProjection(validator, latestState),
+                settings.lakeCommitEvery());
+        resources.push(ingest);
+
+        alerts = new LocalAlerts(dynamo.client(), tables.notifications(), tables.subscriptions(), dir.resolve("outbox"),
+                AlertsConfig.defaults(), Clock.systemUTC());
+
+        List<TopicRule> rules = List.of(ingest.rule(), alerts.vehicleAlarmRule(),
+                new TopicRule("initial-connection", "vehicleactive/+", this::onVehicleActive, true));
+        List<TopicRule> all = new java.util.ArrayList<>(fleet.rules());
+        all.addAll(rules);
+        broker = LocalBroker.start(dir.resolve("broker"), mqttPort, ca, iot, new TopicPolicy(settings.provisioningTemplate()), all);
+        resources.push(broker);
+        fleet.replyThrough(broker::publishToClient);
+        LOG.info("CMS Local is up: MQTT on 127.0.0.1:{}, DynamoDB Local on {}", mqttPort, dynamo.endpoint());
+    }
+
+    private CompletionStage<Void> onVehicleActive(InboundMessage m) {
+        String vin = m.topic().substring(m.topic().lastIndexOf('/') + 1);
+        try {
+            provisioning.vehicleConnected(vin, m.certificateId());
+        } catch (RuntimeException e) {
+            LOG.warn("vehicleactive on {} refused: {}", m.topic(), e.getMessage());
+        }
+        return CompletableFuture.completedFuture(null);
+    }
+
+    /** Loads the claim certificate of an earlier run, or issues one and stores it in {@code dir}. */
+    private void ensureClaimCertificate(Path dir, FleetProvisioning fleet) {
+        claimCertificate = dir.resolve("cert.pem");
+        claimKey = dir.resolve("key.pem");
+        try {
+            if (Files.exists(claimCertificate) && Files.exists(claimKey)) {
+                X509Certificate certificate = Pem.readCertificate(Files.readString(claimCertificate, StandardCharsets.UTF_8));
+                String id = LocalCa.certificateId(certificate);
+                if (iot.certificate(id).isEmpty()) {
+                    iot.register(id, LocalIotRegistry.Status.ACTIVE, true);
+                }
+                return;
+            }
+            Files.createDirectories(dir);
+            IssuedCertificate claim = fleet.issueClaimCertificate();
+            LocalCa.writeAtomically(claimKey, claim.privateKeyPem());
+            LocalCa.writeAtomically(claimCertificate, claim.certificatePem());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot store the claim certificate in " + dir, e);
+        }
+    }
+
+    private static int resolve(int port, String service, String option) {
+        if (port == 0) {
+            return Ports.free();
+        }
+        Ports.requireFree(port, service, option);
+        return port;
+    }
+
+    public CmsLocalSettings settings() {
+        return settings;
+    }
+
+    public LocalCa ca() {
+        return ca;
+    }
+
+    public LocalDynamo dynamo() {
+        return dynamo;
+    }
+
+    public LocalTables tables() {
+        return tables;
+    }
+
+    public VehicleRegistry vehicleRegistry() {
+        return vehicleRegistry;
+    }
+
+    public LocalIotRegistry iot() {
+        return iot;
+    }
+
+    public IngestPipeline ingest() {
+        return ingest;
+    }
+
+    public LatestStateStore latestState() {
+        return latestState;
+    }
+
+    public LocalAlerts alerts() {
+        return alerts;
+    }
+
+    public int mqttPort() {
+        return broker.port();
+    }
+
+    public Path claimCertificateFile() {
+        return claimCertificate;
+    }
+
+    public Path claimKeyFile() {
+        return claimKey;
+    }
+
+    public Path caFile() {
+        return settings.dataDir().resolve("pki/ca.pem");
+    }
+
+    public Path lakeRoot() {
+        return settings.dataDir().resolve("lake");
+    }
+
+    /** Stops everything in reverse start order; the broker first, so nothing new arrives while the lake commits. */
+    @Override
+    public synchronized void close() {
+        while (!resources.isEmpty()) {
+            AutoCloseable resource = resources.pop();
+            try {
+                resource.close();
+            } catch (Exception e) {
+                LOG.warn("stopping {} failed: {}", resource.getClass().getSimpleName(), e.getMessage());
+            }
+        }
+    }
+}

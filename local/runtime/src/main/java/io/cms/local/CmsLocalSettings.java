@@ -1,0 +1,57 @@
+package io.cms.local;
+
+import io.cms.lambda.common.BadInputException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.regex.Pattern;
+
+/**
+ * How CMS Local runs. Ports 0 mean "any free port" (tests); the defaults are fixed so that the CLI
+ * and clients find CMS Local without configuration.
+ *
+ * @param dataDir the one directory holding every piece of state
+ * @param appId the App Unique ID the names derive from (as in AWS)
+ * @param mqttPort MQTT over TLS with client certificates
+ * @param dynamoPort DynamoDB Local
+ * @param httpPort the GraphQL APIs
+ * @param oidcPort the local OIDC issuer
+ * @param lakeCommitEvery how often buffered telemetry is committed to the lake
+ */
+public record CmsLocalSettings(Path dataDir, String appId, int mqttPort, int dynamoPort, int httpPort, int oidcPort,
+                               Duration lakeCommitEvery) {
+
+    public static final int DEFAULT_MQTT_PORT = 8883;
+    public static final int DEFAULT_DYNAMO_PORT = 8000;
+    public static final int DEFAULT_HTTP_PORT = 8080;
+    public static final int DEFAULT_OIDC_PORT = 9000;
+    private static final Pattern APP_ID = Pattern.compile("^(?!-)[a-z0-9-]{3,10}(?<!-)$");
+
+    public CmsLocalSettings {
+        Objects.requireNonNull(dataDir, "dataDir");
+        if (appId == null || !APP_ID.matcher(appId).matches()) {
+            throw new BadInputException("app id must be 3-10 characters of a-z, 0-9 and '-', not starting or ending with '-'; got '"
+                    + appId + "'");
+        }
+        Objects.requireNonNull(lakeCommitEvery, "lakeCommitEvery");
+        if (lakeCommitEvery.isNegative() || lakeCommitEvery.isZero()) {
+            throw new BadInputException("the lake commit interval must be positive, got " + lakeCommitEvery);
+        }
+    }
+
+    /** The defaults for a data directory. */
+    public static CmsLocalSettings defaults(Path dataDir) {
+        return new CmsLocalSettings(dataDir, "cms", DEFAULT_MQTT_PORT, DEFAULT_DYNAMO_PORT, DEFAULT_HTTP_PORT,
+                DEFAULT_OIDC_PORT, Duration.ofSeconds(5));
+    }
+
+    /** Every port 0: for tests that run beside other instances. */
+    public static CmsLocalSettings ephemeral(Path dataDir) {
+        return new CmsLocalSettings(dataDir, "cms", 0, 0, 0, 0, Duration.ofSeconds(1));
+    }
+
+    /** The provisioning template's name, as the Provisioning stack names it. */
+    public String provisioningTemplate() {
+        return appId + "--provisioning-template";
+    }
+}

@@ -1,0 +1,40 @@
+package io.cms.local.provisioning;
+
+import io.cms.provisioning.PreProvisionDecision;
+import io.cms.provisioning.PreProvisionRequest;
+import io.cms.provisioning.Provisioning;
+import io.cms.provisioning.ThingEvent;
+import java.util.Map;
+
+/**
+ * Fleet provisioning's hooks answered by the Provisioning module's domain code, exactly as the
+ * pre-provisioning Lambda and the thing-event Lambda answer them in AWS.
+ */
+public final class DomainProvisioningHooks implements ProvisioningHooks {
+
+    private final Provisioning provisioning;
+
+    public DomainProvisioningHooks(Provisioning provisioning) {
+        this.provisioning = provisioning;
+    }
+
+    @Override
+    public Decision preProvision(String claimCertificateId, String certificateId, String certificatePem, String clientId,
+                                 Map<String, String> parameters) {
+        PreProvisionDecision decision = provisioning.preProvision(new PreProvisionRequest(claimCertificateId, certificateId,
+                "arn:aws:iot:local:000000000000:provisioningtemplate/" + provisioning.templateName(), clientId, parameters));
+        return decision.allow() ? Decision.allow(decision.parameterOverrides()) : Decision.refuse(decision.reason());
+    }
+
+    @Override
+    public void postProvision(String thingName, String certificateId) {
+        provisioning.postProvision(new ThingEvent("CREATED", thingName, thingAttributes(thingName, certificateId,
+                provisioning.templateName())));
+    }
+
+    /** The attributes the provisioning template gives a vehicle's thing (the post-provisioning handler reads them). */
+    public static Map<String, String> thingAttributes(String vin, String certificateId, String templateName) {
+        return Map.of(Provisioning.ATTR_VIN, vin, Provisioning.ATTR_CERTIFICATE_ID, certificateId,
+                Provisioning.ATTR_TEMPLATE, templateName);
+    }
+}

@@ -1,0 +1,198 @@
+package io.cms.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.cms.api.VehicleState;
+import io.cms.simulator.mqtt.ClientTls;
+import io.cms.simulator.mqtt.FleetProvisioningClient;
+import io.cms.simulator.mqtt.MqttEndpoint;
+import io.cms.simulator.mqtt.VehicleCredentials;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
+import org.eclipse.paho.client.mqttv3.MqttClient;
+import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
+import org.eclipse.paho.client.mqttv3.MqttException;
+import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+/** CMS Local booted as a user runs it: provisioning by claim, telemetry in, state and lake out, alarms, restarts. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class CmsLocalTest {
+
+    private static final String VIN = "5YJ3E1EA7KF317001";
+    private static final String OTHER_VIN = "5YJ3E1EA7KF317002";
+
+    @TempDir
+    static Path dir;
+
+    private CmsLocal local;
+    private VehicleCredentials vehicle;
+
+    @BeforeAll
+    void start() {
+        local = CmsLocal.start(CmsLocalSettings.ephemeral(dir));
+        local.vehicleRegistry().authorize(VIN, "Tesla", "Model 3", "2019");
+        vehicle = provisioning().provision(VIN);
+    }
+
+    @AfterAll
+    void stop() {
+        if (local != null) {
+            local.close();
+        }
+    }
+
+    private FleetProvisioningClient provisioning() {
+        try {
+            VehicleCredentials claim = new VehicleCredentials("claim", "claim",
+                    Files.readString(local.claimCertificateFile()), Files.readString(local.claimKeyFile()));
+            return new FleetProvisioningClient(endpoint(), claim, local.settings().provisioningTemplate(), Duration.ofSeconds(15));
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private MqttEndpoint endpoint() throws IOException {
+        return new MqttEndpoint("127.0.0.1", local.mqttPort(), Files.readString(local.caFile()));
+    }
+
+    private MqttClient connect(VehicleCredentials credentials) throws Exception {
+        MqttClient mqtt = new MqttClient("ssl://127.0.0.1:" + local.mqttPort(), credentials.thingName(), new MemoryPersistence());
+        MqttConnectOptions options = new MqttConnectOptions();
+        options.setSocketFactory(ClientTls.socketFactory(Files.readString(local.caFile()), credentials.certificatePem(),
+                credentials.privateKeyPem()));
+        options.setConnectionTimeout(10);
+        mqtt.connect(options);
+        return mqtt;
+    }
+
+    private static byte[] telemetry(String vin, long timestamp, double speed) {
+        return ("{\"vin\":\"" + vin + "\",\"timestamp\":" + timestamp + ",\"Vehicle\":{\"Speed\":" + speed + "}}")
+                .getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static <T> T await(Supplier<Optional<T>> probe, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (System.nanoTime() < deadline) {
+            Optional<T> value = probe.get();
+            if (value.isPresent()) {
+                return value.get();
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("timed out waiting for " + what);
+    }
+
+    @Test
+    @Order(1)
+    void provisionedVehicleTelemetryReachesLatestStateAndTheLake() throws Exception {
+        long now = System.currentTimeMillis();
+        MqttClient mqtt = connect(vehicle);
+        mqtt.publish("cms/data/" + VIN + "/telemetry", telemetry(VIN, now - 1000, 88.5), 1, false);
+        mqtt.publish("cms/data/" + VIN + "/telemetry", telemetry(VIN, now, 42.5), 1, false);
+        mqtt.disconnect();
+        mqtt.close();
+
+        VehicleState state = await(() -> local.latestState().get(VIN).filter(s -> s.timestamp() == now), "latest state");
+        assertThat(state.signals().path("Vehicle").path("Speed").asDouble()).isEqualTo(42.5);
+        Path parquet = await(() -> parquetFiles().findFirst(), "a Parquet file in the lake");
+        assertThat(local.lakeRoot().relativize(parquet).toString().replace('\\', '/'))
+                .matches("parquet/year=\\d{4}/month=\\d{1,2}/day=\\d{1,2}/hour=\\d{1,2}/.+\\.parquet");
+    }
+
+    @Test
+    @Order(2)
+    void vehicleAlarmBecomesANotification() throws Exception {
+        MqttClient mqtt = connect(vehicle);
+        mqtt.publish("cms/notification/" + VIN, ("{\"vin\":\"" + VIN + "\",\"message\":\"tyre pressure low\"}")
+                .getBytes(StandardCharsets.UTF_8), 1, false);
+        mqtt.disconnect();
+        mqtt.close();
+
+        await(() -> local.dynamo().client().scan(b -> b.tableName(local.tables().notifications())).items().stream()
+                .filter(i -> i.get("message").s().equals("tyre pressure low")).findFirst(), "the notification row");
+    }
+
+    @Test
+    @Order(3)
+    void vehicleIsDisconnectedWhenPublishingOnAnotherVinsTopic() throws Exception {
+        MqttClient mqtt = connect(vehicle);
+        try {
+            mqtt.publish("cms/data/" + OTHER_VIN + "/telemetry", telemetry(OTHER_VIN, System.currentTimeMillis(), 1), 1, false);
+        } catch (MqttException expected) {
+            // The broker may close the connection before the acknowledgement.
+        }
+        await(() -> mqtt.isConnected() ? Optional.empty() : Optional.of(true), "the broker to disconnect the vehicle");
+        mqtt.close();
+        assertThat(local.latestState().get(OTHER_VIN)).isEmpty();
+    }
+
+    @Test
+    @Order(4)
+    void anUnauthorizedVinCannotProvision() {
+        assertThatThrownBy(() -> provisioning().provision(OTHER_VIN)).hasMessageContaining("not in the authorized-vehicle registry");
+    }
+
+    @Test
+    @Order(5)
+    void aSecondInstanceOnTheSameDataDirectoryFailsClearly() {
+        assertThatThrownBy(() -> CmsLocal.start(CmsLocalSettings.ephemeral(dir)))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("another CMS Local is running");
+    }
+
+    @Test
+    @Order(6)
+    void aTakenPortFailsClearlyAndNamesTheOption(@TempDir Path other) throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            CmsLocalSettings settings = new CmsLocalSettings(other, "cms", taken.getLocalPort(), 0, 0, 0, Duration.ofSeconds(1));
+            assertThatThrownBy(() -> CmsLocal.start(settings))
+                    .hasMessageContaining("port " + taken.getLocalPort()).hasMessageContaining("--mqtt-port");
+        }
+        // Nothing of the failed start is left holding the directory.
+        CmsLocal.start(CmsLocalSettings.ephemeral(other)).close();
+    }
+
+    @Test
+    @Order(7)
+    void stateSurvivesARestart() throws Exception {
+        local.close();
+        local = CmsLocal.start(CmsLocalSettings.ephemeral(dir));
+
+        assertThat(local.latestState().get(VIN)).get().extracting(s -> s.signals().path("Vehicle").path("Speed").asDouble())
+                .isEqualTo(42.5);
+        MqttClient mqtt = connect(vehicle);
+        assertThat(mqtt.isConnected()).isTrue();
+        mqtt.disconnect();
+        mqtt.close();
+        assertThat(parquetFiles()).isNotEmpty();
+    }
+
+    private Stream<Path> parquetFiles() {
+        Path root = local.lakeRoot().resolve("parquet");
+        if (!Files.exists(root)) {
+            return Stream.empty();
+        }
+        try {
+            return Files.walk(root).filter(p -> p.getFileName().toString().endsWith(".parquet")).toList().stream();
+        } catch (IOException e) {
+            return Stream.empty();
+        }
+    }
+}
