@@ -4,6 +4,7 @@ import io.cms.constructs.CmsSynth;
 import io.cms.constructs.ModuleStackFactory;
 import io.cms.modules.authsetup.AuthSetupStackFactory;
 import io.cms.modules.config.ConfigStackFactory;
+import io.cms.modules.provisioning.ProvisioningStackFactory;
 import io.cms.modules.vpc.VpcStackFactory;
 import java.util.List;
 
@@ -21,7 +22,8 @@ public final class CmsApp {
         return List.of(
                 new VpcStackFactory(),
                 new AuthSetupStackFactory(),
-                new ConfigStackFactory());
+                new ConfigStackFactory(),
+                new ProvisioningStackFactory());
     }
 
     public static void main(String[] args) {
