@@ -1,44 +1,22 @@
-package io.cms.modules.provisioning;
+package io.cms.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.cms.constructs.CmsSynth;
+import io.cms.app.testing.AllStacks;
+import io.cms.app.testing.Snapshots;
+import io.cms.constructs.CmsModule;
 import io.cms.lambda.common.Json;
-import java.nio.file.Paths;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import software.amazon.awscdk.App;
-import software.amazon.awscdk.AppProps;
 import software.amazon.awscdk.assertions.Match;
 import software.amazon.awscdk.assertions.Template;
-import software.amazon.awscdk.cxapi.CloudAssembly;
 
-/** The Provisioning stack synthesized once, with cdk-nag and the project invariants. */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+/** The Provisioning stack from the shared all-modules synthesis (nag and cfn-guard run over every stack elsewhere). */
 class ProvisioningStackTest {
 
-    private Template template;
-    private CloudAssembly assembly;
-
-    @BeforeAll
-    void synth() {
-        App app = new App(AppProps.builder()
-                .outdir(Paths.get("target", "cdk.out-test").toAbsolutePath().toString())
-                .context(Map.of("appUniqueId", "cms", "identityProviderId", "cms", "vpcName", "cms-vpc"))
-                .build());
-        ProvisioningStack stack = (ProvisioningStack) CmsSynth.build(app, List.of(new ProvisioningStackFactory())).get(0);
-        assembly = app.synth();
-        template = Template.fromStack(stack);
-    }
-
-    @Test
-    void hasNoUnsuppressedNagFindingsOrErrors() {
-        assertThat(CmsSynth.problems(assembly)).isEmpty();
-    }
+    private final Template template = AllStacks.get().template(CmsModule.PROVISIONING);
 
     @Test
     void tablesAreEncryptedWithTheModuleKeyAndRecoverable() {
@@ -139,5 +117,10 @@ class ProvisioningStackTest {
     @Test
     void registersTheModule() {
         template.hasResourceProperties("AWS::SSM::Parameter", Map.of("Name", "/solution/cms/provisioning"));
+    }
+
+    @Test
+    void matchesTheSnapshot() {
+        Snapshots.assertMatches("Provisioning", template.toJSON());
     }
 }

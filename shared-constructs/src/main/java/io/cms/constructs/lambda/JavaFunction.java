@@ -25,6 +25,8 @@ import software.amazon.awscdk.services.lambda.Tracing;
 import software.amazon.awscdk.services.logs.LogGroup;
 import software.amazon.awscdk.services.sqs.Queue;
 import software.amazon.awscdk.services.sqs.QueueEncryption;
+import software.amazon.awscdk.services.sqs.RedriveAllowPolicy;
+import software.amazon.awscdk.services.sqs.RedrivePermission;
 import software.constructs.Construct;
 
 /**
@@ -67,6 +69,11 @@ public class JavaFunction extends Construct {
                     .encryption(QueueEncryption.SQS_MANAGED)
                     .enforceSsl(true)
                     .retentionPeriod(Duration.days(14))
+                    // Marks the queue as a dead-letter queue (Control Tower CT.SQS.PR.1): it only
+                    // receives, so it needs no DLQ of its own.
+                    .redriveAllowPolicy(RedriveAllowPolicy.builder()
+                            .redrivePermission(RedrivePermission.ALLOW_ALL)
+                            .build())
                     .build();
             Nag.suppress(deadLetterQueue, "AwsSolutions-SQS3",
                     "This queue is the dead-letter queue of " + functionName + "; a DLQ of a DLQ would hide failures");

@@ -195,30 +195,43 @@ public class ProvisioningStack extends CmsModuleStack {
                 "SELECT topic(2) AS vin, principal() AS certificate_id FROM 'vehicleactive/+'", initialConnection);
     }
 
-    /** The provisioning template body: the thing named after the VIN, its attributes, the certificate, the policy. */
+    /**
+     * The provisioning template body: the thing named after the VIN, its attributes, the certificate,
+     * the policy. Built from ordered maps because it is embedded as a string: the same input must
+     * give the same template on every synth.
+     */
     private Map<String, Object> templateBody(String policyName) {
-        Map<String, Object> parameters = Map.of(
-                "AWS::IoT::Certificate::Id", Map.of("Type", "String"),
-                VIN, Map.of("Type", "String"));
-        Map<String, Object> thing = Map.of(
+        Map<String, Object> parameters = ordered(
+                "AWS::IoT::Certificate::Id", ordered("Type", "String"),
+                VIN, ordered("Type", "String"));
+        Map<String, Object> thing = ordered(
                 "Type", "AWS::IoT::Thing",
-                "Properties", Map.of(
-                        "ThingName", Map.of("Ref", VIN),
-                        "AttributePayload", Map.of(
-                                Provisioning.ATTR_VIN, Map.of("Ref", VIN),
-                                Provisioning.ATTR_CERTIFICATE_ID, Map.of("Ref", "AWS::IoT::Certificate::Id"),
+                "Properties", ordered(
+                        "ThingName", ordered("Ref", VIN),
+                        "AttributePayload", ordered(
+                                Provisioning.ATTR_VIN, ordered("Ref", VIN),
+                                Provisioning.ATTR_CERTIFICATE_ID, ordered("Ref", "AWS::IoT::Certificate::Id"),
                                 Provisioning.ATTR_TEMPLATE, templateName)),
-                "OverrideSettings", Map.of("AttributePayload", "MERGE", "ThingTypeName", "REPLACE",
+                "OverrideSettings", ordered("AttributePayload", "MERGE", "ThingTypeName", "REPLACE",
                         "ThingGroups", "DO_NOTHING"));
-        Map<String, Object> certificate = Map.of(
+        Map<String, Object> certificate = ordered(
                 "Type", "AWS::IoT::Certificate",
-                "Properties", Map.of("CertificateId", Map.of("Ref", "AWS::IoT::Certificate::Id"), "Status", "Active"),
-                "OverrideSettings", Map.of("Status", "REPLACE"));
-        Map<String, Object> policy = Map.of(
+                "Properties", ordered("CertificateId", ordered("Ref", "AWS::IoT::Certificate::Id"), "Status", "Active"),
+                "OverrideSettings", ordered("Status", "REPLACE"));
+        Map<String, Object> policy = ordered(
                 "Type", "AWS::IoT::Policy",
-                "Properties", Map.of("PolicyName", policyName));
-        return Map.of("Parameters", parameters,
-                "Resources", Map.of("thing", thing, "certificate", certificate, "policy", policy));
+                "Properties", ordered("PolicyName", policyName));
+        return ordered("Parameters", parameters,
+                "Resources", ordered("thing", thing, "certificate", certificate, "policy", policy));
+    }
+
+    /** A map that keeps the order of its key/value pairs. */
+    private static Map<String, Object> ordered(Object... keysAndValues) {
+        Map<String, Object> map = new LinkedHashMap<>();
+        for (int i = 0; i < keysAndValues.length; i += 2) {
+            map.put((String) keysAndValues[i], keysAndValues[i + 1]);
+        }
+        return map;
     }
 
     private JavaFunction function(String id, String name, String handler, String description, Map<String, String> env,
