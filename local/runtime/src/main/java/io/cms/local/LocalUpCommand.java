@@ -1,0 +1,94 @@
+package io.cms.local;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/** {@code cms local up}: runs CMS Local in the foreground until Ctrl-C. */
+@Command(name = "up", mixinStandardHelpOptions = true,
+        description = "Run CMS Local (the whole data plane on loopback) until Ctrl-C.")
+public final class LocalUpCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--data-dir", description = "Where every piece of state lives (default: $CMS_LOCAL_DIR or .cms-local).")
+    Path dataDir;
+
+    @Option(names = "--app-id", defaultValue = "cms", description = "App Unique ID the names derive from (default: ${DEFAULT-VALUE}).")
+    String appId;
+
+    @Option(names = "--mqtt-port", defaultValue = "" + CmsLocalSettings.DEFAULT_MQTT_PORT, description = "MQTT over TLS (default: ${DEFAULT-VALUE}).")
+    int mqttPort;
+
+    @Option(names = "--dynamodb-port", defaultValue = "" + CmsLocalSettings.DEFAULT_DYNAMO_PORT, description = "DynamoDB Local (default: ${DEFAULT-VALUE}).")
+    int dynamoPort;
+
+    @Option(names = "--http-port", defaultValue = "" + CmsLocalSettings.DEFAULT_HTTP_PORT, description = "GraphQL APIs (default: ${DEFAULT-VALUE}).")
+    int httpPort;
+
+    @Option(names = "--oidc-port", defaultValue = "" + CmsLocalSettings.DEFAULT_OIDC_PORT, description = "Local OIDC issuer (default: ${DEFAULT-VALUE}).")
+    int oidcPort;
+
+    @Option(names = "--lake-commit", defaultValue = "5s", description = "How often telemetry is committed to the lake, e.g. 1s, 30s, 2m (default: ${DEFAULT-VALUE}).")
+    String lakeCommit;
+
+    /** Where CMS Local keeps its state when no directory is given. */
+    public static Path defaultDataDir() {
+        String env = System.getenv("CMS_LOCAL_DIR");
+        return Path.of(env == null || env.isBlank() ? ".cms-local" : env);
+    }
+
+    @Override
+    public Integer call() throws InterruptedException {
+        CmsLocalSettings settings;
+        try {
+            settings = new CmsLocalSettings(dataDir == null ? defaultDataDir() : dataDir, appId, mqttPort, dynamoPort,
+                    httpPort, oidcPort, parseDuration(lakeCommit));
+        } catch (RuntimeException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        CmsLocal local = CmsLocal.start(settings);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            out.println("CMS Local: stopping (committing the lake, closing the broker)...");
+            out.flush();
+            local.close();
+            stopped.countDown();
+        }, "cms-local-shutdown"));
+        out.print(LocalBanner.of(local));
+        out.flush();
+        stopped.await();
+        return 0;
+    }
+
+    /** {@code 500ms}, {@code 5s}, {@code 2m}, {@code 1h} or an ISO-8601 duration. */
+    public static Duration parseDuration(String text) {
+        String t = text == null ? "" : text.trim().toLowerCase(java.util.Locale.ROOT);
+        try {
+            if (t.matches("\\d+ms")) {
+                return Duration.ofMillis(Long.parseLong(t.substring(0, t.length() - 2)));
+            }
+            if (t.matches("\\d+[smh]")) {
+                long n = Long.parseLong(t.substring(0, t.length() - 1));
+                return switch (t.charAt(t.length() - 1)) {
+                    case 's' -> Duration.ofSeconds(n);
+                    case 'm' -> Duration.ofMinutes(n);
+                    default -> Duration.ofHours(n);
+                };
+            }
+            return Duration.parse(text.trim().toUpperCase(java.util.Locale.ROOT));
+        } catch (DateTimeParseException | NumberFormatException e) {
+            throw new IllegalArgumentException("'" + text + "' is not a duration; use e.g. 500ms, 5s, 2m or 1h");
+        }
+    }
+}
