@@ -132,6 +132,26 @@ class CmsLocalTest {
 
     @Test
     @Order(3)
+    void malformedTelemetryIsQuarantinedWithItsReasonAndIngestGoesOn() throws Exception {
+        MqttClient mqtt = connect(vehicle);
+        mqtt.publish("cms/data/" + VIN + "/telemetry", "not json at all".getBytes(StandardCharsets.UTF_8), 1, false);
+        mqtt.publish("cms/data/" + VIN + "/telemetry", ("{\"vin\":\"" + VIN + "\",\"timestamp\":"
+                + System.currentTimeMillis() + ",\"Vehicle\":{\"Speed\":\"fast\"}}").getBytes(StandardCharsets.UTF_8), 1, false);
+        long after = System.currentTimeMillis();
+        mqtt.publish("cms/data/" + VIN + "/telemetry", telemetry(VIN, after, 12.5), 1, false);
+        mqtt.disconnect();
+        mqtt.close();
+
+        await(() -> local.latestState().get(VIN).filter(s -> s.timestamp() == after), "telemetry after the bad messages");
+        String quarantine = await(() -> {
+            String text = quarantineText();
+            return text.contains("NOT_JSON") && text.contains("WRONG_TYPE") ? Optional.of(text) : Optional.empty();
+        }, "both bad messages in quarantine");
+        assertThat(quarantine).contains("Vehicle.Speed");
+    }
+
+    @Test
+    @Order(4)
     void vehicleIsDisconnectedWhenPublishingOnAnotherVinsTopic() throws Exception {
         MqttClient mqtt = connect(vehicle);
         try {
@@ -145,20 +165,20 @@ class CmsLocalTest {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void anUnauthorizedVinCannotProvision() {
         assertThatThrownBy(() -> provisioning().provision(OTHER_VIN)).hasMessageContaining("not in the authorized-vehicle registry");
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void aSecondInstanceOnTheSameDataDirectoryFailsClearly() {
         assertThatThrownBy(() -> CmsLocal.start(CmsLocalSettings.ephemeral(dir)))
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("another CMS Local is running");
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void aTakenPortFailsClearlyAndNamesTheOption(@TempDir Path other) throws Exception {
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             CmsLocalSettings settings = new CmsLocalSettings(other, "cms", taken.getLocalPort(), 0, 0, 0, Duration.ofSeconds(1));
@@ -170,18 +190,36 @@ class CmsLocalTest {
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     void stateSurvivesARestart() throws Exception {
         local.close();
         local = CmsLocal.start(CmsLocalSettings.ephemeral(dir));
 
         assertThat(local.latestState().get(VIN)).get().extracting(s -> s.signals().path("Vehicle").path("Speed").asDouble())
-                .isEqualTo(42.5);
+                .isEqualTo(12.5);
         MqttClient mqtt = connect(vehicle);
         assertThat(mqtt.isConnected()).isTrue();
         mqtt.disconnect();
         mqtt.close();
         assertThat(parquetFiles()).isNotEmpty();
+    }
+
+    private String quarantineText() {
+        Path root = local.lakeRoot().resolve("quarantine");
+        if (!Files.exists(root)) {
+            return "";
+        }
+        StringBuilder text = new StringBuilder();
+        try (Stream<Path> walk = Files.walk(root)) {
+            for (Path file : walk.filter(p -> p.getFileName().toString().endsWith(".json.gz")).toList()) {
+                try (var in = new java.util.zip.GZIPInputStream(Files.newInputStream(file))) {
+                    text.append(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+                }
+            }
+        } catch (IOException e) {
+            return "";
+        }
+        return text.toString();
     }
 
     private Stream<Path> parquetFiles() {

@@ -137,6 +137,13 @@ class LocalBrokerTest {
     }
 
     @Test
+    void expiredCertificateIsRefusedEvenWhenItsPrincipalIsActive() throws Exception {
+        IssuedCertificate expired = ca.issueClient(VIN, Duration.ofMinutes(-1));
+        active.put(expired.certificateId(), new Principal(expired.certificateId(), Principal.Kind.VEHICLE, VIN));
+        assertThatThrownBy(() -> connect(VIN, expired, ca)).isInstanceOf(MqttException.class);
+    }
+
+    @Test
     void claimCertificateCannotPublishTelemetry() throws Exception {
         telemetry.clear();
         MqttClient client = connect("claim-client", claim, ca);
