@@ -1,7 +1,17 @@
 package io.cms.provisioning.iot;
 
+import io.cms.provisioning.claim.ClaimCertificateIot;
+import io.cms.provisioning.claim.ClaimCredentials;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.MessageDigest;
 import java.security.SecureRandom;
+import java.security.spec.ECGenParameterSpec;
 import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -16,9 +26,13 @@ import java.util.Set;
  * certificate ids are 64 hex characters; an ACTIVE certificate cannot be deleted; a certificate
  * attached to a thing cannot be deleted; force-delete detaches policies; fleet provisioning
  * (RegisterThing) needs an existing certificate, merges thing attributes, attaches and activates
- * the certificate, and emits a registry thing event. Thread-safe: every operation is atomic.
+ * the certificate, and emits a registry thing event. For the claim certificate it also keeps
+ * policies: a certificate's id is the SHA-256 of its DER bytes (so registering the same PEM again
+ * gives the same id and is refused while IoT holds it), policies must exist to be attached, and
+ * attaching twice is a no-op. The "certificates" it creates are random DER bytes in PEM armour
+ * with a real EC key pair: Provisioning never parses them. Thread-safe: every operation is atomic.
  */
-public final class InMemoryIotRegistry implements IotRegistry {
+public final class InMemoryIotRegistry implements IotRegistry, ClaimCertificateIot {
 
     private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -45,6 +59,7 @@ public final class InMemoryIotRegistry implements IotRegistry {
     private final Map<String, Cert> certificates = new LinkedHashMap<>();
     private final Map<String, Thing> things = new LinkedHashMap<>();
     private final Map<String, String> certificateIdByArn = new LinkedHashMap<>();
+    private final Set<String> policyNames = new HashSet<>();
 
     /** A registry whose ARNs look like those of account 123456789012 in us-east-1. */
     public InMemoryIotRegistry() {
@@ -168,6 +183,101 @@ public final class InMemoryIotRegistry implements IotRegistry {
     public synchronized Optional<Map<String, String>> thingAttributes(String thingName) {
         Thing t = things.get(thingName);
         return t == null ? Optional.empty() : Optional.of(Map.copyOf(t.attributes));
+    }
+
+    /** Like {@code CreatePolicy}: a policy certificates may then be attached to. */
+    public synchronized void createPolicy(String policyName) {
+        policyNames.add(policyName);
+    }
+
+    @Override
+    public ClaimCredentials createKeysAndCertificate() {
+        byte[] der = new byte[512];
+        RANDOM.nextBytes(der);
+        KeyPair keys;
+        try {
+            KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+            generator.initialize(new ECGenParameterSpec("secp256r1"));
+            keys = generator.generateKeyPair();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("the JDK has no EC key pair generator", e);
+        }
+        String pem = pem("CERTIFICATE", der);
+        String id = fingerprint(der);
+        String arn = arnPrefix + "cert/" + id;
+        synchronized (this) {
+            certificates.put(id, new Cert(id, arn, IotCertificateStatus.INACTIVE));
+            certificateIdByArn.put(arn, id);
+        }
+        return new ClaimCredentials(id, arn, pem, pem("PUBLIC KEY", keys.getPublic().getEncoded()),
+                pem("PRIVATE KEY", keys.getPrivate().getEncoded()));
+    }
+
+    @Override
+    public synchronized IotCertificate registerCertificate(String certificatePem, IotCertificateStatus status) {
+        if (status != IotCertificateStatus.ACTIVE && status != IotCertificateStatus.INACTIVE) {
+            throw new IllegalArgumentException("RegisterCertificateWithoutCA cannot set status " + status);
+        }
+        String id = fingerprint(der(certificatePem));
+        if (certificates.containsKey(id)) {
+            throw new IotConflictException("certificate " + id + " is already registered");
+        }
+        String arn = arnPrefix + "cert/" + id;
+        certificates.put(id, new Cert(id, arn, status));
+        certificateIdByArn.put(arn, id);
+        return new IotCertificate(id, arn, status);
+    }
+
+    @Override
+    public synchronized void attachPolicy(String policyName, String certificateArn) {
+        if (!policyNames.contains(policyName)) {
+            throw new IotNotFoundException("policy " + policyName + " does not exist");
+        }
+        String id = certificateIdByArn.get(certificateArn);
+        if (id == null) {
+            throw new IotNotFoundException("certificate " + certificateArn + " does not exist");
+        }
+        certificates.get(id).policies.add(policyName);
+    }
+
+    @Override
+    public synchronized void detachPolicy(String policyName, String certificateArn) {
+        String id = certificateIdByArn.get(certificateArn);
+        if (id != null) {
+            certificates.get(id).policies.remove(policyName);
+        }
+    }
+
+    @Override
+    public synchronized List<String> attachedPolicies(String certificateArn) {
+        String id = certificateIdByArn.get(certificateArn);
+        return id == null ? List.of() : List.copyOf(certificates.get(id).policies);
+    }
+
+    private static String pem(String type, byte[] der) {
+        return "-----BEGIN " + type + "-----\n" + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+                .encodeToString(der) + "\n-----END " + type + "-----\n";
+    }
+
+    private static byte[] der(String pem) {
+        String body = pem == null ? "" : pem.replaceAll("-----(BEGIN|END) CERTIFICATE-----", "").replaceAll("\\s", "");
+        try {
+            byte[] der = Base64.getDecoder().decode(body);
+            if (der.length == 0) {
+                throw new IllegalArgumentException("empty");
+            }
+            return der;
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("the certificate is not a PEM-encoded certificate", e);
+        }
+    }
+
+    private static String fingerprint(byte[] der) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(der));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("the JDK has no SHA-256", e);
+        }
     }
 
     /** Every certificate IoT holds, with its status (for assertions). */

@@ -1,6 +1,8 @@
 package io.cms.provisioning.iot;
 
 import io.cms.lambda.common.AwsClients;
+import io.cms.provisioning.claim.ClaimCertificateIot;
+import io.cms.provisioning.claim.ClaimCredentials;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -9,11 +11,18 @@ import software.amazon.awssdk.services.iot.IotClient;
 import software.amazon.awssdk.services.iot.model.CertificateDescription;
 import software.amazon.awssdk.services.iot.model.CertificateStateException;
 import software.amazon.awssdk.services.iot.model.CertificateStatus;
+import software.amazon.awssdk.services.iot.model.CreateKeysAndCertificateResponse;
+import software.amazon.awssdk.services.iot.model.Policy;
+import software.amazon.awssdk.services.iot.model.RegisterCertificateWithoutCaResponse;
+import software.amazon.awssdk.services.iot.model.ResourceAlreadyExistsException;
 import software.amazon.awssdk.services.iot.model.DeleteConflictException;
 import software.amazon.awssdk.services.iot.model.ResourceNotFoundException;
 
-/** {@link IotRegistry} on the AWS IoT control plane (SDK v2). Every call names one certificate or one thing. */
-public final class SdkIotRegistry implements IotRegistry {
+/**
+ * {@link IotRegistry} and {@link ClaimCertificateIot} on the AWS IoT control plane (SDK v2). Every
+ * call names one certificate, one thing or one policy.
+ */
+public final class SdkIotRegistry implements IotRegistry, ClaimCertificateIot {
 
     private final IotClient iot;
 
@@ -92,6 +101,60 @@ public final class SdkIotRegistry implements IotRegistry {
             return Optional.of(Map.copyOf(iot.describeThing(b -> b.thingName(thingName)).attributes()));
         } catch (ResourceNotFoundException e) {
             return Optional.empty();
+        }
+    }
+
+    @Override
+    public ClaimCredentials createKeysAndCertificate() {
+        CreateKeysAndCertificateResponse r = iot.createKeysAndCertificate(b -> b.setAsActive(false));
+        return new ClaimCredentials(r.certificateId(), r.certificateArn(), r.certificatePem(),
+                r.keyPair().publicKey(), r.keyPair().privateKey());
+    }
+
+    @Override
+    public IotCertificate registerCertificate(String certificatePem, IotCertificateStatus status) {
+        CertificateStatus target = switch (status) {
+            case ACTIVE -> CertificateStatus.ACTIVE;
+            case INACTIVE -> CertificateStatus.INACTIVE;
+            default -> throw new IllegalArgumentException("RegisterCertificateWithoutCA cannot set status " + status);
+        };
+        try {
+            RegisterCertificateWithoutCaResponse r = iot.registerCertificateWithoutCA(
+                    b -> b.certificatePem(certificatePem).status(target));
+            return new IotCertificate(r.certificateId(), r.certificateArn(), status);
+        } catch (ResourceAlreadyExistsException e) {
+            throw new IotConflictException("the certificate is already registered: " + e.awsErrorDetails().errorMessage(), e);
+        }
+    }
+
+    @Override
+    public void attachPolicy(String policyName, String certificateArn) {
+        try {
+            iot.attachPolicy(b -> b.policyName(policyName).target(certificateArn));
+        } catch (ResourceNotFoundException e) {
+            throw new IotNotFoundException("policy " + policyName + " or certificate " + certificateArn
+                    + " does not exist", e);
+        }
+    }
+
+    @Override
+    public void detachPolicy(String policyName, String certificateArn) {
+        try {
+            iot.detachPolicy(b -> b.policyName(policyName).target(certificateArn));
+        } catch (ResourceNotFoundException e) {
+            // Already gone: what detaching wanted.
+        }
+    }
+
+    @Override
+    public List<String> attachedPolicies(String certificateArn) {
+        try {
+            List<String> out = new ArrayList<>();
+            iot.listAttachedPoliciesPaginator(b -> b.target(certificateArn)).policies().stream()
+                    .map(Policy::policyName).forEach(out::add);
+            return out;
+        } catch (ResourceNotFoundException e) {
+            return List.of();
         }
     }
 
