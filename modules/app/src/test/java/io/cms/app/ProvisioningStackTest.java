@@ -120,6 +120,62 @@ class ProvisioningStackTest {
     }
 
     @Test
+    void claimCertificateIsACustomResourceWithTheSecretTheKeyAndTheClaimPolicy() {
+        template.hasResourceProperties("Custom::ClaimCertificate", Map.of(
+                "ServiceToken", Map.of("Ref", Match.stringLikeRegexp("ClaimCertificateAlias.*")),
+                "SecretName", "cms/provisioning/provisioning-credentials",
+                "KmsKeyId", Map.of("Fn::GetAtt", List.of(Match.stringLikeRegexp("CredentialsKey.*"), "Arn")),
+                "PolicyName", Map.of("Ref", Match.stringLikeRegexp("ClaimPolicy.*"))));
+        template.hasResourceProperties("AWS::Lambda::Function", Map.of(
+                "FunctionName", "cms-provisioning-claim-certificate",
+                "Handler", "io.cms.provisioning.handler.ClaimCertificateHandler"));
+    }
+
+    @Test
+    void claimCertificateRotatesEveryNinetyDaysThroughTheRotationAliasNotAtDeployTime() {
+        template.hasResourceProperties("AWS::SecretsManager::RotationSchedule", Map.of(
+                "SecretId", Map.of("Fn::GetAtt", List.of(Match.stringLikeRegexp("ClaimCertificateResource.*"), "SecretArn")),
+                "RotationLambdaARN", Map.of("Ref", Match.stringLikeRegexp("ClaimCertificateRotationAlias.*")),
+                "RotationRules", Map.of("ScheduleExpression", "rate(90 days)"),
+                "RotateImmediatelyOnUpdate", false));
+        template.hasResourceProperties("AWS::Lambda::Function", Map.of(
+                "FunctionName", "cms-provisioning-claim-certificate-rotation",
+                "Handler", "io.cms.provisioning.handler.ClaimCertificateRotationHandler",
+                "Environment", Map.of("Variables", Match.objectLike(Map.of(
+                        "CLAIM_POLICY_NAME", Map.of("Ref", Match.stringLikeRegexp("ClaimPolicy.*")))))));
+    }
+
+    @Test
+    void onlySecretsManagerMayInvokeTheRotationForThisSecret() {
+        template.hasResourceProperties("AWS::Lambda::Permission", Map.of(
+                "Principal", "secretsmanager.amazonaws.com",
+                "FunctionName", Map.of("Ref", Match.stringLikeRegexp("ClaimCertificateRotationAlias.*")),
+                "SourceArn", Map.of("Fn::GetAtt", List.of(Match.stringLikeRegexp("ClaimCertificateResource.*"), "SecretArn"))));
+    }
+
+    @Test
+    void claimCertificateRolesReachOnlyTheCredentialsSecret() {
+        String policies = Json.write(template.findResources("AWS::IAM::Policy",
+                Map.of("Properties", Map.of("Roles", List.of(Map.of("Ref", Match.stringLikeRegexp("ClaimCertificate.*Role.*")))))));
+        assertThat(policies).contains("secret:cms/provisioning/provisioning-credentials-??????")
+                .contains("secretsmanager:UpdateSecretVersionStage").contains("iot:CreateKeysAndCertificate")
+                .doesNotContain("secretsmanager:DeleteSecret").doesNotContain("\"secretsmanager:*\"")
+                .doesNotContain("\"kms:*\"");
+    }
+
+    @Test
+    void decryptOnOtherKeysOnlyThroughSecretsManagerForTheCredentialsSecret() {
+        Map<String, Object> statement = Map.of(
+                "Action", "kms:Decrypt",
+                "Resource", "*",
+                "Condition", Map.of(
+                        "StringEquals", Map.of("kms:ViaService", Match.anyValue()),
+                        "StringLike", Map.of("kms:EncryptionContext:SecretARN", Match.anyValue())));
+        template.hasResourceProperties("AWS::IAM::Policy", Match.objectLike(Map.of(
+                "PolicyDocument", Map.of("Statement", Match.arrayWith(List.of(Match.objectLike(statement)))))));
+    }
+
+    @Test
     void matchesTheSnapshot() {
         Snapshots.assertMatches("Provisioning", template.toJSON());
     }

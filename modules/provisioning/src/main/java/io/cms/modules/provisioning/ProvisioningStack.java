@@ -16,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import software.amazon.awscdk.ArnComponents;
+import software.amazon.awscdk.ArnFormat;
 import software.amazon.awscdk.Aws;
 import software.amazon.awscdk.CustomResource;
 import software.amazon.awscdk.Duration;
@@ -28,6 +29,7 @@ import software.amazon.awscdk.services.iot.CfnProvisioningTemplate;
 import software.amazon.awscdk.services.iot.CfnTopicRule;
 import software.amazon.awscdk.services.kms.Key;
 import software.amazon.awscdk.services.lambda.Permission;
+import software.amazon.awscdk.services.secretsmanager.CfnRotationSchedule;
 import software.constructs.Construct;
 
 /**
@@ -55,6 +57,12 @@ public class ProvisioningStack extends CmsModuleStack {
     private final String templateName;
     private final JavaFunction customResource;
     private final CustomResource thingEvents;
+    private final Key credentialsKey;
+    private final String credentialsSecretName;
+    private final JavaFunction claimCertificateFunction;
+    private final JavaFunction claimCertificateRotation;
+    private final CustomResource claimCertificate;
+    private final CfnRotationSchedule rotationSchedule;
 
     public ProvisioningStack(Construct scope, CmsContext context) {
         super(scope, CmsModule.PROVISIONING, context);
@@ -187,6 +195,90 @@ public class ProvisioningStack extends CmsModuleStack {
                 .resourceType("Custom::IotThingEvents")
                 .build();
 
+        // The claim certificate: kept in a secret that outlives the stack, registered in IoT by a
+        // custom resource, rotated every 90 days.
+        this.credentialsKey = KmsKeys.create(this, "CredentialsKey",
+                "Encrypts the claim certificate and private key of " + templateName);
+        this.credentialsSecretName = naming().secretName("provisioning-credentials");
+        String secretArns = formatArn(ArnComponents.builder().service("secretsmanager").resource("secret")
+                .resourceName(credentialsSecretName + "-??????").arnFormat(ArnFormat.COLON_RESOURCE_NAME).build());
+        this.claimCertificateFunction = new JavaFunction(this, "ClaimCertificate", JavaFunctionProps.builder()
+                .name("claim-certificate")
+                .lambdaModule("provisioning")
+                .handler("io.cms.provisioning.handler.ClaimCertificateHandler")
+                .description("Loads or creates the claim certificate, registers it in IoT, deletes it with the stack")
+                .timeout(Duration.minutes(5))
+                .snapStart(false)
+                .build());
+        this.claimCertificateRotation = new JavaFunction(this, "ClaimCertificateRotation", JavaFunctionProps.builder()
+                .name("claim-certificate-rotation")
+                .lambdaModule("provisioning")
+                .handler("io.cms.provisioning.handler.ClaimCertificateRotationHandler")
+                .description("Secrets Manager rotation of the claim certificate")
+                .timeout(Duration.minutes(1))
+                .environment(Map.of("CLAIM_POLICY_NAME", claimPolicy.getRef()))
+                .snapStart(false)
+                .build());
+        grantClaimCertificate(claimCertificateFunction, secretArns, "secretsmanager:DescribeSecret",
+                "secretsmanager:GetSecretValue", "secretsmanager:CreateSecret", "secretsmanager:PutSecretValue",
+                "secretsmanager:UpdateSecret");
+        grantClaimCertificate(claimCertificateRotation, secretArns, "secretsmanager:DescribeSecret",
+                "secretsmanager:GetSecretValue", "secretsmanager:PutSecretValue",
+                "secretsmanager:UpdateSecretVersionStage");
+        claimCertificateFunction.addToRolePolicy(PolicyStatement.Builder.create()
+                .actions(List.of("iot:RegisterCertificateWithoutCA"))
+                .resources(List.of(iotArn("cert", "*")))
+                .build());
+        // A secret kept from an earlier installation may still be encrypted under that
+        // installation's (retained) key: it may be decrypted, through Secrets Manager and for this
+        // secret only, so it can be re-encrypted under this stack's key.
+        claimCertificateFunction.addToRolePolicy(PolicyStatement.Builder.create()
+                .actions(List.of("kms:Decrypt"))
+                .resources(List.of("*"))
+                .conditions(Map.of(
+                        "StringEquals", Map.of("kms:ViaService", "secretsmanager." + Aws.REGION + ".amazonaws.com"),
+                        "StringLike", Map.of("kms:EncryptionContext:SecretARN", secretArns)))
+                .build());
+        Nag.suppress(claimCertificateFunction.role(), "AwsSolutions-IAM5",
+                "CreateKeysAndCertificate has no resource-level permission; the claim certificate's id is minted at"
+                        + " deploy time (cert/*); a kept credentials secret may be under a retained key of an earlier"
+                        + " installation, so Decrypt is allowed on any key but only through Secrets Manager for this"
+                        + " one secret; the secret ARN ends in the random suffix Secrets Manager appends",
+                "Resource::*", "/^Resource::arn:<AWS::Partition>:iot:<AWS::Region>:<AWS::AccountId>:cert\\/\\*$/",
+                "/^Resource::arn:<AWS::Partition>:secretsmanager:<AWS::Region>:<AWS::AccountId>:secret:.*-\\?\\?\\?\\?\\?\\?$/");
+        Nag.suppress(claimCertificateRotation.role(), "AwsSolutions-IAM5",
+                "CreateKeysAndCertificate has no resource-level permission; each rotation mints a certificate whose id"
+                        + " is unknown at deploy time (cert/*); the secret ARN ends in the random suffix Secrets Manager"
+                        + " appends",
+                "Resource::*", "/^Resource::arn:<AWS::Partition>:iot:<AWS::Region>:<AWS::AccountId>:cert\\/\\*$/",
+                "/^Resource::arn:<AWS::Partition>:secretsmanager:<AWS::Region>:<AWS::AccountId>:secret:.*-\\?\\?\\?\\?\\?\\?$/");
+
+        this.claimCertificate = CustomResource.Builder.create(this, "ClaimCertificateResource")
+                .serviceToken(claimCertificateFunction.alias().getFunctionArn())
+                .resourceType("Custom::ClaimCertificate")
+                .properties(Map.of(
+                        "SecretName", credentialsSecretName,
+                        "KmsKeyId", credentialsKey.getKeyArn(),
+                        "PolicyName", claimPolicy.getRef()))
+                .build();
+        claimCertificate.getNode().addDependency(claimCertificateFunction.role());
+
+        // Only Secrets Manager, for this secret, may invoke the rotation (the permission lives under the alias).
+        claimCertificateRotation.alias().addPermission("InvokedBySecretsManager", Permission.builder()
+                .principal(new ServicePrincipal("secretsmanager.amazonaws.com"))
+                .sourceArn(claimCertificate.getAttString("SecretArn"))
+                .build());
+        this.rotationSchedule = CfnRotationSchedule.Builder.create(this, "ClaimCertificateRotationSchedule")
+                .secretId(claimCertificate.getAttString("SecretArn"))
+                .rotationLambdaArn(claimCertificateRotation.alias().getFunctionArn())
+                .rotationRules(CfnRotationSchedule.RotationRulesProperty.builder()
+                        .scheduleExpression("rate(90 days)")
+                        .build())
+                .rotateImmediatelyOnUpdate(false)
+                .build();
+        rotationSchedule.getNode().addDependency(claimCertificateRotation.alias());
+        rotationSchedule.getNode().addDependency(claimCertificateRotation.role());
+
         this.postProvisioningRule = rule("PostProvisioningRule", "iot_post_provisioning",
                 "SELECT * FROM '$aws/events/thing/+/+'", postProvisioning);
         // The VIN comes from the topic (the vehicle policy limits it to the vehicle's own) and the
@@ -292,6 +384,27 @@ public class ProvisioningStack extends CmsModuleStack {
                 .build());
     }
 
+    /** What both claim-certificate functions need: the secret, the key and the claim certificate's IoT calls. */
+    private void grantClaimCertificate(JavaFunction f, String secretArns, String... secretActions) {
+        f.addToRolePolicy(PolicyStatement.Builder.create()
+                .actions(List.of(secretActions))
+                .resources(List.of(secretArns))
+                .build());
+        f.addToRolePolicy(PolicyStatement.Builder.create()
+                .actions(List.of("kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey", "kms:DescribeKey"))
+                .resources(List.of(credentialsKey.getKeyArn()))
+                .build());
+        f.addToRolePolicy(PolicyStatement.Builder.create()
+                .actions(List.of("iot:CreateKeysAndCertificate"))
+                .resources(List.of("*"))
+                .build());
+        f.addToRolePolicy(PolicyStatement.Builder.create()
+                .actions(List.of("iot:DescribeCertificate", "iot:UpdateCertificate", "iot:DeleteCertificate",
+                        "iot:AttachPolicy", "iot:DetachPolicy", "iot:ListAttachedPolicies"))
+                .resources(List.of(iotArn("cert", "*")))
+                .build());
+    }
+
     private String iotArn(String resource, String name) {
         return formatArn(ArnComponents.builder().service("iot").resource(resource).resourceName(name).build());
     }
@@ -342,6 +455,31 @@ public class ProvisioningStack extends CmsModuleStack {
 
     public CustomResource thingEvents() {
         return thingEvents;
+    }
+
+    public Key credentialsKey() {
+        return credentialsKey;
+    }
+
+    /** {@code {app}/provisioning/provisioning-credentials}. */
+    public String credentialsSecretName() {
+        return credentialsSecretName;
+    }
+
+    public JavaFunction claimCertificateFunction() {
+        return claimCertificateFunction;
+    }
+
+    public JavaFunction claimCertificateRotation() {
+        return claimCertificateRotation;
+    }
+
+    public CustomResource claimCertificate() {
+        return claimCertificate;
+    }
+
+    public CfnRotationSchedule rotationSchedule() {
+        return rotationSchedule;
     }
 
     public CfnTopicRule initialConnectionRule() {
