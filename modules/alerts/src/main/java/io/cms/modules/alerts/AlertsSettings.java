@@ -1,0 +1,65 @@
+package io.cms.modules.alerts;
+
+import io.cms.alerts.AlertsConfig;
+import io.cms.constructs.CmsContext;
+import io.cms.lambda.common.ConfigurationException;
+import io.cms.lambda.common.EnvConfig;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The Alerts module's deployment settings, read from CDK context (or the environment) and
+ * validated at synth by the same {@link AlertsConfig} the Lambdas validate at run time, so a value
+ * the functions would refuse never reaches a deployment.
+ *
+ * <ul>
+ *   <li>{@code snsTopicPrefix} ({@code SNS_TOPIC_PREFIX}): prefix of the per-VIN-and-type topics; default {@code CMS}</li>
+ *   <li>{@code alarmTypes} ({@code ALARM_TYPES}): comma-separated alarm types; default
+ *       {@code VEHICLE_ALARM,EV_BATTERY_HEALTH_ALARM}</li>
+ *   <li>{@code alertsAdminScopes} ({@code ALERTS_ADMIN_SCOPES}): comma-separated token scopes that may manage
+ *       anyone's subscriptions; default none</li>
+ *   <li>{@code notificationRetentionDays} ({@code NOTIFICATION_RETENTION_DAYS}): days before TTL removes a
+ *       notification; default 90</li>
+ *   <li>{@code maxMessageLength} ({@code MAX_MESSAGE_LENGTH}): longest alert message; default 2048</li>
+ * </ul>
+ *
+ * @param config      the validated configuration
+ * @param environment the same values as the functions' environment variables
+ */
+public record AlertsSettings(AlertsConfig config, Map<String, String> environment) {
+
+    /** Receives of one intake message before SQS moves it to the dead-letter queue. */
+    public static final int MAX_RECEIVE_COUNT = 5;
+
+    public AlertsSettings {
+        environment = Map.copyOf(environment);
+    }
+
+    /** Reads and validates the settings; a bad value fails synth naming the parameter. */
+    public static AlertsSettings from(CmsContext context) {
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("SNS_TOPIC_PREFIX", context.value("snsTopicPrefix", "CMS"));
+        env.put("ALARM_TYPES", context.value("alarmTypes", String.join(",", AlertsConfig.DEFAULT_ALARM_TYPES)));
+        env.put("ADMIN_SCOPES", context.value("alertsAdminScopes", ""));
+        env.put("NOTIFICATION_RETENTION_DAYS", context.value("notificationRetentionDays", "90"));
+        env.put("MAX_MESSAGE_LENGTH", context.value("maxMessageLength", "2048"));
+        try {
+            return new AlertsSettings(AlertsConfig.from(EnvConfig.of(env)), env);
+        } catch (ConfigurationException | IllegalArgumentException e) {
+            throw new IllegalArgumentException("Alerts module parameter: " + e.getMessage()
+                    + " (context keys snsTopicPrefix, alarmTypes, alertsAdminScopes, notificationRetentionDays,"
+                    + " maxMessageLength)", e);
+        }
+    }
+
+    /** The publish API schema with its {@code AlarmType} enum rendered from the configured alarm types. */
+    public String renderPublishSchema(String schema) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("enum AlarmType \\{[^}]*\\}").matcher(schema);
+        if (!m.find()) {
+            throw new IllegalStateException("the publish API schema has no 'enum AlarmType { ... }'");
+        }
+        StringBuilder values = new StringBuilder("enum AlarmType {\n");
+        config.alarmTypes().stream().sorted().forEach(t -> values.append("  ").append(t).append('\n'));
+        return schema.substring(0, m.start()) + values.append('}') + schema.substring(m.end());
+    }
+}
