@@ -1,0 +1,64 @@
+package io.cms.modules.alerts;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.cms.constructs.CmsContext;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class AlertsSettingsTest {
+
+    private static AlertsSettings settings(Map<String, String> extra) {
+        Map<String, String> context = new HashMap<>(Map.of("appUniqueId", "cms"));
+        context.putAll(extra);
+        return AlertsSettings.from(CmsContext.of(context));
+    }
+
+    @Test
+    void defaultsMatchTheOriginal() {
+        AlertsSettings s = settings(Map.of());
+        assertThat(s.config().topicPrefix()).isEqualTo("CMS");
+        assertThat(s.config().alarmTypes()).containsExactlyInAnyOrder("VEHICLE_ALARM", "EV_BATTERY_HEALTH_ALARM");
+        assertThat(s.config().adminScopes()).isEmpty();
+        assertThat(s.environment()).containsEntry("SNS_TOPIC_PREFIX", "CMS").containsEntry("NOTIFICATION_RETENTION_DAYS", "90");
+    }
+
+    @Test
+    void rejectsATopicPrefixTheFunctionsWouldRefuseNamingTheParameter() {
+        assertThatThrownBy(() -> settings(Map.of("snsTopicPrefix", "bad prefix")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("SNS_TOPIC_PREFIX")
+                .hasMessageContaining("snsTopicPrefix");
+    }
+
+    @Test
+    void rejectsAnAlarmTypeThatIsNotAGraphQlEnumValue() {
+        assertThatThrownBy(() -> settings(Map.of("alarmTypes", "VEHICLE_ALARM,tyre-pressure")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("tyre-pressure");
+    }
+
+    @Test
+    void rejectsARetentionOutOfRange() {
+        assertThatThrownBy(() -> settings(Map.of("notificationRetentionDays", "0")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("NOTIFICATION_RETENTION_DAYS");
+    }
+
+    @Test
+    void rendersTheAlarmTypeEnumFromTheConfiguredTypes() {
+        String schema = "enum STATUS { FAILURE SUCCESS }\nenum AlarmType {\n  VEHICLE_ALARM\n}\ntype Query { ping: String }\n";
+        String rendered = settings(Map.of("alarmTypes", "TYRE_ALARM,VEHICLE_ALARM")).renderPublishSchema(schema);
+        assertThat(rendered).isEqualTo(
+                "enum STATUS { FAILURE SUCCESS }\nenum AlarmType {\n  TYRE_ALARM\n  VEHICLE_ALARM\n}\ntype Query { ping: String }\n");
+    }
+
+    @Test
+    void refusesASchemaWithoutTheAlarmTypeEnum() {
+        assertThatThrownBy(() -> settings(Map.of()).renderPublishSchema("type Query { ping: String }"))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("enum AlarmType");
+    }
+}
