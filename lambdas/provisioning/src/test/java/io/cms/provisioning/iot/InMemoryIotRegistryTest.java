@@ -3,6 +3,7 @@ package io.cms.provisioning.iot;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.cms.provisioning.claim.ClaimCredentials;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -79,5 +80,46 @@ class InMemoryIotRegistryTest {
 
         assertThatThrownBy(() -> iot.registerThing("T", Map.of(), id, "p")).isInstanceOf(IotNotFoundException.class);
         assertThat(iot.thingAttributes("T")).isEmpty();
+    }
+
+    @Test
+    void claimCertificatesAreInactiveAndNamedByTheirFingerprint() {
+        ClaimCredentials c = iot.createKeysAndCertificate();
+
+        assertThat(c.certificateId()).matches("[0-9a-f]{64}");
+        assertThat(c.certificatePem()).startsWith("-----BEGIN CERTIFICATE-----");
+        assertThat(c.privateKey()).startsWith("-----BEGIN PRIVATE KEY-----");
+        assertThat(iot.describeCertificate(c.certificateId()).orElseThrow().status()).isEqualTo(IotCertificateStatus.INACTIVE);
+    }
+
+    @Test
+    void registeringTheSameCertificateAgainGivesTheSameIdOnlyAfterItWasDeleted() {
+        ClaimCredentials c = iot.createKeysAndCertificate();
+
+        assertThatThrownBy(() -> iot.registerCertificate(c.certificatePem(), IotCertificateStatus.ACTIVE))
+                .isInstanceOf(IotConflictException.class);
+        iot.deleteCertificate(c.certificateId());
+        IotCertificate again = iot.registerCertificate(c.certificatePem(), IotCertificateStatus.ACTIVE);
+
+        assertThat(again.certificateId()).isEqualTo(c.certificateId());
+        assertThat(again.status()).isEqualTo(IotCertificateStatus.ACTIVE);
+    }
+
+    @Test
+    void onlyExistingPoliciesCanBeAttachedAndAttachingTwiceIsANoOp() {
+        ClaimCredentials c = iot.createKeysAndCertificate();
+        assertThatThrownBy(() -> iot.attachPolicy("missing", c.certificateArn())).isInstanceOf(IotNotFoundException.class);
+        iot.createPolicy("claim");
+
+        iot.attachPolicy("claim", c.certificateArn());
+        iot.attachPolicy("claim", c.certificateArn());
+
+        assertThat(iot.attachedPolicies(c.certificateArn())).containsExactly("claim");
+    }
+
+    @Test
+    void refusesToRegisterSomethingThatIsNotAPemCertificate() {
+        assertThatThrownBy(() -> iot.registerCertificate("not a certificate!", IotCertificateStatus.ACTIVE))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("PEM");
     }
 }
