@@ -1,0 +1,54 @@
+package io.cms.auth.handler;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.cms.auth.AuthRuntime;
+import io.cms.auth.AwsAuthSecrets;
+import io.cms.auth.TokenValidator;
+import io.cms.auth.ValidationResult;
+import io.cms.lambda.common.BadInputException;
+import io.cms.lambda.common.EnvConfig;
+import io.cms.lambda.common.Json;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+
+/**
+ * {@code {app}-auth-token-validation}: input {@code {"Token": "<JWT>"}}, output
+ * {@code {validated, status_code, message}}. A malformed event is a 400 answer, a bad token a 401,
+ * never an invocation error.
+ */
+public final class TokenValidationHandler implements RequestStreamHandler {
+
+    private final TokenValidator validator;
+
+    public TokenValidationHandler() {
+        this(AuthRuntime.validator(EnvConfig.fromSystem(), AwsAuthSecrets.fromEnvironment(), Clock.systemUTC()));
+    }
+
+    public TokenValidationHandler(TokenValidator validator) {
+        this.validator = validator;
+    }
+
+    @Override
+    public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
+        output.write(Json.write(handle(input).toResponse()).getBytes(StandardCharsets.UTF_8));
+    }
+
+    ValidationResult handle(InputStream input) {
+        JsonNode event;
+        try {
+            event = Json.parse(input);
+        } catch (BadInputException e) {
+            return ValidationResult.badRequest(e.getMessage());
+        }
+        JsonNode token = event.get("Token");
+        if (token == null || !token.isTextual()) {
+            return ValidationResult.badRequest("the event must be a JSON object with a string field 'Token'");
+        }
+        return validator.validate(token.asText());
+    }
+}
