@@ -51,6 +51,8 @@ import software.amazon.awscdk.services.sns.subscriptions.SqsSubscription;
 import software.amazon.awscdk.services.sqs.DeadLetterQueue;
 import software.amazon.awscdk.services.sqs.Queue;
 import software.amazon.awscdk.services.sqs.QueueEncryption;
+import software.amazon.awscdk.services.sqs.RedriveAllowPolicy;
+import software.amazon.awscdk.services.sqs.RedrivePermission;
 import software.constructs.Construct;
 
 /**
@@ -110,6 +112,8 @@ public class AlertsStack extends CmsModuleStack {
                 .enforceSsl(true)
                 .build();
         this.intakeDeadLetterQueue = Queue.Builder.create(this, "IntakeDlq")
+                // Marks it as a dead-letter queue (Control Tower CT.SQS.PR.1): it needs no DLQ of its own.
+                .redriveAllowPolicy(RedriveAllowPolicy.builder().redrivePermission(RedrivePermission.ALLOW_ALL).build())
                 .encryption(QueueEncryption.KMS)
                 .encryptionMasterKey(intakeKey)
                 .enforceSsl(true)
@@ -186,6 +190,7 @@ public class AlertsStack extends CmsModuleStack {
 
         // send-notifications: new images from the stream; a record that keeps failing goes to the failure queue.
         this.streamFailures = Queue.Builder.create(this, "SendNotificationsFailures")
+                .redriveAllowPolicy(RedriveAllowPolicy.builder().redrivePermission(RedrivePermission.ALLOW_ALL).build())
                 .encryption(QueueEncryption.KMS)
                 .encryptionMasterKey(intakeKey)
                 .enforceSsl(true)
