@@ -2,6 +2,7 @@ package io.cms.app;
 
 import io.cms.constructs.CmsSynth;
 import io.cms.constructs.ModuleStackFactory;
+import io.cms.modules.alerts.AlertsStackFactory;
 import io.cms.modules.authsetup.AuthSetupStackFactory;
 import io.cms.modules.config.ConfigStackFactory;
 import io.cms.modules.provisioning.ProvisioningStackFactory;
@@ -23,7 +24,8 @@ public final class CmsApp {
                 new VpcStackFactory(),
                 new AuthSetupStackFactory(),
                 new ConfigStackFactory(),
-                new ProvisioningStackFactory());
+                new ProvisioningStackFactory(),
+                new AlertsStackFactory());
     }
 
     public static void main(String[] args) {
