@@ -1,0 +1,210 @@
+package io.cms.auth;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.cms.auth.testutils.FakeHttpEndpoint;
+import io.cms.auth.testutils.InMemoryAuthSecrets;
+import io.cms.local.oidc.LocalOidcIssuer;
+import io.cms.local.oidc.OidcClient;
+import java.net.URI;
+import java.net.URLDecoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class AuthorizationCodeExchangeTest {
+
+    private static final String REDIRECT = "http://localhost/callback";
+    private static final String PARAM = AuthorizationCodeExchange.parameterName("cms");
+
+    private static String config(String tokenEndpoint, OidcClient client) {
+        return "{\"token_endpoint\":\"" + tokenEndpoint + "\",\"client_id\":\"" + client.clientId()
+                + "\",\"client_secret\":\"" + client.clientSecret() + "\"}";
+    }
+
+    private static AuthorizationCodeExchange exchange(InMemoryAuthSecrets secrets, Duration timeout) {
+        return new AuthorizationCodeExchange(secrets, "cms", Duration.ofMinutes(10), timeout, Clock.systemUTC());
+    }
+
+    /** Runs /oauth2/authorize of the local issuer like a browser and returns the code. */
+    private static String authorize(LocalOidcIssuer issuer, String challenge) throws Exception {
+        String url = issuer.authorizationEndpoint() + "?response_type=code&client_id=" + issuer.usersClient().clientId()
+                + "&redirect_uri=" + REDIRECT + "&username=alice&email=alice@example.com"
+                + (challenge == null ? "" : "&code_challenge=" + challenge + "&code_challenge_method=S256");
+        HttpResponse<Void> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url)).build(),
+                HttpResponse.BodyHandlers.discarding());
+        String query = URI.create(r.headers().firstValue("Location").orElseThrow()).getRawQuery();
+        return URLDecoder.decode(query.substring(query.indexOf("code=") + 5), StandardCharsets.UTF_8);
+    }
+
+    private static String s256(String verifier) throws Exception {
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(
+                MessageDigest.getInstance("SHA-256").digest(verifier.getBytes(StandardCharsets.US_ASCII)));
+    }
+
+    @Test
+    void exchangesCodeWithPkceAtTheLocalIssuer() throws Exception {
+        try (LocalOidcIssuer issuer = LocalOidcIssuer.create().start()) {
+            InMemoryAuthSecrets secrets = new InMemoryAuthSecrets().put(PARAM, config(issuer.tokenEndpoint(), issuer.usersClient()));
+            String verifier = "pkce-verifier-0123456789-0123456789-0123456789";
+            ExchangeResult result = exchange(secrets, Duration.ofSeconds(5))
+                    .exchange(authorize(issuer, s256(verifier)), REDIRECT, verifier);
+            assertThat(result.statusCode()).as(result.message()).isEqualTo(200);
+            assertThat(result.authenticated()).isTrue();
+            assertThat(result.userTokens().get("access_token").asText()).isNotBlank();
+            assertThat(result.userTokens().get("id_token").asText()).isNotBlank();
+        }
+    }
+
+    @Test
+    void exchangesCodeWithoutPkceAtTheLocalIssuer() throws Exception {
+        try (LocalOidcIssuer issuer = LocalOidcIssuer.create().start()) {
+            InMemoryAuthSecrets secrets = new InMemoryAuthSecrets().put(PARAM, config(issuer.tokenEndpoint(), issuer.usersClient()));
+            ExchangeResult result = exchange(secrets, Duration.ofSeconds(5)).exchange(authorize(issuer, null), REDIRECT, null);
+            assertThat(result.statusCode()).as(result.message()).isEqualTo(200);
+        }
+    }
+
+    @Test
+    void wrongVerifierIsRefusedWith401NamingInvalidGrant() throws Exception {
+        try (LocalOidcIssuer issuer = LocalOidcIssuer.create().start()) {
+            InMemoryAuthSecrets secrets = new InMemoryAuthSecrets().put(PARAM, config(issuer.tokenEndpoint(), issuer.usersClient()));
+            ExchangeResult result = exchange(secrets, Duration.ofSeconds(5))
+                    .exchange(authorize(issuer, s256("the-real-verifier-0123456789-0123456789")), REDIRECT,
+                            "a-guessed-verifier-0123456789-0123456789");
+            assertThat(result.statusCode()).isEqualTo(401);
+            assertThat(result.message()).contains("invalid_grant");
+            assertThat(result.userTokens()).isNull();
+        }
+    }
+
+    @Test
+    void sendsBasicAuthAndNoCodeVerifierWhenNoneIsGiven() {
+        try (FakeHttpEndpoint idp = new FakeHttpEndpoint()) {
+            idp.respond(200, "{\"access_token\":\"a\",\"id_token\":\"i\",\"token_type\":\"Bearer\"}");
+            OidcClient client = new OidcClient("users-client", "s3cr:et", java.util.Set.of(), java.util.Set.of(), java.util.Set.of());
+            InMemoryAuthSecrets secrets = new InMemoryAuthSecrets().put(PARAM, config(idp.url("/oauth2/token"), client));
+            exchange(secrets, Duration.ofSeconds(5)).exchange("the-code", REDIRECT, "");
+            FakeHttpEndpoint.Request request = idp.requests().get(0);
+            Map<String, String> form = form(request.body());
+            assertThat(form).containsEntry("grant_type", "authorization_code").containsEntry("code", "the-code")
+                    .containsEntry("redirect_uri", REDIRECT).doesNotContainKey("code_verifier");
+            assertThat(request.contentType()).isEqualTo("application/x-www-form-urlencoded");
+            assertThat(new String(Base64.getDecoder().decode(request.authorization().substring(6)), StandardCharsets.UTF_8))
+                    .isEqualTo("users-client:s3cr%3Aet");
+        }
+    }
+
+    @Test
+    void sendsCodeVerifierWhenGiven() {
+        try (FakeHttpEndpoint idp = new FakeHttpEndpoint()) {
+            idp.respond(200, "{\"access_token\":\"a\"}");
+            OidcClient client = new OidcClient("c", "s", java.util.Set.of(), java.util.Set.of(), java.util.Set.of());
+            InMemoryAuthSecrets secrets = new InMemoryAuthSecrets().put(PARAM, config(idp.url("/oauth2/token"), client));
+            exchange(secrets, Duration.ofSeconds(5)).exchange("code", REDIRECT, "verifier-1");
+            assertThat(form(idp.requests().get(0).body())).containsEntry("code_verifier", "verifier-1");
+        }
+    }
+
+    @Test
+    void idpServerErrorIs500() {
+        assertThat(againstFake(503, "{\"error\":\"temporarily_unavailable\"}", 0).statusCode()).isEqualTo(500);
+    }
+
+    @Test
+    void idpInvalidGrantIs401WithTheErrorCode() {
+        ExchangeResult result = againstFake(400, "{\"error\":\"invalid_grant\"}", 0);
+        assertThat(result.statusCode()).isEqualTo(401);
+        assertThat(result.message()).endsWith("invalid_grant");
+    }
+
+    @Test
+    void idpErrorCodeWithControlCharactersIsNotEchoed() {
+        ExchangeResult result = againstFake(400, "{\"error\":\"bad\\n<script>\\\"x\"}", 0);
+        assertThat(result.statusCode()).isEqualTo(401);
+        assertThat(result.message()).endsWith("unknown_error");
+    }
+
+    @Test
+    void idpTimeoutIs500() {
+        ExchangeResult result = againstFake(200, "{\"access_token\":\"late\"}", 2_000);
+        assertThat(result.statusCode()).isEqualTo(500);
+        assertThat(result.message()).contains("did not answer");
+    }
+
+    @Test
+    void idpSuccessWithoutAccessTokenIs500() {
+        assertThat(againstFake(200, "{\"error\":\"odd\"}", 0).statusCode()).isEqualTo(500);
+    }
+
+    @Test
+    void unreachableIdpIs500() {
+        FakeHttpEndpoint idp = new FakeHttpEndpoint();
+        String url = idp.url("/oauth2/token");
+        idp.close();
+        OidcClient client = new OidcClient("c", "s", java.util.Set.of(), java.util.Set.of(), java.util.Set.of());
+        ExchangeResult result = exchange(new InMemoryAuthSecrets().put(PARAM, config(url, client)), Duration.ofSeconds(2))
+                .exchange("code", REDIRECT, null);
+        assertThat(result.statusCode()).isEqualTo(500);
+    }
+
+    @Test
+    void missingConfigIs500() {
+        ExchangeResult result = exchange(new InMemoryAuthSecrets(), Duration.ofSeconds(1)).exchange("code", REDIRECT, null);
+        assertThat(result.statusCode()).isEqualTo(500);
+        assertThat(result.message()).contains("configuration");
+    }
+
+    @Test
+    void plainHttpTokenEndpointOffLoopbackIsAConfigurationError() {
+        OidcClient client = new OidcClient("c", "s", java.util.Set.of(), java.util.Set.of(), java.util.Set.of());
+        ExchangeResult result = exchange(new InMemoryAuthSecrets().put(PARAM, config("http://idp.example.com/token", client)),
+                Duration.ofSeconds(1)).exchange("code", REDIRECT, null);
+        assertThat(result.statusCode()).isEqualTo(500);
+    }
+
+    @Test
+    void missingCodeIs400WithoutCallingTheIdp() {
+        try (FakeHttpEndpoint idp = new FakeHttpEndpoint()) {
+            OidcClient client = new OidcClient("c", "s", java.util.Set.of(), java.util.Set.of(), java.util.Set.of());
+            ExchangeResult result = exchange(new InMemoryAuthSecrets().put(PARAM, config(idp.url("/t"), client)),
+                    Duration.ofSeconds(1)).exchange(" ", REDIRECT, null);
+            assertThat(result.statusCode()).isEqualTo(400);
+            assertThat(idp.requests()).isEmpty();
+        }
+    }
+
+    @Test
+    void resultTextNeverShowsTokens() {
+        ExchangeResult result = againstFake(200, "{\"access_token\":\"very-secret-token\"}", 0);
+        assertThat(result.toString()).doesNotContain("very-secret-token");
+    }
+
+    private static ExchangeResult againstFake(int status, String body, long delayMillis) {
+        try (FakeHttpEndpoint idp = new FakeHttpEndpoint()) {
+            idp.respond(status, body);
+            idp.delay(delayMillis);
+            OidcClient client = new OidcClient("c", "s", java.util.Set.of(), java.util.Set.of(), java.util.Set.of());
+            return exchange(new InMemoryAuthSecrets().put(PARAM, config(idp.url("/oauth2/token"), client)),
+                    Duration.ofMillis(500)).exchange("code", REDIRECT, null);
+        }
+    }
+
+    private static Map<String, String> form(String body) {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (String pair : body.split("&")) {
+            int eq = pair.indexOf('=');
+            out.put(URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
+                    URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+        }
+        return out;
+    }
+}

@@ -1,0 +1,127 @@
+package io.cms.auth;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
+import io.cms.auth.testutils.AuthFixture;
+import io.cms.auth.testutils.FakeHttpEndpoint;
+import io.cms.auth.testutils.MutableClock;
+import io.cms.local.oidc.LocalOidcIssuer;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Set;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Key-set caching through the validator: the issuer's JWKS is served by a loopback endpoint the
+ * tests can take down, and the validator's clock is moved by hand (tokens live for a day).
+ */
+class JwksCacheTest {
+
+    private AuthFixture fixture;
+    private FakeHttpEndpoint jwks;
+    private MutableClock clock;
+    private TokenValidator validator;
+    private String token;
+
+    @BeforeEach
+    void setUp() {
+        fixture = new AuthFixture();
+        jwks = new FakeHttpEndpoint();
+        jwks.respond(200, fixture.issuer.publicJwks().toString());
+        clock = new MutableClock(Instant.now());
+        ValidatorSettings s = fixture.settings().withJwksTimings(Duration.ofMinutes(60), Duration.ofSeconds(30));
+        validator = fixture.validator(new ValidatorSettings(s.allowedAlgorithms(), s.clockSkew(), s.maxTokenChars(),
+                Duration.ofDays(2), s.jwksTtl(), s.jwksMinRefreshInterval(), Duration.ofMillis(500), "http",
+                jwks.url("/.well-known/jwks.json")), clock);
+        token = fixture.issuer.sign(fixture.issuer.header().build(), fixture.issuer
+                .accessTokenClaims("alice", "alice@example.com", Set.of(LocalOidcIssuer.userScope("cms")))
+                .expirationTime(java.util.Date.from(Instant.now().plus(Duration.ofDays(1)))).build());
+    }
+
+    @AfterEach
+    void tearDown() {
+        jwks.close();
+        fixture.close();
+    }
+
+    @Test
+    void fetchesTheKeySetOnceForManyTokens() {
+        for (int i = 0; i < 5; i++) {
+            assertThat(validator.validate(token).validated()).isTrue();
+        }
+        assertThat(jwks.requests()).hasSize(1);
+    }
+
+    @Test
+    void keepsValidatingWithCachedKeysWhileTheEndpointIsDown() {
+        assertThat(validator.validate(token).validated()).isTrue();
+        jwks.respond(503, "{}");
+        clock.advance(Duration.ofMinutes(59));
+        ValidationResult result = validator.validate(token);
+        assertThat(result.validated()).as(result.message()).isTrue();
+    }
+
+    @Test
+    void answers500OnceCachedKeysExpireWhileTheEndpointIsDown() {
+        assertThat(validator.validate(token).validated()).isTrue();
+        jwks.respond(503, "{}");
+        clock.advance(Duration.ofMinutes(61));
+        ValidationResult result = validator.validate(token);
+        assertThat(result.statusCode()).isEqualTo(500);
+        assertThat(result.message()).contains("signing keys");
+    }
+
+    @Test
+    void answers500ForANewKeyWhileTheEndpointIsDown() throws Exception {
+        assertThat(validator.validate(token).validated()).isTrue();
+        jwks.respond(503, "{}");
+        clock.advance(Duration.ofSeconds(31));
+        ValidationResult result = validator.validate(fixture.issuer.sign(
+                fixture.issuer.header().keyID("rotated-key").build(),
+                fixture.issuer.accessTokenClaims("alice", null, Set.of(LocalOidcIssuer.userScope("cms"))).build()));
+        assertThat(result.statusCode()).isEqualTo(500);
+    }
+
+    @Test
+    void answers500WhenTheKeySetIsNotJson() {
+        jwks.respond(200, "<html>maintenance</html>");
+        ValidationResult result = validator.validate(token);
+        assertThat(result.statusCode()).isEqualTo(500);
+    }
+
+    @Test
+    void answers500WhenTheEndpointIsTooSlow() {
+        jwks.delay(2_000);
+        ValidationResult result = validator.validate(token);
+        assertThat(result.statusCode()).isEqualTo(500);
+    }
+
+    @Test
+    void refreshesOnUnknownKidAtMostOncePerInterval() {
+        assertThat(validator.validate(token).validated()).isTrue();
+        String unknownKid = fixture.issuer.sign(fixture.issuer.header().keyID("random-kid").build(),
+                fixture.issuer.accessTokenClaims("alice", null, Set.of(LocalOidcIssuer.userScope("cms"))).build());
+        clock.advance(Duration.ofSeconds(31));
+        for (int i = 0; i < 10; i++) {
+            assertThat(validator.validate(unknownKid).statusCode()).isEqualTo(401);
+        }
+        assertThat(jwks.requests()).hasSize(2);
+    }
+
+    @Test
+    void picksUpARotatedKeyOnRefresh() throws Exception {
+        assertThat(validator.validate(token).validated()).isTrue();
+        RSAKey rotated = new RSAKeyGenerator(2048).keyID("rotated").generate();
+        jwks.respond(200, new com.nimbusds.jose.jwk.JWKSet(java.util.List.of(
+                fixture.issuer.signingKey().toPublicJWK(), rotated.toPublicJWK())).toString());
+        clock.advance(Duration.ofSeconds(31));
+        String signedByRotated = LocalOidcIssuer.sign(rotated, fixture.issuer.header().keyID("rotated").build(),
+                fixture.issuer.accessTokenClaims("alice", null, Set.of(LocalOidcIssuer.userScope("cms"))).build());
+        ValidationResult result = validator.validate(signedByRotated);
+        assertThat(result.validated()).as(result.message()).isTrue();
+    }
+}
