@@ -125,8 +125,9 @@ public final class CmsLocal implements AutoCloseable {
         IngestJournal journal = IngestJournal.open(dir.resolve("ingest"));
         resources.push(journal);
         latestState = new LatestStateStore(dynamo.client(), tables.vehicleState());
-        ingest = new IngestPipeline(journal, lake, new LatestStateProjection(validator, latestState),
-                settings.lakeCommitEvery());
+        LatestStateProjection projection = new LatestStateProjection(validator, latestState);
+        resources.push(projection);
+        ingest = new IngestPipeline(journal, lake, projection, settings.lakeCommitEvery());
         resources.push(ingest);
 
         alerts = new LocalAlerts(dynamo.client(), tables.notifications(), tables.subscriptions(), dir.resolve("outbox"),

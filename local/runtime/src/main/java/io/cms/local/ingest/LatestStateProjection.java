@@ -1,25 +1,64 @@
 package io.cms.local.ingest;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cms.api.LatestStateStore;
 import io.cms.connectstore.telemetry.TelemetryValidator;
 import io.cms.connectstore.telemetry.Verdict;
 import io.cms.lambda.common.Json;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * The API module's latest-state projection fed from the ingest journal: a message that passes the
- * telemetry rules replaces the vehicle's stored state unless a newer one is there already (the
- * store's ordering guard). Refused messages only go to the lake's quarantine.
+ * The API module's latest-state projection fed from the ingest journal. A message that passes the
+ * telemetry rules becomes the vehicle's pending state if it is newer than the one pending; writer
+ * threads store each vehicle's newest pending state with the store's ordering guard. Writes are
+ * coalesced per vehicle: however many messages a vehicle sends while a write round runs, one write
+ * carries the newest. The table therefore lags ingest by at most one write round, and ingest never
+ * waits for the table (DynamoDB Local takes a few hundred conditional writes per second; the lake
+ * takes tens of thousands of messages).
  */
-public final class LatestStateProjection implements IngestPipeline.LatestState {
+public final class LatestStateProjection implements IngestPipeline.LatestState, AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LatestStateProjection.class);
+    private static final int WRITERS = 4;
+
+    private record Pending(long timestamp, String topic, byte[] payload) {
+    }
+
+    /** Counters since start. */
+    public record Stats(long written, long coalesced, long failures, int pending) {
+    }
 
     private final TelemetryValidator validator;
     private final LatestStateStore store;
+    private final ConcurrentHashMap<String, Pending> pending = new ConcurrentHashMap<>();
+    private final ExecutorService writers;
+    private final Thread rounds;
+    private final AtomicLong written = new AtomicLong();
+    private final AtomicLong coalesced = new AtomicLong();
+    private final AtomicLong failures = new AtomicLong();
+    private volatile boolean running = true;
 
     public LatestStateProjection(TelemetryValidator validator, LatestStateStore store) {
         this.validator = validator;
         this.store = store;
+        this.writers = Executors.newFixedThreadPool(WRITERS, r -> {
+            Thread t = new Thread(r, "latest-state-writer");
+            t.setDaemon(true);
+            return t;
+        });
+        this.rounds = new Thread(this::loop, "latest-state-rounds");
+        rounds.setDaemon(true);
+        rounds.start();
     }
 
     @Override
@@ -27,10 +66,88 @@ public final class LatestStateProjection implements IngestPipeline.LatestState {
         if (!(validator.validate(topic, payload, receivedAt) instanceof Verdict.Accepted accepted)) {
             return;
         }
-        JsonNode message = Json.parse(new String(payload, java.nio.charset.StandardCharsets.UTF_8));
-        ObjectNode signals = ((ObjectNode) message).deepCopy();
-        signals.remove("vin");
-        signals.remove("timestamp");
-        store.update(accepted.telemetry().vin(), accepted.telemetry().timestamp(), signals);
+        Pending next = new Pending(accepted.telemetry().timestamp(), topic, payload);
+        pending.merge(accepted.telemetry().vin(), next, (old, now) -> {
+            coalesced.incrementAndGet();
+            return now.timestamp() > old.timestamp() ? now : old;
+        });
+    }
+
+    /** Counters since start. */
+    public Stats stats() {
+        return new Stats(written.get(), coalesced.get(), failures.get(), pending.size());
+    }
+
+    private void loop() {
+        while (running) {
+            try {
+                if (!writeRound()) {
+                    Thread.sleep(20);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    /** Writes every pending vehicle once; false when nothing was pending. */
+    private boolean writeRound() throws InterruptedException {
+        List<String> vins = new ArrayList<>(pending.keySet());
+        if (vins.isEmpty()) {
+            return false;
+        }
+        List<Future<?>> done = new ArrayList<>();
+        int slice = (vins.size() + WRITERS - 1) / WRITERS;
+        for (int from = 0; from < vins.size(); from += slice) {
+            List<String> part = vins.subList(from, Math.min(vins.size(), from + slice));
+            done.add(writers.submit(() -> part.forEach(this::write)));
+        }
+        for (Future<?> f : done) {
+            try {
+                f.get();
+            } catch (java.util.concurrent.ExecutionException e) {
+                LOG.warn("latest-state write round failed: {}", e.getCause().getMessage());
+            }
+        }
+        return true;
+    }
+
+    private void write(String vin) {
+        Pending state = pending.remove(vin);
+        if (state == null) {
+            return;
+        }
+        try {
+            ObjectNode signals = (ObjectNode) Json.parse(new String(state.payload(), StandardCharsets.UTF_8));
+            signals.remove("vin");
+            signals.remove("timestamp");
+            store.update(vin, state.timestamp(), signals);
+            written.incrementAndGet();
+        } catch (RuntimeException e) {
+            failures.incrementAndGet();
+            LOG.warn("latest state of {} not stored: {}", vin, e.getMessage());
+        }
+    }
+
+    /** Writes what is pending, then stops the writers. */
+    @Override
+    public void close() {
+        running = false;
+        rounds.interrupt();
+        try {
+            rounds.join(10_000);
+            while (writeRound()) {
+                // until nothing is pending
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        writers.shutdown();
+        try {
+            writers.awaitTermination(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }
