@@ -3,6 +3,7 @@ package io.cms.app;
 import io.cms.constructs.CmsSynth;
 import io.cms.constructs.ModuleStackFactory;
 import io.cms.modules.alerts.AlertsStackFactory;
+import io.cms.modules.auth.AuthStackFactory;
 import io.cms.modules.authsetup.AuthSetupStackFactory;
 import io.cms.modules.config.ConfigStackFactory;
 import io.cms.modules.provisioning.ProvisioningStackFactory;
@@ -24,6 +25,7 @@ public final class CmsApp {
                 new VpcStackFactory(),
                 new AuthSetupStackFactory(),
                 new ConfigStackFactory(),
+                new AuthStackFactory(),
                 new ProvisioningStackFactory(),
                 new AlertsStackFactory());
     }
