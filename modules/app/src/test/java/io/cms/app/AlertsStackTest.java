@@ -29,9 +29,18 @@ class AlertsStackTest {
     void intakeTopicIsEncryptedAndDeliversToTheQueue() {
         template.hasResourceProperties("AWS::SNS::Topic", Map.of(
                 "TopicName", "cms-alerts-intake",
-                "KmsMasterKeyId", Map.of("Fn::GetAtt", List.of(Match.stringLikeRegexp("IntakeKey.*"), "Arn"))));
+                "KmsMasterKeyId", Map.of("Fn::GetAtt", List.of(Match.stringLikeRegexp("TopicsKey.*"), "Arn"))));
         template.hasResourceProperties("AWS::SNS::Subscription", Map.of("Protocol", "sqs",
                 "Endpoint", Map.of("Fn::GetAtt", List.of(Match.stringLikeRegexp("IntakeQueue.*"), "Arn"))));
+    }
+
+    @Test
+    void snsMayUseTheIntakeKeyOnlyForTheIntakeTopic() {
+        template.hasResourceProperties("AWS::KMS::Key", Match.objectLike(Map.of("KeyPolicy", Map.of("Statement",
+                Match.arrayWith(List.of(Match.objectLike(Map.of(
+                        "Principal", Map.of("Service", "sns.amazonaws.com"),
+                        "Condition", Map.of("ArnEquals", Map.of("aws:SourceArn",
+                                Map.of("Ref", Match.stringLikeRegexp("IntakeTopic.*"))))))))))));
     }
 
     @Test

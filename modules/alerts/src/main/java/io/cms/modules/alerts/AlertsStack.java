@@ -100,18 +100,24 @@ public class AlertsStack extends CmsModuleStack {
                     + " intake topic name '" + intakeTopicName + "'; choose another prefix");
         }
 
-        this.intakeKey = KmsKeys.create(this, "IntakeKey", "Encrypts the Alerts intake topic and queues");
-        this.topicsKey = KmsKeys.create(this, "TopicsKey", "Encrypts the per-VIN Alerts topics " + prefix + "-*");
+        // The intake pieces live in one scope that always limits SNS's use of the intake key to the
+        // intake topic (aws:SourceArn), with or without cdk.json's feature flags.
+        Construct intake = new Construct(this, "Intake");
+        intake.getNode().setContext("@aws-cdk/aws-sns-subscriptions:restrictSqsDescryption", true);
+        this.intakeKey = KmsKeys.create(intake, "Key", "Encrypts the Alerts queues");
+        // The topics key encrypts every Alerts topic; a separate key for the queues avoids a cycle
+        // between the intake topic and a key policy that names it.
+        this.topicsKey = KmsKeys.create(this, "TopicsKey", "Encrypts the Alerts topics (intake and " + prefix + "-*)");
         this.tablesKey = KmsKeys.create(this, "TablesKey", "Encrypts the Alerts tables");
 
         // Intake: publish -> topic -> queue (DLQ after MAX_RECEIVE_COUNT receives) -> create-alerts.
-        this.intakeTopic = Topic.Builder.create(this, "IntakeTopic")
+        this.intakeTopic = Topic.Builder.create(intake, "Topic")
                 .topicName(intakeTopicName)
                 .displayName(naming().resourceName("topic"))
-                .masterKey(intakeKey)
+                .masterKey(topicsKey)
                 .enforceSsl(true)
                 .build();
-        this.intakeDeadLetterQueue = Queue.Builder.create(this, "IntakeDlq")
+        this.intakeDeadLetterQueue = Queue.Builder.create(intake, "Dlq")
                 // Marks it as a dead-letter queue (Control Tower CT.SQS.PR.1): it needs no DLQ of its own.
                 .redriveAllowPolicy(RedriveAllowPolicy.builder().redrivePermission(RedrivePermission.ALLOW_ALL).build())
                 .encryption(QueueEncryption.KMS)
@@ -121,7 +127,7 @@ public class AlertsStack extends CmsModuleStack {
                 .build();
         Nag.suppress(intakeDeadLetterQueue, "AwsSolutions-SQS3",
                 "This is the dead-letter queue of the Alerts intake queue; a DLQ of a DLQ would hide failures");
-        this.intakeQueue = Queue.Builder.create(this, "IntakeQueue")
+        this.intakeQueue = Queue.Builder.create(intake, "Queue")
                 .encryption(QueueEncryption.KMS)
                 .encryptionMasterKey(intakeKey)
                 .enforceSsl(true)
@@ -177,7 +183,7 @@ public class AlertsStack extends CmsModuleStack {
 
         // publish: only the intake topic.
         publish.addToRolePolicy(statement(List.of("sns:Publish"), intakeTopic.getTopicArn()));
-        publish.addToRolePolicy(statement(List.of("kms:GenerateDataKey", "kms:Decrypt"), intakeKey.getKeyArn()));
+        publish.addToRolePolicy(statement(List.of("kms:GenerateDataKey", "kms:Decrypt"), topicsKey.getKeyArn()));
 
         // create-alerts: consume the queue (partial batch responses), insert notifications once.
         createAlerts.alias().addEventSource(SqsEventSource.Builder.create(intakeQueue)
