@@ -5,6 +5,7 @@ import io.cms.connectstore.lake.LakeWriter;
 import io.cms.connectstore.lake.LakeWriterConfig;
 import io.cms.connectstore.telemetry.TelemetryValidator;
 import io.cms.local.alerts.LocalAlerts;
+import io.cms.local.auth.LocalAuth;
 import io.cms.local.broker.InboundMessage;
 import io.cms.local.broker.LocalBroker;
 import io.cms.local.broker.TopicPolicy;
@@ -58,6 +59,7 @@ public final class CmsLocal implements AutoCloseable {
     private final CmsLocalSettings settings;
     private final Deque<AutoCloseable> resources = new ArrayDeque<>();
     private LocalCa ca;
+    private LocalAuth auth;
     private LocalIotRegistry iot;
     private LocalDynamo dynamo;
     private LocalTables tables;
@@ -94,7 +96,10 @@ public final class CmsLocal implements AutoCloseable {
         resources.push(DataDirLock.acquire(dir));
         int mqttPort = resolve(settings.mqttPort(), "MQTT", "--mqtt-port");
         int dynamoPort = resolve(settings.dynamoPort(), "DynamoDB Local", "--dynamodb-port");
+        int oidcPort = resolve(settings.oidcPort(), "the OIDC issuer", "--oidc-port");
 
+        auth = LocalAuth.start(dir.resolve("oidc"), oidcPort, settings.appId());
+        resources.push(auth);
         ca = LocalCa.loadOrCreate(dir.resolve("pki"));
         iot = LocalIotRegistry.open(dir.resolve("iot"));
         resources.push(iot);
@@ -189,6 +194,10 @@ public final class CmsLocal implements AutoCloseable {
 
     public LocalCa ca() {
         return ca;
+    }
+
+    public LocalAuth auth() {
+        return auth;
     }
 
     public LocalDynamo dynamo() {

@@ -15,6 +15,7 @@ final class LocalBanner {
         line(b, "  claim certificate", local.claimCertificateFile().toAbsolutePath().toString());
         line(b, "  provisioning template", s.provisioningTemplate());
         line(b, "DynamoDB Local", local.dynamo().endpoint().toString());
+        line(b, "OIDC issuer", local.auth().issuer().issuerUrl());
         line(b, "Lake (AWS key layout)", local.lakeRoot().toAbsolutePath().toString());
         line(b, "Alerts outbox", local.alerts().outbox().directory().toAbsolutePath().toString());
         b.append("Try: cms vehicle setup --vin 5YJ3E1EA7KF317000    then    cms simulate --vehicles 10 --duration 60s\n");

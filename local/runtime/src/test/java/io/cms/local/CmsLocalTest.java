@@ -166,19 +166,33 @@ class CmsLocalTest {
 
     @Test
     @Order(5)
+    void tokensOfTheLocalIssuerPassTheApiAuthorizerAndForgedOnesDoNot() {
+        String token = local.auth().issuer().mintAccessToken("alice", "alice@example.com",
+                java.util.Set.of(io.cms.local.oidc.LocalOidcIssuer.userScope("cms")));
+
+        com.fasterxml.jackson.databind.JsonNode context = local.auth().authorize("Bearer " + token);
+        assertThat(context).isNotNull();
+        assertThat(context.path("email").asText()).isEqualTo("alice@example.com");
+        assertThat(local.auth().authorize(token)).as("no Bearer prefix").isNull();
+        assertThat(local.auth().authorize("Bearer " + token.substring(0, token.length() - 4) + "AAAA")).isNull();
+        assertThat(local.auth().authorize(null)).isNull();
+    }
+
+    @Test
+    @Order(6)
     void anUnauthorizedVinCannotProvision() {
         assertThatThrownBy(() -> provisioning().provision(OTHER_VIN)).hasMessageContaining("not in the authorized-vehicle registry");
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void aSecondInstanceOnTheSameDataDirectoryFailsClearly() {
         assertThatThrownBy(() -> CmsLocal.start(CmsLocalSettings.ephemeral(dir)))
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("another CMS Local is running");
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     void aTakenPortFailsClearlyAndNamesTheOption(@TempDir Path other) throws Exception {
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             CmsLocalSettings settings = new CmsLocalSettings(other, "cms", taken.getLocalPort(), 0, 0, 0, Duration.ofSeconds(1));
@@ -190,7 +204,7 @@ class CmsLocalTest {
     }
 
     @Test
-    @Order(8)
+    @Order(9)
     void stateSurvivesARestart() throws Exception {
         local.close();
         local = CmsLocal.start(CmsLocalSettings.ephemeral(dir));
