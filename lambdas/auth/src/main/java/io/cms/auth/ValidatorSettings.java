@@ -46,8 +46,18 @@ public record ValidatorSettings(Set<JWSAlgorithm> allowedAlgorithms, Duration cl
             }
         }
         Objects.requireNonNull(clockSkew);
+        requirePositive(configTtl, "AUTH_CONFIG_TTL_SECONDS");
+        requirePositive(jwksTtl, "AUTH_JWKS_TTL_SECONDS");
+        requirePositive(httpTimeout, "AUTH_HTTP_TIMEOUT_SECONDS");
+        Objects.requireNonNull(jwksMinRefreshInterval);
         if (!"https".equals(issuerScheme) && !"http".equals(issuerScheme)) {
             throw new ConfigurationException("ISSUER_SCHEME must be https or http, got '" + issuerScheme + "'");
+        }
+    }
+
+    private static void requirePositive(Duration d, String variable) {
+        if (d == null || d.isZero() || d.isNegative()) {
+            throw new ConfigurationException(variable + " must be a positive number of seconds, got " + d);
         }
     }
 

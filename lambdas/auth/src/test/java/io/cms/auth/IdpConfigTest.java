@@ -113,4 +113,11 @@ class IdpConfigTest {
                 io.cms.lambda.common.EnvConfig.of(java.util.Map.of("ISSUER_SCHEME", "ftp"))))
                 .isInstanceOf(ConfigurationException.class).hasMessageContaining("ISSUER_SCHEME");
     }
+
+    @Test
+    void settingsRejectZeroJwksTtlNamingTheVariable() {
+        assertThatThrownBy(() -> ValidatorSettings.fromEnvironment(
+                io.cms.lambda.common.EnvConfig.of(java.util.Map.of("AUTH_JWKS_TTL_SECONDS", "0"))))
+                .isInstanceOf(ConfigurationException.class).hasMessageContaining("AUTH_JWKS_TTL_SECONDS");
+    }
 }
