@@ -25,8 +25,9 @@ import org.slf4j.LoggerFactory;
  * Exchanges an OAuth 2.0 authorization code for the user's tokens at the identity provider's token
  * endpoint, authenticating the users client with HTTP Basic. {@code code_verifier} (PKCE) is sent
  * only when the caller gave a non-empty one (the original always sent it, empty without PKCE, and
- * some IdPs reject that). IdP 400/401 answers (e.g. {@code invalid_grant}) are the caller's problem:
- * 401 with the IdP's error code; IdP 5xx, timeouts, network errors and an unreadable config are 500.
+ * some IdPs reject that). IdP 400 answers (e.g. {@code invalid_grant}) are the caller's problem:
+ * 401 with the IdP's error code, except {@code invalid_client}/{@code unauthorized_client} and any
+ * IdP 401, which blame the configured client (500); IdP 5xx, timeouts, network errors and an unreadable config are 500.
  * Neither tokens nor codes nor the client secret are ever logged.
  */
 public final class AuthorizationCodeExchange {
@@ -34,6 +35,8 @@ public final class AuthorizationCodeExchange {
     private static final Logger LOG = LoggerFactory.getLogger(AuthorizationCodeExchange.class);
     private static final Pattern ERROR_CODE = Pattern.compile("^[\\x20-\\x21\\x23-\\x5B\\x5D-\\x7E]{1,64}$");
     static final int MAX_RESPONSE_BYTES = 256 * 1024;
+    /** RFC 6749 errors that blame the client's configuration, not the caller's code. */
+    private static final java.util.Set<String> CLIENT_ERRORS = java.util.Set.of("invalid_client", "unauthorized_client");
 
     private final AuthSecrets secrets;
     private final String parameterName;
@@ -125,7 +128,16 @@ public final class AuthorizationCodeExchange {
                 return ExchangeResult.success(tokens);
             }
             String error = errorCode(text);
-            if (status == 400 || status == 401) {
+            // RFC 6749 §5.2: a token endpoint answers 401 only for a failed client authentication.
+            if (status == 401 || CLIENT_ERRORS.contains(error)) {
+                error = status == 401 && !CLIENT_ERRORS.contains(error) ? "invalid_client" : error;
+                // The IdP refused our client, not the user's code: the secret is wrong or the client misconfigured.
+                LOG.error("token endpoint {} refused client {}: HTTP {} {}", config.tokenEndpoint(), config.clientId(),
+                        status, error);
+                return ExchangeResult.failure(500, "The identity provider refused the configured client (" + error
+                        + "); check the authorization-code-flow secret");
+            }
+            if (status == 400) {
                 LOG.info("token endpoint refused the code: HTTP {} {}", status, error);
                 return ExchangeResult.failure(401, "The identity provider refused the authorization code: " + error);
             }

@@ -127,6 +127,24 @@ class AuthorizationCodeExchangeTest {
     }
 
     @Test
+    void idpRefusingTheConfiguredClientIs500() {
+        ExchangeResult result = againstFake(401, "{\"error\":\"invalid_client\"}", 0);
+        assertThat(result.statusCode()).isEqualTo(500);
+        assertThat(result.message()).contains("invalid_client").contains("secret");
+    }
+
+    @Test
+    void wrongClientSecretAtTheLocalIssuerIs500() throws Exception {
+        try (LocalOidcIssuer issuer = LocalOidcIssuer.create().start()) {
+            OidcClient wrong = new OidcClient(issuer.usersClient().clientId(), "not-the-secret", java.util.Set.of(),
+                    java.util.Set.of(), java.util.Set.of());
+            InMemoryAuthSecrets secrets = new InMemoryAuthSecrets().put(PARAM, config(issuer.tokenEndpoint(), wrong));
+            ExchangeResult result = exchange(secrets, Duration.ofSeconds(5)).exchange(authorize(issuer, null), REDIRECT, null);
+            assertThat(result.statusCode()).isEqualTo(500);
+        }
+    }
+
+    @Test
     void idpErrorCodeWithControlCharactersIsNotEchoed() {
         ExchangeResult result = againstFake(400, "{\"error\":\"bad\\n<script>\\\"x\"}", 0);
         assertThat(result.statusCode()).isEqualTo(401);
