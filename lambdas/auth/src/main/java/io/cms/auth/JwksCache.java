@@ -56,22 +56,17 @@ public final class JwksCache {
     public JWK key(String jwksUrl, String kid) {
         Instant now = clock.instant();
         Snapshot current = snapshots.get(jwksUrl);
-        boolean fresh = current != null && now.isBefore(current.fetchedAt().plus(ttl));
-        if (fresh) {
+        if (isFresh(current, now)) {
             JWK key = current.keys().getKeyByKeyId(kid);
-            if (key != null) {
+            if (key != null || !refreshAllowed(jwksUrl, now)) {
                 return key;
             }
-            if (!refreshAllowed(jwksUrl, now)) {
-                return null;
-            }
-        } else if (!refreshAllowed(jwksUrl, now)) {
-            // No usable keys and a fetch failed moments ago: do not hammer the endpoint.
-            throw new JwksUnavailableException("no current signing keys from " + jwksUrl
-                    + " and the last fetch failed less than " + minRefreshInterval.toSeconds() + " s ago");
         }
-        Snapshot fetched = fetch(jwksUrl, now);
-        return fetched.keys().getKeyByKeyId(kid);
+        return fetch(jwksUrl, kid, now);
+    }
+
+    private boolean isFresh(Snapshot snapshot, Instant now) {
+        return snapshot != null && now.isBefore(snapshot.fetchedAt().plus(ttl));
     }
 
     private boolean refreshAllowed(String jwksUrl, Instant now) {
@@ -79,14 +74,26 @@ public final class JwksCache {
         return last == null || !now.isBefore(last.plus(minRefreshInterval));
     }
 
-    private synchronized Snapshot fetch(String jwksUrl, Instant now) {
+    private synchronized JWK fetch(String jwksUrl, String kid, Instant now) {
+        Snapshot latest = snapshots.get(jwksUrl);
+        // Another thread may have fetched while this one waited for the lock: use its result.
+        if (latest != null && !latest.fetchedAt().isBefore(now)) {
+            return latest.keys().getKeyByKeyId(kid);
+        }
+        if (!refreshAllowed(jwksUrl, now)) {
+            if (isFresh(latest, now)) {
+                return latest.keys().getKeyByKeyId(kid);
+            }
+            // No usable keys and a fetch failed moments ago: do not hammer the endpoint.
+            throw new JwksUnavailableException("no current signing keys from " + jwksUrl
+                    + " and the last fetch failed less than " + minRefreshInterval.toSeconds() + " s ago");
+        }
         lastAttempts.put(jwksUrl, now);
         try {
             JWKSet set = JWKSet.parse(download(jwksUrl));
-            Snapshot snapshot = new Snapshot(set, now);
-            snapshots.put(jwksUrl, snapshot);
+            snapshots.put(jwksUrl, new Snapshot(set, now));
             LOG.info("fetched {} signing key(s) from {}", set.getKeys().size(), jwksUrl);
-            return snapshot;
+            return set.getKeyByKeyId(kid);
         } catch (IOException e) {
             throw new JwksUnavailableException("cannot fetch signing keys from " + jwksUrl + ": " + e.getMessage(), e);
         } catch (ParseException e) {

@@ -124,4 +124,34 @@ class JwksCacheTest {
         ValidationResult result = validator.validate(signedByRotated);
         assertThat(result.validated()).as(result.message()).isTrue();
     }
+
+    @Test
+    void concurrentFirstRequestsFetchTheKeySetOnce() throws Exception {
+        jwks.delay(200);
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+        try {
+            java.util.List<java.util.concurrent.Future<ValidationResult>> results = new java.util.ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                results.add(pool.submit(() -> validator.validate(token)));
+            }
+            for (var r : results) {
+                assertThat(r.get().validated()).isTrue();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(jwks.requests()).hasSize(1);
+    }
+
+    @Test
+    void doesNotRetryAFailedFetchWithinTheRefreshInterval() {
+        jwks.respond(503, "{}");
+        for (int i = 0; i < 5; i++) {
+            assertThat(validator.validate(token).statusCode()).isEqualTo(500);
+        }
+        assertThat(jwks.requests()).hasSize(1);
+        jwks.respond(200, fixture.issuer.publicJwks().toString());
+        clock.advance(Duration.ofSeconds(31));
+        assertThat(validator.validate(token).validated()).isTrue();
+    }
 }
