@@ -1,11 +1,10 @@
 package io.cms.auth;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import io.cms.lambda.common.BadInputException;
 import io.cms.lambda.common.ConfigurationException;
-import io.cms.lambda.common.Json;
+import java.text.ParseException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -26,14 +25,12 @@ public record IdpConfig(String issDomain, String alternateAudKey, Set<String> au
 
     /** Parses the secret JSON strictly; an unfilled (empty-mode) secret is a configuration error. */
     public static IdpConfig parse(String secretJson, String source) {
-        JsonNode node;
+        Map<String, Object> node;
         try {
-            node = Json.parse(secretJson);
-        } catch (BadInputException e) {
-            throw new ConfigurationException("IdP config " + source + " is not JSON: " + e.getMessage());
-        }
-        if (!node.isObject()) {
-            throw new ConfigurationException("IdP config " + source + " must be a JSON object");
+            node = LightJson.parseObject(secretJson);
+        } catch (ParseException e) {
+            throw new ConfigurationException("IdP config " + source + " is not JSON: " + e.getMessage()
+                    + " (expected an object with iss_domain, alternate_aud_key, auds, scopes)");
         }
         String issDomain = text(node, "iss_domain", source);
         if (issDomain.isBlank()) {
@@ -48,25 +45,23 @@ public record IdpConfig(String issDomain, String alternateAudKey, Set<String> au
                 strings(node, "scopes", source));
     }
 
-    private static String text(JsonNode node, String field, String source) {
-        JsonNode v = node.get(field);
-        if (v == null || !v.isTextual()) {
+    private static String text(Map<String, Object> node, String field, String source) {
+        if (!(node.get(field) instanceof String v)) {
             throw new ConfigurationException("IdP config " + source + " needs a string field '" + field + "'");
         }
-        return v.asText().trim();
+        return v.trim();
     }
 
-    private static Set<String> strings(JsonNode node, String field, String source) {
-        JsonNode v = node.get(field);
-        if (v == null || !v.isArray()) {
+    private static Set<String> strings(Map<String, Object> node, String field, String source) {
+        if (!(node.get(field) instanceof List<?> values)) {
             throw new ConfigurationException("IdP config " + source + " needs an array of strings '" + field + "'");
         }
         List<String> out = new ArrayList<>();
-        for (JsonNode item : v) {
-            if (!item.isTextual()) {
+        for (Object item : values) {
+            if (!(item instanceof String s)) {
                 throw new ConfigurationException("IdP config " + source + ": '" + field + "' must hold only strings");
             }
-            out.add(item.asText());
+            out.add(s);
         }
         return Set.copyOf(out);
     }

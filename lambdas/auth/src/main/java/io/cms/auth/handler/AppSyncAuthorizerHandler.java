@@ -2,17 +2,16 @@ package io.cms.auth.handler;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
-import com.fasterxml.jackson.databind.JsonNode;
 import io.cms.auth.AppSyncAuthorization;
 import io.cms.auth.AuthRuntime;
 import io.cms.auth.AwsAuthSecrets;
-import io.cms.lambda.common.BadInputException;
+import io.cms.auth.LightJson;
 import io.cms.lambda.common.EnvConfig;
-import io.cms.lambda.common.Json;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.text.ParseException;
 import java.time.Clock;
 import java.util.Map;
 
@@ -35,16 +34,14 @@ public final class AppSyncAuthorizerHandler implements RequestStreamHandler {
 
     @Override
     public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
-        output.write(Json.write(handle(input)).getBytes(StandardCharsets.UTF_8));
+        output.write(LightJson.write(handle(input)).getBytes(StandardCharsets.UTF_8));
     }
 
-    Map<String, Object> handle(InputStream input) {
-        String token = null;
+    Map<String, Object> handle(InputStream input) throws IOException {
+        String token;
         try {
-            JsonNode event = Json.parse(input);
-            JsonNode value = event.get("authorizationToken");
-            token = value != null && value.isTextual() ? value.asText() : null;
-        } catch (BadInputException e) {
+            token = LightJson.readObject(input).get("authorizationToken") instanceof String s ? s : null;
+        } catch (ParseException e) {
             token = null;
         }
         return authorization.authorize(token);

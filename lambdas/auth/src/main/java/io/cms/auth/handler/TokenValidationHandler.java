@@ -2,19 +2,19 @@ package io.cms.auth.handler;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
-import com.fasterxml.jackson.databind.JsonNode;
 import io.cms.auth.AuthRuntime;
 import io.cms.auth.AwsAuthSecrets;
+import io.cms.auth.LightJson;
 import io.cms.auth.TokenValidator;
 import io.cms.auth.ValidationResult;
-import io.cms.lambda.common.BadInputException;
 import io.cms.lambda.common.EnvConfig;
-import io.cms.lambda.common.Json;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.text.ParseException;
 import java.time.Clock;
+import java.util.Map;
 
 /**
  * {@code {app}-auth-token-validation}: input {@code {"Token": "<JWT>"}}, output
@@ -35,20 +35,20 @@ public final class TokenValidationHandler implements RequestStreamHandler {
 
     @Override
     public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
-        output.write(Json.write(handle(input).toResponse()).getBytes(StandardCharsets.UTF_8));
+        output.write(LightJson.write(handle(input).toResponse()).getBytes(StandardCharsets.UTF_8));
     }
 
-    ValidationResult handle(InputStream input) {
-        JsonNode event;
+    ValidationResult handle(InputStream input) throws IOException {
+        Map<String, Object> event;
         try {
-            event = Json.parse(input);
-        } catch (BadInputException e) {
-            return ValidationResult.badRequest(e.getMessage());
+            event = LightJson.readObject(input);
+        } catch (ParseException e) {
+            return ValidationResult.badRequest("the event must be a JSON object with a string field 'Token' ("
+                    + e.getMessage() + ")");
         }
-        JsonNode token = event.get("Token");
-        if (token == null || !token.isTextual()) {
+        if (!(event.get("Token") instanceof String token)) {
             return ValidationResult.badRequest("the event must be a JSON object with a string field 'Token'");
         }
-        return validator.validate(token.asText());
+        return validator.validate(token);
     }
 }
