@@ -18,6 +18,8 @@ public final class VehicleModel {
     public static final double CAPACITY_KWH = 75.0;
     /** Consumption in kWh per km at moderate speed. */
     public static final double CONSUMPTION_KWH_PER_KM = 0.17;
+    /** The charge limit the driver set, in percent; charging stops there. */
+    public static final int CHARGE_LIMIT_PERCENT = 90;
     private static final double MAX_ACCEL = 2.5;
     private static final double MAX_DECEL = 4.0;
     private static final List<String> DTC_CODES = List.of("P0A80", "P0AA6", "C0035", "U0100", "B1318", "P0C78");
@@ -38,7 +40,9 @@ public final class VehicleModel {
     private double ambientTemp;      // degC
     private double current;          // A (positive = discharge)
     private boolean charging;
-    private final double[] tirePressure = new double[4]; // kPa
+    private final double[] coldTirePressure = new double[4]; // kPa at ambient temperature
+    private double tireTemp;         // degC
+    private double chargeKw;
     private final List<String> dtcs = new ArrayList<>();
     private double dtcClearIn;
 
@@ -51,9 +55,10 @@ public final class VehicleModel {
         this.soh = 92 + random.nextDouble() * 7;
         this.ambientTemp = 8 + random.nextDouble() * 18;
         this.packTemp = ambientTemp + 5;
+        this.tireTemp = ambientTemp;
         this.tripStart = start;
         for (int i = 0; i < 4; i++) {
-            tirePressure[i] = 235 + random.nextDouble() * 20;
+            coldTirePressure[i] = 235 + random.nextDouble() * 20;
         }
         newTarget();
     }
@@ -72,6 +77,9 @@ public final class VehicleModel {
         double load = Math.abs(current) / 300.0;
         double target = ambientTemp + 4 + 20 * load;
         packTemp += (target - packTemp) * Math.min(1, dt / 600.0);
+        // Tyres warm with speed (about 25 K above ambient at 130 km/h) within a few minutes.
+        double tireTarget = ambientTemp + 25 * Math.min(1, speed * 3.6 / 130);
+        tireTemp += (tireTarget - tireTemp) * Math.min(1, dt / 300.0);
         stepDtcs(dt);
     }
 
@@ -103,14 +111,15 @@ public final class VehicleModel {
 
     private void stepCharging(double dt) {
         speed = 0;
-        double chargeKw = soc < 80 ? 50 : 11;
+        chargeKw = soc < 80 ? 50 : 11;
         double addedKwh = chargeKw * dt / 3600;
         soc = Math.min(100, soc + 100 * addedKwh / CAPACITY_KWH);
         current = -chargeKw * 1000 / voltage();
         // Each full equivalent cycle costs about 0.004 % of health.
         soh = Math.max(60, soh - 0.004 * addedKwh / CAPACITY_KWH);
-        if (soc >= 90) {
+        if (soc >= CHARGE_LIMIT_PERCENT) {
             charging = false;
+            chargeKw = 0;
             newTarget();
         }
     }
@@ -191,8 +200,18 @@ public final class VehicleModel {
         return soc / 100.0 * CAPACITY_KWH * soh / 100.0 / CONSUMPTION_KWH_PER_KM * 1000;
     }
 
+    /** Tyre pressures in kPa: the cold pressure scaled by absolute tyre temperature (gas law). */
     public double[] tirePressures() {
-        return tirePressure.clone();
+        double[] p = new double[4];
+        for (int i = 0; i < 4; i++) {
+            p[i] = coldTirePressure[i] * (tireTemp + 273.15) / (ambientTemp + 273.15);
+        }
+        return p;
+    }
+
+    /** Range gained per hour of charging, in km/h (0 when not charging). */
+    public double chargeRateKmPerHour() {
+        return charging ? chargeKw / CONSUMPTION_KWH_PER_KM : 0;
     }
 
     public List<String> dtcs() {
