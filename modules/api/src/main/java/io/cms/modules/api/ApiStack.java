@@ -3,12 +3,349 @@ package io.cms.modules.api;
 import io.cms.constructs.CmsContext;
 import io.cms.constructs.CmsModule;
 import io.cms.constructs.CmsModuleStack;
+import io.cms.constructs.SsmOutputs;
+import io.cms.constructs.auth.AppSyncAuthorizer;
+import io.cms.constructs.lambda.JavaFunction;
+import io.cms.constructs.lambda.JavaFunctionProps;
+import io.cms.constructs.lambda.LambdaAssets;
+import io.cms.constructs.nag.Nag;
+import io.cms.constructs.secure.SecureBucket;
+import io.cms.constructs.secure.SecureTable;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import software.amazon.awscdk.ArnComponents;
+import software.amazon.awscdk.ArnFormat;
+import software.amazon.awscdk.Duration;
+import software.amazon.awscdk.RemovalPolicy;
+import software.amazon.awscdk.services.appsync.BaseResolverProps;
+import software.amazon.awscdk.services.appsync.CfnGraphQLApi;
+import software.amazon.awscdk.services.appsync.Definition;
+import software.amazon.awscdk.services.appsync.GraphqlApi;
+import software.amazon.awscdk.services.appsync.LambdaDataSource;
+import software.amazon.awscdk.services.athena.CfnWorkGroup;
+import software.amazon.awscdk.services.iam.PolicyStatement;
+import software.amazon.awscdk.services.iam.Role;
+import software.amazon.awscdk.services.iam.ServicePrincipal;
+import software.amazon.awscdk.services.iot.CfnTopicRule;
+import software.amazon.awscdk.services.lambda.CfnPermission;
+import software.amazon.awscdk.services.lambda.Permission;
+import software.amazon.awscdk.services.logs.LogGroup;
+import software.amazon.awscdk.services.s3.LifecycleRule;
 import software.constructs.Construct;
 
-/** The API module: AppSync GraphQL API over the fleet's latest state and history. */
+/**
+ * The API module: the AppSync GraphQL API over the fleet behind the shared Lambda authorizer, the
+ * per-vehicle latest-state table kept current by an IoT rule on {@code cms/data/#}, and the Athena
+ * workgroup (encrypted results, per-query scan limit) with its results bucket that vehicle history
+ * runs in. Business rules live in {@code lambdas/api}; this stack wires and grants.
+ */
 public class ApiStack extends CmsModuleStack {
 
+    static final String LAMBDA_MODULE = "api";
+    /** The one schema source: the lambdas/api resource the local GraphQL server also serves. */
+    static final String SCHEMA = "lambdas/api/src/main/resources/io/cms/api/schema.graphql";
+    static final String RESOLVER_HANDLER = "io.cms.api.handler.GraphQlResolverHandler";
+    static final String LATEST_STATE_HANDLER = "io.cms.api.handler.LatestStateUpdateHandler";
+    /** The topic filter of telemetry, as Connect & Store reads it. */
+    static final String TELEMETRY_TOPIC_FILTER = "cms/data/#";
+    /** Where Connect & Store writes the Parquet lake inside its bucket. */
+    static final String PARQUET_PREFIX = "parquet/";
+    /** Where the workgroup writes query results inside the results bucket. */
+    static final String RESULTS_PREFIX = "results/";
+    /** The Query fields the resolver function answers. */
+    static final List<String> QUERY_FIELDS = List.of("getVehicle", "listVehicles", "getVehicleHistory");
+
+    private final ApiSettings settings;
+    private final SecureTable latestState;
+    private final SecureBucket athenaResults;
+    private final CfnWorkGroup workGroup;
+    private final JavaFunction resolver;
+    private final JavaFunction latestStateUpdate;
+    private final CfnTopicRule latestStateRule;
+    private final AppSyncAuthorizer authorizer;
+    private final GraphqlApi api;
+
     public ApiStack(Construct scope, CmsContext context) {
+        this(scope, context, ApiSettings.from(context), LambdaAssets.repositoryRoot().resolve(SCHEMA));
+    }
+
+    /**
+     * @param schema the GraphQL schema file (the lambdas/api resource in a real synth)
+     */
+    public ApiStack(Construct scope, CmsContext context, ApiSettings settings, Path schema) {
         super(scope, CmsModule.API, context);
+        this.settings = settings;
+        if (!Files.isRegularFile(schema)) {
+            throw new UncheckedIOException(new IOException("GraphQL schema " + schema + " is missing; it is built by"
+                    + " lambdas/api (io/cms/api/schema.graphql)"));
+        }
+
+        // What Connect & Store publishes (resolved at deploy time, so the API deploys after it).
+        String glueCatalog = resolveSsm(naming().ssmPathOf(CmsModule.CONNECT_STORE, "glue-data-catalog/name"));
+        String glueDatabase = resolveSsm(naming().ssmPathOf(CmsModule.CONNECT_STORE, "glue-database/name"));
+        String glueTable = resolveSsm(naming().ssmPathOf(CmsModule.CONNECT_STORE, "glue-table/name"));
+        String telemetryBucketArn = resolveSsm(naming().ssmPathOf(CmsModule.CONNECT_STORE, "s3-storage-bucket/arn"));
+        String telemetryKeyArn = resolveSsm(naming().ssmPathOf(CmsModule.CONNECT_STORE, "s3-storage-bucket/key-arn"));
+
+        // Latest state: one item per VIN, written only by the IoT rule's function.
+        this.latestState = new SecureTable(this, "LatestState", null, "vin", null, null, null, null);
+
+        // Athena: results in their own bucket and key, expired after the configured days.
+        this.athenaResults = new SecureBucket(this, "AthenaResults", null, null);
+        athenaResults.bucket().addLifecycleRule(LifecycleRule.builder()
+                .id("ExpireQueryResults")
+                .expiration(Duration.days(settings.resultRetentionDays()))
+                .noncurrentVersionExpiration(Duration.days(1))
+                .abortIncompleteMultipartUploadAfter(Duration.days(1))
+                .build());
+        String workGroupName = naming().resourceName("athena-workgroup");
+        this.workGroup = CfnWorkGroup.Builder.create(this, "WorkGroup")
+                .name(workGroupName)
+                .description("Vehicle history queries of the CMS API " + context.appUniqueId())
+                .state("ENABLED")
+                // The workgroup is recreated with the stack; its query history goes with it.
+                .recursiveDeleteOption(true)
+                .workGroupConfiguration(CfnWorkGroup.WorkGroupConfigurationProperty.builder()
+                        // Clients cannot override the location, the encryption or the scan limit.
+                        .enforceWorkGroupConfiguration(true)
+                        .publishCloudWatchMetricsEnabled(true)
+                        .bytesScannedCutoffPerQuery(settings.bytesScannedCutoffBytes())
+                        .resultConfiguration(CfnWorkGroup.ResultConfigurationProperty.builder()
+                                .outputLocation("s3://" + athenaResults.bucket().getBucketName() + "/" + RESULTS_PREFIX)
+                                .encryptionConfiguration(CfnWorkGroup.EncryptionConfigurationProperty.builder()
+                                        .encryptionOption("SSE_KMS")
+                                        .kmsKey(athenaResults.key().getKeyArn())
+                                        .build())
+                                .build())
+                        .build())
+                .build();
+        String workGroupArn = formatArn(ArnComponents.builder().service("athena").resource("workgroup")
+                .resourceName(workGroupName).build());
+
+        // The resolver: latest state from the table, history through the workgroup.
+        Map<String, String> resolverEnv = new LinkedHashMap<>();
+        resolverEnv.put("LATEST_STATE_TABLE_NAME", latestState.table().getTableName());
+        resolverEnv.put("ATHENA_WORKGROUP", workGroupName);
+        resolverEnv.put("ATHENA_CATALOG", glueCatalog);
+        resolverEnv.put("GLUE_DATABASE_NAME", glueDatabase);
+        resolverEnv.put("GLUE_TABLE_NAME", glueTable);
+        this.resolver = new JavaFunction(this, "GraphQlResolver", JavaFunctionProps.builder()
+                .name("graphql-resolver")
+                .lambdaModule(LAMBDA_MODULE)
+                .handler(RESOLVER_HANDLER)
+                .description("CMS API resolver: latest vehicle state, distinct-vehicle pages and history from the lake")
+                // AppSync gives a resolver 30 s; history returns a nextToken before that.
+                .timeout(Duration.seconds(30))
+                .environment(resolverEnv)
+                .build());
+        resolver.addToRolePolicy(statement(List.of("dynamodb:GetItem", "dynamodb:Scan"), latestState.table().getTableArn()));
+        resolver.addToRolePolicy(statement(List.of("kms:Decrypt", "kms:DescribeKey"), latestState.key().getKeyArn()));
+        resolver.addToRolePolicy(statement(List.of("athena:StartQueryExecution", "athena:GetQueryExecution",
+                "athena:GetQueryResults", "athena:StopQueryExecution"), workGroupArn));
+        resolver.addToRolePolicy(PolicyStatement.Builder.create()
+                .actions(List.of("glue:GetDatabase", "glue:GetTable", "glue:GetPartition", "glue:GetPartitions"))
+                .resources(List.of(
+                        glueArn("catalog", null),
+                        glueArn("database", glueDatabase),
+                        glueArn("table", glueDatabase + "/" + glueTable)))
+                .build());
+        // Athena reads the lake with the caller's credentials: only the Parquet prefix, decrypted with its key.
+        resolver.addToRolePolicy(statement(List.of("s3:GetObject"), telemetryBucketArn + "/" + PARQUET_PREFIX + "*"));
+        resolver.addToRolePolicy(PolicyStatement.Builder.create()
+                .actions(List.of("s3:ListBucket"))
+                .resources(List.of(telemetryBucketArn))
+                .conditions(Map.of("StringLike", Map.of("s3:prefix", List.of(PARQUET_PREFIX + "*"))))
+                .build());
+        resolver.addToRolePolicy(statement(List.of("s3:GetBucketLocation"), telemetryBucketArn));
+        resolver.addToRolePolicy(statement(List.of("kms:Decrypt"), telemetryKeyArn));
+        // ... and writes and reads the results in its own bucket.
+        resolver.addToRolePolicy(statement(List.of("s3:GetBucketLocation", "s3:ListBucket"),
+                athenaResults.bucket().getBucketArn()));
+        resolver.addToRolePolicy(statement(List.of("s3:GetObject", "s3:PutObject", "s3:AbortMultipartUpload",
+                "s3:ListMultipartUploadParts"), athenaResults.bucket().arnForObjects(RESULTS_PREFIX + "*")));
+        resolver.addToRolePolicy(statement(List.of("kms:GenerateDataKey", "kms:Decrypt"),
+                athenaResults.key().getKeyArn()));
+        Nag.suppress(resolver.role(), "AwsSolutions-IAM5",
+                "Athena reads the lake's Parquet objects and writes query results under fixed prefixes whose object"
+                        + " names (partitions, query ids) are generated at run time; the grants are limited to those"
+                        + " prefixes",
+                "/^Resource::\\{\\{resolve:ssm:.*s3-storage-bucket/arn\\}\\}/parquet/\\*$/",
+                "/^Resource::<AthenaResultsBucket.*\\.Arn>/results/\\*$/");
+
+        // Latest-state updates: IoT rule on every telemetry message -> function (DLQ) -> conditional put.
+        this.latestStateUpdate = new JavaFunction(this, "LatestStateUpdate", JavaFunctionProps.builder()
+                .name("latest-state-update")
+                .lambdaModule(LAMBDA_MODULE)
+                .handler(LATEST_STATE_HANDLER)
+                .description("Keeps each vehicle's latest state; an older message never overwrites a newer one")
+                .timeout(Duration.seconds(30))
+                .environment(Map.of("LATEST_STATE_TABLE_NAME", latestState.table().getTableName()))
+                .deadLetterQueue(true)
+                .build());
+        latestStateUpdate.addToRolePolicy(statement(List.of("dynamodb:PutItem"), latestState.table().getTableArn()));
+        latestStateUpdate.addToRolePolicy(statement(List.of("kms:Encrypt", "kms:Decrypt", "kms:GenerateDataKey",
+                "kms:DescribeKey"), latestState.key().getKeyArn()));
+        this.latestStateRule = createLatestStateRule();
+
+        // The API: the shared Lambda authorizer, X-Ray, error-level field logs with retention.
+        this.authorizer = new AppSyncAuthorizer(this, "Authorizer");
+        this.api = api(schema);
+        // CDK grants AppSync the authorizer invoke without a source; only this API may call it.
+        CfnPermission invoke = (CfnPermission) authorizer.function().alias().getNode()
+                .findChild(api.getNode().getId() + "-appsync");
+        invoke.setSourceArn(api.getArn());
+        LambdaDataSource source = api.addLambdaDataSource("ResolverSource", resolver.alias());
+        QUERY_FIELDS.forEach(field -> source.createResolver("Query" + field,
+                BaseResolverProps.builder().typeName("Query").fieldName(field).build()));
+        Nag.suppress(source, "AwsSolutions-IAM5",
+                "CDK's Lambda data source grant adds the alias ARN with ':*'; AppSync invokes only the alias itself",
+                "/^Resource::<GraphQlResolverAlias.*>:\\*$/");
+
+        // Outputs under the original names, plus the latest-state table.
+        SsmOutputs outputs = new SsmOutputs(this, "Outputs", naming());
+        outputs.publish("athena-result-bucket/name", athenaResults.bucket().getBucketName(),
+                "Bucket of the CMS API's Athena query results");
+        outputs.publish("athena-result-bucket/arn", athenaResults.bucket().getBucketArn(),
+                "ARN of the bucket of the CMS API's Athena query results");
+        outputs.publish("athena-result-bucket/region", getRegion(),
+                "Region of the bucket of the CMS API's Athena query results");
+        outputs.publish("athena-result-bucket/key-arn", athenaResults.key().getKeyArn(),
+                "KMS key encrypting the CMS API's Athena query results");
+        outputs.publish("athena-workgroup/name", workGroup.getRef(), "Athena workgroup of the CMS API's history queries");
+        outputs.publish("graphql-endpoint/url", api.getGraphqlUrl(), "GraphQL endpoint of the CMS API");
+        outputs.publish("graphql-api/id", api.getApiId(), "AppSync API id of the CMS API");
+        outputs.publish("latest-state-table/name", latestState.table().getTableName(),
+                "DynamoDB table holding each vehicle's latest state");
+    }
+
+    private CfnTopicRule createLatestStateRule() {
+        String ruleName = naming().iotRuleName("latest-state");
+        Role errorRole = Role.Builder.create(this, "LatestStateRuleErrorRole")
+                .assumedBy(new ServicePrincipal("iot.amazonaws.com"))
+                .description("Lets rule " + ruleName + " park messages it could not deliver")
+                .build();
+        latestStateUpdate.deadLetterQueue().grantSendMessages(errorRole);
+        CfnTopicRule rule = CfnTopicRule.Builder.create(this, "LatestStateRule")
+                .ruleName(ruleName)
+                .topicRulePayload(CfnTopicRule.TopicRulePayloadProperty.builder()
+                        .description("Every telemetry message updates its vehicle's latest state")
+                        .sql("SELECT * FROM '" + TELEMETRY_TOPIC_FILTER + "'")
+                        .awsIotSqlVersion("2016-03-23")
+                        .ruleDisabled(false)
+                        .actions(List.of(CfnTopicRule.ActionProperty.builder()
+                                .lambda(CfnTopicRule.LambdaActionProperty.builder()
+                                        .functionArn(latestStateUpdate.alias().getFunctionArn()).build())
+                                .build()))
+                        // A message the rule cannot hand to Lambda (throttling, permission) is parked with
+                        // the function's own failures, so none vanishes.
+                        .errorAction(CfnTopicRule.ActionProperty.builder()
+                                .sqs(CfnTopicRule.SqsActionProperty.builder()
+                                        .queueUrl(latestStateUpdate.deadLetterQueue().getQueueUrl())
+                                        .roleArn(errorRole.getRoleArn())
+                                        .build())
+                                .build())
+                        .build())
+                .build();
+        latestStateUpdate.alias().addPermission("LatestStateRuleInvoke", Permission.builder()
+                .principal(new ServicePrincipal("iot.amazonaws.com"))
+                .sourceArn(rule.getAttrArn())
+                .sourceAccount(getAccount())
+                .build());
+        return rule;
+    }
+
+    private GraphqlApi api(Path schema) {
+        Role logsRole = Role.Builder.create(this, "ApiLogsRole")
+                .assumedBy(new ServicePrincipal("appsync.amazonaws.com"))
+                .description("Lets AppSync write the logs of " + naming().resourceName("appsync-api"))
+                .build();
+        GraphqlApi graphql = GraphqlApi.Builder.create(this, "Api")
+                .name(naming().resourceName("appsync-api"))
+                .definition(Definition.fromFile(schema.toString()))
+                .authorizationConfig(authorizer.authorizationConfig())
+                .xrayEnabled(true)
+                .build();
+        // Set on the L1 resource: the L2 logConfig adds a Node.js log-retention custom resource; the
+        // log group below gives the retention instead.
+        ((CfnGraphQLApi) graphql.getNode().getDefaultChild()).setLogConfig(CfnGraphQLApi.LogConfigProperty.builder()
+                // ERROR, not ALL: ALL would log arguments and results, i.e. VINs and vehicle data.
+                .fieldLogLevel("ERROR")
+                // Verbose content holds the request headers, Authorization included: never log tokens.
+                .excludeVerboseContent(true)
+                .cloudWatchLogsRoleArn(logsRole.getRoleArn())
+                .build());
+        Nag.suppress(graphql, "AwsSolutions-ASC3",
+                "Request-level logging is on (CloudWatch role, field errors) but verbose content is excluded: it"
+                        + " contains the request headers, whose Authorization holds the caller's token");
+        // AppSync writes to /aws/appsync/apis/{apiId}; creating it here gives it a retention.
+        LogGroup logs = LogGroup.Builder.create(this, "ApiLogs")
+                .logGroupName("/aws/appsync/apis/" + graphql.getApiId())
+                .retention(JavaFunctionProps.DEFAULT_LOG_RETENTION)
+                .removalPolicy(RemovalPolicy.RETAIN)
+                .build();
+        logsRole.addToPrincipalPolicy(statement(List.of("logs:CreateLogStream", "logs:PutLogEvents"),
+                logs.getLogGroupArn()));
+        Nag.suppress(logsRole, "AwsSolutions-IAM5",
+                "AppSync names its log streams inside the API's own log group at run time",
+                "/^Resource::<ApiLogs.*\\.Arn>:\\*$/");
+        return graphql;
+    }
+
+    /** A Glue ARN in this account and region; {@code resource} is catalog, database or table. */
+    private String glueArn(String resource, String name) {
+        ArnComponents.Builder arn = ArnComponents.builder().service("glue").resource(resource);
+        if (name == null) {
+            arn.arnFormat(ArnFormat.NO_RESOURCE_NAME);
+        } else {
+            arn.resourceName(name);
+        }
+        return formatArn(arn.build());
+    }
+
+    private static PolicyStatement statement(List<String> actions, String resource) {
+        return PolicyStatement.Builder.create().actions(actions).resources(List.of(resource)).build();
+    }
+
+    public ApiSettings settings() {
+        return settings;
+    }
+
+    /** One item per VIN with the vehicle's newest signals. */
+    public SecureTable latestState() {
+        return latestState;
+    }
+
+    public SecureBucket athenaResults() {
+        return athenaResults;
+    }
+
+    public CfnWorkGroup workGroup() {
+        return workGroup;
+    }
+
+    /** The AppSync data source function for getVehicle, listVehicles and getVehicleHistory. */
+    public JavaFunction resolver() {
+        return resolver;
+    }
+
+    public JavaFunction latestStateUpdate() {
+        return latestStateUpdate;
+    }
+
+    public CfnTopicRule latestStateRule() {
+        return latestStateRule;
+    }
+
+    public AppSyncAuthorizer authorizer() {
+        return authorizer;
+    }
+
+    public GraphqlApi api() {
+        return api;
     }
 }
