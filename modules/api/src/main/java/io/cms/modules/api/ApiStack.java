@@ -174,7 +174,8 @@ public class ApiStack extends CmsModuleStack {
                 "Athena reads the lake's Parquet objects and writes query results under fixed prefixes whose object"
                         + " names (partitions, query ids) are generated at run time; the grants are limited to those"
                         + " prefixes",
-                "/^Resource::\\{\\{resolve:ssm:.*s3-storage-bucket/arn\\}\\}/parquet/\\*$/",
+                // cdk-nag prints the dynamic reference with its closing braces as ">>".
+                "/^Resource::\\{\\{resolve:ssm:.*/connect-store/s3-storage-bucket/arn.*/parquet/\\*$/",
                 "/^Resource::<AthenaResultsBucket.*\\.Arn>/results/\\*$/");
 
         // Latest-state updates: IoT rule on every telemetry message -> function (DLQ) -> conditional put.
