@@ -6,6 +6,7 @@ import io.cms.modules.alerts.AlertsStackFactory;
 import io.cms.modules.auth.AuthStackFactory;
 import io.cms.modules.authsetup.AuthSetupStackFactory;
 import io.cms.modules.config.ConfigStackFactory;
+import io.cms.modules.connectstore.ConnectStoreStackFactory;
 import io.cms.modules.provisioning.ProvisioningStackFactory;
 import io.cms.modules.vpc.VpcStackFactory;
 import java.util.List;
@@ -27,6 +28,7 @@ public final class CmsApp {
                 new ConfigStackFactory(),
                 new AuthStackFactory(),
                 new ProvisioningStackFactory(),
+                new ConnectStoreStackFactory(),
                 new AlertsStackFactory());
     }
 
