@@ -146,7 +146,7 @@ public class ApiStack extends CmsModuleStack {
         resolver.addToRolePolicy(statement(List.of("dynamodb:GetItem", "dynamodb:Scan"), latestState.table().getTableArn()));
         resolver.addToRolePolicy(statement(List.of("kms:Decrypt", "kms:DescribeKey"), latestState.key().getKeyArn()));
         resolver.addToRolePolicy(statement(List.of("athena:StartQueryExecution", "athena:GetQueryExecution",
-                "athena:GetQueryResults", "athena:StopQueryExecution"), workGroupArn));
+                "athena:GetQueryResults"), workGroupArn));
         resolver.addToRolePolicy(PolicyStatement.Builder.create()
                 .actions(List.of("glue:GetDatabase", "glue:GetTable", "glue:GetPartition", "glue:GetPartitions"))
                 .resources(List.of(
