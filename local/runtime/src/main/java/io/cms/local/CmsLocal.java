@@ -11,6 +11,7 @@ import io.cms.local.broker.LocalBroker;
 import io.cms.local.broker.TopicPolicy;
 import io.cms.local.broker.TopicRule;
 import io.cms.local.dynamo.LocalDynamo;
+import io.cms.local.graphql.GraphQlHttpServer;
 import io.cms.local.dynamo.LocalTables;
 import io.cms.local.ingest.IngestJournal;
 import io.cms.local.ingest.IngestPipeline;
@@ -55,11 +56,18 @@ public final class CmsLocal implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(CmsLocal.class);
     /** Vehicle certificates issued by provisioning are valid this long. */
     public static final Duration VEHICLE_CERTIFICATE_VALIDITY = Duration.ofDays(365);
+    /** Where the API module's GraphQL API is served. */
+    public static final String API_PATH = "/graphql";
+    /** Where the Alerts publish API is served. */
+    public static final String ALERTS_PUBLISH_PATH = "/alerts/publish/graphql";
+    /** Where the Alerts frontend (subscriptions, notifications) API is served. */
+    public static final String ALERTS_FRONTEND_PATH = "/alerts/frontend/graphql";
 
     private final CmsLocalSettings settings;
     private final Deque<AutoCloseable> resources = new ArrayDeque<>();
     private LocalCa ca;
     private LocalAuth auth;
+    private GraphQlHttpServer http;
     private LocalIotRegistry iot;
     private LocalDynamo dynamo;
     private LocalTables tables;
@@ -97,6 +105,7 @@ public final class CmsLocal implements AutoCloseable {
         int mqttPort = resolve(settings.mqttPort(), "MQTT", "--mqtt-port");
         int dynamoPort = resolve(settings.dynamoPort(), "DynamoDB Local", "--dynamodb-port");
         int oidcPort = resolve(settings.oidcPort(), "the OIDC issuer", "--oidc-port");
+        int httpPort = resolve(settings.httpPort(), "the GraphQL APIs", "--http-port");
 
         auth = LocalAuth.start(dir.resolve("oidc"), oidcPort, settings.appId());
         resources.push(auth);
@@ -145,6 +154,15 @@ public final class CmsLocal implements AutoCloseable {
         broker = LocalBroker.start(dir.resolve("broker"), mqttPort, ca, iot, new TopicPolicy(settings.provisioningTemplate()), all);
         resources.push(broker);
         fleet.replyThrough(broker::publishToClient);
+
+        http = GraphQlHttpServer.start(httpPort, auth::authorize);
+        resources.push(http);
+        http.addEndpoint(ALERTS_PUBLISH_PATH, GraphQlHttpServer.resource("/io/cms/alerts/graphql/publish-api.graphql"),
+                alerts.publishApi());
+        http.addEndpoint(ALERTS_FRONTEND_PATH, GraphQlHttpServer.resource("/io/cms/alerts/graphql/frontend-api.graphql"),
+                alerts.frontendApi());
+        LocalEndpoints.of(this).write(dir);
+        resources.push(() -> LocalEndpoints.delete(dir));
         LOG.info("CMS Local is up: MQTT on 127.0.0.1:{}, DynamoDB Local on {}", mqttPort, dynamo.endpoint());
     }
 
@@ -194,6 +212,10 @@ public final class CmsLocal implements AutoCloseable {
 
     public LocalCa ca() {
         return ca;
+    }
+
+    public GraphQlHttpServer http() {
+        return http;
     }
 
     public LocalAuth auth() {

@@ -72,7 +72,7 @@ public record LocalEndpoints(Mqtt mqtt, Claim claim, Dynamodb dynamodb, Graphql 
         }
     }
 
-    /** What a running instance offers (GraphQL is null until CMS Local serves it). */
+    /** What a running instance offers. */
     public static LocalEndpoints of(CmsLocal local) {
         Path dir = local.settings().dataDir().toAbsolutePath();
         var issuer = local.auth().issuer();
@@ -82,7 +82,8 @@ public record LocalEndpoints(Mqtt mqtt, Claim claim, Dynamodb dynamodb, Graphql 
                         local.settings().provisioningTemplate()),
                 new Dynamodb(local.dynamo().endpoint().toString(), "us-east-1", local.tables().authorizedVehicles(),
                         local.tables().provisionedVehicles()),
-                null,
+                new Graphql(local.http().url(CmsLocal.API_PATH), local.http().url(CmsLocal.ALERTS_PUBLISH_PATH),
+                        local.http().url(CmsLocal.ALERTS_FRONTEND_PATH)),
                 new Oidc(issuer.issuerUrl(), issuer.tokenEndpoint(), issuer.serviceClient().clientId(),
                         issuer.serviceClient().clientSecret()));
     }

@@ -3,7 +3,9 @@ package io.cms.local;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.cms.api.VehicleState;
+import io.cms.lambda.common.Json;
 import io.cms.simulator.mqtt.ClientTls;
 import io.cms.simulator.mqtt.FleetProvisioningClient;
 import io.cms.simulator.mqtt.MqttEndpoint;
@@ -119,19 +121,59 @@ class CmsLocalTest {
 
     @Test
     @Order(2)
-    void vehicleAlarmBecomesANotification() throws Exception {
+    void vehicleAlarmReachesTheSubscribedUsersOutboxThroughTheAlertsApis() throws Exception {
+        String alice = "alice@example.com";
+        String token = local.auth().issuer().mintAccessToken("alice", alice,
+                java.util.Set.of(io.cms.local.oidc.LocalOidcIssuer.userScope("cms")));
+        JsonNode subscribed = graphql(CmsLocal.ALERTS_FRONTEND_PATH, token,
+                "mutation { updateUserSubscriptions(email: \"" + alice + "\", alarms: [{alarmType: \"VEHICLE_ALARM\", "
+                        + "vin: \"" + VIN + "\", emailEnabled: true}]) }");
+        assertThat(subscribed.at("/data/updateUserSubscriptions").asBoolean()).as(subscribed.toString()).isTrue();
+
         MqttClient mqtt = connect(vehicle);
         mqtt.publish("cms/notification/" + VIN, ("{\"vin\":\"" + VIN + "\",\"message\":\"tyre pressure low\"}")
                 .getBytes(StandardCharsets.UTF_8), 1, false);
         mqtt.disconnect();
         mqtt.close();
 
-        await(() -> local.dynamo().client().scan(b -> b.tableName(local.tables().notifications())).items().stream()
-                .filter(i -> i.get("message").s().equals("tyre pressure low")).findFirst(), "the notification row");
+        await(() -> local.alerts().outbox().emailsTo(alice).stream()
+                .filter(e -> e.message().contains("tyre pressure low")).findFirst(), "the alert email in the outbox");
+        JsonNode listed = graphql(CmsLocal.ALERTS_FRONTEND_PATH, token,
+                "{ listNotifications(vin: \"" + VIN + "\") { items { message alarmType read } } }");
+        assertThat(listed.at("/data/listNotifications/items/0/message").asText()).isEqualTo("tyre pressure low");
+        assertThat(graphqlStatus(CmsLocal.ALERTS_FRONTEND_PATH, null, "{ listNotifications(vin: \"" + VIN + "\") { items { message } } }"))
+                .as("no token").isEqualTo(401);
     }
 
     @Test
     @Order(3)
+    void theEndpointsFileTellsClientsWhereEverythingIs() {
+        LocalEndpoints endpoints = LocalEndpoints.read(dir);
+
+        assertThat(endpoints.mqtt().port()).isEqualTo(local.mqttPort());
+        assertThat(endpoints.graphql().alertsFrontendUrl()).isEqualTo(local.http().url(CmsLocal.ALERTS_FRONTEND_PATH));
+        assertThat(endpoints.oidc().issuer()).isEqualTo(local.auth().issuer().issuerUrl());
+    }
+
+    private JsonNode graphql(String path, String token, String query) throws Exception {
+        return Json.parse(send(path, token, query).body());
+    }
+
+    private int graphqlStatus(String path, String token, String query) throws Exception {
+        return send(path, token, query).statusCode();
+    }
+
+    private java.net.http.HttpResponse<String> send(String path, String token, String query) throws Exception {
+        var request = java.net.http.HttpRequest.newBuilder(java.net.URI.create(local.http().url(path)))
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(Json.write(Json.object().put("query", query))));
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        return java.net.http.HttpClient.newHttpClient().send(request.build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    @Order(4)
     void malformedTelemetryIsQuarantinedWithItsReasonAndIngestGoesOn() throws Exception {
         MqttClient mqtt = connect(vehicle);
         mqtt.publish("cms/data/" + VIN + "/telemetry", "not json at all".getBytes(StandardCharsets.UTF_8), 1, false);
@@ -151,7 +193,7 @@ class CmsLocalTest {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void vehicleIsDisconnectedWhenPublishingOnAnotherVinsTopic() throws Exception {
         MqttClient mqtt = connect(vehicle);
         try {
@@ -165,7 +207,7 @@ class CmsLocalTest {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void tokensOfTheLocalIssuerPassTheApiAuthorizerAndForgedOnesDoNot() {
         String token = local.auth().issuer().mintAccessToken("alice", "alice@example.com",
                 java.util.Set.of(io.cms.local.oidc.LocalOidcIssuer.userScope("cms")));
@@ -179,20 +221,20 @@ class CmsLocalTest {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void anUnauthorizedVinCannotProvision() {
         assertThatThrownBy(() -> provisioning().provision(OTHER_VIN)).hasMessageContaining("not in the authorized-vehicle registry");
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     void aSecondInstanceOnTheSameDataDirectoryFailsClearly() {
         assertThatThrownBy(() -> CmsLocal.start(CmsLocalSettings.ephemeral(dir)))
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("another CMS Local is running");
     }
 
     @Test
-    @Order(8)
+    @Order(9)
     void aTakenPortFailsClearlyAndNamesTheOption(@TempDir Path other) throws Exception {
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             CmsLocalSettings settings = new CmsLocalSettings(other, "cms", taken.getLocalPort(), 0, 0, 0, Duration.ofSeconds(1));
@@ -204,7 +246,7 @@ class CmsLocalTest {
     }
 
     @Test
-    @Order(9)
+    @Order(10)
     void stateSurvivesARestart() throws Exception {
         local.close();
         local = CmsLocal.start(CmsLocalSettings.ephemeral(dir));
