@@ -57,10 +57,9 @@ public class ApiStack extends CmsModuleStack {
     static final String PARQUET_PREFIX = "parquet/";
     /** Where the workgroup writes query results inside the results bucket. */
     static final String RESULTS_PREFIX = "results/";
-    /** The Query fields the resolver function answers. */
-    static final List<String> QUERY_FIELDS = List.of("getVehicle", "listVehicles", "getVehicleHistory");
 
     private final ApiSettings settings;
+    private final List<String> queryFields;
     private final SecureTable latestState;
     private final SecureBucket athenaResults;
     private final CfnWorkGroup workGroup;
@@ -83,6 +82,14 @@ public class ApiStack extends CmsModuleStack {
         if (!Files.isRegularFile(schema)) {
             throw new UncheckedIOException(new IOException("GraphQL schema " + schema + " is missing; it is built by"
                     + " lambdas/api (io/cms/api/schema.graphql)"));
+        }
+        try {
+            // Every Query field of the schema gets a resolver, so the schema stays the one source.
+            this.queryFields = QueryFields.of(Files.readString(schema));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read GraphQL schema " + schema, e);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(schema + ": " + e.getMessage(), e);
         }
 
         // What Connect & Store publishes (resolved at deploy time, so the API deploys after it).
@@ -201,7 +208,7 @@ public class ApiStack extends CmsModuleStack {
                 .findChild(api.getNode().getId() + "-appsync");
         invoke.setSourceArn(api.getArn());
         LambdaDataSource source = api.addLambdaDataSource("ResolverSource", resolver.alias());
-        QUERY_FIELDS.forEach(field -> source.createResolver("Query" + field,
+        queryFields.forEach(field -> source.createResolver("Query" + field,
                 BaseResolverProps.builder().typeName("Query").fieldName(field).build()));
         Nag.suppress(source, "AwsSolutions-IAM5",
                 "CDK's Lambda data source grant adds the alias ARN with ':*'; AppSync invokes only the alias itself",
@@ -316,6 +323,11 @@ public class ApiStack extends CmsModuleStack {
         return settings;
     }
 
+    /** The Query fields of the schema, each resolved by the resolver function. */
+    public List<String> queryFields() {
+        return queryFields;
+    }
+
     /** One item per VIN with the vehicle's newest signals. */
     public SecureTable latestState() {
         return latestState;
@@ -329,7 +341,7 @@ public class ApiStack extends CmsModuleStack {
         return workGroup;
     }
 
-    /** The AppSync data source function for getVehicle, listVehicles and getVehicleHistory. */
+    /** The AppSync data source function of every Query field (latest state, vehicle pages, history). */
     public JavaFunction resolver() {
         return resolver;
     }
