@@ -46,7 +46,20 @@ public final class FleetSimulator implements AutoCloseable {
     public record Stats(int vehicles, int connected, long published, long acknowledged, long failed) {
     }
 
-    private static final int MAX_IN_FLIGHT = 20;
+    /**
+     * Counters of one vehicle.
+     *
+     * @param vin the vehicle
+     * @param connected whether it is connected now
+     * @param published messages sent
+     * @param acknowledged messages the broker acknowledged (QoS 1 PUBACK)
+     * @param failed messages that failed, or ticks skipped while disconnected or with too many unacknowledged messages
+     */
+    public record VehicleStats(String vin, boolean connected, long published, long acknowledged, long failed) {
+    }
+
+    /** Unacknowledged QoS 1 messages a vehicle may have; beyond that a tick is skipped (and counted) instead of queueing. */
+    public static final int MAX_IN_FLIGHT = 20;
 
     private final MqttEndpoint endpoint;
     private final Duration interval;
@@ -116,6 +129,16 @@ public final class FleetSimulator implements AutoCloseable {
         return new Stats(vehicles.size(), connected.get(), published.get(), acknowledged.get(), failed.get());
     }
 
+    /** The counters of every vehicle, in the order they were added. */
+    public synchronized List<VehicleStats> vehicleStats() {
+        List<VehicleStats> out = new ArrayList<>(vehicles.size());
+        for (Vehicle v : vehicles) {
+            out.add(new VehicleStats(v.credentials.thingName(), v.client.getState().isConnected(), v.published.get(),
+                    v.acknowledged.get(), v.failed.get()));
+        }
+        return out;
+    }
+
     @Override
     public void close() {
         stop(Duration.ofSeconds(2));
@@ -129,6 +152,9 @@ public final class FleetSimulator implements AutoCloseable {
         final Mqtt3AsyncClient client;
         final String topic;
         final AtomicInteger inFlight = new AtomicInteger();
+        final AtomicLong published = new AtomicLong();
+        final AtomicLong acknowledged = new AtomicLong();
+        final AtomicLong failed = new AtomicLong();
         volatile boolean announced;
         volatile Instant last;
         ScheduledFuture<?> task;
@@ -178,24 +204,31 @@ public final class FleetSimulator implements AutoCloseable {
                 last = now;
                 model.step(dt, now);
                 if (!client.getState().isConnected() || inFlight.get() >= MAX_IN_FLIGHT) {
-                    failed.incrementAndGet();
+                    fail();
                     return;
                 }
                 byte[] payload = Json.write(TelemetryMessage.build(identity, model, now)).getBytes(StandardCharsets.UTF_8);
                 inFlight.incrementAndGet();
                 published.incrementAndGet();
+                FleetSimulator.this.published.incrementAndGet();
                 client.publishWith().topic(topic).qos(MqttQos.AT_LEAST_ONCE).payload(payload).send()
                         .whenComplete((r, e) -> {
                             inFlight.decrementAndGet();
                             if (e == null) {
                                 acknowledged.incrementAndGet();
+                                FleetSimulator.this.acknowledged.incrementAndGet();
                             } else {
-                                failed.incrementAndGet();
+                                fail();
                             }
                         });
             } catch (RuntimeException e) {
-                failed.incrementAndGet();
+                fail();
             }
+        }
+
+        void fail() {
+            failed.incrementAndGet();
+            FleetSimulator.this.failed.incrementAndGet();
         }
     }
 }

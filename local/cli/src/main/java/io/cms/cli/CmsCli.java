@@ -2,6 +2,10 @@ package io.cms.cli;
 
 import io.cms.cli.registry.RegistryCommand;
 import io.cms.cli.registry.RegistryConnector;
+import io.cms.cli.simulate.SimulateCommand;
+import io.cms.cli.vehicle.VehicleCommand;
+import io.cms.cli.simulate.SimulateCommand;
+import io.cms.cli.vehicle.VehicleCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -11,7 +15,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "cms", mixinStandardHelpOptions = true, version = "cms 0.1.0",
         description = "Operate a CMS deployment (or CMS Local).",
-        subcommands = {RegistryCommand.class})
+        subcommands = {RegistryCommand.class, VehicleCommand.class, SimulateCommand.class})
 public final class CmsCli implements Runnable {
 
     @CommandLine.Spec

@@ -1,0 +1,128 @@
+package io.cms.cli.local;
+
+import io.cms.lambda.common.ConfigurationException;
+import io.cms.local.LocalEndpoints;
+import io.cms.provisioning.ProvisioningStore;
+import io.cms.simulator.mqtt.MqttEndpoint;
+import io.cms.simulator.mqtt.VehicleCredentials;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+
+/**
+ * A running CMS Local as the CLI sees it: the endpoints from {@code cms-local.json} and the
+ * vehicle credentials the CLI keeps under {@code <data-dir>/vehicles/<VIN>/}.
+ */
+public final class LocalConnection {
+
+    /** The sub-directory of the data directory holding one directory of credentials per set-up vehicle. */
+    public static final String VEHICLES = "vehicles";
+    /** The CA certificate stored beside each vehicle's certificate and key. */
+    public static final String CA_FILE = "ca.pem";
+
+    private final Path dataDir;
+    private final LocalEndpoints endpoints;
+
+    public LocalConnection(Path dataDir, LocalEndpoints endpoints) {
+        this.dataDir = dataDir;
+        this.endpoints = endpoints;
+    }
+
+    public Path dataDir() {
+        return dataDir;
+    }
+
+    public LocalEndpoints endpoints() {
+        return endpoints;
+    }
+
+    /** The broker and the CA its certificate chains to. */
+    public MqttEndpoint mqtt() {
+        return new MqttEndpoint(endpoints.mqtt().host(), endpoints.mqtt().port(), read(endpoints.mqtt().caFile(), "the CA certificate"));
+    }
+
+    /** The claim certificate and key that provisioning by claim connects with. */
+    public VehicleCredentials claim() {
+        return new VehicleCredentials("claim", "claim", read(endpoints.claim().certFile(), "the claim certificate"),
+                read(endpoints.claim().keyFile(), "the claim key"));
+    }
+
+    /** The registry tables in DynamoDB Local. */
+    public ProvisioningStore registryStore() {
+        DynamoDbClient dynamo = DynamoDbClient.builder()
+                .endpointOverride(URI.create(endpoints.dynamodb().endpoint()))
+                .region(Region.of(endpoints.dynamodb().region()))
+                // DynamoDB Local accepts any credentials; these never leave the machine.
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("cmslocal", "cmslocal")))
+                .httpClient(UrlConnectionHttpClient.builder().connectionTimeout(Duration.ofSeconds(3))
+                        .socketTimeout(Duration.ofSeconds(30)).build())
+                .build();
+        return new ProvisioningStore(dynamo, endpoints.dynamodb().authorizedTable(), endpoints.dynamodb().provisionedTable(),
+                Clock.systemUTC());
+    }
+
+    /** Where the credentials of {@code vin} are kept. */
+    public Path vehicleDir(String vin) {
+        return dataDir.resolve(VEHICLES).resolve(vin);
+    }
+
+    /** The stored credentials of {@code vin}, if it was set up. */
+    public Optional<VehicleCredentials> credentials(String vin) {
+        Path dir = vehicleDir(vin);
+        if (!Files.isRegularFile(dir.resolve("certificate.pem")) || !Files.isRegularFile(dir.resolve("private.key"))) {
+            return Optional.empty();
+        }
+        return Optional.of(VehicleCredentials.load(dir));
+    }
+
+    /** Stores a vehicle's certificate, key (PKCS#8, owner-only) and the CA certificate. */
+    public Path store(VehicleCredentials credentials, String caPem) {
+        Path dir = vehicleDir(credentials.thingName());
+        credentials.save(dir);
+        try {
+            Files.writeString(dir.resolve(CA_FILE), caPem, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("cannot store the CA certificate in " + dir, e);
+        }
+        return dir;
+    }
+
+    /** The VINs with stored credentials, sorted. */
+    public List<String> storedVins() {
+        Path root = dataDir.resolve(VEHICLES);
+        if (!Files.isDirectory(root)) {
+            return List.of();
+        }
+        try (Stream<Path> dirs = Files.list(root)) {
+            List<String> vins = new ArrayList<>();
+            dirs.filter(d -> Files.isRegularFile(d.resolve("certificate.pem"))).forEach(d -> vins.add(d.getFileName().toString()));
+            vins.sort(null);
+            return vins;
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("cannot list " + root, e);
+        }
+    }
+
+    private String read(String file, String what) {
+        Path path = dataDir.resolve(file);
+        try {
+            return Files.readString(path, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new ConfigurationException("cannot read " + what + " at " + path + " named in " + LocalEndpoints.FILE
+                    + " (" + e.getClass().getSimpleName() + ")");
+        }
+    }
+}

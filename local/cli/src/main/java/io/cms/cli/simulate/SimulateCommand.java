@@ -1,0 +1,190 @@
+package io.cms.cli.simulate;
+
+import io.cms.cli.ExitCodes;
+import io.cms.cli.local.DurationConverter;
+import io.cms.cli.local.LocalConnection;
+import io.cms.cli.local.LocalOptions;
+import io.cms.cli.vehicle.VehicleSetup;
+import io.cms.lambda.common.BadInputException;
+import io.cms.provisioning.AuthorizedVehicle;
+import io.cms.provisioning.Page;
+import io.cms.provisioning.ProvisioningStore;
+import io.cms.simulator.FleetSimulator;
+import io.cms.simulator.model.VehicleIdentity;
+import io.cms.simulator.mqtt.VehicleCredentials;
+import java.io.PrintWriter;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Callable;
+import java.util.concurrent.Future;
+import java.util.concurrent.ExecutionException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code cms simulate --vehicles N --interval 1s --duration 60s [--vin-prefix P | --vins-from-registry]}:
+ * provisions the vehicles that have no stored credentials, then runs them as real MQTT clients
+ * publishing telemetry, printing progress.
+ */
+@Command(name = "simulate", mixinStandardHelpOptions = true,
+        description = {"Run N simulated vehicles against CMS Local: each is a real MQTT client with its own",
+                "certificate (vehicles without stored credentials are set up first) publishing VSS telemetry."})
+public final class SimulateCommand implements Callable<Integer> {
+
+    /** Vehicles provisioned at the same time before the run. */
+    static final int PROVISIONING_PARALLELISM = 4;
+
+    @CommandLine.Spec
+    private CommandLine.Model.CommandSpec spec;
+
+    @CommandLine.Mixin
+    LocalOptions local;
+
+    @Option(names = "--vehicles", defaultValue = "10", description = "Number of vehicles (default: ${DEFAULT-VALUE}).")
+    int vehicles;
+
+    @Option(names = "--interval", defaultValue = "1s", converter = DurationConverter.class,
+            description = "Time between two messages of one vehicle (default: ${DEFAULT-VALUE}).")
+    Duration interval;
+
+    @Option(names = "--duration", defaultValue = "60s", converter = DurationConverter.class,
+            description = "How long to run (default: ${DEFAULT-VALUE}).")
+    Duration duration;
+
+    @Option(names = "--progress-every", defaultValue = "5s", converter = DurationConverter.class,
+            description = "How often to print a progress line (default: ${DEFAULT-VALUE}).")
+    Duration progressEvery;
+
+    @CommandLine.ArgGroup(exclusive = true)
+    Source source;
+
+    static final class Source {
+        @Option(names = "--vin-prefix", description = "VINs made from this prefix and 1..N (default: CMS).")
+        String prefix;
+
+        @Option(names = "--vins-from-registry", description = "Use the first N authorized vehicles of the registry.")
+        boolean registry;
+    }
+
+    @Option(names = {"--lat"}, defaultValue = "47.6205", description = "Latitude the routes loop around (default: ${DEFAULT-VALUE}).")
+    double lat;
+
+    @Option(names = {"--lon"}, defaultValue = "-122.3493", description = "Longitude the routes loop around (default: ${DEFAULT-VALUE}).")
+    double lon;
+
+    @Override
+    public Integer call() throws Exception {
+        if (vehicles < 1) {
+            throw new BadInputException("--vehicles must be at least 1, got " + vehicles);
+        }
+        if (lat < -80 || lat > 80 || lon < -180 || lon > 180) {
+            throw new BadInputException("--lat must be within [-80, 80] and --lon within [-180, 180]");
+        }
+        LocalConnection c = local.connect();
+        PrintWriter out = spec.commandLine().getOut();
+        List<String> vins = source != null && source.registry ? registryVins(c.registryStore()) : prefixVins();
+        List<VehicleCredentials> fleet = provisionMissing(c, vins, out);
+
+        try (FleetSimulator simulator = new FleetSimulator(c.mqtt(), interval, Clock.systemUTC(), lat, lon)) {
+            fleet.forEach(simulator::add);
+            long started = System.nanoTime();
+            simulator.start();
+            long end = started + duration.toNanos();
+            long nextProgress = started + progressEvery.toNanos();
+            while (System.nanoTime() < end) {
+                long sleep = Math.min(end, nextProgress) - System.nanoTime();
+                if (sleep > 0) {
+                    Thread.sleep(Math.max(1, sleep / 1_000_000));
+                }
+                if (System.nanoTime() >= nextProgress) {
+                    progress(out, simulator.stats(), System.nanoTime() - started);
+                    nextProgress += progressEvery.toNanos();
+                }
+            }
+            long stopping = System.nanoTime();
+            simulator.stop(Duration.ofSeconds(2));
+            FleetSimulator.Stats s = simulator.stats();
+            out.printf("done: %d vehicles, %d sent, %d acknowledged, %d failed or skipped; stopped in %d ms%n",
+                    s.vehicles(), s.published(), s.acknowledged(), s.failed(), (System.nanoTime() - stopping) / 1_000_000);
+            for (FleetSimulator.VehicleStats v : simulator.vehicleStats()) {
+                if (v.failed() > 0) {
+                    out.printf("  %s: %d sent, %d acknowledged, %d failed or skipped%n", v.vin(), v.published(), v.acknowledged(), v.failed());
+                }
+            }
+            out.flush();
+            return s.acknowledged() == 0 ? ExitCodes.FAILURE : s.failed() > 0 ? ExitCodes.PARTIAL : ExitCodes.OK;
+        }
+    }
+
+    private static void progress(PrintWriter out, FleetSimulator.Stats s, long elapsedNanos) {
+        out.printf("%6.1fs  connected %d/%d  sent %d  acknowledged %d  failed %d%n", elapsedNanos / 1e9,
+                s.connected(), s.vehicles(), s.published(), s.acknowledged(), s.failed());
+        out.flush();
+    }
+
+    private List<String> prefixVins() {
+        String prefix = source == null || source.prefix == null ? "CMS" : source.prefix;
+        List<String> vins = new ArrayList<>(vehicles);
+        for (int i = 1; i <= vehicles; i++) {
+            try {
+                vins.add(VehicleIdentity.vin(prefix, i));
+            } catch (IllegalArgumentException e) {
+                throw new BadInputException(e.getMessage());
+            }
+        }
+        return vins;
+    }
+
+    private List<String> registryVins(ProvisioningStore store) {
+        List<String> vins = new ArrayList<>();
+        String token = null;
+        do {
+            Page<AuthorizedVehicle> page = store.list(Math.min(100, vehicles - vins.size()), token);
+            page.items().stream().filter(AuthorizedVehicle::allowProvisioning).map(AuthorizedVehicle::vin)
+                    .limit(vehicles - vins.size()).forEach(vins::add);
+            token = page.nextToken();
+        } while (token != null && vins.size() < vehicles);
+        if (vins.isEmpty()) {
+            throw new BadInputException("the registry has no authorized vehicles: authorize some with 'cms registry authorize'"
+                    + " or use --vin-prefix");
+        }
+        return vins;
+    }
+
+    /** The credentials of every VIN, provisioning (a few at a time) those without stored ones. */
+    private List<VehicleCredentials> provisionMissing(LocalConnection c, List<String> vins, PrintWriter out) throws InterruptedException {
+        List<String> missing = vins.stream().filter(v -> c.credentials(v).isEmpty()).toList();
+        if (!missing.isEmpty()) {
+            out.printf("setting up %d of %d vehicles (authorize, provision by claim)%n", missing.size(), vins.size());
+            out.flush();
+            VehicleSetup setup = new VehicleSetup(c, Duration.ofSeconds(15), Clock.systemUTC());
+            ExecutorService pool = Executors.newFixedThreadPool(PROVISIONING_PARALLELISM);
+            try {
+                List<Future<?>> running = new ArrayList<>();
+                for (String vin : missing) {
+                    running.add(pool.submit(() -> setup.setUp(vin, null, null, null, false)));
+                }
+                for (int i = 0; i < running.size(); i++) {
+                    try {
+                        running.get(i).get();
+                    } catch (ExecutionException e) {
+                        Throwable cause = e.getCause();
+                        throw new IllegalStateException("setting up " + missing.get(i) + " failed: " + cause.getMessage(), cause);
+                    }
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+        }
+        List<VehicleCredentials> fleet = new ArrayList<>(vins.size());
+        for (String vin : vins) {
+            fleet.add(c.credentials(vin).orElseThrow());
+        }
+        return fleet;
+    }
+}

@@ -1,0 +1,42 @@
+package io.cms.cli.vehicle;
+
+import io.cms.cli.ExitCodes;
+import io.cms.cli.local.LocalConnection;
+import io.cms.cli.local.LocalOptions;
+import io.cms.provisioning.AuthorizedVehicle;
+import io.cms.provisioning.ProvisioningStore;
+import io.cms.simulator.mqtt.VehicleCredentials;
+import java.io.PrintWriter;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** {@code cms vehicle list [--local DIR]}: the vehicles set up in this data directory and their registry state. */
+@Command(name = "list", mixinStandardHelpOptions = true,
+        description = "List the vehicles whose credentials are stored in the data directory, with their registry state.")
+public final class ListCommand implements Callable<Integer> {
+
+    @CommandLine.Spec
+    private CommandLine.Model.CommandSpec spec;
+
+    @CommandLine.Mixin
+    LocalOptions local;
+
+    @Override
+    public Integer call() {
+        LocalConnection c = local.connect();
+        ProvisioningStore store = c.registryStore();
+        PrintWriter out = spec.commandLine().getOut();
+        out.printf("%-17s  %-10s  %-24s  %s%n", "VIN", "STATE", "VEHICLE", "CERTIFICATE");
+        for (String vin : c.storedVins()) {
+            VehicleCredentials creds = c.credentials(vin).orElseThrow();
+            Optional<AuthorizedVehicle> v = store.vehicle(vin);
+            String state = v.map(a -> !creds.certificateId().equals(a.activeCertificateId()) ? "superseded"
+                    : a.allowProvisioning() ? "active" : "revoked").orElse("unknown");
+            String what = v.map(a -> a.make() + " " + a.model() + " " + a.year()).orElse("-");
+            out.printf("%-17s  %-10s  %-24s  %s%n", vin, state, what, creds.certificateId());
+        }
+        return ExitCodes.OK;
+    }
+}

@@ -1,0 +1,83 @@
+package io.cms.cli.vehicle;
+
+import com.hivemq.client.mqtt.datatypes.MqttQos;
+import com.hivemq.client.mqtt.mqtt3.Mqtt3BlockingClient;
+import io.cms.cli.local.LocalConnection;
+import io.cms.lambda.common.Json;
+import io.cms.lambda.common.Vin;
+import io.cms.provisioning.AuthorizedVehicle;
+import io.cms.provisioning.VehicleRegistry;
+import io.cms.simulator.model.VehicleIdentity;
+import io.cms.simulator.mqtt.FleetProvisioningClient;
+import io.cms.simulator.mqtt.MqttEndpoint;
+import io.cms.simulator.mqtt.VehicleCredentials;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * The seed's vehicle set-up flow against CMS Local: authorize the VIN in the registry, provision
+ * it by claim over MQTT with the claim certificate, store the vehicle's certificate, PKCS#8 key
+ * and the CA under {@code <data-dir>/vehicles/<VIN>/}, and announce it on {@code vehicleactive/{vin}}
+ * connected with its own certificate.
+ */
+public final class VehicleSetup {
+
+    /**
+     * What a set-up did.
+     *
+     * @param vin the vehicle
+     * @param credentialsDir where its credentials are
+     * @param certificateId its certificate
+     * @param provisioned whether a new certificate was provisioned (false: stored credentials reused)
+     */
+    public record Result(String vin, Path credentialsDir, String certificateId, boolean provisioned) {
+    }
+
+    private final LocalConnection local;
+    private final VehicleRegistry registry;
+    private final Duration timeout;
+    private final Clock clock;
+
+    public VehicleSetup(LocalConnection local, Duration timeout, Clock clock) {
+        this.local = local;
+        // The registry's authorize/get/list work on DynamoDB only; the IoT control plane of CMS Local
+        // belongs to the running process, and no operation used here touches it.
+        this.registry = new VehicleRegistry(local.registryStore(), null);
+        this.timeout = timeout;
+        this.clock = clock;
+    }
+
+    /**
+     * Sets up {@code vin}. Make, model and year default to the simulator's identity for the VIN.
+     * Stored credentials are reused unless {@code reprovision}.
+     */
+    public Result setUp(String vin, String make, String model, String year, boolean reprovision) {
+        String v = Vin.require(vin);
+        VehicleIdentity identity = VehicleIdentity.forVin(v);
+        AuthorizedVehicle authorized = registry.authorize(v, make == null ? identity.make() : make,
+                model == null ? identity.model() : model, year == null ? String.valueOf(identity.year()) : year);
+        MqttEndpoint endpoint = local.mqtt();
+        Optional<VehicleCredentials> stored = reprovision ? Optional.empty() : local.credentials(v)
+                .filter(c -> c.certificateId().equals(authorized.activeCertificateId()));
+        VehicleCredentials credentials = stored.orElseGet(() ->
+                new FleetProvisioningClient(endpoint, local.claim(), local.endpoints().claim().templateName(), timeout).provision(v));
+        Path dir = local.store(credentials, endpoint.caPem());
+        announce(endpoint, credentials);
+        return new Result(v, dir, credentials.certificateId(), stored.isEmpty());
+    }
+
+    /** Publishes {@code vehicleactive/{vin}} (QoS 1) as the vehicle. */
+    private void announce(MqttEndpoint endpoint, VehicleCredentials credentials) {
+        String vin = credentials.thingName();
+        Mqtt3BlockingClient client = VehicleMqtt.connect(endpoint, credentials, timeout);
+        try {
+            byte[] body = Json.write(Json.object().put("vin", vin).put("timestamp", clock.millis())).getBytes(StandardCharsets.UTF_8);
+            client.publishWith().topic("vehicleactive/" + vin).qos(MqttQos.AT_LEAST_ONCE).payload(body).send();
+        } finally {
+            VehicleMqtt.disconnectQuietly(client);
+        }
+    }
+}

@@ -1,0 +1,216 @@
+package io.cms.cli.vehicle;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.cms.cli.CmsCli;
+import io.cms.cli.ExitCodes;
+import io.cms.local.CmsLocal;
+import io.cms.local.CmsLocalSettings;
+import io.cms.local.LocalEndpoints;
+import io.cms.simulator.model.VehicleIdentity;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * The vehicle and simulate commands against a CMS Local started in the test (broker with client
+ * certificates, local CA, fleet provisioning consulting the DynamoDB Local registry), found
+ * through the {@code cms-local.json} it describes itself with.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class VehicleCommandsTest {
+
+    private static final String VIN = "1HGCM82633A004352";
+    private static final String OTHER_VIN = "5YJ3E1EA7KF317002";
+
+    @TempDir
+    static Path dir;
+
+    private CmsLocal local;
+
+    record Run(int exit, String out, String err) {
+    }
+
+    @BeforeAll
+    void start() {
+        local = CmsLocal.start(CmsLocalSettings.ephemeral(dir));
+        LocalEndpoints.of(local).write(dir);
+    }
+
+    @AfterAll
+    void stop() {
+        if (local != null) {
+            local.close();
+        }
+    }
+
+    private static Run cms(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cli = CmsCli.commandLine();
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
+        int exit = cli.execute(args);
+        return new Run(exit, out.toString(), err.toString());
+    }
+
+    private static <T> T await(Supplier<Optional<T>> probe, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + 20_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            Optional<T> v = probe.get();
+            if (v.isPresent()) {
+                return v.get();
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("timed out waiting for " + what);
+    }
+
+    private Path payload(String vin, long timestamp) throws Exception {
+        Path file = Files.createTempFile(dir, "payload", ".json");
+        Files.writeString(file, "{\"vin\":\"" + vin + "\",\"timestamp\":" + timestamp + ",\"Vehicle\":{\"Speed\":42.5}}");
+        return file;
+    }
+
+    private void setUp(String vin) {
+        Run r = cms("vehicle", "setup", "--vin", vin, "--make", "Honda", "--model", "Accord", "--year", "2003", "--local", dir.toString());
+        assertThat(r.exit()).as(r.err()).isEqualTo(ExitCodes.OK);
+    }
+
+    @Test
+    void setupAuthorizesProvisionsAndStoresTheVehiclesCredentials() throws Exception {
+        Run r = cms("vehicle", "setup", "--vin", VIN, "--make", "Honda", "--model", "Accord", "--year", "2003", "--local", dir.toString());
+        assertThat(r.exit()).as(r.err()).isEqualTo(ExitCodes.OK);
+        Path creds = dir.resolve("vehicles").resolve(VIN);
+        assertThat(Files.readString(creds.resolve("private.key"))).startsWith("-----BEGIN PRIVATE KEY-----");
+        assertThat(Files.readString(creds.resolve("certificate.pem"))).startsWith("-----BEGIN CERTIFICATE-----");
+        assertThat(Files.readString(creds.resolve("ca.pem"))).isEqualTo(Files.readString(local.caFile()));
+        String certificateId = Files.readString(creds.resolve("certificate.id")).trim();
+        assertThat(local.vehicleRegistry().get(VIN)).get()
+                .satisfies(v -> assertThat(v.activeCertificateId()).isEqualTo(certificateId))
+                .satisfies(v -> assertThat(v.make()).isEqualTo("Honda"));
+    }
+
+    @Test
+    void aSetUpVehiclePublishesOnItsOwnTopicAndTheTelemetryArrives() throws Exception {
+        setUp(VIN);
+        long ts = System.currentTimeMillis();
+        Run r = cms("vehicle", "publish", "--vin", VIN, "--file", payload(VIN, ts).toString(), "--local", dir.toString());
+        assertThat(r.exit()).as(r.err()).isEqualTo(ExitCodes.OK);
+        assertThat(r.out()).contains("cms/data/" + VIN + "/telemetry");
+        await(() -> local.latestState().get(VIN).filter(s -> s.timestamp() == ts), "the published telemetry in the latest state");
+    }
+
+    @Test
+    void aSetUpVehicleIsRefusedOnAnotherVinsTopic() throws Exception {
+        setUp(VIN);
+        Run r = cms("vehicle", "publish", "--vin", VIN, "--file", payload(OTHER_VIN, System.currentTimeMillis()).toString(),
+                "--topic", "cms/data/" + OTHER_VIN + "/telemetry", "--local", dir.toString());
+        assertThat(r.exit()).isEqualTo(ExitCodes.FAILURE);
+        assertThat(r.err()).contains("refused").contains(OTHER_VIN);
+        assertThat(local.latestState().get(OTHER_VIN)).isEmpty();
+    }
+
+    @Test
+    void settingUpAgainReusesTheStoredCertificate() {
+        setUp(VIN);
+        Run again = cms("vehicle", "setup", "--vin", VIN, "--local", dir.toString());
+        assertThat(again.exit()).as(again.err()).isEqualTo(ExitCodes.OK);
+        assertThat(again.out()).startsWith("reused " + VIN);
+    }
+
+    @Test
+    void listShowsTheSetUpVehiclesWithTheirRegistryState() {
+        setUp(VIN);
+        Run r = cms("vehicle", "list", "--local", dir.toString());
+        assertThat(r.exit()).as(r.err()).isEqualTo(ExitCodes.OK);
+        assertThat(r.out()).containsPattern(VIN + "\\s+active\\s+Honda Accord 2003");
+    }
+
+    @Test
+    void simulateProvisionsMissingVehiclesRunsThemAndStopsWithinTwoSeconds() throws Exception {
+        Run r = cms("simulate", "--vehicles", "3", "--interval", "200ms", "--duration", "2s", "--progress-every", "1s",
+                "--vin-prefix", "TST", "--local", dir.toString());
+        assertThat(r.exit()).as(r.out() + r.err()).isEqualTo(ExitCodes.OK);
+        assertThat(r.out()).contains("setting up 3 of 3 vehicles").contains("connected 3/3").contains("done: 3 vehicles");
+        Matcher stopped = Pattern.compile("stopped in (\\d+) ms").matcher(r.out());
+        assertThat(stopped.find()).isTrue();
+        assertThat(Long.parseLong(stopped.group(1))).isLessThan(2_000);
+        for (int i = 1; i <= 3; i++) {
+            String vin = VehicleIdentity.vin("TST", i);
+            assertThat(dir.resolve("vehicles").resolve(vin).resolve("private.key")).exists();
+            await(() -> local.latestState().get(vin), "telemetry of simulated vehicle " + vin);
+        }
+    }
+
+    @Test
+    void anInvalidVinIsRefusedWithOneLine() {
+        Run r = cms("vehicle", "setup", "--vin", "1HGCM82633A00435O", "--local", dir.toString());
+        assertThat(r.exit()).isEqualTo(ExitCodes.USAGE);
+        assertThat(r.err().strip()).doesNotContain("\n").contains("VIN");
+    }
+
+    @Test
+    void aMissingDataDirectoryTellsHowToStartCmsLocal() {
+        Run r = cms("vehicle", "list", "--local", dir.resolve("nowhere").toString());
+        assertThat(r.exit()).isEqualTo(ExitCodes.USAGE);
+        assertThat(r.err()).contains("no CMS Local data directory");
+    }
+
+    @Test
+    void aDataDirectoryWithoutCmsLocalRunningIsReported() throws Exception {
+        Path empty = Files.createDirectories(dir.resolve("stopped"));
+        Run r = cms("simulate", "--vehicles", "1", "--local", empty.toString());
+        assertThat(r.exit()).isEqualTo(ExitCodes.USAGE);
+        assertThat(r.err()).contains("CMS Local is not running");
+    }
+
+    @Test
+    void aNegativeVehicleCountIsRefused() {
+        Run r = cms("simulate", "--vehicles", "-5", "--local", dir.toString());
+        assertThat(r.exit()).isEqualTo(ExitCodes.USAGE);
+        assertThat(r.err().strip()).isEqualTo("cms: --vehicles must be at least 1, got -5");
+    }
+
+    @Test
+    void anUnparseableDurationIsRefused() {
+        Run r = cms("simulate", "--duration", "ten seconds", "--local", dir.toString());
+        assertThat(r.exit()).isEqualTo(ExitCodes.USAGE);
+        assertThat(r.err()).contains("'ten seconds' is not a duration");
+    }
+
+    @Test
+    void aVinPrefixWithForbiddenLettersIsRefused() {
+        Run r = cms("simulate", "--vehicles", "1", "--vin-prefix", "SIM", "--local", dir.toString());
+        assertThat(r.exit()).isEqualTo(ExitCodes.USAGE);
+        assertThat(r.err()).contains("without I, O and Q");
+    }
+
+    @Test
+    void publishingAFileThatIsNotJsonIsRefusedBeforeConnecting() throws Exception {
+        Path bad = Files.writeString(dir.resolve("bad.json"), "{\"vin\":");
+        Run r = cms("vehicle", "publish", "--vin", VIN, "--file", bad.toString(), "--local", dir.toString());
+        assertThat(r.exit()).isEqualTo(ExitCodes.USAGE);
+        assertThat(r.err()).contains("bad.json").contains("malformed JSON");
+    }
+
+    @Test
+    void publishingAsAVehicleThatWasNeverSetUpTellsHowToSetItUp() throws Exception {
+        String vin = VehicleIdentity.vin("NEW", 1);
+        Run r = cms("vehicle", "publish", "--vin", vin, "--file", payload(vin, System.currentTimeMillis()).toString(),
+                "--local", dir.toString());
+        assertThat(r.exit()).isEqualTo(ExitCodes.USAGE);
+        assertThat(r.err()).contains("cms vehicle setup --vin " + vin);
+    }
+}
