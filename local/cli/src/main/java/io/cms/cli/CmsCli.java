@@ -1,9 +1,9 @@
 package io.cms.cli;
 
+import io.cms.cli.alerts.AlertsCommand;
+import io.cms.cli.local.LocalCommand;
 import io.cms.cli.registry.RegistryCommand;
 import io.cms.cli.registry.RegistryConnector;
-import io.cms.cli.simulate.SimulateCommand;
-import io.cms.cli.vehicle.VehicleCommand;
 import io.cms.cli.simulate.SimulateCommand;
 import io.cms.cli.vehicle.VehicleCommand;
 import picocli.CommandLine;
@@ -15,7 +15,8 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "cms", mixinStandardHelpOptions = true, version = "cms 0.1.0",
         description = "Operate a CMS deployment (or CMS Local).",
-        subcommands = {RegistryCommand.class, VehicleCommand.class, SimulateCommand.class})
+        subcommands = {LocalCommand.class, RegistryCommand.class, VehicleCommand.class, SimulateCommand.class,
+            AlertsCommand.class})
 public final class CmsCli implements Runnable {
 
     @CommandLine.Spec

@@ -4,7 +4,10 @@ import io.cms.alerts.AlertsConfig;
 import io.cms.connectstore.lake.LakeWriter;
 import io.cms.connectstore.lake.LakeWriterConfig;
 import io.cms.connectstore.telemetry.TelemetryValidator;
+import io.cms.lambda.common.EnvConfig;
 import io.cms.local.alerts.LocalAlerts;
+import io.cms.local.oidc.LocalOidcIssuer;
+import java.util.Map;
 import io.cms.local.auth.LocalAuth;
 import io.cms.local.broker.InboundMessage;
 import io.cms.local.broker.LocalBroker;
@@ -145,7 +148,9 @@ public final class CmsLocal implements AutoCloseable {
         resources.push(ingest);
 
         alerts = new LocalAlerts(dynamo.client(), tables.notifications(), tables.subscriptions(), dir.resolve("outbox"),
-                AlertsConfig.defaults(), Clock.systemUTC());
+                // The operator's CLI (the service client) administers subscriptions, as alertsAdminScopes allows in AWS.
+                AlertsConfig.from(EnvConfig.of(Map.of("ADMIN_SCOPES", LocalOidcIssuer.serviceScope(settings.appId())))),
+                Clock.systemUTC());
 
         List<TopicRule> rules = List.of(ingest.rule(), alerts.vehicleAlarmRule(),
                 new TopicRule("initial-connection", "vehicleactive/+", this::onVehicleActive, true));
