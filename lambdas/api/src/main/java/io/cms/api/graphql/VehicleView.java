@@ -3,6 +3,7 @@ package io.cms.api.graphql;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cms.lambda.common.Json;
+import io.cms.vss.GraphQlSchema;
 import java.util.Iterator;
 import java.util.Map;
 
@@ -21,6 +22,12 @@ public final class VehicleView {
     public static ObjectNode of(String vin, long timestamp, ObjectNode signals) {
         JsonNode vehicle = signals.path("Vehicle");
         ObjectNode out = vehicle.isObject() ? branch((ObjectNode) vehicle) : Json.object();
+        // Clients of the original read the VIN as vehicleIdentification.vin.value; it is always known.
+        JsonNode identification = out.get("vehicleIdentification");
+        ObjectNode id = identification instanceof ObjectNode o ? o : out.putObject("vehicleIdentification");
+        if (!id.has("vin") || id.path("vin").path("value").isNull()) {
+            id.putObject("vin").put("value", vin);
+        }
         out.put("vin", vin);
         out.put("timestamp", timestamp);
         return out;
@@ -31,7 +38,7 @@ public final class VehicleView {
         Iterator<Map.Entry<String, JsonNode>> fields = node.fields();
         while (fields.hasNext()) {
             Map.Entry<String, JsonNode> e = fields.next();
-            String name = GraphQlNames.field(e.getKey());
+            String name = GraphQlSchema.field(e.getKey());
             JsonNode value = e.getValue();
             if (value.isObject()) {
                 out.set(name, branch((ObjectNode) value));

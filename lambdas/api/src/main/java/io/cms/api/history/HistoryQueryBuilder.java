@@ -1,6 +1,7 @@
 package io.cms.api.history;
 
 import io.cms.lambda.common.BadInputException;
+import io.cms.vss.LakeSchema;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
@@ -18,18 +19,18 @@ import java.util.StringJoiner;
  */
 public final class HistoryQueryBuilder {
 
-    private final SignalColumns columns;
+    private final LakeSchema lake;
     private final String source;
     private final Dialect dialect;
 
     /**
-     * @param columns the allow-list of signals
+     * @param lake the lake schema: its catalog is the allow-list of signals
      * @param source the table (Athena: {@code "db"."table"}) or Parquet glob (DuckDB), set by the
      *     operator's configuration, never by a caller
      * @param dialect the engine
      */
-    public HistoryQueryBuilder(SignalColumns columns, String source, Dialect dialect) {
-        this.columns = columns;
+    public HistoryQueryBuilder(LakeSchema lake, String source, Dialect dialect) {
+        this.lake = lake;
         this.source = source;
         this.dialect = dialect;
     }
@@ -41,12 +42,12 @@ public final class HistoryQueryBuilder {
     public SqlQuery build(HistoryRequest request, Long afterTimestamp) {
         Set<String> selected = new LinkedHashSet<>();
         for (String signal : request.signals()) {
-            String column = columns.column(signal)
+            String column = lake.columnOf(signal)
                     .orElseThrow(() -> new BadInputException("unknown signal '" + safe(signal) + "'"));
             selected.add(column);
         }
         StringJoiner select = new StringJoiner(", ");
-        select.add("vin").add("ts");
+        select.add(LakeSchema.VIN).add(LakeSchema.TS);
         selected.forEach(c -> select.add(quote(c)));
 
         List<Object> parameters = new ArrayList<>();

@@ -9,16 +9,6 @@ import org.junit.jupiter.api.Test;
 class VehicleViewTest {
 
     @Test
-    void namesFollowTheOriginalApi() {
-        assertThat(GraphQlNames.field("VIN")).isEqualTo("vin");
-        assertThat(GraphQlNames.field("DTCList")).isEqualTo("dtcList");
-        assertThat(GraphQlNames.field("CurrentLocation")).isEqualTo("currentLocation");
-        assertThat(GraphQlNames.field("Speed")).isEqualTo("speed");
-        assertThat(GraphQlNames.field("OBD")).isEqualTo("obd");
-        assertThat(GraphQlNames.type("Vehicle.CurrentLocation.Latitude")).isEqualTo("Vehicle_CurrentLocation_Latitude");
-    }
-
-    @Test
     void wrapsLeavesKeepsTypesAndNulls() {
         ObjectNode signals = (ObjectNode) Json.parse("{\"Vehicle\":{\"Speed\":42.5,\"CurrentLocation\":{\"Latitude\":52.1,"
                 + "\"Altitude\":null},\"OBD\":{\"DTCList\":[\"P0A80\"]},\"LowVoltageSystemState\":\"ON\"}}");

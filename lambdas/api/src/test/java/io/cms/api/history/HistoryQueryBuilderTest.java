@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.cms.lambda.common.BadInputException;
+import io.cms.vss.LakeSchema;
+import io.cms.vss.VssCatalog;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -14,8 +16,6 @@ import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -27,10 +27,7 @@ class HistoryQueryBuilderTest {
 
     static final String VIN = "1HGCM82633A004352";
     static final Instant T0 = Instant.parse("2026-11-22T07:30:00Z");
-    static final SignalColumns COLUMNS = path -> Optional.ofNullable(Map.of(
-            "Vehicle.Speed", "vehicle_speed",
-            "Vehicle.Powertrain.TractionBattery.StateOfCharge.Current", "vehicle_powertrain_tractionbattery_stateofcharge_current")
-            .get(path));
+    static final LakeSchema COLUMNS = new LakeSchema(VssCatalog.load());
 
     private Connection duck;
     private HistoryQueryBuilder builder;

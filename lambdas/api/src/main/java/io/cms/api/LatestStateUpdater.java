@@ -1,0 +1,93 @@
+package io.cms.api;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.cms.connectstore.telemetry.Telemetry;
+import io.cms.connectstore.telemetry.TelemetryValidator;
+import io.cms.connectstore.telemetry.Verdict;
+import io.cms.lambda.common.Json;
+import io.cms.vss.Signal;
+import io.cms.vss.VssCatalog;
+import java.util.List;
+
+/**
+ * Keeps the latest-state projection current from the telemetry stream: each message is validated
+ * exactly as the lake writer validates it (same {@link TelemetryValidator}, so the projection and
+ * the lake agree on what a valid message is), then written through the store's ordering guard.
+ */
+public final class LatestStateUpdater {
+
+    /** What happened to one message. */
+    public enum Outcome {
+        /** The message is now the vehicle's latest state. */
+        UPDATED,
+        /** A newer (or equally new) message is already stored; this one was ignored. */
+        OLDER,
+        /** The message is invalid and was dropped. */
+        REJECTED
+    }
+
+    /**
+     * The outcome and, for a rejected message, why.
+     *
+     * @param outcome what happened
+     * @param reason the rejection reason, or null
+     */
+    public record Result(Outcome outcome, String reason) {
+    }
+
+    private final TelemetryValidator validator;
+    private final LatestStateStore store;
+
+    public LatestStateUpdater(TelemetryValidator validator, LatestStateStore store) {
+        this.validator = validator;
+        this.store = store;
+    }
+
+    /** Validates and applies one message as published on {@code topic}. */
+    public Result apply(String topic, byte[] payload, long receivedAt) {
+        Verdict verdict = validator.validate(topic, payload, receivedAt);
+        if (verdict instanceof Verdict.Rejected rejected) {
+            return new Result(Outcome.REJECTED, rejected.reason() + ": " + rejected.detail());
+        }
+        Telemetry t = ((Verdict.Accepted) verdict).telemetry();
+        boolean updated = store.update(t.vin(), t.timestamp(), signals(validator.catalog(), t));
+        return new Result(updated ? Outcome.UPDATED : Outcome.OLDER, null);
+    }
+
+    /** The reported signals of {@code t}, nested by VSS path, typed as the catalog says. */
+    static ObjectNode signals(VssCatalog catalog, Telemetry t) {
+        ObjectNode root = Json.object();
+        List<Signal> signals = catalog.signals();
+        for (int i = 0; i < signals.size(); i++) {
+            Object v = t.value(i);
+            if (v == null) {
+                continue;
+            }
+            List<String> segments = signals.get(i).segments();
+            ObjectNode parent = root;
+            for (int s = 0; s < segments.size() - 1; s++) {
+                ObjectNode child = parent.get(segments.get(s)) instanceof ObjectNode o ? o : parent.putObject(segments.get(s));
+                parent = child;
+            }
+            String leaf = segments.get(segments.size() - 1);
+            if (v instanceof Boolean b) {
+                parent.put(leaf, b);
+            } else if (v instanceof Integer n) {
+                parent.put(leaf, n);
+            } else if (v instanceof Long n) {
+                parent.put(leaf, n);
+            } else if (v instanceof Float f) {
+                parent.put(leaf, f);
+            } else if (v instanceof Double d) {
+                parent.put(leaf, d);
+            } else if (v instanceof List<?> list) {
+                ArrayNode array = parent.putArray(leaf);
+                list.forEach(item -> array.add(String.valueOf(item)));
+            } else {
+                parent.put(leaf, v.toString());
+            }
+        }
+        return root;
+    }
+}
