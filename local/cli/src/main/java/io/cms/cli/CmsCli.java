@@ -44,6 +44,7 @@ public final class CmsCli implements Runnable {
     }
 
     public static void main(String[] args) {
+        io.cms.local.CmsLocalMain.useLocalLogging();
         System.exit(commandLine().execute(args));
     }
 

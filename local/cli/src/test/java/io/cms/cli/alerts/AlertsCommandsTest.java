@@ -1,0 +1,103 @@
+package io.cms.cli.alerts;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.cms.cli.CmsCli;
+import io.cms.cli.ExitCodes;
+import io.cms.local.CmsLocal;
+import io.cms.local.CmsLocalSettings;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** The alerts commands against a CMS Local started in the test, found through its cms-local.json. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class AlertsCommandsTest {
+
+    private static final String VIN = "5YJ3E1EA7KF317004";
+
+    @TempDir
+    static Path dir;
+
+    private CmsLocal local;
+
+    record Run(int exit, String out, String err) {
+    }
+
+    @BeforeAll
+    void start() {
+        local = CmsLocal.start(CmsLocalSettings.ephemeral(dir));
+    }
+
+    @AfterAll
+    void stop() {
+        local.close();
+    }
+
+    private static Run cms(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cli = CmsCli.commandLine();
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
+        int exit = cli.execute(args);
+        return new Run(exit, out.toString(), err.toString());
+    }
+
+    @Test
+    void subscribePublishAndReadTheOutbox() {
+        Run subscribe = cms("alerts", "subscribe", "--local", dir.toString(), "--email", "ops@example.com", "--vin", VIN);
+        assertThat(subscribe.exit()).as(subscribe.err()).isEqualTo(ExitCodes.OK);
+
+        Run publish = cms("alerts", "publish", "--local", dir.toString(), "--vin", VIN, "--message", "coolant low");
+        assertThat(publish.exit()).as(publish.err()).isEqualTo(ExitCodes.OK);
+        assertThat(publish.out()).contains("published VEHICLE_ALARM for " + VIN);
+
+        Run subscriptions = cms("alerts", "subscriptions", "--local", dir.toString(), "--email", "ops@example.com");
+        assertThat(subscriptions.out()).contains(VIN).contains("VEHICLE_ALARM").contains("CONFIRMED");
+
+        Run list = cms("alerts", "list", "--local", dir.toString(), "--vin", VIN);
+        assertThat(list.out()).contains("coolant low");
+
+        Run outbox = cms("alerts", "outbox", "--local", dir.toString(), "--to", "ops@example.com");
+        assertThat(outbox.out()).contains("coolant low");
+    }
+
+    @Test
+    void anUnknownAlarmTypeIsAUsageErrorWithTheApisReason() {
+        Run run = cms("alerts", "publish", "--local", dir.toString(), "--vin", VIN, "--type", "NOT_A_TYPE", "--message", "x");
+
+        assertThat(run.exit()).isNotEqualTo(ExitCodes.OK);
+        assertThat(run.err()).contains("NOT_A_TYPE");
+    }
+
+    @Test
+    void aBadVinIsRefusedWithItsReason() {
+        Run run = cms("alerts", "publish", "--local", dir.toString(), "--vin", "not-a-vin", "--message", "x");
+
+        assertThat(run.exit()).isEqualTo(ExitCodes.USAGE);
+        assertThat(run.err()).containsIgnoringCase("vin");
+    }
+
+    @Test
+    void withoutARunningCmsLocalTheErrorSaysSo(@TempDir Path empty) {
+        Run run = cms("alerts", "list", "--local", empty.toString(), "--vin", VIN);
+
+        assertThat(run.exit()).isEqualTo(ExitCodes.USAGE);
+        assertThat(run.err()).contains("cms:");
+    }
+
+    @Test
+    void anOutOfRangeLimitIsRefusedBeforeAnyCall() {
+        Run run = cms("alerts", "list", "--local", dir.toString(), "--vin", VIN, "--limit", "0");
+
+        assertThat(run.exit()).isEqualTo(ExitCodes.USAGE);
+        assertThat(run.err()).contains("--limit");
+    }
+}
