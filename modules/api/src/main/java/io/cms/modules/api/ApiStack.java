@@ -11,6 +11,8 @@ import io.cms.constructs.lambda.LambdaAssets;
 import io.cms.constructs.nag.Nag;
 import io.cms.constructs.secure.SecureBucket;
 import io.cms.constructs.secure.SecureTable;
+import io.cms.connectstore.lake.LakeLayout;
+import io.cms.vss.IotRuleSql;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -36,6 +38,8 @@ import software.amazon.awscdk.services.lambda.CfnPermission;
 import software.amazon.awscdk.services.lambda.Permission;
 import software.amazon.awscdk.services.logs.LogGroup;
 import software.amazon.awscdk.services.s3.LifecycleRule;
+import software.amazon.awscdk.services.secretsmanager.Secret;
+import software.amazon.awscdk.services.secretsmanager.SecretStringGenerator;
 import software.constructs.Construct;
 
 /**
@@ -51,10 +55,10 @@ public class ApiStack extends CmsModuleStack {
     static final String SCHEMA = "lambdas/api/src/main/resources/io/cms/api/schema.graphql";
     static final String RESOLVER_HANDLER = "io.cms.api.handler.GraphQlResolverHandler";
     static final String LATEST_STATE_HANDLER = "io.cms.api.handler.LatestStateUpdateHandler";
-    /** The topic filter of telemetry, as Connect & Store reads it. */
-    static final String TELEMETRY_TOPIC_FILTER = "cms/data/#";
-    /** Where Connect & Store writes the Parquet lake inside its bucket. */
-    static final String PARQUET_PREFIX = "parquet/";
+    /** Where Connect & Store writes the Parquet lake inside its bucket (the lake writer's layout). */
+    static final String PARQUET_PREFIX = LakeLayout.PARQUET + "/";
+    /** The environment variable of the latest-state table (both functions). */
+    static final String LATEST_STATE_TABLE_ENV = "LATEST_STATE_TABLE";
     /** Where the workgroup writes query results inside the results bucket. */
     static final String RESULTS_PREFIX = "results/";
 
@@ -62,6 +66,7 @@ public class ApiStack extends CmsModuleStack {
     private final List<String> queryFields;
     private final SecureTable latestState;
     private final SecureBucket athenaResults;
+    private final Secret nextTokenKey;
     private final CfnWorkGroup workGroup;
     private final JavaFunction resolver;
     private final JavaFunction latestStateUpdate;
@@ -93,7 +98,6 @@ public class ApiStack extends CmsModuleStack {
         }
 
         // What Connect & Store publishes (resolved at deploy time, so the API deploys after it).
-        String glueCatalog = resolveSsm(naming().ssmPathOf(CmsModule.CONNECT_STORE, "glue-data-catalog/name"));
         String glueDatabase = resolveSsm(naming().ssmPathOf(CmsModule.CONNECT_STORE, "glue-database/name"));
         String glueTable = resolveSsm(naming().ssmPathOf(CmsModule.CONNECT_STORE, "glue-table/name"));
         String telemetryBucketArn = resolveSsm(naming().ssmPathOf(CmsModule.CONNECT_STORE, "s3-storage-bucket/arn"));
@@ -134,13 +138,31 @@ public class ApiStack extends CmsModuleStack {
         String workGroupArn = formatArn(ArnComponents.builder().service("athena").resource("workgroup")
                 .resourceName(workGroupName).build());
 
+        // History nextTokens are signed with this key, so a caller can neither forge nor alter one. It
+        // must be the same for every instance: generated once, read into the environment at deploy time.
+        // Letters and digits only, 64 of them: valid base64 of 48 random-ish bytes (~380 bits).
+        this.nextTokenKey = Secret.Builder.create(this, "NextTokenKey")
+                .secretName(naming().secretName("next-token-key"))
+                .description("Signs the CMS API's history nextTokens (base64); replacing it invalidates open tokens only")
+                .generateSecretString(SecretStringGenerator.builder()
+                        .passwordLength(64)
+                        .excludePunctuation(true)
+                        .includeSpace(false)
+                        .requireEachIncludedType(false)
+                        .build())
+                .build();
+        Nag.suppress(nextTokenKey, "AwsSolutions-SMG4",
+                "The key only signs short-lived history resumption tokens and is read into the resolver's environment"
+                        + " at deploy time; replacing it (new value + deployment) is the rotation and only invalidates"
+                        + " tokens in flight");
+
         // The resolver: latest state from the table, history through the workgroup.
         Map<String, String> resolverEnv = new LinkedHashMap<>();
-        resolverEnv.put("LATEST_STATE_TABLE_NAME", latestState.table().getTableName());
+        resolverEnv.put(LATEST_STATE_TABLE_ENV, latestState.table().getTableName());
         resolverEnv.put("ATHENA_WORKGROUP", workGroupName);
-        resolverEnv.put("ATHENA_CATALOG", glueCatalog);
         resolverEnv.put("GLUE_DATABASE_NAME", glueDatabase);
         resolverEnv.put("GLUE_TABLE_NAME", glueTable);
+        resolverEnv.put("NEXT_TOKEN_KEY", nextTokenKey.getSecretValue().unsafeUnwrap());
         this.resolver = new JavaFunction(this, "GraphQlResolver", JavaFunctionProps.builder()
                 .name("graphql-resolver")
                 .lambdaModule(LAMBDA_MODULE)
@@ -192,7 +214,7 @@ public class ApiStack extends CmsModuleStack {
                 .handler(LATEST_STATE_HANDLER)
                 .description("Keeps each vehicle's latest state; an older message never overwrites a newer one")
                 .timeout(Duration.seconds(30))
-                .environment(Map.of("LATEST_STATE_TABLE_NAME", latestState.table().getTableName()))
+                .environment(Map.of(LATEST_STATE_TABLE_ENV, latestState.table().getTableName()))
                 .deadLetterQueue(true)
                 .build());
         latestStateUpdate.addToRolePolicy(statement(List.of("dynamodb:PutItem"), latestState.table().getTableArn()));
@@ -242,7 +264,8 @@ public class ApiStack extends CmsModuleStack {
                 .ruleName(ruleName)
                 .topicRulePayload(CfnTopicRule.TopicRulePayloadProperty.builder()
                         .description("Every telemetry message updates its vehicle's latest state")
-                        .sql("SELECT * FROM '" + TELEMETRY_TOPIC_FILTER + "'")
+                        // The message as sent plus _topic, _received_at and _ts, as the handler expects.
+                        .sql(IotRuleSql.raw())
                         .awsIotSqlVersion("2016-03-23")
                         .ruleDisabled(false)
                         .actions(List.of(CfnTopicRule.ActionProperty.builder()
@@ -335,6 +358,11 @@ public class ApiStack extends CmsModuleStack {
 
     public SecureBucket athenaResults() {
         return athenaResults;
+    }
+
+    /** The key signing history nextTokens. */
+    public Secret nextTokenKey() {
+        return nextTokenKey;
     }
 
     public CfnWorkGroup workGroup() {
