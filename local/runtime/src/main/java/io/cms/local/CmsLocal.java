@@ -6,6 +6,7 @@ import io.cms.connectstore.lake.LakeWriterConfig;
 import io.cms.connectstore.telemetry.TelemetryValidator;
 import io.cms.lambda.common.EnvConfig;
 import io.cms.local.alerts.LocalAlerts;
+import io.cms.local.api.LocalVehicleApi;
 import io.cms.local.oidc.LocalOidcIssuer;
 import java.util.Map;
 import io.cms.local.auth.LocalAuth;
@@ -160,8 +161,11 @@ public final class CmsLocal implements AutoCloseable {
         resources.push(broker);
         fleet.replyThrough(broker::publishToClient);
 
+        LocalVehicleApi api = LocalVehicleApi.start(latestState, lakeRoot, dir.resolve("api"));
+        resources.push(api);
         http = GraphQlHttpServer.start(httpPort, auth::authorize);
         resources.push(http);
+        http.addEndpoint(API_PATH, GraphQlHttpServer.resource("/io/cms/api/schema.graphql"), api.resolver());
         http.addEndpoint(ALERTS_PUBLISH_PATH, GraphQlHttpServer.resource("/io/cms/alerts/graphql/publish-api.graphql"),
                 alerts.publishApi());
         http.addEndpoint(ALERTS_FRONTEND_PATH, GraphQlHttpServer.resource("/io/cms/alerts/graphql/frontend-api.graphql"),

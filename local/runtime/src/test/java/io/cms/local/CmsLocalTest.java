@@ -117,6 +117,19 @@ class CmsLocalTest {
         Path parquet = await(() -> parquetFiles().findFirst(), "a Parquet file in the lake");
         assertThat(local.lakeRoot().relativize(parquet).toString().replace('\\', '/'))
                 .matches("parquet/year=\\d{4}/month=\\d{1,2}/day=\\d{1,2}/hour=\\d{1,2}/.+\\.parquet");
+        String token = local.auth().issuer().mintServiceToken(java.util.Set.of(io.cms.local.oidc.LocalOidcIssuer.serviceScope("cms")));
+        JsonNode latest = graphql(CmsLocal.API_PATH, token, "{ getVehicle(vin: \"" + VIN + "\") { vin timestamp speed { value } } }");
+        assertThat(latest.at("/data/getVehicle/speed/value").asDouble()).as(latest.toString()).isEqualTo(42.5);
+
+        String from = java.time.Instant.ofEpochMilli(now - 3_600_000).toString();
+        String to = java.time.Instant.ofEpochMilli(now + 1).toString();
+        JsonNode history = await(() -> {
+            JsonNode h = graphqlUnchecked(CmsLocal.API_PATH, token, "{ getVehicleHistory(vin: \"" + VIN + "\", from: \"" + from
+                    + "\", to: \"" + to + "\", signals: [\"Vehicle.Speed\"]) { items { timestamp speed { value } } nextToken } }");
+            return h.at("/data/getVehicleHistory/items").size() == 2 ? Optional.of(h) : Optional.empty();
+        }, "both messages in the history");
+        assertThat(history.at("/data/getVehicleHistory/items/0/speed/value").asDouble()).isEqualTo(88.5);
+        assertThat(history.at("/data/getVehicleHistory/items/1/speed/value").asDouble()).isEqualTo(42.5);
     }
 
     @Test
@@ -157,6 +170,14 @@ class CmsLocalTest {
 
     private JsonNode graphql(String path, String token, String query) throws Exception {
         return Json.parse(send(path, token, query).body());
+    }
+
+    private JsonNode graphqlUnchecked(String path, String token, String query) {
+        try {
+            return graphql(path, token, query);
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
     }
 
     private int graphqlStatus(String path, String token, String query) throws Exception {

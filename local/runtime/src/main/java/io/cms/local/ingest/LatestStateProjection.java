@@ -1,11 +1,9 @@
 package io.cms.local.ingest;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cms.api.LatestStateStore;
+import io.cms.api.LatestStateUpdater;
 import io.cms.connectstore.telemetry.TelemetryValidator;
 import io.cms.connectstore.telemetry.Verdict;
-import io.cms.lambda.common.Json;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
@@ -18,8 +16,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The API module's latest-state projection fed from the ingest journal. A message that passes the
- * telemetry rules becomes the vehicle's pending state if it is newer than the one pending; writer
+ * The API module's latest-state projection ({@link LatestStateUpdater}, as the Lambda runs it) fed
+ * from the ingest journal. A message that passes the telemetry rules becomes the vehicle's pending state if it is newer than the one pending; writer
  * threads store each vehicle's newest pending state with the store's ordering guard. Writes are
  * coalesced per vehicle: however many messages a vehicle sends while a write round runs, one write
  * carries the newest. The table therefore lags ingest by at most one write round, and ingest never
@@ -31,7 +29,7 @@ public final class LatestStateProjection implements IngestPipeline.LatestState, 
     private static final Logger LOG = LoggerFactory.getLogger(LatestStateProjection.class);
     private static final int WRITERS = 4;
 
-    private record Pending(long timestamp, String topic, byte[] payload) {
+    private record Pending(long timestamp, String topic, byte[] payload, long receivedAt) {
     }
 
     /** Counters since start. */
@@ -39,7 +37,7 @@ public final class LatestStateProjection implements IngestPipeline.LatestState, 
     }
 
     private final TelemetryValidator validator;
-    private final LatestStateStore store;
+    private final LatestStateUpdater updater;
     private final ConcurrentHashMap<String, Pending> pending = new ConcurrentHashMap<>();
     private final ExecutorService writers;
     private final Thread rounds;
@@ -50,7 +48,7 @@ public final class LatestStateProjection implements IngestPipeline.LatestState, 
 
     public LatestStateProjection(TelemetryValidator validator, LatestStateStore store) {
         this.validator = validator;
-        this.store = store;
+        this.updater = new LatestStateUpdater(validator, store);
         this.writers = Executors.newFixedThreadPool(WRITERS, r -> {
             Thread t = new Thread(r, "latest-state-writer");
             t.setDaemon(true);
@@ -66,7 +64,7 @@ public final class LatestStateProjection implements IngestPipeline.LatestState, 
         if (!(validator.validate(topic, payload, receivedAt) instanceof Verdict.Accepted accepted)) {
             return;
         }
-        Pending next = new Pending(accepted.telemetry().timestamp(), topic, payload);
+        Pending next = new Pending(accepted.telemetry().timestamp(), topic, payload, receivedAt);
         pending.merge(accepted.telemetry().vin(), next, (old, now) -> {
             coalesced.incrementAndGet();
             return now.timestamp() > old.timestamp() ? now : old;
@@ -119,11 +117,13 @@ public final class LatestStateProjection implements IngestPipeline.LatestState, 
             return;
         }
         try {
-            ObjectNode signals = (ObjectNode) Json.parse(new String(state.payload(), StandardCharsets.UTF_8));
-            signals.remove("vin");
-            signals.remove("timestamp");
-            store.update(vin, state.timestamp(), signals);
-            written.incrementAndGet();
+            LatestStateUpdater.Result result = updater.apply(state.topic(), state.payload(), state.receivedAt());
+            if (result.outcome() == LatestStateUpdater.Outcome.REJECTED) {
+                failures.incrementAndGet();
+                LOG.warn("latest state of {} not stored: {}", vin, result.reason());
+            } else {
+                written.incrementAndGet();
+            }
         } catch (RuntimeException e) {
             failures.incrementAndGet();
             LOG.warn("latest state of {} not stored: {}", vin, e.getMessage());
