@@ -3,6 +3,7 @@ package io.cms.app;
 import io.cms.constructs.CmsSynth;
 import io.cms.constructs.ModuleStackFactory;
 import io.cms.modules.alerts.AlertsStackFactory;
+import io.cms.modules.api.ApiStackFactory;
 import io.cms.modules.auth.AuthStackFactory;
 import io.cms.modules.authsetup.AuthSetupStackFactory;
 import io.cms.modules.config.ConfigStackFactory;
@@ -29,7 +30,8 @@ public final class CmsApp {
                 new AuthStackFactory(),
                 new ProvisioningStackFactory(),
                 new ConnectStoreStackFactory(),
-                new AlertsStackFactory());
+                new AlertsStackFactory(),
+                new ApiStackFactory());
     }
 
     public static void main(String[] args) {
