@@ -76,6 +76,7 @@ public final class FleetSimulator implements AutoCloseable {
     private final AtomicLong acknowledged = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
     private final AtomicInteger connected = new AtomicInteger();
+    private volatile boolean running;
 
     public FleetSimulator(MqttEndpoint endpoint, Duration interval, Clock clock, double centreLat, double centreLon) {
         if (interval.isNegative() || interval.isZero()) {
@@ -100,26 +101,43 @@ public final class FleetSimulator implements AutoCloseable {
     public synchronized CompletableFuture<Void> start() {
         List<CompletableFuture<?>> connecting = new ArrayList<>();
         long periodMicros = interval.toNanos() / 1000;
+        running = true;
         for (int i = 0; i < vehicles.size(); i++) {
             Vehicle v = vehicles.get(i);
-            connecting.add(v.connect());
-            long phase = vehicles.isEmpty() ? 0 : periodMicros * i / vehicles.size();
-            v.task = scheduler.scheduleAtFixedRate(v::tick, phase, periodMicros, TimeUnit.MICROSECONDS);
+            long phase = periodMicros * i / vehicles.size();
+            // A vehicle starts ticking once connected, so no tick is lost to the connection set-up.
+            connecting.add(v.connect().thenRun(() -> v.schedule(phase, periodMicros)));
         }
         return CompletableFuture.allOf(connecting.toArray(CompletableFuture[]::new));
     }
 
-    /** Stops publishing and disconnects every vehicle, waiting at most {@code timeout}. */
+    /**
+     * Stops publishing, waits for the broker to acknowledge the messages in flight and disconnects
+     * every vehicle, all within {@code timeout}.
+     */
     public synchronized void stop(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        running = false;
+        for (Vehicle v : vehicles) {
+            v.cancel();
+        }
+        // No tick publishes any more; let the last acknowledgements arrive (at most half the time).
+        long drainUntil = System.nanoTime() + timeout.toNanos() / 2;
+        while (System.nanoTime() < drainUntil && vehicles.stream().anyMatch(v -> v.inFlight.get() > 0)) {
+            try {
+                Thread.sleep(5);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
         List<CompletableFuture<?>> closing = new ArrayList<>();
         for (Vehicle v : vehicles) {
-            if (v.task != null) {
-                v.task.cancel(false);
-            }
             closing.add(v.disconnect());
         }
         try {
-            CompletableFuture.allOf(closing.toArray(CompletableFuture[]::new)).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            long left = Math.max(1, deadline - System.nanoTime());
+            CompletableFuture.allOf(closing.toArray(CompletableFuture[]::new)).get(left, TimeUnit.NANOSECONDS);
         } catch (Exception e) {
             // Whatever has not disconnected by now is dropped with the process.
         }
@@ -158,6 +176,7 @@ public final class FleetSimulator implements AutoCloseable {
         volatile boolean announced;
         volatile Instant last;
         ScheduledFuture<?> task;
+        boolean stopped;
 
         Vehicle(VehicleCredentials credentials, VehicleIdentity identity, VehicleModel model) {
             this.credentials = credentials;
@@ -174,6 +193,22 @@ public final class FleetSimulator implements AutoCloseable {
                     .addConnectedListener(c -> connected.incrementAndGet())
                     .addDisconnectedListener(c -> connected.updateAndGet(n -> Math.max(0, n - 1)))
                     .buildAsync();
+        }
+
+        synchronized void schedule(long phaseMicros, long periodMicros) {
+            stopped = false;
+            if (running && task == null) {
+                task = scheduler.scheduleAtFixedRate(this::tick, phaseMicros, periodMicros, TimeUnit.MICROSECONDS);
+            }
+        }
+
+        /** After this returns no tick of this vehicle publishes again. */
+        synchronized void cancel() {
+            stopped = true;
+            if (task != null) {
+                task.cancel(false);
+                task = null;
+            }
         }
 
         CompletableFuture<?> connect() {
@@ -197,7 +232,10 @@ public final class FleetSimulator implements AutoCloseable {
             return client.disconnect().exceptionally(e -> null);
         }
 
-        void tick() {
+        synchronized void tick() {
+            if (stopped) {
+                return;
+            }
             try {
                 Instant now = clock.instant();
                 double dt = last == null ? interval.toMillis() / 1000.0 : (now.toEpochMilli() - last.toEpochMilli()) / 1000.0;

@@ -158,7 +158,7 @@ class VehicleCommandsTest {
     void anInvalidVinIsRefusedWithOneLine() {
         Run r = cms("vehicle", "setup", "--vin", "1HGCM82633A00435O", "--local", dir.toString());
         assertThat(r.exit()).isEqualTo(ExitCodes.USAGE);
-        assertThat(r.err().strip()).doesNotContain("\n").contains("VIN");
+        assertThat(r.err().strip()).doesNotContain("\n").contains("vin must be 17 characters");
     }
 
     @Test
