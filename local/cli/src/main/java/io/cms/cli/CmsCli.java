@@ -2,6 +2,7 @@ package io.cms.cli;
 
 import io.cms.cli.alerts.AlertsCommand;
 import io.cms.cli.local.LocalCommand;
+import io.cms.cli.query.QueryCommand;
 import io.cms.cli.registry.RegistryCommand;
 import io.cms.cli.registry.RegistryConnector;
 import io.cms.cli.simulate.SimulateCommand;
@@ -16,7 +17,7 @@ import picocli.CommandLine.Command;
 @Command(name = "cms", mixinStandardHelpOptions = true, version = "cms 0.1.0",
         description = "Operate a CMS deployment (or CMS Local).",
         subcommands = {LocalCommand.class, RegistryCommand.class, VehicleCommand.class, SimulateCommand.class,
-            AlertsCommand.class})
+            QueryCommand.class, AlertsCommand.class})
 public final class CmsCli implements Runnable {
 
     @CommandLine.Spec
