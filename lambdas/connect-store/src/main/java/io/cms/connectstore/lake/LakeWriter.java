@@ -69,12 +69,21 @@ public final class LakeWriter implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LakeWriter.class);
     private static final DateTimeFormatter BATCH_TIME = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
     private static final byte[] NEWLINE = {'\n'};
+    /** Rows handed to a worker at a time: large enough to amortize the hand-off, small enough to stream. */
+    private static final int CHUNK = 512;
+    /** Chunks queued per worker before the caller waits (bounds memory to a few MB). */
+    private static final int MAX_CHUNKS_IN_FLIGHT = 8;
 
     private final LakeWriterConfig config;
     private final TelemetryValidator validator;
     private final Schema schema;
     private final int firstSignal;
     private final String writerId;
+    /** Parquet encoding and raw gzip, each on its own thread when pipelined; null when inline. */
+    private final OrderedStage parquetStage;
+    private final OrderedStage rawStage;
+    private ParquetChunk parquetChunk;
+    private RawChunk rawChunk;
     private final Map<Long, HourFiles> hours = new HashMap<>();
     private final Map<Long, RawFile> quarantine = new HashMap<>();
     private final JsonStringEncoder encoder = JsonStringEncoder.getInstance();
@@ -95,6 +104,15 @@ public final class LakeWriter implements AutoCloseable {
         byte[] id = new byte[4];
         new SecureRandom().nextBytes(id);
         this.writerId = HexFormat.of().formatHex(id);
+        if (config.pipelined()) {
+            this.parquetStage = new OrderedStage("lake-parquet-" + writerId, MAX_CHUNKS_IN_FLIGHT);
+            this.rawStage = new OrderedStage("lake-raw-" + writerId, MAX_CHUNKS_IN_FLIGHT);
+            this.parquetChunk = new ParquetChunk();
+            this.rawChunk = new RawChunk();
+        } else {
+            this.parquetStage = null;
+            this.rawStage = null;
+        }
     }
 
     /** The Avro schema of the Parquet rows (derived from the VSS catalog). */
@@ -167,6 +185,7 @@ public final class LakeWriter implements AutoCloseable {
         List<Path> temporary = new ArrayList<>();
         List<String> keys = new ArrayList<>();
         try {
+            drainStages();
             for (HourFiles h : hours.values()) {
                 h.parquet.close();
                 temporary.add(h.parquetTemp);
@@ -205,6 +224,13 @@ public final class LakeWriter implements AutoCloseable {
 
     /** Discards the open batch: closes and deletes its temporary files. */
     public synchronized void abort() {
+        if (parquetStage != null) {
+            // Nothing may still write into the files about to be deleted.
+            parquetChunk = new ParquetChunk();
+            rawChunk = new RawChunk();
+            parquetStage.drainQuietly();
+            rawStage.drainQuietly();
+        }
         for (HourFiles h : hours.values()) {
             closeQuietly(h.parquet);
             h.raw.discard();
@@ -220,8 +246,15 @@ public final class LakeWriter implements AutoCloseable {
     @Override
     public synchronized void close() {
         if (!closed) {
-            flush();
-            closed = true;
+            try {
+                flush();
+            } finally {
+                closed = true;
+                if (parquetStage != null) {
+                    parquetStage.close();
+                    rawStage.close();
+                }
+            }
         }
     }
 
@@ -267,12 +300,98 @@ public final class LakeWriter implements AutoCloseable {
                 record.put(firstSignal + i, v);
             }
         }
-        h.parquet.write(record);
-        OutputStream raw = h.raw.out;
-        raw.write(h.raw.prefix(t.topic(), t.receivedAt(), encoder));
-        writePayload(raw, payload);
-        raw.write('}');
-        raw.write(NEWLINE);
+        byte[] prefix = h.raw.prefix(t.topic(), t.receivedAt(), encoder);
+        byte[] line = oneLine(payload);
+        if (parquetStage == null) {
+            h.parquet.write(record);
+            OutputStream raw = h.raw.out;
+            raw.write(prefix);
+            raw.write(line);
+            raw.write('}');
+            raw.write(NEWLINE);
+            return;
+        }
+        // Pipelined: this thread validates and builds rows; the workers encode Parquet and gzip.
+        // The payload is copied into the line, so the caller may reuse its buffer at once.
+        byte[] rawLine = new byte[prefix.length + line.length + 2];
+        System.arraycopy(prefix, 0, rawLine, 0, prefix.length);
+        System.arraycopy(line, 0, rawLine, prefix.length, line.length);
+        rawLine[rawLine.length - 2] = '}';
+        rawLine[rawLine.length - 1] = '\n';
+        if (parquetChunk.add(h.parquet, record)) {
+            submitParquet();
+        }
+        if (rawChunk.add(h.raw.out, rawLine)) {
+            submitRaw();
+        }
+    }
+
+    private void submitParquet() throws IOException {
+        ParquetChunk chunk = parquetChunk;
+        parquetChunk = new ParquetChunk();
+        parquetStage.submit(chunk::writeAll);
+    }
+
+    private void submitRaw() throws IOException {
+        RawChunk chunk = rawChunk;
+        rawChunk = new RawChunk();
+        rawStage.submit(chunk::writeAll);
+    }
+
+    /** Hands the partial chunks over and waits until the workers have written everything. */
+    private void drainStages() throws IOException {
+        if (parquetStage == null) {
+            return;
+        }
+        if (parquetChunk.size > 0) {
+            submitParquet();
+        }
+        if (rawChunk.size > 0) {
+            submitRaw();
+        }
+        parquetStage.drain();
+        rawStage.drain();
+    }
+
+    /** Parquet rows for the worker, each with the writer of its hour. */
+    private static final class ParquetChunk {
+        final ParquetWriter<?>[] writers = new ParquetWriter<?>[CHUNK];
+        final GenericRecord[] records = new GenericRecord[CHUNK];
+        int size;
+
+        /** Adds a row; true when the chunk is full. */
+        boolean add(ParquetWriter<GenericRecord> writer, GenericRecord record) {
+            writers[size] = writer;
+            records[size] = record;
+            return ++size == CHUNK;
+        }
+
+        @SuppressWarnings("unchecked")
+        void writeAll() throws IOException {
+            for (int i = 0; i < size; i++) {
+                ((ParquetWriter<GenericRecord>) writers[i]).write(records[i]);
+            }
+        }
+    }
+
+    /** Raw NDJSON lines for the worker, each with the stream of its hour's file. */
+    private static final class RawChunk {
+        final OutputStream[] outs = new OutputStream[CHUNK];
+        final byte[][] lines = new byte[CHUNK][];
+        int size;
+
+        /** Adds a line; true when the chunk is full. */
+        boolean add(OutputStream out, byte[] line) {
+            outs[size] = out;
+            lines[size] = line;
+            return ++size == CHUNK;
+        }
+
+        void writeAll() throws IOException {
+            for (int i = 0; i < size; i++) {
+                outs[i].write(lines[i]);
+            }
+        }
     }
 
     private void writeQuarantine(String topic, byte[] payload, long receivedAt, Verdict.Rejected rejected) throws IOException {
@@ -300,11 +419,6 @@ public final class LakeWriter implements AutoCloseable {
         }
         line.write('\n');
         line.writeTo(q.out);
-    }
-
-    /** Writes a well-formed JSON payload on one line. */
-    private static void writePayload(OutputStream out, byte[] payload) throws IOException {
-        out.write(oneLine(payload));
     }
 
     /** A well-formed JSON payload as one line: as is when it is one line already, else re-serialized. */
