@@ -269,6 +269,56 @@ class LakeWriterTest {
     }
 
     @Test
+    void pipelinedAndInlineWritersProduceTheSameRowsAndLines() throws Exception {
+        Path pipelinedRoot = root.resolve("pipelined");
+        Path inlineRoot = root.resolve("inline");
+        for (Path r : List.of(pipelinedRoot, inlineRoot)) {
+            try (LakeWriter w = writer(LakeWriterConfig.builder(r).pipelined(r == pipelinedRoot))) {
+                // More rows than one hand-off chunk, over two hours, with a refused message between.
+                for (int i = 0; i < 1_300; i++) {
+                    w.accept(Payloads.topic(VIN), good(VIN, T - (i % 2) * 3_600_000L + i, i), T + i);
+                    if (i == 700) {
+                        w.accept(Payloads.topic(VIN), "not json".getBytes(StandardCharsets.UTF_8), T);
+                    }
+                }
+            }
+        }
+        assertThat(contents(pipelinedRoot)).isEqualTo(contents(inlineRoot));
+    }
+
+    @Test
+    void callerMayReuseThePayloadBufferAfterAccept() throws Exception {
+        byte[] buffer = good(VIN, T, 1);
+        JsonNode expected = io.cms.lambda.common.Json.MAPPER.readTree(buffer);
+        try (LakeWriter w = writer(LakeWriterConfig.builder(root))) {
+            w.accept(Payloads.topic(VIN), buffer, T);
+            java.util.Arrays.fill(buffer, (byte) ' ');
+        }
+        List<JsonNode> lines = LakeFiles.lines(LakeFiles.files(root, "raw", ".json.gz").get(0));
+        assertThat(lines).hasSize(1);
+        assertThat(lines.get(0).get("payload")).isEqualTo(expected);
+    }
+
+    /** Per partition: the Parquet rows (as text, without batch names) and the raw lines. */
+    private static List<String> contents(Path lake) throws Exception {
+        List<String> out = new ArrayList<>();
+        for (Path p : LakeFiles.files(lake, "parquet", ".parquet")) {
+            String partition = lake.relativize(p.getParent()).toString();
+            for (GenericRecord r : LakeFiles.parquet(p)) {
+                out.add(partition + " " + r);
+            }
+        }
+        for (Path p : LakeFiles.files(lake, "raw", ".json.gz")) {
+            String partition = lake.relativize(p.getParent()).toString();
+            for (JsonNode line : LakeFiles.lines(p)) {
+                out.add(partition + " " + line);
+            }
+        }
+        java.util.Collections.sort(out);
+        return out;
+    }
+
+    @Test
     void refusesZeroBatchSize() {
         assertThatThrownBy(() -> LakeWriterConfig.builder(root).maxBatchRecords(0).build()).hasMessageContaining("maxBatchRecords");
     }
