@@ -1,5 +1,6 @@
 package io.cms.cli.local;
 
+import io.cms.lambda.common.BadInputException;
 import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -12,10 +13,14 @@ public final class DurationConverter implements CommandLine.ITypeConverter<Durat
 
     @Override
     public Duration convert(String value) {
-        return parse(value);
+        try {
+            return parse(value);
+        } catch (BadInputException e) {
+            throw new CommandLine.TypeConversionException(e.getMessage());
+        }
     }
 
-    /** The duration, or a {@link CommandLine.TypeConversionException} explaining the accepted forms. */
+    /** The duration, or a {@link BadInputException} explaining the accepted forms. */
     public static Duration parse(String value) {
         String v = value == null ? "" : value.trim();
         Duration d;
@@ -32,11 +37,11 @@ public final class DurationConverter implements CommandLine.ITypeConverter<Durat
             try {
                 d = Duration.parse(v);
             } catch (java.time.format.DateTimeParseException e) {
-                throw new CommandLine.TypeConversionException("'" + value + "' is not a duration: use e.g. 500ms, 1s, 2m, 1h");
+                throw new BadInputException("'" + value + "' is not a duration: use e.g. 500ms, 1s, 2m, 1h");
             }
         }
         if (d.isNegative() || d.isZero()) {
-            throw new CommandLine.TypeConversionException("'" + value + "' must be a positive duration");
+            throw new BadInputException("'" + value + "' must be a positive duration");
         }
         return d;
     }

@@ -48,17 +48,17 @@ public final class SimulateCommand implements Callable<Integer> {
     @Option(names = "--vehicles", defaultValue = "10", description = "Number of vehicles (default: ${DEFAULT-VALUE}).")
     int vehicles;
 
-    @Option(names = "--interval", defaultValue = "1s", converter = DurationConverter.class,
+    @Option(names = "--interval", defaultValue = "1s",
             description = "Time between two messages of one vehicle (default: ${DEFAULT-VALUE}).")
-    Duration interval;
+    String interval;
 
-    @Option(names = "--duration", defaultValue = "60s", converter = DurationConverter.class,
+    @Option(names = "--duration", defaultValue = "60s",
             description = "How long to run (default: ${DEFAULT-VALUE}).")
-    Duration duration;
+    String duration;
 
-    @Option(names = "--progress-every", defaultValue = "5s", converter = DurationConverter.class,
+    @Option(names = "--progress-every", defaultValue = "5s",
             description = "How often to print a progress line (default: ${DEFAULT-VALUE}).")
-    Duration progressEvery;
+    String progressEvery;
 
     @CommandLine.ArgGroup(exclusive = true)
     Source source;
@@ -85,6 +85,9 @@ public final class SimulateCommand implements Callable<Integer> {
         if (lat < -80 || lat > 80 || lon < -180 || lon > 180) {
             throw new BadInputException("--lat must be within [-80, 80] and --lon within [-180, 180]");
         }
+        Duration interval = option("--interval", this.interval);
+        Duration duration = option("--duration", this.duration);
+        Duration progressEvery = option("--progress-every", this.progressEvery);
         LocalConnection c = local.connect();
         PrintWriter out = spec.commandLine().getOut();
         List<String> vins = source != null && source.registry ? registryVins(c.registryStore()) : prefixVins();
@@ -118,6 +121,14 @@ public final class SimulateCommand implements Callable<Integer> {
             }
             out.flush();
             return s.acknowledged() == 0 ? ExitCodes.FAILURE : s.failed() > 0 ? ExitCodes.PARTIAL : ExitCodes.OK;
+        }
+    }
+
+    private static Duration option(String name, String value) {
+        try {
+            return DurationConverter.parse(value);
+        } catch (BadInputException e) {
+            throw new BadInputException(name + ": " + e.getMessage());
         }
     }
 

@@ -187,7 +187,14 @@ class VehicleCommandsTest {
     void anUnparseableDurationIsRefused() {
         Run r = cms("simulate", "--duration", "ten seconds", "--local", dir.toString());
         assertThat(r.exit()).isEqualTo(ExitCodes.USAGE);
-        assertThat(r.err()).contains("'ten seconds' is not a duration");
+        assertThat(r.err().strip()).isEqualTo("cms: --duration: 'ten seconds' is not a duration: use e.g. 500ms, 1s, 2m, 1h");
+    }
+
+    @Test
+    void aZeroIntervalIsRefused() {
+        Run r = cms("simulate", "--interval", "0s", "--local", dir.toString());
+        assertThat(r.exit()).isEqualTo(ExitCodes.USAGE);
+        assertThat(r.err().strip()).isEqualTo("cms: --interval: '0s' must be a positive duration");
     }
 
     @Test
