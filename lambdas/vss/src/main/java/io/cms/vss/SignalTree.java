@@ -32,7 +32,8 @@ public final class SignalTree {
                     throw new IllegalArgumentException(s.path() + " is below the leaf " + node.path);
                 }
                 String childPath = node.path.isEmpty() ? segment : node.path + "." + segment;
-                node = node.children.computeIfAbsent(segment, n -> new SignalTree(n, childPath));
+                // Interned: JSON parsers intern field names, so lookups then match by identity.
+                node = node.children.computeIfAbsent(segment.intern(), n -> new SignalTree(n, childPath));
             }
             if (!node.children.isEmpty()) {
                 throw new IllegalArgumentException(s.path() + " is a branch of other signals, so it cannot be a leaf");

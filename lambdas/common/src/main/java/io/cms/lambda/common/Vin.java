@@ -26,7 +26,18 @@ public final class Vin {
 
     /** Whether {@code vin} is a valid VIN. */
     public static boolean isValid(String vin) {
-        return vin != null && PATTERN.matcher(vin).matches();
+        // The same rule as PATTERN without a regex engine: this runs once per telemetry message.
+        if (vin == null || vin.length() != 17) {
+            return false;
+        }
+        for (int i = 0; i < 17; i++) {
+            char c = vin.charAt(i);
+            boolean ok = (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z' && c != 'I' && c != 'O' && c != 'Q');
+            if (!ok) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static String describe(String vin) {

@@ -14,6 +14,17 @@ class VinTest {
         assertThat(Vin.require("1HGCM82633A004352")).isEqualTo("1HGCM82633A004352");
     }
 
+    @Test
+    void isValidAgreesWithThePatternForEveryCharacterAtEveryPosition() {
+        String base = "1HGCM82633A004352";
+        for (int pos = 0; pos < 17; pos++) {
+            for (char c = 0; c < 0x250; c++) {
+                String vin = base.substring(0, pos) + c + base.substring(pos + 1);
+                assertThat(Vin.isValid(vin)).as("%s", vin).isEqualTo(Vin.PATTERN.matcher(vin).matches());
+            }
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"", "1hgcm82633a004352", "1HGCM-82633A00435", "1HGCM82633A00435", "1HGCM82633A0043521",
         "1HGCM82633A00435I", "OHGCM82633A004352", "1HGCM82633A0Q4352", "1HGCM82633A00435'"})
