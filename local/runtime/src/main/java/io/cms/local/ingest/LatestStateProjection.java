@@ -1,9 +1,11 @@
 package io.cms.local.ingest;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import io.cms.api.LatestStateStore;
 import io.cms.api.LatestStateUpdater;
 import io.cms.connectstore.telemetry.TelemetryValidator;
-import io.cms.connectstore.telemetry.Verdict;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
@@ -36,7 +38,7 @@ public final class LatestStateProjection implements IngestPipeline.LatestState, 
     public record Stats(long written, long coalesced, long failures, int pending) {
     }
 
-    private final TelemetryValidator validator;
+    private static final JsonFactory JSON = new JsonFactory();
     private final LatestStateUpdater updater;
     private final ConcurrentHashMap<String, Pending> pending = new ConcurrentHashMap<>();
     private final ExecutorService writers;
@@ -47,7 +49,6 @@ public final class LatestStateProjection implements IngestPipeline.LatestState, 
     private volatile boolean running = true;
 
     public LatestStateProjection(TelemetryValidator validator, LatestStateStore store) {
-        this.validator = validator;
         this.updater = new LatestStateUpdater(validator, store);
         this.writers = Executors.newFixedThreadPool(WRITERS, r -> {
             Thread t = new Thread(r, "latest-state-writer");
@@ -59,16 +60,56 @@ public final class LatestStateProjection implements IngestPipeline.LatestState, 
         rounds.start();
     }
 
+    /**
+     * Keeps the message if it is the newest pending one of its vehicle. Only the VIN (from the
+     * topic, which the broker ties to the certificate) and the timestamp are read here, with a
+     * streaming scan of the top-level fields; the full validation runs once per written state.
+     */
     @Override
     public void update(String topic, byte[] payload, long receivedAt) {
-        if (!(validator.validate(topic, payload, receivedAt) instanceof Verdict.Accepted accepted)) {
+        String[] levels = topic.split("/", 4);
+        if (levels.length < 3 || !"cms".equals(levels[0]) || !"data".equals(levels[1])) {
             return;
         }
-        Pending next = new Pending(accepted.telemetry().timestamp(), topic, payload, receivedAt);
-        pending.merge(accepted.telemetry().vin(), next, (old, now) -> {
+        long timestamp = timestamp(payload, receivedAt);
+        if (timestamp == Long.MIN_VALUE) {
+            return;
+        }
+        Pending next = new Pending(timestamp, topic, payload, receivedAt);
+        pending.merge(levels[2], next, (old, now) -> {
             coalesced.incrementAndGet();
             return now.timestamp() > old.timestamp() ? now : old;
         });
+    }
+
+    /**
+     * The envelope's {@code timestamp} (epoch ms or ISO 8601; the receive time when absent), or
+     * {@link Long#MIN_VALUE} when the payload is not a JSON object or the timestamp is unreadable
+     * (the lake quarantines such messages).
+     */
+    static long timestamp(byte[] payload, long receivedAt) {
+        try (JsonParser p = JSON.createParser(payload)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                return Long.MIN_VALUE;
+            }
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String name = p.currentName();
+                JsonToken value = p.nextToken();
+                if ("timestamp".equals(name)) {
+                    if (value == JsonToken.VALUE_NUMBER_INT) {
+                        return p.getLongValue();
+                    }
+                    if (value == JsonToken.VALUE_STRING) {
+                        return java.time.OffsetDateTime.parse(p.getText()).toInstant().toEpochMilli();
+                    }
+                    return Long.MIN_VALUE;
+                }
+                p.skipChildren();
+            }
+            return receivedAt;
+        } catch (java.io.IOException | RuntimeException e) {
+            return Long.MIN_VALUE;
+        }
     }
 
     /** Counters since start. */

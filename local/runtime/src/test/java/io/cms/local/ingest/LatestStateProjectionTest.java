@@ -1,0 +1,85 @@
+package io.cms.local.ingest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.amazonaws.services.dynamodbv2.local.embedded.DynamoDBEmbedded;
+import com.amazonaws.services.dynamodbv2.local.shared.access.AmazonDynamoDBLocal;
+import io.cms.api.LatestStateStore;
+import io.cms.api.VehicleState;
+import io.cms.connectstore.telemetry.TelemetryValidator;
+import io.cms.vss.VssCatalog;
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import software.amazon.awssdk.services.dynamodb.model.BillingMode;
+import software.amazon.awssdk.services.dynamodb.model.KeyType;
+import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
+
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class LatestStateProjectionTest {
+
+    private static final String VIN = "5YJ3E1EA7KF317011";
+    private AmazonDynamoDBLocal dynamo;
+    private LatestStateStore store;
+
+    @BeforeAll
+    void start() {
+        dynamo = DynamoDBEmbedded.create();
+        dynamo.dynamoDbClient().createTable(b -> b.tableName("state")
+                .attributeDefinitions(a -> a.attributeName("vin").attributeType(ScalarAttributeType.S))
+                .keySchema(k -> k.attributeName("vin").keyType(KeyType.HASH)).billingMode(BillingMode.PAY_PER_REQUEST));
+        store = new LatestStateStore(dynamo.dynamoDbClient(), "state");
+    }
+
+    @AfterAll
+    void stop() {
+        dynamo.shutdown();
+    }
+
+    private static byte[] message(String timestamp, double speed) {
+        return ("{\"vin\":\"" + VIN + "\"" + (timestamp == null ? "" : ",\"timestamp\":" + timestamp)
+                + ",\"Vehicle\":{\"Speed\":" + speed + "}}").getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void readsEpochMillisIsoAndAbsentTimestampsAndRefusesGarbage() {
+        assertThat(LatestStateProjection.timestamp(message("1795418400123", 1), 5)).isEqualTo(1795418400123L);
+        assertThat(LatestStateProjection.timestamp(message("\"2026-11-22T07:20:00Z\"", 1), 5)).isEqualTo(1795332000000L);
+        assertThat(LatestStateProjection.timestamp(message(null, 1), 5)).isEqualTo(5);
+        assertThat(LatestStateProjection.timestamp(message("\"yesterday\"", 1), 5)).isEqualTo(Long.MIN_VALUE);
+        assertThat(LatestStateProjection.timestamp("not json".getBytes(StandardCharsets.UTF_8), 5)).isEqualTo(Long.MIN_VALUE);
+        assertThat(LatestStateProjection.timestamp("[1,2]".getBytes(StandardCharsets.UTF_8), 5)).isEqualTo(Long.MIN_VALUE);
+    }
+
+    @Test
+    void theNewestMessageWinsEvenWhenItArrivesFirst() throws Exception {
+        long now = System.currentTimeMillis();
+        try (LatestStateProjection projection = new LatestStateProjection(new TelemetryValidator(VssCatalog.load()), store)) {
+            String topic = "cms/data/" + VIN + "/telemetry";
+            projection.update(topic, message(Long.toString(now), 50), now);
+            projection.update(topic, message(Long.toString(now - 5000), 10), now);
+            projection.update(topic, message("\"garbage\"", 99), now);
+            projection.update("cms/notification/" + VIN, message(Long.toString(now + 1), 77), now);
+        }
+        Optional<VehicleState> state = store.get(VIN);
+        assertThat(state).get().satisfies(s -> {
+            assertThat(s.timestamp()).isEqualTo(now);
+            assertThat(s.signals().path("Vehicle").path("Speed").asDouble()).isEqualTo(50.0);
+        });
+    }
+
+    @Test
+    void anInvalidMessageIsCountedAsAFailureAndNotStored() {
+        String vin = "5YJ3E1EA7KF317012";
+        LatestStateProjection projection = new LatestStateProjection(new TelemetryValidator(VssCatalog.load()), store);
+        projection.update("cms/data/" + vin + "/telemetry", ("{\"vin\":\"" + vin + "\",\"timestamp\":" + System.currentTimeMillis()
+                + ",\"Vehicle\":{\"Speed\":\"fast\"}}").getBytes(StandardCharsets.UTF_8), System.currentTimeMillis());
+        projection.close();
+
+        assertThat(store.get(vin)).isEmpty();
+        assertThat(projection.stats().failures()).isEqualTo(1);
+    }
+}
