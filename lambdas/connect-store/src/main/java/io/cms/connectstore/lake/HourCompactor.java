@@ -1,0 +1,212 @@
+package io.cms.connectstore.lake;
+
+import io.cms.vss.LakeSchema;
+import io.cms.vss.VssCatalog;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.parquet.avro.AvroParquetReader;
+import org.apache.parquet.avro.AvroParquetWriter;
+import org.apache.parquet.conf.PlainParquetConfiguration;
+import org.apache.parquet.hadoop.ParquetFileReader;
+import org.apache.parquet.hadoop.ParquetFileWriter;
+import org.apache.parquet.hadoop.ParquetReader;
+import org.apache.parquet.hadoop.ParquetWriter;
+import org.apache.parquet.hadoop.metadata.CompressionCodecName;
+import org.apache.parquet.io.LocalInputFile;
+import org.apache.parquet.io.LocalOutputFile;
+
+/**
+ * Merges the small Parquet files of a closed hour of a local lake ({@link LakeLayout}) into one
+ * file, so queries open one file per hour instead of one per batch.
+ *
+ * <p>Crash-safe without a lock file: the merged file lists its inputs in its Parquet footer
+ * ({@value #COMPACTED_FROM}); it is written under a hidden temporary name, synced and renamed, and
+ * only then are the inputs deleted. A run that finds a merged file whose inputs still exist (a crash
+ * between the rename and the deletes) deletes those inputs first, so no row is ever counted twice
+ * and none is lost. Only hours closed for longer than the grace period are touched, so no writer is
+ * still adding files to them.
+ */
+public final class HourCompactor {
+
+    /** Footer key listing the file names a merged file was made of (comma-separated). */
+    public static final String COMPACTED_FROM = "cms.compacted.from";
+
+    private final Path root;
+    private final Schema schema;
+    private final CompressionCodecName codec;
+    private final Clock clock;
+    private final Duration grace;
+    private final String compactorId;
+
+    /**
+     * @param root the lake root
+     * @param codec Parquet compression of the merged files
+     * @param clock time source deciding which hours are closed
+     * @param grace how long after its end an hour may still receive files (the writers' batch age)
+     */
+    public HourCompactor(Path root, CompressionCodecName codec, Clock clock, Duration grace) {
+        if (grace.isNegative()) {
+            throw new IllegalArgumentException("grace must not be negative, got " + grace);
+        }
+        this.root = root;
+        this.schema = new Schema.Parser().parse(new LakeSchema(VssCatalog.load()).avroSchemaJson());
+        this.codec = codec;
+        this.clock = clock;
+        this.grace = grace;
+        byte[] id = new byte[4];
+        new SecureRandom().nextBytes(id);
+        this.compactorId = HexFormat.of().formatHex(id);
+    }
+
+    /**
+     * What a compaction did.
+     *
+     * @param partition the hour's directory relative to the root, e.g. {@code parquet/year=2026/month=11/day=22/hour=7}
+     * @param mergedKey the key of the merged file, or null when there was nothing to merge
+     * @param inputs how many files were merged
+     * @param rows rows in the merged file
+     */
+    public record Result(String partition, String mergedKey, int inputs, long rows) {
+    }
+
+    /**
+     * Merges the Parquet files of the hour that starts at {@code hourStartMs} (UTC).
+     *
+     * @throws IllegalArgumentException when the hour is not closed yet
+     */
+    public Result compact(long hourStartMs) {
+        if (Math.floorMod(hourStartMs, LakeLayout.HOUR_MS) != 0) {
+            throw new IllegalArgumentException("hourStartMs must be the start of an hour, got " + Instant.ofEpochMilli(hourStartMs));
+        }
+        long closedAt = hourStartMs + LakeLayout.HOUR_MS + grace.toMillis();
+        if (clock.millis() < closedAt) {
+            throw new IllegalArgumentException("hour " + Instant.ofEpochMilli(hourStartMs) + " is not closed before "
+                    + Instant.ofEpochMilli(closedAt) + "; writers may still add files to it");
+        }
+        String partition = LakeLayout.PARQUET + "/" + LakeLayout.partition(hourStartMs);
+        Path dir = root.resolve(partition);
+        if (!Files.isDirectory(dir)) {
+            return new Result(partition, null, 0, 0);
+        }
+        try {
+            finishInterrupted(dir);
+            List<Path> inputs = visibleParquet(dir);
+            if (inputs.size() < 2) {
+                return new Result(partition, null, inputs.size(), 0);
+            }
+            String name = LakeLayout.parquetKey(hourStartMs, "compacted-" + compactorId + "-" + clock.millis());
+            Path target = root.resolve(name);
+            Path temp = root.resolve(LakeLayout.temporaryKey(name));
+            long rows = merge(inputs, temp);
+            try (FileChannel c = FileChannel.open(temp, StandardOpenOption.WRITE)) {
+                c.force(true);
+            }
+            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
+            syncDirectory(dir);
+            for (Path in : inputs) {
+                Files.delete(in);
+            }
+            syncDirectory(dir);
+            return new Result(partition, name, inputs.size(), rows);
+        } catch (IOException e) {
+            throw new UncheckedIOException("compaction of " + partition + " failed; its files are unchanged", e);
+        }
+    }
+
+    private long merge(List<Path> inputs, Path temp) throws IOException {
+        StringBuilder from = new StringBuilder();
+        for (Path in : inputs) {
+            from.append(from.length() == 0 ? "" : ",").append(in.getFileName());
+        }
+        PlainParquetConfiguration conf = new PlainParquetConfiguration();
+        conf.setBoolean("parquet.avro.write-old-list-structure", false);
+        long rows = 0;
+        try (ParquetWriter<GenericRecord> out = AvroParquetWriter.<GenericRecord>builder(new LocalOutputFile(temp))
+                .withSchema(schema)
+                .withConf(conf)
+                .withCompressionCodec(codec)
+                .withExtraMetaData(Map.of(COMPACTED_FROM, from.toString()))
+                .withWriteMode(ParquetFileWriter.Mode.OVERWRITE)
+                .build()) {
+            for (Path in : inputs) {
+                try (ParquetReader<GenericRecord> reader = AvroParquetReader.<GenericRecord>builder(new LocalInputFile(in))
+                        .withDataModel(org.apache.avro.generic.GenericData.get())
+                        .withConf(new PlainParquetConfiguration()).build()) {
+                    GenericRecord r;
+                    while ((r = reader.read()) != null) {
+                        out.write(r);
+                        rows++;
+                    }
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            Files.deleteIfExists(temp);
+            throw e instanceof IOException io ? io : new IOException(e);
+        }
+        return rows;
+    }
+
+    /** Deletes inputs a merged file already holds (left by a crash between rename and deletes). */
+    private void finishInterrupted(Path dir) throws IOException {
+        boolean deleted = false;
+        for (Path p : visibleParquet(dir)) {
+            String from;
+            try (ParquetFileReader r = ParquetFileReader.open(new LocalInputFile(p))) {
+                from = r.getFileMetaData().getKeyValueMetaData().get(COMPACTED_FROM);
+            }
+            if (from == null) {
+                continue;
+            }
+            Set<String> merged = new LinkedHashSet<>(Arrays.asList(from.split(",")));
+            for (String name : merged) {
+                Path leftover = dir.resolve(name);
+                if (!name.equals(p.getFileName().toString()) && Files.deleteIfExists(leftover)) {
+                    deleted = true;
+                }
+            }
+        }
+        if (deleted) {
+            syncDirectory(dir);
+        }
+    }
+
+    private static List<Path> visibleParquet(Path dir) throws IOException {
+        try (Stream<Path> files = Files.list(dir)) {
+            List<Path> out = new ArrayList<>(files
+                    .filter(p -> {
+                        String n = p.getFileName().toString();
+                        return !n.startsWith(".") && n.endsWith(".parquet") && Files.isRegularFile(p);
+                    })
+                    .sorted()
+                    .toList());
+            return out;
+        }
+    }
+
+    private static void syncDirectory(Path dir) {
+        try (FileChannel c = FileChannel.open(dir, StandardOpenOption.READ)) {
+            c.force(true);
+        } catch (IOException e) {
+            // Some file systems cannot sync a directory; the rename is still atomic there.
+        }
+    }
+}

@@ -1,0 +1,125 @@
+package io.cms.connectstore.lake;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.cms.connectstore.testutils.LakeFiles;
+import io.cms.connectstore.testutils.Payloads;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.parquet.hadoop.metadata.CompressionCodecName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class HourCompactorTest {
+
+    static final long HOUR = Instant.parse("2026-11-22T07:00:00Z").toEpochMilli();
+    static final String VIN = Payloads.vin(3);
+
+    @TempDir
+    Path root;
+
+    private final Clock later = Clock.fixed(Instant.ofEpochMilli(HOUR + 2 * LakeLayout.HOUR_MS), ZoneOffset.UTC);
+
+    @Test
+    void mergesTheFilesOfAClosedHourIntoOneWithTheSameRows() throws Exception {
+        writeBatches(3, 40);
+        List<String> before = rows();
+
+        HourCompactor.Result result = compactor(later).compact(HOUR);
+
+        assertThat(result.inputs()).isEqualTo(3);
+        assertThat(result.rows()).isEqualTo(120);
+        assertThat(parquetFiles()).hasSize(1);
+        assertThat(rows()).isEqualTo(before);
+        assertThat(result.mergedKey()).startsWith("parquet/year=2026/month=11/day=22/hour=7/");
+    }
+
+    @Test
+    void refusesAnHourThatIsNotClosed() throws Exception {
+        writeBatches(2, 5);
+        Clock duringGrace = Clock.fixed(Instant.ofEpochMilli(HOUR + LakeLayout.HOUR_MS + 30_000), ZoneOffset.UTC);
+        assertThatThrownBy(() -> compactor(duringGrace).compact(HOUR))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("is not closed");
+        assertThat(parquetFiles()).hasSize(2);
+    }
+
+    @Test
+    void leavesAnHourWithOneFileAlone() throws Exception {
+        writeBatches(1, 5);
+        Path only = parquetFiles().get(0);
+        HourCompactor.Result result = compactor(later).compact(HOUR);
+        assertThat(result.mergedKey()).isNull();
+        assertThat(parquetFiles()).containsExactly(only);
+    }
+
+    @Test
+    void finishesACompactionInterruptedBeforeItsDeletes() throws Exception {
+        writeBatches(2, 10);
+        List<String> before = rows();
+        Path stash = Files.createTempDirectory(root, "stash");
+        for (Path p : parquetFiles()) {
+            Files.copy(p, stash.resolve(p.getFileName()));
+        }
+        compactor(later).compact(HOUR);
+        // The crash: the merged file is visible, but the inputs were never deleted.
+        Path dir = root.resolve("parquet/year=2026/month=11/day=22/hour=7");
+        try (var stashed = Files.list(stash)) {
+            for (Path p : stashed.toList()) {
+                Files.copy(p, dir.resolve(p.getFileName()));
+            }
+        }
+        assertThat(parquetFiles()).hasSize(3);
+
+        HourCompactor.Result again = compactor(later).compact(HOUR);
+
+        assertThat(again.mergedKey()).isNull();
+        assertThat(parquetFiles()).hasSize(1);
+        assertThat(rows()).isEqualTo(before);
+    }
+
+    @Test
+    void refusesATimeThatIsNotTheStartOfAnHour() {
+        assertThatThrownBy(() -> compactor(later).compact(HOUR + 1))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("start of an hour");
+    }
+
+    private HourCompactor compactor(Clock clock) {
+        return new HourCompactor(root, CompressionCodecName.SNAPPY, clock, Duration.ofMinutes(5));
+    }
+
+    private void writeBatches(int batches, int rowsEach) {
+        try (LakeWriter w = new LakeWriter(LakeWriterConfig.builder(root).build())) {
+            for (int b = 0; b < batches; b++) {
+                for (int i = 0; i < rowsEach; i++) {
+                    long ts = HOUR + b * 60_000L + i;
+                    w.accept(Payloads.topic(VIN), Payloads.bytes(Payloads.full(VIN, ts, b * 1000 + i)), HOUR + LakeLayout.HOUR_MS);
+                }
+                w.flush();
+            }
+        }
+    }
+
+    private List<Path> parquetFiles() throws Exception {
+        return LakeFiles.files(root, "parquet", ".parquet");
+    }
+
+    private List<String> rows() throws Exception {
+        List<String> out = new ArrayList<>();
+        for (Path p : parquetFiles()) {
+            for (GenericRecord r : LakeFiles.parquet(p)) {
+                out.add(r.toString());
+            }
+        }
+        Collections.sort(out);
+        return out;
+    }
+}
