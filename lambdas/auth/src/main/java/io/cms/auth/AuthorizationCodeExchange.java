@@ -40,13 +40,24 @@ public final class AuthorizationCodeExchange {
 
     private final AuthSecrets secrets;
     private final String parameterName;
+    private final String secretArn;
     private final TtlCache<String, CodeFlowConfig> cache;
     private final Duration timeout;
 
+    /** Reads the secret ARN from SSM. */
     public AuthorizationCodeExchange(AuthSecrets secrets, String identityProviderId, Duration configTtl,
                                      Duration timeout, Clock clock) {
+        this(secrets, identityProviderId, null, configTtl, timeout, clock);
+    }
+
+    /**
+     * @param secretArn the authorization-code-flow secret ARN when known (skips the SSM read), or null
+     */
+    public AuthorizationCodeExchange(AuthSecrets secrets, String identityProviderId, String secretArn,
+                                     Duration configTtl, Duration timeout, Clock clock) {
         this.secrets = secrets;
         this.parameterName = parameterName(identityProviderId);
+        this.secretArn = secretArn == null || secretArn.isBlank() ? null : secretArn.trim();
         this.cache = new TtlCache<>(configTtl, clock, 1);
         this.timeout = timeout;
     }
@@ -73,7 +84,7 @@ public final class AuthorizationCodeExchange {
         CodeFlowConfig config;
         try {
             config = cache.get(parameterName, name -> {
-                String arn = secrets.parameter(name);
+                String arn = secretArn != null ? secretArn : secrets.parameter(name);
                 return CodeFlowConfig.parse(secrets.secret(arn), "secret " + arn);
             });
         } catch (ConfigurationException e) {

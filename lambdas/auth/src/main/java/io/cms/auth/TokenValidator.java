@@ -48,11 +48,21 @@ public final class TokenValidator {
         this.clock = clock;
     }
 
-    /** Validator and caches for one identity provider, wired from the settings. */
+    /** Validator and caches for one identity provider, wired from the settings (secret ARN read from SSM). */
     public static TokenValidator create(AuthSecrets secrets, String identityProviderId, ValidatorSettings settings,
                                         Clock clock) {
+        return create(secrets, identityProviderId, null, settings, clock);
+    }
+
+    /**
+     * Validator and caches for one identity provider.
+     *
+     * @param secretArn the IdP-config secret ARN when known (skips the SSM read), or null
+     */
+    public static TokenValidator create(AuthSecrets secrets, String identityProviderId, String secretArn,
+                                        ValidatorSettings settings, Clock clock) {
         return new TokenValidator(
-                new IdpConfigProvider(secrets, identityProviderId, settings.configTtl(), clock),
+                new IdpConfigProvider(secrets, identityProviderId, secretArn, settings.configTtl(), clock),
                 new JwksCache(settings.jwksTtl(), settings.jwksMinRefreshInterval(), settings.httpTimeout(), clock),
                 settings, clock);
     }

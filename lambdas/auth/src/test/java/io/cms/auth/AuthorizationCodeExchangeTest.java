@@ -175,6 +175,29 @@ class AuthorizationCodeExchangeTest {
     }
 
     @Test
+    void knownSecretArnIsUsedWithoutTheParameter() {
+        try (FakeHttpEndpoint idp = new FakeHttpEndpoint()) {
+            idp.respond(200, "{\"access_token\":\"a\"}");
+            OidcClient client = new OidcClient("c", "s", java.util.Set.of(), java.util.Set.of(), java.util.Set.of());
+            InMemoryAuthSecrets secrets = new InMemoryAuthSecrets().put(PARAM, config(idp.url("/oauth2/token"), client));
+            String arn = secrets.parameter(PARAM);
+            InMemoryAuthSecrets withoutParameter = new InMemoryAuthSecrets();
+            AuthorizationCodeExchange exchange = new AuthorizationCodeExchange(new io.cms.auth.AuthSecrets() {
+                @Override
+                public String parameter(String name) {
+                    return withoutParameter.parameter(name);
+                }
+
+                @Override
+                public String secret(String a) {
+                    return secrets.secret(a);
+                }
+            }, "cms", arn, Duration.ofMinutes(1), Duration.ofSeconds(5), Clock.systemUTC());
+            assertThat(exchange.exchange("code", REDIRECT, null).statusCode()).isEqualTo(200);
+        }
+    }
+
+    @Test
     void missingConfigIs500() {
         ExchangeResult result = exchange(new InMemoryAuthSecrets(), Duration.ofSeconds(1)).exchange("code", REDIRECT, null);
         assertThat(result.statusCode()).isEqualTo(500);

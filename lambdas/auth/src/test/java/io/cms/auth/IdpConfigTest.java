@@ -120,4 +120,22 @@ class IdpConfigTest {
                 io.cms.lambda.common.EnvConfig.of(java.util.Map.of("AUTH_JWKS_TTL_SECONDS", "0"))))
                 .isInstanceOf(ConfigurationException.class).hasMessageContaining("AUTH_JWKS_TTL_SECONDS");
     }
+
+    @Test
+    void providerWithAKnownSecretArnNeverReadsSsm() {
+        InMemoryAuthSecrets secrets = new InMemoryAuthSecrets().put(IdpConfigProvider.parameterName("cms"), GOOD);
+        String arn = secrets.parameter(IdpConfigProvider.parameterName("cms"));
+        IdpConfigProvider provider = new IdpConfigProvider(new io.cms.auth.AuthSecrets() {
+            @Override
+            public String parameter(String name) {
+                throw new AssertionError("SSM must not be read when the secret ARN is known");
+            }
+
+            @Override
+            public String secret(String a) {
+                return secrets.secret(a);
+            }
+        }, "cms", arn, Duration.ofMinutes(10), new MutableClock(Instant.now()));
+        assertThat(provider.get().auds()).containsExactlyInAnyOrder("a", "b");
+    }
 }

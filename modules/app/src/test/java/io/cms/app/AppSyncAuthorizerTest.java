@@ -13,7 +13,7 @@ import software.amazon.awscdk.assertions.Template;
 
 /**
  * The shared {@code io.cms.constructs.auth.AppSyncAuthorizer} as the Alerts stack uses it (from the
- * shared all-modules synthesis): handler, environment, timeout and its two least-privilege grants.
+ * shared all-modules synthesis): handler, environment, timeout and its one least-privilege grant.
  */
 class AppSyncAuthorizerTest {
 
@@ -26,31 +26,31 @@ class AppSyncAuthorizerTest {
                 "Timeout", 10,
                 "Environment", Map.of("Variables", Match.objectLike(Map.of(
                         "IDENTITY_PROVIDER_ID", "cms",
+                        "IDP_CONFIG_SECRET_ARN", "{{resolve:ssm:/solution/auth/cms/idp-config/secret/arn}}",
                         "AUTHORIZER_TTL_SECONDS", "60")))));
     }
 
     @Test
-    void readsOnlyTheIdpConfigParameterAndSecret() {
+    void readsOnlyTheIdpConfigSecret() {
         List<String> policies = template.findResources("AWS::IAM::Policy").entrySet().stream()
                 .filter(e -> e.getKey().startsWith("AuthorizerFunctionRole"))
                 .map(e -> Json.write(e.getValue()))
                 .toList();
         assertThat(policies).hasSize(1);
         assertThat(policies.get(0))
-                .contains("\"Action\":\"ssm:GetParameter\"")
-                .contains(":parameter/solution/auth/cms/idp-config/secret/arn\"")
                 .contains("\"Action\":\"secretsmanager:GetSecretValue\"")
-                .contains("{{resolve:ssm:/solution/auth/cms/idp-config/secret/arn}}");
+                .contains("{{resolve:ssm:/solution/auth/cms/idp-config/secret/arn}}")
+                .doesNotContain("ssm:GetParameter");
     }
 
     @Test
-    void grantsNoWildcardOnParametersOrSecrets() {
+    void grantsNoWildcardOnSecrets() {
         template.findResources("AWS::IAM::Policy").entrySet().stream()
                 .filter(e -> e.getKey().startsWith("AuthorizerFunctionRole"))
                 .forEach(e -> Json.MAPPER.valueToTree(e.getValue()).at("/Properties/PolicyDocument/Statement")
                         .forEach(statement -> {
                             String action = statement.get("Action").toString();
-                            if (action.contains("ssm:") || action.contains("secretsmanager:")) {
+                            if (action.contains("secretsmanager:")) {
                                 assertThat(statement.get("Resource").toString()).doesNotContain("*");
                             }
                         }));

@@ -31,19 +31,34 @@ class AuthStackTest {
     }
 
     @Test
-    void tokenValidationReadsOnlyTheIdpConfigSecretAndItsParameter() {
-        String policy = policyOf("TokenValidation");
-        assertThat(policy).contains("{{resolve:ssm:/solution/auth/cms/idp-config/secret/arn}}")
-                .contains(":parameter/solution/auth/cms/idp-config/secret/arn")
-                .doesNotContain("authorization-code-flow");
+    void secretArnsAreResolvedFromAuthSetupAtDeployTime() {
+        template.hasResourceProperties("AWS::Lambda::Function", Map.of(
+                "FunctionName", "cms-auth-token-validation",
+                "Environment", Map.of("Variables", Match.objectLike(Map.of(
+                        "IDP_CONFIG_SECRET_ARN", "{{resolve:ssm:/solution/auth/cms/idp-config/secret/arn}}")))));
+        template.hasResourceProperties("AWS::Lambda::Function", Map.of(
+                "FunctionName", "cms-auth-authorization-code-exchange",
+                "Environment", Map.of("Variables", Match.objectLike(Map.of(
+                        "CODE_FLOW_CONFIG_SECRET_ARN",
+                        "{{resolve:ssm:/solution/auth/cms/authorization-code-flow/config/secret/arn}}")))));
     }
 
     @Test
-    void codeExchangeReadsOnlyTheCodeFlowSecretAndItsParameter() {
+    void tokenValidationReadsOnlyTheIdpConfigSecret() {
+        String policy = policyOf("TokenValidation");
+        assertThat(policy).contains("\"Action\":\"secretsmanager:GetSecretValue\"")
+                .contains("{{resolve:ssm:/solution/auth/cms/idp-config/secret/arn}}")
+                .doesNotContain("authorization-code-flow")
+                .doesNotContain("ssm:GetParameter");
+    }
+
+    @Test
+    void codeExchangeReadsOnlyTheCodeFlowSecret() {
         String policy = policyOf("AuthorizationCodeExchange");
-        assertThat(policy).contains("{{resolve:ssm:/solution/auth/cms/authorization-code-flow/config/secret/arn}}")
-                .contains(":parameter/solution/auth/cms/authorization-code-flow/config/secret/arn")
-                .doesNotContain("idp-config");
+        assertThat(policy).contains("\"Action\":\"secretsmanager:GetSecretValue\"")
+                .contains("{{resolve:ssm:/solution/auth/cms/authorization-code-flow/config/secret/arn}}")
+                .doesNotContain("idp-config")
+                .doesNotContain("ssm:GetParameter");
     }
 
     @Test

@@ -20,10 +20,12 @@ import software.constructs.Construct;
  * It embeds the token validator rather than invoking the token-validation Lambda (one network hop
  * and one cold start less per uncached request).
  *
- * <p>Least privilege: {@code ssm:GetParameter} on {@code /solution/auth/{idp}/idp-config/secret/arn}
- * only (the one parameter the handler reads) and {@code secretsmanager:GetSecretValue} on the
- * IdP-config secret, whose ARN is resolved from that parameter at deploy time as Auth Setup
- * publishes it.
+ * <p>Least privilege: {@code secretsmanager:GetSecretValue} on the IdP-config secret only. Its ARN is
+ * resolved from {@code /solution/auth/{idp}/idp-config/secret/arn} (written by Auth Setup) at deploy
+ * time, both for that grant and for the function's {@code IDP_CONFIG_SECRET_ARN}, so the function
+ * needs no SSM access and no SSM client on a cold start. The grant is bound to the resolved ARN
+ * anyway, so reading the parameter at run time would gain nothing: a replaced secret needs a
+ * redeployment either way.
  *
  * <p>A module using it must build the {@code lambdas/auth} jar first: declare a dependency on
  * {@code io.cms:lambdas-auth} in the module's pom, as modules do for their own Lambdas.
@@ -41,7 +43,6 @@ public class AppSyncAuthorizer extends Construct {
 
     public AppSyncAuthorizer(Construct scope, String id, AppSyncAuthorizerProps props) {
         super(scope, id);
-        CmsModuleStack stack = (CmsModuleStack) Stack.of(this);
         String idp = props.identityProviderId();
         String parameterName = idpConfigSecretArnParameter(idp);
         this.resultsCacheTtl = props.resultsCacheTtl();
@@ -55,18 +56,11 @@ public class AppSyncAuthorizer extends Construct {
                 .timeout(Duration.seconds(10))
                 .environment(Map.of(
                         "IDENTITY_PROVIDER_ID", idp,
+                        "IDP_CONFIG_SECRET_ARN", CmsModuleStack.resolveSsm(parameterName),
                         "AUTHORIZER_TTL_SECONDS", String.valueOf(resultsCacheTtl.toSeconds().intValue())))
                 .vpc(props.vpc())
                 .build());
 
-        function.addToRolePolicy(PolicyStatement.Builder.create()
-                .actions(List.of("ssm:GetParameter"))
-                .resources(List.of(stack.formatArn(software.amazon.awscdk.ArnComponents.builder()
-                        .service("ssm")
-                        .resource("parameter")
-                        .resourceName(parameterName.substring(1))
-                        .build())))
-                .build());
         function.addToRolePolicy(PolicyStatement.Builder.create()
                 .actions(List.of("secretsmanager:GetSecretValue"))
                 .resources(List.of(CmsModuleStack.resolveSsm(parameterName)))

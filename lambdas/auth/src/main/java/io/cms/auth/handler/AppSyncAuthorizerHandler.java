@@ -4,7 +4,6 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import io.cms.auth.AppSyncAuthorization;
 import io.cms.auth.AuthRuntime;
-import io.cms.auth.AwsAuthSecrets;
 import io.cms.auth.LightJson;
 import io.cms.lambda.common.EnvConfig;
 import java.io.IOException;
@@ -25,11 +24,16 @@ public final class AppSyncAuthorizerHandler implements RequestStreamHandler {
     private final AppSyncAuthorization authorization;
 
     public AppSyncAuthorizerHandler() {
-        this(AuthRuntime.appSync(EnvConfig.fromSystem(), AwsAuthSecrets.fromEnvironment(), Clock.systemUTC()));
+        this(environment());
     }
 
     public AppSyncAuthorizerHandler(AppSyncAuthorization authorization) {
         this.authorization = authorization;
+    }
+
+    private static AppSyncAuthorization environment() {
+        EnvConfig env = EnvConfig.fromSystem();
+        return AuthRuntime.appSync(env, AuthRuntime.secrets(env, "IDP_CONFIG_SECRET_ARN"), Clock.systemUTC());
     }
 
     @Override

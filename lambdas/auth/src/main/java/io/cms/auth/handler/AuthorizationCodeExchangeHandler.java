@@ -5,7 +5,6 @@ import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.cms.auth.AuthRuntime;
 import io.cms.auth.AuthorizationCodeExchange;
-import io.cms.auth.AwsAuthSecrets;
 import io.cms.auth.ExchangeResult;
 import io.cms.lambda.common.BadInputException;
 import io.cms.lambda.common.EnvConfig;
@@ -25,11 +24,16 @@ public final class AuthorizationCodeExchangeHandler implements RequestStreamHand
     private final AuthorizationCodeExchange exchange;
 
     public AuthorizationCodeExchangeHandler() {
-        this(AuthRuntime.codeExchange(EnvConfig.fromSystem(), AwsAuthSecrets.fromEnvironment(), Clock.systemUTC()));
+        this(environment());
     }
 
     public AuthorizationCodeExchangeHandler(AuthorizationCodeExchange exchange) {
         this.exchange = exchange;
+    }
+
+    private static AuthorizationCodeExchange environment() {
+        EnvConfig env = EnvConfig.fromSystem();
+        return AuthRuntime.codeExchange(env, AuthRuntime.secrets(env, "CODE_FLOW_CONFIG_SECRET_ARN"), Clock.systemUTC());
     }
 
     @Override

@@ -3,7 +3,6 @@ package io.cms.auth.handler;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import io.cms.auth.AuthRuntime;
-import io.cms.auth.AwsAuthSecrets;
 import io.cms.auth.LightJson;
 import io.cms.auth.TokenValidator;
 import io.cms.auth.ValidationResult;
@@ -26,11 +25,16 @@ public final class TokenValidationHandler implements RequestStreamHandler {
     private final TokenValidator validator;
 
     public TokenValidationHandler() {
-        this(AuthRuntime.validator(EnvConfig.fromSystem(), AwsAuthSecrets.fromEnvironment(), Clock.systemUTC()));
+        this(environment());
     }
 
     public TokenValidationHandler(TokenValidator validator) {
         this.validator = validator;
+    }
+
+    private static TokenValidator environment() {
+        EnvConfig env = EnvConfig.fromSystem();
+        return AuthRuntime.validator(env, AuthRuntime.secrets(env, "IDP_CONFIG_SECRET_ARN"), Clock.systemUTC());
     }
 
     @Override

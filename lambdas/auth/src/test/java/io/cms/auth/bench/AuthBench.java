@@ -97,21 +97,29 @@ public final class AuthBench {
                     "IDENTITY_PROVIDER_ID", "cms",
                     "ISSUER_SCHEME", "http");
             String authEvent = "{\"authorizationToken\":\"Bearer " + fixture.userToken("alice") + "\"}";
+            Map<String, String> deployed = new java.util.HashMap<>(env);
+            // As the CDK stacks deploy it: the secret ARN resolved from SSM at deploy time.
+            deployed.put("IDP_CONFIG_SECRET_ARN", secretArn);
+            String authorizer = "io.cms.auth.handler.AppSyncAuthorizerHandler";
             List<Long> sdk = new ArrayList<>();
             List<Long> auth = new ArrayList<>();
+            List<Long> authSsm = new ArrayList<>();
             run(classpath, env, SdkBaselineHandler.class.getName(), "{}", "value");
-            run(classpath, env, "io.cms.auth.handler.AppSyncAuthorizerHandler", authEvent, "\"isAuthorized\":true");
+            run(classpath, deployed, authorizer, authEvent, "\"isAuthorized\":true");
             for (int i = 0; i < COLD_RUNS; i++) {
                 sdk.add(run(classpath, env, SdkBaselineHandler.class.getName(), "{}", "value"));
-                auth.add(run(classpath, env, "io.cms.auth.handler.AppSyncAuthorizerHandler", authEvent,
-                        "\"isAuthorized\":true"));
+                auth.add(run(classpath, deployed, authorizer, authEvent, "\"isAuthorized\":true"));
+                authSsm.add(run(classpath, env, authorizer, authEvent, "\"isAuthorized\":true"));
             }
             long sdkMedian = median(sdk);
             long authMedian = median(auth);
-            System.out.printf("fresh JVM (-XX:TieredStopAtLevel=1) to first result, median of %d: plain SDK handler"
-                    + " (SsmClient + GetParameter) %d ms; authorizer to first validated token (SSM + Secrets Manager +"
-                    + " JWKS + RS256) %d ms; ratio %.2f (target <= 1.10)%n", COLD_RUNS, sdkMedian, authMedian,
-                    (double) authMedian / sdkMedian);
+            long authSsmMedian = median(authSsm);
+            System.out.printf("fresh JVM (-XX:TieredStopAtLevel=1) to first result, median of %d runs:%n", COLD_RUNS);
+            System.out.printf("  plain SDK handler (SsmClient + GetParameter): %d ms%n", sdkMedian);
+            System.out.printf("  authorizer, first validated token, as deployed (Secrets Manager + JWKS + RS256): %d ms,"
+                    + " ratio %.2f (target <= 1.10)%n", authMedian, (double) authMedian / sdkMedian);
+            System.out.printf("  authorizer reading the secret ARN from SSM at run time (SSM + Secrets Manager + JWKS +"
+                    + " RS256): %d ms, ratio %.2f%n", authSsmMedian, (double) authSsmMedian / sdkMedian);
         }
     }
 

@@ -8,17 +8,18 @@ import io.cms.constructs.lambda.JavaFunction;
 import io.cms.constructs.lambda.JavaFunctionProps;
 import java.util.List;
 import java.util.Map;
-import software.amazon.awscdk.ArnComponents;
 import software.amazon.awscdk.services.iam.PolicyStatement;
 import software.constructs.Construct;
 
 /**
  * The Auth module: {@code {app}-auth-token-validation} and
  * {@code {app}-auth-authorization-code-exchange}, invoked directly (Lambda Invoke) by other
- * modules and clients. Each reads exactly one Auth Setup secret: {@code ssm:GetParameter} on the
- * parameter naming it and {@code secretsmanager:GetSecretValue} on the secret, whose ARN is resolved
- * from that parameter at deploy time. Their ARNs (the {@code live} aliases) are published under
- * {@code /solution/{app}/auth/}. Validation rules live in {@code lambdas/auth}.
+ * modules and clients. Each reads exactly one Auth Setup secret ({@code secretsmanager:GetSecretValue}
+ * on it alone). The secret's ARN is resolved from the Auth Setup parameter naming it at deploy time,
+ * for the grant and for the function's environment, so the functions need no SSM access and build no
+ * SSM client (the grant is bound to that ARN anyway; a replaced secret needs a redeployment either
+ * way). Their ARNs (the {@code live} aliases) are published under {@code /solution/{app}/auth/}.
+ * Validation rules live in {@code lambdas/auth}.
  */
 public class AuthStack extends CmsModuleStack {
 
@@ -37,10 +38,10 @@ public class AuthStack extends CmsModuleStack {
 
         this.tokenValidation = function("TokenValidation", "token-validation", TOKEN_VALIDATION_HANDLER,
                 "Validates an access token of identity provider " + idp + ": {Token} -> {validated, status_code, message}",
-                idp, "/solution/auth/" + idp + "/idp-config/secret/arn");
+                idp, "IDP_CONFIG_SECRET_ARN", "/solution/auth/" + idp + "/idp-config/secret/arn");
         this.codeExchange = function("AuthorizationCodeExchange", "authorization-code-exchange", CODE_EXCHANGE_HANDLER,
                 "Exchanges an authorization code (optionally with PKCE) for the user's tokens at identity provider " + idp,
-                idp, "/solution/auth/" + idp + "/authorization-code-flow/config/secret/arn");
+                idp, "CODE_FLOW_CONFIG_SECRET_ARN", "/solution/auth/" + idp + "/authorization-code-flow/config/secret/arn");
 
         this.outputs = new SsmOutputs(this, "Outputs", naming());
         outputs.publish("token-validation-lambda/arn", tokenValidation.alias().getFunctionArn(),
@@ -50,21 +51,15 @@ public class AuthStack extends CmsModuleStack {
     }
 
     private JavaFunction function(String id, String name, String handler, String description, String idp,
-                                  String secretArnParameter) {
+                                  String secretArnVariable, String secretArnParameter) {
         JavaFunction fn = new JavaFunction(this, id, JavaFunctionProps.builder()
                 .name(name)
                 .lambdaModule("auth")
                 .handler(handler)
                 .description(description)
-                .environment(Map.of("IDENTITY_PROVIDER_ID", idp))
-                .build());
-        fn.addToRolePolicy(PolicyStatement.Builder.create()
-                .actions(List.of("ssm:GetParameter"))
-                .resources(List.of(formatArn(ArnComponents.builder()
-                        .service("ssm")
-                        .resource("parameter")
-                        .resourceName(secretArnParameter.substring(1))
-                        .build())))
+                .environment(Map.of(
+                        "IDENTITY_PROVIDER_ID", idp,
+                        secretArnVariable, resolveSsm(secretArnParameter)))
                 .build());
         fn.addToRolePolicy(PolicyStatement.Builder.create()
                 .actions(List.of("secretsmanager:GetSecretValue"))
