@@ -1,11 +1,14 @@
 package io.cms.cli.local;
 
+import io.cms.lambda.common.BadInputException;
 import io.cms.lambda.common.ConfigurationException;
 import io.cms.local.LocalEndpoints;
 import io.cms.provisioning.ProvisioningStore;
 import io.cms.simulator.mqtt.MqttEndpoint;
 import io.cms.simulator.mqtt.VehicleCredentials;
 import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -39,6 +42,29 @@ public final class LocalConnection {
     public LocalConnection(Path dataDir, LocalEndpoints endpoints) {
         this.dataDir = dataDir;
         this.endpoints = endpoints;
+    }
+
+    /**
+     * Checks that CMS Local answers on its MQTT and DynamoDB ports, so that a {@code cms-local.json}
+     * left behind by a killed instance gives one clear message instead of a connection error deep
+     * in a command.
+     *
+     * @throws BadInputException naming the address nothing listens on
+     */
+    public LocalConnection requireReachable() {
+        requireListening(endpoints.mqtt().host(), endpoints.mqtt().port(), "MQTT");
+        URI dynamo = URI.create(endpoints.dynamodb().endpoint());
+        requireListening(dynamo.getHost(), dynamo.getPort() < 0 ? 80 : dynamo.getPort(), "DynamoDB Local");
+        return this;
+    }
+
+    private void requireListening(String host, int port, String what) {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(host, port), 2_000);
+        } catch (IOException e) {
+            throw new BadInputException("CMS Local in " + dataDir + " is not reachable: nothing answers on " + host + ":" + port
+                    + " (" + what + "); " + LocalEndpoints.FILE + " may be left from an instance that was killed: start CMS Local again");
+        }
     }
 
     public Path dataDir() {

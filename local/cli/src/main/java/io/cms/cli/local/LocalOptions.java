@@ -11,9 +11,9 @@ public final class LocalOptions {
             description = "CMS Local data directory (default: $CMS_LOCAL_DIR, else ./.cms-local).")
     Path dataDir;
 
-    /** Connects to the CMS Local this option (or the environment) names. */
+    /** Connects to the CMS Local this option (or the environment) names, checking that it answers. */
     public LocalConnection connect() {
         Path dir = LocalEndpoints.dataDir(dataDir, System.getenv(LocalEndpoints.DIR_ENV));
-        return new LocalConnection(dir, LocalEndpoints.read(dir));
+        return new LocalConnection(dir, LocalEndpoints.read(dir)).requireReachable();
     }
 }

@@ -177,6 +177,21 @@ class VehicleCommandsTest {
     }
 
     @Test
+    void aFileLeftByAKilledInstanceIsReportedAsUnreachable() throws Exception {
+        Path stale = Files.createDirectories(dir.resolve("stale"));
+        LocalEndpoints live = LocalEndpoints.of(local);
+        int deadPort;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            deadPort = s.getLocalPort();
+        }
+        new LocalEndpoints(new LocalEndpoints.Mqtt("127.0.0.1", deadPort, live.mqtt().caFile()), live.claim(), live.dynamodb(),
+                null, null).write(stale);
+        Run r = cms("vehicle", "setup", "--vin", VIN, "--local", stale.toString());
+        assertThat(r.exit()).isEqualTo(ExitCodes.USAGE);
+        assertThat(r.err().strip()).startsWith("cms: CMS Local in " + stale + " is not reachable: nothing answers on 127.0.0.1:" + deadPort + " (MQTT)");
+    }
+
+    @Test
     void aNegativeVehicleCountIsRefused() {
         Run r = cms("simulate", "--vehicles", "-5", "--local", dir.toString());
         assertThat(r.exit()).isEqualTo(ExitCodes.USAGE);
