@@ -30,6 +30,8 @@ class TelemetryMessageTest {
         TelemetryValidator validator = new TelemetryValidator(TelemetryMessage.catalog());
         List<String> rejected = new ArrayList<>();
         int messages = 0;
+        int withDtcs = 0;
+        int charging = 0;
         for (int v = 0; v < 120; v++) {
             VehicleIdentity id = VehicleIdentity.forVin(VehicleIdentity.vin("VAL", v));
             VehicleModel m = model(v);
@@ -39,7 +41,10 @@ class TelemetryMessageTest {
                 int dt = 30 + (i * 37 + v) % 270;
                 t = t.plusSeconds(dt);
                 m.step(dt, t);
-                byte[] payload = Json.write(TelemetryMessage.build(id, m, t)).getBytes(StandardCharsets.UTF_8);
+                JsonNode message = TelemetryMessage.build(id, m, t);
+                withDtcs += message.at("/Vehicle/OBD/DTCList").isEmpty() ? 0 : 1;
+                charging += message.at("/Vehicle/Powertrain/TractionBattery/Charging/IsCharging").asBoolean() ? 1 : 0;
+                byte[] payload = Json.write(message).getBytes(StandardCharsets.UTF_8);
                 Verdict verdict = validator.validate("cms/data/" + id.vin() + "/telemetry", payload, t.toEpochMilli());
                 messages++;
                 if (verdict instanceof Verdict.Rejected r) {
@@ -48,6 +53,9 @@ class TelemetryMessageTest {
             }
         }
         assertThat(messages).isEqualTo(12_000);
+        // The run covers the rare states too, so their values were validated as well.
+        assertThat(withDtcs).isPositive();
+        assertThat(charging).isPositive();
         assertThat(rejected).isEmpty();
     }
 
