@@ -91,7 +91,13 @@ public final class SimulateCommand implements Callable<Integer> {
         LocalConnection c = local.connect();
         PrintWriter out = spec.commandLine().getOut();
         List<String> vins = source != null && source.registry ? registryVins(c.registryStore()) : prefixVins();
-        List<VehicleCredentials> fleet = provisionMissing(c, vins, out);
+        List<VehicleCredentials> fleet;
+        try {
+            fleet = provisionMissing(c, vins, out);
+        } catch (VehicleSetup.SetupFailedException e) {
+            spec.commandLine().getErr().println("cms: " + e.getMessage());
+            return ExitCodes.FAILURE;
+        }
 
         try (FleetSimulator simulator = new FleetSimulator(c.mqtt(), interval, Clock.systemUTC(), lat, lon)) {
             fleet.forEach(simulator::add);
@@ -184,8 +190,10 @@ public final class SimulateCommand implements Callable<Integer> {
                     try {
                         running.get(i).get();
                     } catch (ExecutionException e) {
-                        Throwable cause = e.getCause();
-                        throw new IllegalStateException("setting up " + missing.get(i) + " failed: " + cause.getMessage(), cause);
+                        if (e.getCause() instanceof RuntimeException cause) {
+                            throw cause;
+                        }
+                        throw new IllegalStateException("setting up " + missing.get(i) + " failed: " + e.getCause(), e.getCause());
                     }
                 }
             } finally {

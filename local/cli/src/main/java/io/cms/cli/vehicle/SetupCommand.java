@@ -38,8 +38,13 @@ public final class SetupCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        VehicleSetup.Result r = new VehicleSetup(local.connect(), Duration.ofSeconds(15), Clock.systemUTC())
-                .setUp(vin, make, model, year, reprovision);
+        VehicleSetup.Result r;
+        try {
+            r = new VehicleSetup(local.connect(), Duration.ofSeconds(15), Clock.systemUTC()).setUp(vin, make, model, year, reprovision);
+        } catch (VehicleSetup.SetupFailedException e) {
+            spec.commandLine().getErr().println("cms: " + e.getMessage());
+            return ExitCodes.FAILURE;
+        }
         spec.commandLine().getOut().printf("%s %s: certificate %s, credentials in %s; announced on vehicleactive/%s%n",
                 r.provisioned() ? "provisioned" : "reused", r.vin(), r.certificateId(), r.credentialsDir(), r.vin());
         return ExitCodes.OK;

@@ -10,6 +10,7 @@ import io.cms.provisioning.VehicleRegistry;
 import io.cms.simulator.model.VehicleIdentity;
 import io.cms.simulator.mqtt.FleetProvisioningClient;
 import io.cms.simulator.mqtt.MqttEndpoint;
+import io.cms.simulator.mqtt.ProvisioningRejectedException;
 import io.cms.simulator.mqtt.VehicleCredentials;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -34,6 +35,15 @@ public final class VehicleSetup {
      * @param provisioned whether a new certificate was provisioned (false: stored credentials reused)
      */
     public record Result(String vin, Path credentialsDir, String certificateId, boolean provisioned) {
+    }
+
+    /** Provisioning did not give the vehicle a certificate (refused, or the broker dropped the claim connection). */
+    public static final class SetupFailedException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        SetupFailedException(String message, Throwable cause) {
+            super(message, cause);
+        }
     }
 
     private final LocalConnection local;
@@ -62,11 +72,20 @@ public final class VehicleSetup {
         MqttEndpoint endpoint = local.mqtt();
         Optional<VehicleCredentials> stored = reprovision ? Optional.empty() : local.credentials(v)
                 .filter(c -> c.certificateId().equals(authorized.activeCertificateId()));
-        VehicleCredentials credentials = stored.orElseGet(() ->
-                new FleetProvisioningClient(endpoint, local.claim(), local.endpoints().claim().templateName(), timeout).provision(v));
+        VehicleCredentials credentials = stored.orElseGet(() -> provision(endpoint, v));
         Path dir = local.store(credentials, endpoint.caPem());
         announce(endpoint, credentials);
         return new Result(v, dir, credentials.certificateId(), stored.isEmpty());
+    }
+
+    private VehicleCredentials provision(MqttEndpoint endpoint, String vin) {
+        String template = local.endpoints().claim().templateName();
+        try {
+            return new FleetProvisioningClient(endpoint, local.claim(), template, timeout).provision(vin);
+        } catch (ProvisioningRejectedException | IllegalStateException e) {
+            throw new SetupFailedException("provisioning " + vin + " failed: " + e.getMessage() + " (template '" + template
+                    + "' at " + endpoint.host() + ":" + endpoint.port() + "); nothing was stored", e);
+        }
     }
 
     /** Publishes {@code vehicleactive/{vin}} (QoS 1) as the vehicle. */

@@ -192,6 +192,24 @@ class VehicleCommandsTest {
     }
 
     @Test
+    void provisioningThatCmsLocalRefusesFailsWithItsReasonAndStoresNothing() throws Exception {
+        Path wrong = Files.createDirectories(dir.resolve("wrong-template"));
+        LocalEndpoints live = LocalEndpoints.of(local);
+        for (String f : new String[] {live.mqtt().caFile(), live.claim().certFile(), live.claim().keyFile()}) {
+            Files.createDirectories(wrong.resolve(f).getParent());
+            Files.copy(dir.resolve(f), wrong.resolve(f));
+        }
+        new LocalEndpoints(live.mqtt(), new LocalEndpoints.Claim(live.claim().certFile(), live.claim().keyFile(), "other-template"),
+                live.dynamodb(), null, null).write(wrong);
+        String vin = VehicleIdentity.vin("REJ", 1);
+        Run r = cms("vehicle", "setup", "--vin", vin, "--local", wrong.toString());
+        assertThat(r.exit()).isEqualTo(ExitCodes.FAILURE);
+        assertThat(r.err().strip()).startsWith("cms: provisioning " + vin + " failed").contains("template 'other-template'")
+                .endsWith("nothing was stored");
+        assertThat(wrong.resolve("vehicles").resolve(vin)).doesNotExist();
+    }
+
+    @Test
     void aNegativeVehicleCountIsRefused() {
         Run r = cms("simulate", "--vehicles", "-5", "--local", dir.toString());
         assertThat(r.exit()).isEqualTo(ExitCodes.USAGE);
