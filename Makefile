@@ -83,7 +83,8 @@ BENCHES := \
   local/runtime:io.cms.local.bench.IngestBench \
   lambdas/connect-store:io.cms.connectstore.bench.LakeWriterBench \
   lambdas/provisioning:io.cms.provisioning.bench.ProvisioningBench \
-  lambdas/alerts:io.cms.alerts.bench.CreateAlertsBench
+  lambdas/alerts:io.cms.alerts.bench.CreateAlertsBench \
+  lambdas/auth:io.cms.auth.bench.AuthBench
 
 bench: build ## Run every benchmark and print figures (speed and memory targets of the issues)
 	@for b in $(BENCHES); do \
