@@ -301,7 +301,7 @@ public final class LakeWriter implements AutoCloseable {
             }
         }
         byte[] prefix = h.raw.prefix(t.topic(), t.receivedAt(), encoder);
-        byte[] line = oneLine(payload);
+        byte[] line = t.singleLine() ? payload : oneLine(payload);
         if (parquetStage == null) {
             h.parquet.write(record);
             OutputStream raw = h.raw.out;

@@ -15,13 +15,23 @@ public final class Telemetry {
     private final long timestamp;
     private final long receivedAt;
     private final Object[] values;
+    private final boolean singleLine;
 
-    Telemetry(String topic, String vin, long timestamp, long receivedAt, Object[] values) {
+    Telemetry(String topic, String vin, long timestamp, long receivedAt, Object[] values, boolean singleLine) {
+        this.singleLine = singleLine;
         this.topic = topic;
         this.vin = vin;
         this.timestamp = timestamp;
         this.receivedAt = receivedAt;
         this.values = values;
+    }
+
+    /**
+     * Whether the payload bytes are one line without a byte-order mark, so an NDJSON file can take
+     * them as they are (found while parsing, so the lake writer need not scan them again).
+     */
+    public boolean singleLine() {
+        return singleLine;
     }
 
     /** The MQTT topic the message came on. */

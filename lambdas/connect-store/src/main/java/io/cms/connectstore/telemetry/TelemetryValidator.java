@@ -109,6 +109,7 @@ public final class TelemetryValidator {
         Object[] values = new Object[catalog.signals().size()];
         String vin = null;
         JsonToken timestampToken = null;
+        int lines;
         String timestampText = null;
         double timestampNumber = 0;
         try (JsonParser p = factory.createParser(payload)) {
@@ -149,6 +150,8 @@ public final class TelemetryValidator {
             if (t != JsonToken.END_OBJECT || p.nextToken() != null) {
                 throw new Reject(RejectReason.NOT_JSON, "not JSON: unexpected content after the object");
             }
+            // The parser counts every CR and LF outside strings (inside, JSON forbids them raw).
+            lines = p.currentLocation().getLineNr();
         }
         String bodyVin = vinIndex < 0 ? null : (String) values[vinIndex];
         if (vin == null) {
@@ -167,7 +170,8 @@ public final class TelemetryValidator {
             throw new Reject(RejectReason.VIN_MISMATCH, VIN_PATH + " " + clip(bodyVin) + " differs from vin " + vin);
         }
         long ts = timestamp(timestampToken, timestampText, timestampNumber, receivedAt);
-        return new Telemetry(topic, vin, ts, receivedAt, values);
+        boolean singleLine = lines == 1 && (payload.length == 0 || (payload[0] & 0xff) != 0xEF);
+        return new Telemetry(topic, vin, ts, receivedAt, values, singleLine);
     }
 
     private static String topicVin(String topic) {

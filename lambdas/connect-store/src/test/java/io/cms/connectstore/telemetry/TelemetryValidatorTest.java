@@ -54,6 +54,25 @@ class TelemetryValidatorTest {
     }
 
     @Test
+    void compactPayloadIsSingleLine() {
+        assertThat(accepted(validate(TOPIC, "{\"vin\":\"" + VIN + "\",\"Vehicle\":{\"Speed\":1.5}}")).singleLine()).isTrue();
+    }
+
+    @Test
+    void payloadWithALineBreakOutsideStringsIsNotSingleLine() {
+        for (String br : new String[] {"\n", "\r", "\r\n"}) {
+            String payload = "{\"vin\":\"" + VIN + "\"," + br + "\"Vehicle\":{\"Speed\":1.5}}";
+            assertThat(accepted(validate(TOPIC, payload)).singleLine()).as("break %s", br.replace("\r", "CR").replace("\n", "LF")).isFalse();
+        }
+        assertThat(accepted(validate(TOPIC, "{\"vin\":\"" + VIN + "\"}\n")).singleLine()).as("trailing LF").isFalse();
+    }
+
+    @Test
+    void payloadWithAByteOrderMarkIsNotSingleLine() {
+        assertThat(accepted(validate(TOPIC, "\uFEFF{\"vin\":\"" + VIN + "\"}")).singleLine()).isFalse();
+    }
+
+    @Test
     void acceptsIsoTimestamp() {
         Telemetry t = accepted(validate(TOPIC, "{\"vin\":\"" + VIN + "\",\"timestamp\":\"2026-11-22T07:29:00.5Z\"}"));
         assertThat(t.timestamp()).isEqualTo(Instant.parse("2026-11-22T07:29:00.500Z").toEpochMilli());
