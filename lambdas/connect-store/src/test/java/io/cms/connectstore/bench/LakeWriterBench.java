@@ -41,6 +41,7 @@ public final class LakeWriterBench {
 
     static final int RECORDS = Integer.getInteger("bench.records", 300_000);
     static final int DISTINCT = 20_000;
+    static final int ROUNDS = 3;
 
     public static void main(String[] args) throws Exception {
         VssCatalog catalog = VssCatalog.load();
@@ -78,21 +79,29 @@ public final class LakeWriterBench {
         bare(schema, records, RECORDS / 5);
         lakeWriter(validator, topics, payloads, receivedAt, RECORDS / 5, true);
         lakeWriter(validator, topics, payloads, receivedAt, RECORDS / 5, false);
-        double[] bare = bare(schema, records, RECORDS);
-        double[] writer = lakeWriter(validator, topics, payloads, receivedAt, RECORDS, true);
-        double[] inline = lakeWriter(validator, topics, payloads, receivedAt, RECORDS, false);
-        double[] bare2 = bare(schema, records, RECORDS);
-        double[] writer2 = lakeWriter(validator, topics, payloads, receivedAt, RECORDS, true);
-        double[] inline2 = lakeWriter(validator, topics, payloads, receivedAt, RECORDS, false);
-        double bareRate = Math.max(bare[0], bare2[0]);
-        double writerRate = Math.max(writer[0], writer2[0]);
-        double inlineRate = Math.max(inline[0], inline2[0]);
-        System.out.printf("bare parquet-avro        : %,10.0f rows/s  (runs %,.0f / %,.0f)   parquet %.1f B/row   [1 thread]%n",
-                bareRate, bare[0], bare2[0], bare[1]);
-        System.out.printf("lake writer (pipelined)  : %,10.0f rows/s  (runs %,.0f / %,.0f)   parquet %.1f B/row + raw json.gz %.1f B/row"
-                + "   [caller validates; Parquet and gzip on 2 workers]%n", writerRate, writer[0], writer2[0], writer[1], writer[2]);
-        System.out.printf("lake writer (inline)     : %,10.0f rows/s  (runs %,.0f / %,.0f)   [1 thread]%n",
-                inlineRate, inline[0], inline2[0]);
+        // Three alternating rounds; the best of each is reported (the build machine is shared, so
+        // the best round is the one least disturbed by other processes).
+        double[][] bareRuns = new double[ROUNDS][];
+        double[][] writerRuns = new double[ROUNDS][];
+        double[][] inlineRuns = new double[ROUNDS][];
+        for (int r = 0; r < ROUNDS; r++) {
+            bareRuns[r] = bare(schema, records, RECORDS);
+            writerRuns[r] = lakeWriter(validator, topics, payloads, receivedAt, RECORDS, true);
+            inlineRuns[r] = lakeWriter(validator, topics, payloads, receivedAt, RECORDS, false);
+        }
+        double[] bare = best(bareRuns);
+        double[] writer = best(writerRuns);
+        double[] inline = best(inlineRuns);
+        double bareRate = bare[0];
+        double writerRate = writer[0];
+        double inlineRate = inline[0];
+        System.out.printf("bare parquet-avro        : %,10.0f rows/s  (runs %s)   parquet %.1f B/row   [1 thread]%n",
+                bareRate, rates(bareRuns), bare[1]);
+        System.out.printf("lake writer (pipelined)  : %,10.0f rows/s  (runs %s)   parquet %.1f B/row + raw json.gz %.1f B/row"
+                + "   [caller validates; Parquet and gzip on 2 workers]%n", writerRate, rates(writerRuns), writer[1], writer[2]);
+        System.out.printf("lake writer (inline)     : %,10.0f rows/s  (runs %s)   [1 thread]%n", inlineRate, rates(inlineRuns));
+        System.out.printf("load average after the runs: %.1f%n",
+                java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
         System.out.printf("ratio pipelined/bare     : %.2f   (target >= 0.80; >= 150 000 rows/s)%n", writerRate / bareRate);
         System.out.printf("ratio inline/bare        : %.2f   (same work on one thread)%n", inlineRate / bareRate);
         // Where the difference goes: the two stages the bare writer does not do.
@@ -100,6 +109,24 @@ public final class LakeWriterBench {
         gzipOnly(payloads, RECORDS / 5);
         System.out.printf("  of which: validation %,.0f msgs/s alone; raw gzip (level 1) %,.0f msgs/s alone%n",
                 validateOnly(validator, topics, payloads, receivedAt, RECORDS), gzipOnly(payloads, RECORDS));
+    }
+
+    private static double[] best(double[][] runs) {
+        double[] best = runs[0];
+        for (double[] r : runs) {
+            if (r[0] > best[0]) {
+                best = r;
+            }
+        }
+        return best;
+    }
+
+    private static String rates(double[][] runs) {
+        StringBuilder out = new StringBuilder();
+        for (double[] r : runs) {
+            out.append(out.length() == 0 ? "" : " / ").append(String.format("%,.0f", r[0]));
+        }
+        return out.toString();
     }
 
     private static void strip(ObjectNode m) {
