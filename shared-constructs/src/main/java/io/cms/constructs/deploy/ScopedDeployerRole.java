@@ -22,17 +22,21 @@ import software.constructs.Construct;
  * <p>Scoping, by what each service supports:
  * <ul>
  *   <li>by name: IAM roles, Lambda functions, log groups, DynamoDB tables, SQS queues, SNS topics,
- *       S3 buckets and IoT rules/policies must start with a CMS stack name or the App Unique ID
- *       ({@code {app}-}, {@code {vpcName}-vpc}, {@code {idp}-auth-setup}); SSM parameters and
+ *       S3 buckets and IoT policies/templates must start with a CMS stack name or the App Unique ID
+ *       ({@code {app}-}, {@code {vpcName}-vpc}, {@code {idp}-auth-setup}); Athena workgroups and Firehose
+ *       delivery streams with {@code {app}-}; IoT rules and Glue databases/tables with {@code {app_}}
+ *       (no hyphens allowed there); SSM parameters and
  *       secrets must live under {@code /solution/{app}}, {@code /solution/vpc/{vpcName}} or
  *       {@code /solution/auth/{idp}};</li>
- *   <li>by tag: KMS keys and Cognito user pools carry {@code Solutions:SolutionID=SO0241} when
- *       created, and only keys/pools with that tag can be changed;</li>
+ *   <li>by tag: KMS keys, Cognito user pools and AppSync GraphQL APIs carry
+ *       {@code Solutions:SolutionID=SO0241} when created, and only keys/pools/APIs with that tag can be
+ *       changed;</li>
  *   <li>IAM: roles can only be passed to the AWS services CMS uses, only AWS managed
  *       {@code service-role} policies can be attached;</li>
  *   <li>remaining broad (documented in docs/backstage.md): EC2 networking actions of the VPC module
  *       (EC2 has no name-based scoping for VPCs, subnets and routes), {@code Describe*}/{@code List*}
- *       reads, and the account-level IoT event configuration.</li>
+ *       reads, the account-level IoT event configuration, and AppSync data sources/resolvers and API log
+ *       groups, which are addressed by the random API id ({@code apis/*}, {@code /aws/appsync/apis/*}).</li>
  * </ul>
  */
 public final class ScopedDeployerRole extends Construct {
@@ -75,11 +79,16 @@ public final class ScopedDeployerRole extends Construct {
         policy("UserPools", List.of(createTaggedUserPools(), manageTaggedUserPools()));
         policy("Network", List.of(vpcNetworking()));
         policy("Iot", List.of(iotNamed(), iotAccountEventConfiguration()));
+        policy("Apis", List.of(createTaggedGraphqlApis(), manageTaggedGraphqlApis(), graphqlApiChildren(),
+                appSyncLogGroups()));
+        policy("Analytics", List.of(athenaWorkGroups(), glueCatalog(), firehoseStreams()));
 
         Nag.suppress(this, "AwsSolutions-IAM5", "A CloudFormation service role must create resources whose full"
                 + " names are generated from the stack name, so resources are scoped by the CMS name prefix"
-                + " ({app}-, {vpc}-vpc, {idp}-auth-setup) or by the Solutions:SolutionID tag; the actions left on"
-                + " '*' are read-only or EC2 networking, documented in docs/backstage.md");
+                + " ({app}-, {vpc}-vpc, {idp}-auth-setup, {app}_ for IoT rules and Glue) or by the"
+                + " Solutions:SolutionID tag; the actions left on '*' are read-only, EC2 networking or the IoT"
+                + " account event configuration; AppSync data sources, resolvers and API log groups are addressed"
+                + " by the random API id (apis/* and /aws/appsync/apis/*), documented in docs/backstage.md");
     }
 
     /** The role CloudFormation assumes. */
@@ -184,7 +193,8 @@ public final class ScopedDeployerRole extends Construct {
                 "logs:PutRetentionPolicy", "logs:DeleteRetentionPolicy", "logs:AssociateKmsKey",
                 "logs:DisassociateKmsKey", "logs:TagResource", "logs:UntagResource", "logs:TagLogGroup",
                 "logs:UntagLogGroup", "logs:ListTagsForResource", "logs:ListTagsLogGroup",
-                "logs:PutDataProtectionPolicy", "logs:DeleteDataProtectionPolicy"), resources);
+                "logs:PutDataProtectionPolicy", "logs:DeleteDataProtectionPolicy", "logs:CreateLogStream",
+                "logs:DeleteLogStream", "logs:DescribeLogStreams"), resources);
     }
 
     private PolicyStatement readOnly() {
@@ -346,6 +356,85 @@ public final class ScopedDeployerRole extends Construct {
     private PolicyStatement iotAccountEventConfiguration() {
         return allow("IotThingEventConfiguration", List.of("iot:UpdateEventConfigurations",
                 "iot:DescribeEventConfigurations"), List.of("*"));
+    }
+
+    /**
+     * AppSync API ids are random, so CreateGraphqlApi cannot be limited by name: the request must tag the
+     * new API as CMS ({@code Solutions:SolutionID}, set on every resource by CmsModuleStack).
+     */
+    private PolicyStatement createTaggedGraphqlApis() {
+        return PolicyStatement.Builder.create().sid("CreateGraphqlApisTaggedAsCms").effect(Effect.ALLOW)
+                .actions(List.of("appsync:CreateGraphqlApi", "appsync:TagResource"))
+                .resources(List.of("*"))
+                .conditions(Map.of("StringEquals", Map.of("aws:RequestTag/" + SOLUTION_TAG, Solution.ID)))
+                .build();
+    }
+
+    /** API-level changes (settings, schema, tags, deletion) only on APIs tagged as CMS. */
+    private PolicyStatement manageTaggedGraphqlApis() {
+        return PolicyStatement.Builder.create().sid("ManageGraphqlApisTaggedAsCms").effect(Effect.ALLOW)
+                .actions(List.of("appsync:GetGraphqlApi", "appsync:UpdateGraphqlApi", "appsync:DeleteGraphqlApi",
+                        "appsync:TagResource", "appsync:UntagResource", "appsync:ListTagsForResource",
+                        "appsync:StartSchemaCreation", "appsync:GetSchemaCreationStatus",
+                        "appsync:GetIntrospectionSchema", "appsync:GetGraphqlApiEnvironmentVariables",
+                        "appsync:PutGraphqlApiEnvironmentVariables"))
+                .resources(List.of(regional("appsync", "apis/*")))
+                .conditions(Map.of("StringEquals", Map.of("aws:ResourceTag/" + SOLUTION_TAG, Solution.ID)))
+                .build();
+    }
+
+    /**
+     * Data sources and resolvers cannot carry tags and live under the random API id
+     * ({@code apis/{apiId}/datasources/*}, {@code apis/{apiId}/types/*}): limited to this account and
+     * region's AppSync APIs; creating or deleting a whole API still needs the tag above.
+     */
+    private PolicyStatement graphqlApiChildren() {
+        return allow("ManageGraphqlApiDataSourcesAndResolvers", List.of("appsync:CreateDataSource",
+                "appsync:UpdateDataSource", "appsync:DeleteDataSource", "appsync:GetDataSource",
+                "appsync:CreateResolver", "appsync:UpdateResolver", "appsync:DeleteResolver", "appsync:GetResolver",
+                "appsync:CreateFunction", "appsync:UpdateFunction", "appsync:DeleteFunction", "appsync:GetFunction"),
+                List.of(regional("appsync", "apis/*")));
+    }
+
+    /** AppSync writes to {@code /aws/appsync/apis/{apiId}} (fixed by the service), so the group is named by id. */
+    private PolicyStatement appSyncLogGroups() {
+        return allow("ManageAppSyncApiLogGroups", List.of("logs:CreateLogGroup", "logs:DeleteLogGroup",
+                "logs:PutRetentionPolicy", "logs:DeleteRetentionPolicy", "logs:AssociateKmsKey",
+                "logs:DisassociateKmsKey", "logs:TagResource", "logs:UntagResource", "logs:ListTagsForResource"),
+                List.of(regional("logs", "log-group:/aws/appsync/apis/*")));
+    }
+
+    /** Athena workgroups are named {@code {app}-{module}-...} (Naming.resourceName). */
+    private PolicyStatement athenaWorkGroups() {
+        return allow("ManageCmsAthenaWorkGroups", List.of("athena:CreateWorkGroup", "athena:GetWorkGroup",
+                "athena:UpdateWorkGroup", "athena:DeleteWorkGroup", "athena:TagResource", "athena:UntagResource",
+                "athena:ListTagsForResource"), List.of(regional("athena", "workgroup/" + app + "-*")));
+    }
+
+    /**
+     * Glue names allow no hyphens: databases are {@code {app_}...} ({@code -} replaced by {@code _});
+     * every Glue catalog action also needs the account's catalog ARN, and deleting a database also
+     * deletes its tables and functions.
+     */
+    private PolicyStatement glueCatalog() {
+        String prefix = app.replace('-', '_');
+        return allow("ManageCmsGlueDatabasesAndTables", List.of("glue:CreateDatabase", "glue:GetDatabase",
+                "glue:UpdateDatabase", "glue:DeleteDatabase", "glue:CreateTable", "glue:GetTable",
+                "glue:GetTables", "glue:UpdateTable", "glue:DeleteTable", "glue:GetPartitions",
+                "glue:BatchDeletePartition", "glue:TagResource", "glue:UntagResource", "glue:GetTags"), List.of(
+                regional("glue", "catalog"),
+                regional("glue", "database/" + prefix + "*"),
+                regional("glue", "table/" + prefix + "*/*"),
+                regional("glue", "userDefinedFunction/" + prefix + "*/*")));
+    }
+
+    /** Firehose delivery streams are named {@code {app}-{module}-...} (Naming.resourceName). */
+    private PolicyStatement firehoseStreams() {
+        return allow("ManageCmsDeliveryStreams", List.of("firehose:CreateDeliveryStream",
+                "firehose:DescribeDeliveryStream", "firehose:UpdateDestination", "firehose:DeleteDeliveryStream",
+                "firehose:TagDeliveryStream", "firehose:UntagDeliveryStream", "firehose:ListTagsForDeliveryStream",
+                "firehose:StartDeliveryStreamEncryption", "firehose:StopDeliveryStreamEncryption"),
+                List.of(regional("firehose", "deliverystream/" + app + "-*")));
     }
 
     private List<String> prefixed(java.util.function.Function<String, String> arnOf) {
