@@ -61,6 +61,9 @@ public final class FleetSimulator implements AutoCloseable {
     /** Unacknowledged QoS 1 messages a vehicle may have; beyond that a tick is skipped (and counted) instead of queueing. */
     public static final int MAX_IN_FLIGHT = 20;
 
+    /** Connection attempts under way at the same time while a fleet starts. */
+    public static final int MAX_CONNECTING = 64;
+
     private final MqttEndpoint endpoint;
     private final Duration interval;
     private final Clock clock;
@@ -77,6 +80,7 @@ public final class FleetSimulator implements AutoCloseable {
     private final AtomicLong failed = new AtomicLong();
     private final AtomicInteger connected = new AtomicInteger();
     private volatile boolean running;
+    private final java.util.Queue<PendingConnect> pending = new java.util.concurrent.ConcurrentLinkedQueue<>();
 
     public FleetSimulator(MqttEndpoint endpoint, Duration interval, Clock clock, double centreLat, double centreLon) {
         if (interval.isNegative() || interval.isZero()) {
@@ -97,18 +101,59 @@ public final class FleetSimulator implements AutoCloseable {
         vehicles.add(new Vehicle(credentials, identity, new VehicleModel(seed, route, clock.instant())));
     }
 
-    /** Connects every vehicle and starts publishing, each on its own phase within the interval. */
+    /**
+     * Connects every vehicle and starts publishing, each on its own phase within the interval.
+     * At most {@link #MAX_CONNECTING} TLS handshakes are under way at a time, so a large fleet
+     * ramps up instead of timing its own connections out. Returns at once; the future completes
+     * when every vehicle's first connection attempt has finished (exceptionally if one failed; the
+     * vehicle then keeps retrying in the background and starts publishing once connected).
+     */
     public synchronized CompletableFuture<Void> start() {
-        List<CompletableFuture<?>> connecting = new ArrayList<>();
-        long periodMicros = interval.toNanos() / 1000;
+        long periodMicros = Math.max(1, interval.toNanos() / 1000);
         running = true;
+        List<CompletableFuture<?>> connecting = new ArrayList<>();
+        pending.clear();
         for (int i = 0; i < vehicles.size(); i++) {
             Vehicle v = vehicles.get(i);
-            long phase = periodMicros * i / vehicles.size();
-            // A vehicle starts ticking once connected, so no tick is lost to the connection set-up.
-            connecting.add(v.connect().thenRun(() -> v.schedule(phase, periodMicros)));
+            v.phaseMicros = periodMicros * i / vehicles.size();
+            v.periodMicros = periodMicros;
+            CompletableFuture<Void> done = new CompletableFuture<>();
+            connecting.add(done);
+            pending.add(new PendingConnect(v, done));
+        }
+        for (int i = 0; i < MAX_CONNECTING; i++) {
+            connectNext();
         }
         return CompletableFuture.allOf(connecting.toArray(CompletableFuture[]::new));
+    }
+
+    private record PendingConnect(Vehicle vehicle, CompletableFuture<Void> done) {
+    }
+
+    private void connectNext() {
+        PendingConnect next = pending.poll();
+        if (next == null) {
+            return;
+        }
+        if (!running) {
+            next.done().cancel(false);
+            return;
+        }
+        CompletableFuture<?> attempt;
+        try {
+            attempt = next.vehicle().connect();
+        } catch (RuntimeException e) {
+            attempt = CompletableFuture.failedFuture(e);
+        }
+        attempt.whenComplete((ack, e) -> {
+            // Whatever happened to this attempt, the next vehicle gets its turn.
+            connectNext();
+            if (e == null) {
+                next.done().complete(null);
+            } else {
+                next.done().completeExceptionally(e);
+            }
+        });
     }
 
     /**
@@ -118,6 +163,10 @@ public final class FleetSimulator implements AutoCloseable {
     public synchronized void stop(Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         running = false;
+        PendingConnect never;
+        while ((never = pending.poll()) != null) {
+            never.done().cancel(false);
+        }
         for (Vehicle v : vehicles) {
             v.cancel();
         }
@@ -177,6 +226,8 @@ public final class FleetSimulator implements AutoCloseable {
         volatile Instant last;
         ScheduledFuture<?> task;
         boolean stopped;
+        volatile long phaseMicros;
+        volatile long periodMicros;
 
         Vehicle(VehicleCredentials credentials, VehicleIdentity identity, VehicleModel model) {
             this.credentials = credentials;
@@ -190,14 +241,23 @@ public final class FleetSimulator implements AutoCloseable {
                     .serverPort(endpoint.port())
                     .sslConfig(ClientTls.sslConfig(endpoint.caPem(), credentials.certificatePem(), credentials.privateKeyPem()))
                     .automaticReconnect().initialDelay(1, TimeUnit.SECONDS).maxDelay(10, TimeUnit.SECONDS).applyAutomaticReconnect()
-                    .addConnectedListener(c -> connected.incrementAndGet())
+                    .addConnectedListener(c -> {
+                        connected.incrementAndGet();
+                        onConnected();
+                    })
                     .addDisconnectedListener(c -> connected.updateAndGet(n -> Math.max(0, n - 1)))
                     .buildAsync();
         }
 
-        synchronized void schedule(long phaseMicros, long periodMicros) {
-            stopped = false;
-            if (running && task == null) {
+        /** On every (re)connection: tick from now on (a vehicle ticks only while it can publish) and announce once. */
+        void onConnected() {
+            schedule();
+            announce();
+        }
+
+        synchronized void schedule() {
+            if (running && task == null && periodMicros > 0) {
+                stopped = false;
                 task = scheduler.scheduleAtFixedRate(this::tick, phaseMicros, periodMicros, TimeUnit.MICROSECONDS);
             }
         }
@@ -212,7 +272,7 @@ public final class FleetSimulator implements AutoCloseable {
         }
 
         CompletableFuture<?> connect() {
-            return client.connectWith().cleanSession(true).keepAlive(60).send().thenCompose(ack -> announce());
+            return client.connectWith().cleanSession(true).keepAlive(60).send();
         }
 
         CompletableFuture<?> announce() {
