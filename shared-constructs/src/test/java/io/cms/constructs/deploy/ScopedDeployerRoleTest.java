@@ -34,6 +34,7 @@ class ScopedDeployerRoleTest {
 
     private Template cms;
     private Template fleet;
+    private Template hyphenated;
     private CloudAssembly assembly;
 
     @BeforeAll
@@ -46,10 +47,14 @@ class ScopedDeployerRoleTest {
         new ScopedDeployerRole(fleetStack, "Deployer", new ScopedDeployerRoleProps(CmsContext.of(Map.of(
                 "appUniqueId", "fleet", "vpcName", "fleet-net", "identityProviderId", "corp")), "acme-assets",
                 "fleet-cms-deployer"));
+        Stack hyphenatedStack = new Stack(app, "HyphenatedDeployer");
+        new ScopedDeployerRole(hyphenatedStack, "Deployer", ScopedDeployerRoleProps.of(CmsContext.of(Map.of(
+                "appUniqueId", "fleet-eu", "vpcName", "net", "identityProviderId", "corp")), "acme-assets"));
         Nag.apply(app);
         assembly = app.synth();
         cms = Template.fromStack(cmsStack);
         fleet = Template.fromStack(fleetStack);
+        hyphenated = Template.fromStack(hyphenatedStack);
     }
 
     @Test
@@ -148,6 +153,46 @@ class ScopedDeployerRoleTest {
     @Test
     void iotRulesFollowTheUnderscoreNaming() throws Exception {
         assertThat(resourcesOf(cms, "ManageCmsIotResources")).contains(":rule/cms_*", ":policy/cms-*");
+    }
+
+    @Test
+    void athenaWorkGroupsAndFirehoseStreamsAreLimitedToTheAppUniqueId() throws Exception {
+        assertThat(resourcesOf(fleet, "ManageCmsAthenaWorkGroups")).containsExactly(":workgroup/fleet-*");
+        assertThat(resourcesOf(fleet, "ManageCmsDeliveryStreams")).containsExactly(":deliverystream/fleet-*");
+    }
+
+    @Test
+    void glueDatabasesAndTablesUseTheUnderscoredAppUniqueId() throws Exception {
+        assertThat(resourcesOf(hyphenated, "ManageCmsGlueDatabasesAndTables")).containsExactlyInAnyOrder(
+                ":catalog", ":database/fleet_eu*", ":table/fleet_eu*/*", ":userDefinedFunction/fleet_eu*/*");
+    }
+
+    @Test
+    void graphqlApisMustCarryTheSolutionTag() {
+        cms.hasResourceProperties("AWS::IAM::ManagedPolicy", statementLike(Map.of(
+                "Sid", "CreateGraphqlApisTaggedAsCms", "Resource", "*",
+                "Action", List.of("appsync:CreateGraphqlApi", "appsync:TagResource"),
+                "Condition", Map.of("StringEquals", Map.of("aws:RequestTag/Solutions:SolutionID", "SO0241")))));
+        cms.hasResourceProperties("AWS::IAM::ManagedPolicy", statementLike(Map.of(
+                "Sid", "ManageGraphqlApisTaggedAsCms",
+                "Condition", Map.of("StringEquals", Map.of("aws:ResourceTag/Solutions:SolutionID", "SO0241")))));
+    }
+
+    @Test
+    void appSyncChildrenAndLogGroupsStayInsideTheAccountsApis() throws Exception {
+        assertThat(resourcesOf(cms, "ManageGraphqlApiDataSourcesAndResolvers")).containsExactly(":apis/*");
+        assertThat(resourcesOf(cms, "ManageAppSyncApiLogGroups")).containsExactly(":log-group:/aws/appsync/apis/*");
+    }
+
+    @Test
+    void everyManagedPolicyFitsTheIamSizeLimit() throws Exception {
+        for (Object resource : cms.findResources("AWS::IAM::ManagedPolicy").values()) {
+            @SuppressWarnings("unchecked")
+            Object doc = ((Map<String, Object>) ((Map<String, Object>) resource).get("Properties"))
+                    .get("PolicyDocument");
+            // IAM counts the document without whitespace; pseudo-parameter refs become short ARNs when resolved
+            assertThat(JSON.writeValueAsString(doc).length()).as("managed policy document size").isLessThan(6144);
+        }
     }
 
     @Test
