@@ -155,6 +155,22 @@ class VehicleCommandsTest {
     }
 
     @Test
+    void simulateCanTakeItsVehiclesFromTheRegistry() throws Exception {
+        local.vehicleRegistry().authorize(VehicleIdentity.vin("REG", 1), "Volta", "Cargo", "2024");
+        Run r = cms("simulate", "--vehicles", "2", "--vins-from-registry", "--interval", "250ms", "--duration", "1s",
+                "--local", dir.toString());
+        assertThat(r.exit()).as(r.out() + r.err()).isEqualTo(ExitCodes.OK);
+        assertThat(r.out()).contains("done: 2 vehicles");
+    }
+
+    @Test
+    void vinPrefixAndRegistryVinsCannotBeCombined() {
+        Run r = cms("simulate", "--vin-prefix", "TST", "--vins-from-registry", "--local", dir.toString());
+        assertThat(r.exit()).isEqualTo(ExitCodes.USAGE);
+        assertThat(r.err()).contains("mutually exclusive");
+    }
+
+    @Test
     void anInvalidVinIsRefusedWithOneLine() {
         Run r = cms("vehicle", "setup", "--vin", "1HGCM82633A00435O", "--local", dir.toString());
         assertThat(r.exit()).isEqualTo(ExitCodes.USAGE);
