@@ -54,6 +54,8 @@ class FleetSimulatorTest {
     private final Map<String, Principal> principals = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> receivedPerVin = new ConcurrentHashMap<>();
     private final List<String> rejected = java.util.Collections.synchronizedList(new ArrayList<>());
+    private final List<CompletableFuture<Void>> stalled = java.util.Collections.synchronizedList(new ArrayList<>());
+    private volatile boolean stall;
     private final TelemetryValidator validator = new TelemetryValidator(TelemetryMessage.catalog());
 
     @BeforeAll
@@ -80,6 +82,12 @@ class FleetSimulatorTest {
             rejected.add(m.topic() + ": " + r.reason() + " " + r.detail());
         }
         receivedPerVin.computeIfAbsent(m.clientId(), k -> new AtomicLong()).incrementAndGet();
+        if (stall) {
+            // The broker acknowledges a QoS 1 message only when its rule has finished: hold them.
+            CompletableFuture<Void> held = new CompletableFuture<>();
+            stalled.add(held);
+            return held;
+        }
         return CompletableFuture.completedFuture(null);
     }
 
@@ -127,6 +135,36 @@ class FleetSimulatorTest {
             }
             assertThat(simulator.vehicleStats().stream().mapToLong(FleetSimulator.VehicleStats::acknowledged).sum())
                     .isEqualTo(stats.acknowledged());
+        }
+    }
+
+    @Test
+    void aVehicleWhoseMessagesAreNotAcknowledgedSkipsTicksInsteadOfQueueing() throws Exception {
+        stall = true;
+        try (FleetSimulator simulator = new FleetSimulator(endpoint(), Duration.ofMillis(20), Clock.systemUTC(), 47.62, -122.35)) {
+            simulator.add(fleet.get(0));
+            simulator.start().get(30, TimeUnit.SECONDS);
+            Thread.sleep(1_500);
+            FleetSimulator.Stats held = simulator.stats();
+            assertThat(held.published()).isEqualTo(FleetSimulator.MAX_IN_FLIGHT);
+            assertThat(held.acknowledged()).isZero();
+            assertThat(held.failed()).isGreaterThan(10);
+
+            stall = false;
+            synchronized (stalled) {
+                stalled.forEach(f -> f.complete(null));
+            }
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while (simulator.stats().acknowledged() < FleetSimulator.MAX_IN_FLIGHT && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertThat(simulator.stats().acknowledged()).isGreaterThanOrEqualTo(FleetSimulator.MAX_IN_FLIGHT);
+            assertThat(simulator.stats().published()).isGreaterThan(FleetSimulator.MAX_IN_FLIGHT);
+        } finally {
+            stall = false;
+            synchronized (stalled) {
+                stalled.forEach(f -> f.complete(null));
+            }
         }
     }
 }
