@@ -5,7 +5,9 @@ import static java.util.Map.entry;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cms.app.testing.AllStacks;
+import io.cms.app.testing.CfnGuard;
 import io.cms.constructs.CmsSynth;
+import io.cms.constructs.lambda.LambdaAssets;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -161,6 +163,7 @@ class DeployerRoleCoversEveryStackTest {
 
     private List<Map<String, Object>> statements;
     private CloudAssembly roleAssembly;
+    private Stack deployerStack;
     private List<StackTemplate> moduleTemplates;
 
     record StackTemplate(String stackName, Map<String, Object> template) {
@@ -173,9 +176,9 @@ class DeployerRoleCoversEveryStackTest {
                 .context(Map.of("appUniqueId", "cms", "identityProviderId", "cms", "vpcName", "cms-vpc",
                         "assetBucketBaseName", "cms-assets"))
                 .build());
-        Stack stack = DeployerRoleApp.build(app);
+        deployerStack = DeployerRoleApp.build(app);
         roleAssembly = app.synth();
-        statements = statementsOf(Template.fromStack(stack).toJSON());
+        statements = statementsOf(Template.fromStack(deployerStack).toJSON());
         moduleTemplates = new ArrayList<>();
         for (CloudFormationStackArtifact artifact : AllStacks.get().assembly().getStacks()) {
             @SuppressWarnings("unchecked")
@@ -221,21 +224,17 @@ class DeployerRoleCoversEveryStackTest {
 
     @Test
     void resourcesCreatedUnderATagConditionCarryTheSolutionTag() {
-        List<String> untagged = new ArrayList<>();
-        forEachResource((stack, id, resource) -> {
-            String type = type(resource);
-            if (isCustomResource(type)) {
-                return;
-            }
-            String create = REQUIRED_ACTIONS.get(type).get(0);
-            List<Map<String, Object>> allowing = allowing(statements, create);
-            boolean onlyTagConditioned = !allowing.isEmpty() && allowing.stream().allMatch(s ->
-                    String.valueOf(s.get("Condition")).contains("aws:RequestTag/" + SOLUTION_TAG));
-            if (onlyTagConditioned && !"SO0241".equals(tagValue(resource, SOLUTION_TAG))) {
-                untagged.add(type + " " + stack.stackName() + "/" + id);
-            }
-        });
-        assertThat(untagged).as("created with %s=SO0241 required, but not tagged", SOLUTION_TAG).isEmpty();
+        assertThat(untaggedButTagConditioned(statements, moduleTemplates))
+                .as("created with %s=SO0241 required, but not tagged", SOLUTION_TAG).isEmpty();
+    }
+
+    @Test
+    void reportsAnUntaggedGraphqlApi() {
+        StackTemplate untagged = new StackTemplate("cms-app--api", Map.of("Resources", Map.of(
+                "Api", Map.of("Type", "AWS::AppSync::GraphQLApi", "Properties", Map.of("Name", "cms-api")),
+                "Queue", Map.of("Type", "AWS::SQS::Queue"))));
+        assertThat(untaggedButTagConditioned(statements, List.of(untagged)))
+                .containsExactly("AWS::AppSync::GraphQLApi cms-app--api/Api");
     }
 
     @Test
@@ -279,6 +278,12 @@ class DeployerRoleCoversEveryStackTest {
         assertThat(CmsSynth.problems(roleAssembly)).isEmpty();
     }
 
+    @Test
+    void deployerRoleStackPassesTheControlTowerGuardRules() throws Exception {
+        Path template = Path.of(roleAssembly.getDirectory(), deployerStack.getTemplateFile());
+        assertThat(CfnGuard.validate(LambdaAssets.repositoryRoot(), template)).isEmpty();
+    }
+
     // ---------------------------------------------------------------- checking
 
     interface ResourceVisitor {
@@ -295,6 +300,26 @@ class DeployerRoleCoversEveryStackTest {
             Map<String, Object> resources = (Map<String, Object>) stack.template().get("Resources");
             resources.forEach((id, r) -> visitor.visit(stack, id, (Map<String, Object>) r));
         }
+    }
+
+    /** Resources whose create action is allowed only with the solution request tag, but that lack the tag. */
+    static List<String> untaggedButTagConditioned(List<Map<String, Object>> statements,
+            List<StackTemplate> templates) {
+        List<String> untagged = new ArrayList<>();
+        forEachResource(templates, (stack, id, resource) -> {
+            String type = type(resource);
+            if (isCustomResource(type)) {
+                return;
+            }
+            String create = REQUIRED_ACTIONS.get(type).get(0);
+            List<Map<String, Object>> allowing = allowing(statements, create);
+            boolean onlyTagConditioned = !allowing.isEmpty() && allowing.stream().allMatch(s ->
+                    String.valueOf(s.get("Condition")).contains("aws:RequestTag/" + SOLUTION_TAG));
+            if (onlyTagConditioned && !"SO0241".equals(tagValue(resource, SOLUTION_TAG))) {
+                untagged.add(type + " " + stack.stackName() + "/" + id);
+            }
+        });
+        return untagged;
     }
 
     /** Named (or stack-name-generated) resources whose create action is not allowed on their ARN. */
