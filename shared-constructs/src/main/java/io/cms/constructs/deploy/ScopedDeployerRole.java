@@ -114,6 +114,7 @@ public final class ScopedDeployerRole extends Construct {
                 .build();
     }
 
+    /** Every CMS Lambda, rule and API has its own role; CloudFormation names them {@code {stackName}-...}. */
     private PolicyStatement iamRoles() {
         return allow("ManageCmsRoles", List.of("iam:CreateRole", "iam:DeleteRole", "iam:GetRole", "iam:UpdateRole",
                         "iam:UpdateRoleDescription", "iam:UpdateAssumeRolePolicy", "iam:TagRole", "iam:UntagRole",
@@ -133,6 +134,7 @@ public final class ScopedDeployerRole extends Construct {
                 .build();
     }
 
+    /** Only AWS managed service-role policies (e.g. VPC access for Lambda): never AdministratorAccess. */
     private PolicyStatement attachManagedServiceRolePolicies() {
         return PolicyStatement.Builder.create().sid("AttachOnlyAwsServiceRolePolicies").effect(Effect.ALLOW)
                 .actions(List.of("iam:AttachRolePolicy"))
@@ -142,6 +144,7 @@ public final class ScopedDeployerRole extends Construct {
                 .build();
     }
 
+    /** CMS roles may be handed only to the services that run CMS resources. */
     private PolicyStatement passRole() {
         return PolicyStatement.Builder.create().sid("PassCmsRolesToCmsServices").effect(Effect.ALLOW)
                 .actions(List.of("iam:PassRole"))
@@ -150,6 +153,10 @@ public final class ScopedDeployerRole extends Construct {
                 .build();
     }
 
+    /**
+     * Functions are named {@code {app}-{module}-...} (or generated from the stack name); InvokeFunction is
+     * how CloudFormation runs the CMS custom resource providers.
+     */
     private PolicyStatement lambdaFunctions() {
         List<String> resources = new ArrayList<>();
         for (String p : namePrefixes) {
@@ -168,6 +175,10 @@ public final class ScopedDeployerRole extends Construct {
                 "lambda:PutFunctionRecursionConfig", "lambda:InvokeFunction"), resources);
     }
 
+    /**
+     * Event source mappings have random UUID ARNs, so the statement is on {@code *} and limited by the
+     * {@code lambda:FunctionArn} condition to CMS functions.
+     */
     private PolicyStatement lambdaEventSources() {
         return PolicyStatement.Builder.create().sid("EventSourcesOfCmsFunctions").effect(Effect.ALLOW)
                 .actions(List.of("lambda:CreateEventSourceMapping", "lambda:UpdateEventSourceMapping",
@@ -178,11 +189,13 @@ public final class ScopedDeployerRole extends Construct {
                 .build();
     }
 
+    /** Lambda code is read from the one-click asset bucket of the region only. */
     private PolicyStatement lambdaCode(String assetBucketBaseName) {
         return allow("ReadLambdaCodeFromTheAssetBucket", List.of("s3:GetObject", "s3:GetObjectVersion"),
                 List.of("arn:" + Aws.PARTITION + ":s3:::" + assetBucketBaseName + "-" + Aws.REGION + "/*"));
     }
 
+    /** Log groups (and the streams Firehose writes to) carry a CMS prefix, or are Lambda groups of CMS functions. */
     private PolicyStatement logGroups() {
         List<String> resources = new ArrayList<>();
         for (String p : namePrefixes) {
@@ -197,6 +210,7 @@ public final class ScopedDeployerRole extends Construct {
                 "logs:DeleteLogStream", "logs:DescribeLogStreams"), resources);
     }
 
+    /** Describe/List calls used by CloudFormation handlers; these APIs have no resource-level scoping. */
     private PolicyStatement readOnly() {
         return allow("DescribeAndList", List.of("ec2:Describe*", "logs:DescribeLogGroups", "ssm:DescribeParameters",
                 "kms:ListAliases", "lambda:ListFunctions", "iam:ListRoles", "iot:Describe*", "iot:List*",
@@ -204,6 +218,7 @@ public final class ScopedDeployerRole extends Construct {
                 "secretsmanager:ListSecrets"), List.of("*"));
     }
 
+    /** Module outputs live under {@code /solution/{app}}; VPC and Auth Setup under their own paths. */
     private PolicyStatement ssmParameters() {
         List<String> resources = new ArrayList<>();
         for (String path : ssmPaths) {
@@ -215,6 +230,7 @@ public final class ScopedDeployerRole extends Construct {
                 "ssm:RemoveTagsFromResource", "ssm:ListTagsForResource"), resources);
     }
 
+    /** Secrets are named by SSM-style path or {@code {app}/{module}/...}; rotation is configured by CloudFormation. */
     private PolicyStatement secrets() {
         List<String> resources = new ArrayList<>();
         for (String path : ssmPaths) {
@@ -230,6 +246,7 @@ public final class ScopedDeployerRole extends Construct {
                 "secretsmanager:CancelRotateSecret", "secretsmanager:GetRandomPassword"), resources);
     }
 
+    /** Tables are generated from the stack name; their streams are {@code table/{name}/stream/*}. */
     private PolicyStatement dynamoDbTables() {
         List<String> resources = new ArrayList<>();
         for (String p : namePrefixes) {
@@ -244,6 +261,7 @@ public final class ScopedDeployerRole extends Construct {
                 "dynamodb:GetResourcePolicy", "dynamodb:DeleteResourcePolicy", "dynamodb:DescribeStream"), resources);
     }
 
+    /** Buckets are generated from the (lower-cased) stack name. */
     private PolicyStatement buckets() {
         List<String> resources = new ArrayList<>();
         for (String p : namePrefixes) {
@@ -257,12 +275,14 @@ public final class ScopedDeployerRole extends Construct {
                 "s3:PutMetricsConfiguration", "s3:PutAnalyticsConfiguration"), resources);
     }
 
+    /** Queues (DLQs, intake) are generated from the stack name. */
     private PolicyStatement queues() {
         return allow("ManageCmsQueues", List.of("sqs:CreateQueue", "sqs:DeleteQueue", "sqs:GetQueueAttributes",
                 "sqs:SetQueueAttributes", "sqs:GetQueueUrl", "sqs:TagQueue", "sqs:UntagQueue", "sqs:ListQueueTags",
                 "sqs:AddPermission", "sqs:RemovePermission"), prefixed(p -> regional("sqs", p + "*")));
     }
 
+    /** Topics are named {@code {app}-{module}-...} or generated from the stack name. */
     private PolicyStatement topics() {
         return allow("ManageCmsTopics", List.of("sns:CreateTopic", "sns:DeleteTopic", "sns:GetTopicAttributes",
                 "sns:SetTopicAttributes", "sns:TagResource", "sns:UntagResource", "sns:ListTagsForResource",
@@ -271,6 +291,7 @@ public final class ScopedDeployerRole extends Construct {
                 "sns:PutDataProtectionPolicy"), prefixed(p -> regional("sns", p + "*")));
     }
 
+    /** Key ids are random: CreateKey is allowed only when the request tags the key as CMS. */
     private PolicyStatement createTaggedKeys() {
         return PolicyStatement.Builder.create().sid("CreateKeysTaggedAsCms").effect(Effect.ALLOW)
                 .actions(List.of("kms:CreateKey", "kms:TagResource"))
@@ -279,6 +300,7 @@ public final class ScopedDeployerRole extends Construct {
                 .build();
     }
 
+    /** Key administration and use (CreateGrant for Firehose/SQS/Secrets encryption) only on keys tagged as CMS. */
     private PolicyStatement manageTaggedKeys() {
         return PolicyStatement.Builder.create().sid("ManageKeysTaggedAsCms").effect(Effect.ALLOW)
                 .actions(List.of("kms:DescribeKey", "kms:GetKeyPolicy", "kms:PutKeyPolicy", "kms:GetKeyRotationStatus",
@@ -292,11 +314,13 @@ public final class ScopedDeployerRole extends Construct {
                 .build();
     }
 
+    /** Aliases carry the CMS prefix. */
     private PolicyStatement keyAliases() {
         return allow("ManageCmsKeyAliases", List.of("kms:CreateAlias", "kms:DeleteAlias", "kms:UpdateAlias"),
                 prefixed(p -> regional("kms", "alias/" + p + "*")));
     }
 
+    /** Pool ids are random: CreateUserPool is allowed only when the request tags the pool as CMS. */
     private PolicyStatement createTaggedUserPools() {
         return PolicyStatement.Builder.create().sid("CreateUserPoolsTaggedAsCms").effect(Effect.ALLOW)
                 .actions(List.of("cognito-idp:CreateUserPool", "cognito-idp:TagResource"))
@@ -305,6 +329,7 @@ public final class ScopedDeployerRole extends Construct {
                 .build();
     }
 
+    /** Auth Setup manages the pool and its clients, domain and resource servers: only pools tagged as CMS. */
     private PolicyStatement manageTaggedUserPools() {
         return PolicyStatement.Builder.create().sid("ManageUserPoolsTaggedAsCms").effect(Effect.ALLOW)
                 .actions(List.of("cognito-idp:DescribeUserPool", "cognito-idp:UpdateUserPool",
@@ -323,6 +348,7 @@ public final class ScopedDeployerRole extends Construct {
                 .build();
     }
 
+    /** EC2 networking has no names to scope by: networking actions only (no instances, images or account settings). */
     private PolicyStatement vpcNetworking() {
         return allow("VpcNetworking", List.of("ec2:CreateVpc", "ec2:DeleteVpc", "ec2:ModifyVpcAttribute",
                 "ec2:CreateSubnet", "ec2:DeleteSubnet", "ec2:ModifySubnetAttribute", "ec2:CreateRouteTable",
@@ -337,6 +363,7 @@ public final class ScopedDeployerRole extends Construct {
                 "ec2:DeleteTags"), List.of("*"));
     }
 
+    /** IoT rules allow no hyphens ({@code {app_}...}); policies, templates and thing groups are {@code {app}-...}. */
     private PolicyStatement iotNamed() {
         String rulePrefix = app.replace('-', '_') + "_";
         return allow("ManageCmsIotResources", List.of("iot:CreateTopicRule", "iot:ReplaceTopicRule",
@@ -353,6 +380,7 @@ public final class ScopedDeployerRole extends Construct {
                 regional("iot", "thinggroup/" + app + "-*")));
     }
 
+    /** Thing events are an account-level setting (no resource ARN). */
     private PolicyStatement iotAccountEventConfiguration() {
         return allow("IotThingEventConfiguration", List.of("iot:UpdateEventConfigurations",
                 "iot:DescribeEventConfigurations"), List.of("*"));

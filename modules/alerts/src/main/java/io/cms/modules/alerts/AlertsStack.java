@@ -6,6 +6,7 @@ import io.cms.constructs.CmsContext;
 import io.cms.constructs.CmsModule;
 import io.cms.constructs.CmsModuleStack;
 import io.cms.constructs.SsmOutputs;
+import io.cms.constructs.appsync.LoggedGraphqlApi;
 import io.cms.constructs.auth.AppSyncAuthorizer;
 import io.cms.constructs.lambda.JavaFunction;
 import io.cms.constructs.lambda.JavaFunctionProps;
@@ -23,13 +24,9 @@ import java.util.Map;
 import software.amazon.awscdk.ArnComponents;
 import software.amazon.awscdk.ArnFormat;
 import software.amazon.awscdk.Duration;
-import software.amazon.awscdk.RemovalPolicy;
 import software.amazon.awscdk.services.appsync.AuthorizationConfig;
-import software.amazon.awscdk.services.appsync.BaseResolverProps;
 import software.amazon.awscdk.services.appsync.Definition;
-import software.amazon.awscdk.services.appsync.CfnGraphQLApi;
 import software.amazon.awscdk.services.appsync.GraphqlApi;
-import software.amazon.awscdk.services.appsync.LambdaDataSource;
 import software.amazon.awscdk.services.appsync.SchemaFile;
 import software.amazon.awscdk.services.dynamodb.Attribute;
 import software.amazon.awscdk.services.dynamodb.AttributeType;
@@ -37,15 +34,12 @@ import software.amazon.awscdk.services.dynamodb.GlobalSecondaryIndexProps;
 import software.amazon.awscdk.services.dynamodb.ProjectionType;
 import software.amazon.awscdk.services.dynamodb.StreamViewType;
 import software.amazon.awscdk.services.iam.PolicyStatement;
-import software.amazon.awscdk.services.iam.Role;
-import software.amazon.awscdk.services.iam.ServicePrincipal;
 import software.amazon.awscdk.services.kms.Key;
 import software.amazon.awscdk.services.lambda.CfnPermission;
 import software.amazon.awscdk.services.lambda.StartingPosition;
 import software.amazon.awscdk.services.lambda.eventsources.DynamoEventSource;
 import software.amazon.awscdk.services.lambda.eventsources.SqsDlq;
 import software.amazon.awscdk.services.lambda.eventsources.SqsEventSource;
-import software.amazon.awscdk.services.logs.LogGroup;
 import software.amazon.awscdk.services.sns.Topic;
 import software.amazon.awscdk.services.sns.subscriptions.SqsSubscription;
 import software.amazon.awscdk.services.sqs.DeadLetterQueue;
@@ -265,49 +259,11 @@ public class AlertsStack extends CmsModuleStack {
     }
 
     private GraphqlApi api(String id, String name, Definition definition, AuthorizationConfig authorization) {
-        Role logsRole = Role.Builder.create(this, id + "LogsRole")
-                .assumedBy(new ServicePrincipal("appsync.amazonaws.com"))
-                .description("Lets AppSync write the logs of " + naming().resourceName(name))
-                .build();
-        GraphqlApi api = GraphqlApi.Builder.create(this, id)
-                .name(naming().resourceName(name))
-                .definition(definition)
-                .authorizationConfig(authorization)
-                .xrayEnabled(true)
-                .build();
-        // Set on the L1 resource: the L2 logConfig adds a Node.js log-retention custom resource outside
-        // the VPC; the log group below gives the retention instead.
-        ((CfnGraphQLApi) api.getNode().getDefaultChild()).setLogConfig(CfnGraphQLApi.LogConfigProperty.builder()
-                // ERROR, not ALL: ALL would log arguments and results, i.e. email addresses and messages.
-                .fieldLogLevel("ERROR")
-                // Verbose content holds the request headers, Authorization included: never log tokens.
-                .excludeVerboseContent(true)
-                .cloudWatchLogsRoleArn(logsRole.getRoleArn())
-                .build());
-        Nag.suppress(api, "AwsSolutions-ASC3",
-                "Request-level logging is on (CloudWatch role, field errors) but verbose content is excluded: it"
-                        + " contains the request headers, whose Authorization holds the caller's token");
-        // AppSync writes to /aws/appsync/apis/{apiId}; creating it here gives it a retention.
-        LogGroup logs = LogGroup.Builder.create(this, id + "Logs")
-                .logGroupName("/aws/appsync/apis/" + api.getApiId())
-                .retention(JavaFunctionProps.DEFAULT_LOG_RETENTION)
-                .removalPolicy(RemovalPolicy.RETAIN)
-                .build();
-        logsRole.addToPrincipalPolicy(statement(List.of("logs:CreateLogStream", "logs:PutLogEvents"),
-                logs.getLogGroupArn()));
-        Nag.suppress(logsRole, "AwsSolutions-IAM5",
-                "AppSync names its log streams inside the API's own log group at run time",
-                "/^Resource::<" + id + "Logs.*\\.Arn>:\\*$/");
-        return api;
+        return LoggedGraphqlApi.create(this, id, naming().resourceName(name), definition, authorization);
     }
 
     private void resolvers(GraphqlApi api, String id, JavaFunction function, Map<String, List<String>> fields) {
-        LambdaDataSource source = api.addLambdaDataSource(id + "Source", function.alias());
-        fields.forEach((type, names) -> names.forEach(field -> source.createResolver(type + field,
-                BaseResolverProps.builder().typeName(type).fieldName(field).build())));
-        Nag.suppress(source, "AwsSolutions-IAM5",
-                "CDK's Lambda data source grant adds the alias ARN with ':*'; AppSync invokes only the alias itself",
-                "/^Resource::<" + function.getNode().getId() + "Alias.*>:\\*$/");
+        LoggedGraphqlApi.lambdaResolvers(api, id + "Source", function, fields);
     }
 
     private SchemaFile publishSchema() {

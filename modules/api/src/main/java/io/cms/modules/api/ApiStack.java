@@ -4,6 +4,7 @@ import io.cms.constructs.CmsContext;
 import io.cms.constructs.CmsModule;
 import io.cms.constructs.CmsModuleStack;
 import io.cms.constructs.SsmOutputs;
+import io.cms.constructs.appsync.LoggedGraphqlApi;
 import io.cms.constructs.auth.AppSyncAuthorizer;
 import io.cms.constructs.lambda.JavaFunction;
 import io.cms.constructs.lambda.JavaFunctionProps;
@@ -23,12 +24,8 @@ import java.util.Map;
 import software.amazon.awscdk.ArnComponents;
 import software.amazon.awscdk.ArnFormat;
 import software.amazon.awscdk.Duration;
-import software.amazon.awscdk.RemovalPolicy;
-import software.amazon.awscdk.services.appsync.BaseResolverProps;
-import software.amazon.awscdk.services.appsync.CfnGraphQLApi;
 import software.amazon.awscdk.services.appsync.Definition;
 import software.amazon.awscdk.services.appsync.GraphqlApi;
-import software.amazon.awscdk.services.appsync.LambdaDataSource;
 import software.amazon.awscdk.services.athena.CfnWorkGroup;
 import software.amazon.awscdk.services.iam.PolicyStatement;
 import software.amazon.awscdk.services.iam.Role;
@@ -36,7 +33,6 @@ import software.amazon.awscdk.services.iam.ServicePrincipal;
 import software.amazon.awscdk.services.iot.CfnTopicRule;
 import software.amazon.awscdk.services.lambda.CfnPermission;
 import software.amazon.awscdk.services.lambda.Permission;
-import software.amazon.awscdk.services.logs.LogGroup;
 import software.amazon.awscdk.services.s3.LifecycleRule;
 import software.amazon.awscdk.services.secretsmanager.Secret;
 import software.amazon.awscdk.services.secretsmanager.SecretStringGenerator;
@@ -229,12 +225,7 @@ public class ApiStack extends CmsModuleStack {
         CfnPermission invoke = (CfnPermission) authorizer.function().alias().getNode()
                 .findChild(api.getNode().getId() + "-appsync");
         invoke.setSourceArn(api.getArn());
-        LambdaDataSource source = api.addLambdaDataSource("ResolverSource", resolver.alias());
-        queryFields.forEach(field -> source.createResolver("Query" + field,
-                BaseResolverProps.builder().typeName("Query").fieldName(field).build()));
-        Nag.suppress(source, "AwsSolutions-IAM5",
-                "CDK's Lambda data source grant adds the alias ARN with ':*'; AppSync invokes only the alias itself",
-                "/^Resource::<GraphQlResolverAlias.*>:\\*$/");
+        LoggedGraphqlApi.lambdaResolvers(api, "ResolverSource", resolver, Map.of("Query", queryFields));
 
         // Outputs under the original names, plus the latest-state table.
         SsmOutputs outputs = new SsmOutputs(this, "Outputs", naming());
@@ -291,40 +282,8 @@ public class ApiStack extends CmsModuleStack {
     }
 
     private GraphqlApi api(Path schema) {
-        Role logsRole = Role.Builder.create(this, "ApiLogsRole")
-                .assumedBy(new ServicePrincipal("appsync.amazonaws.com"))
-                .description("Lets AppSync write the logs of " + naming().resourceName("appsync-api"))
-                .build();
-        GraphqlApi graphql = GraphqlApi.Builder.create(this, "Api")
-                .name(naming().resourceName("appsync-api"))
-                .definition(Definition.fromFile(schema.toString()))
-                .authorizationConfig(authorizer.authorizationConfig())
-                .xrayEnabled(true)
-                .build();
-        // Set on the L1 resource: the L2 logConfig adds a Node.js log-retention custom resource; the
-        // log group below gives the retention instead.
-        ((CfnGraphQLApi) graphql.getNode().getDefaultChild()).setLogConfig(CfnGraphQLApi.LogConfigProperty.builder()
-                // ERROR, not ALL: ALL would log arguments and results, i.e. VINs and vehicle data.
-                .fieldLogLevel("ERROR")
-                // Verbose content holds the request headers, Authorization included: never log tokens.
-                .excludeVerboseContent(true)
-                .cloudWatchLogsRoleArn(logsRole.getRoleArn())
-                .build());
-        Nag.suppress(graphql, "AwsSolutions-ASC3",
-                "Request-level logging is on (CloudWatch role, field errors) but verbose content is excluded: it"
-                        + " contains the request headers, whose Authorization holds the caller's token");
-        // AppSync writes to /aws/appsync/apis/{apiId}; creating it here gives it a retention.
-        LogGroup logs = LogGroup.Builder.create(this, "ApiLogs")
-                .logGroupName("/aws/appsync/apis/" + graphql.getApiId())
-                .retention(JavaFunctionProps.DEFAULT_LOG_RETENTION)
-                .removalPolicy(RemovalPolicy.RETAIN)
-                .build();
-        logsRole.addToPrincipalPolicy(statement(List.of("logs:CreateLogStream", "logs:PutLogEvents"),
-                logs.getLogGroupArn()));
-        Nag.suppress(logsRole, "AwsSolutions-IAM5",
-                "AppSync names its log streams inside the API's own log group at run time",
-                "/^Resource::<ApiLogs.*\\.Arn>:\\*$/");
-        return graphql;
+        return LoggedGraphqlApi.create(this, "Api", naming().resourceName("appsync-api"),
+                Definition.fromFile(schema.toString()), authorizer.authorizationConfig());
     }
 
     /** A Glue ARN in this account and region; {@code resource} is catalog, database or table. */
