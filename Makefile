@@ -84,7 +84,8 @@ BENCHES := \
   lambdas/connect-store:io.cms.connectstore.bench.LakeWriterBench \
   lambdas/provisioning:io.cms.provisioning.bench.ProvisioningBench \
   lambdas/alerts:io.cms.alerts.bench.CreateAlertsBench \
-  lambdas/auth:io.cms.auth.bench.AuthBench
+  lambdas/auth:io.cms.auth.bench.AuthBench \
+  local/cli:io.cms.cli.bench.SimulatorBench
 
 bench: build ## Run every benchmark and print figures (speed and memory targets of the issues)
 	@for b in $(BENCHES); do \

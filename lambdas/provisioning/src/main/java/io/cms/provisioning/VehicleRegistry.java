@@ -35,6 +35,15 @@ public final class VehicleRegistry {
         this.iot = iot;
     }
 
+    /**
+     * A registry that only authorizes, lists and reads vehicles (no IoT control plane, e.g. a
+     * client of CMS Local, whose IoT registry lives in the CMS Local process). {@link #revoke}
+     * refuses with a {@link io.cms.lambda.common.ConfigurationException}.
+     */
+    public static VehicleRegistry withoutIot(ProvisioningStore store) {
+        return new VehicleRegistry(store, null);
+    }
+
     /** Authorizes (or re-authorizes) a vehicle to provision. */
     public AuthorizedVehicle authorize(String vin, String make, String model, String year) {
         String v = Vin.require(vin);
@@ -78,6 +87,10 @@ public final class VehicleRegistry {
      */
     public Revocation revoke(String vin) {
         String v = Vin.require(vin);
+        if (iot == null) {
+            throw new io.cms.lambda.common.ConfigurationException("revoking " + v
+                    + " needs the IoT control plane to deactivate its certificate; this registry has none");
+        }
         String previous = store.revoke(v).orElse(null);
         int deactivated = 0;
         for (ProvisionedCertificate row : store.certificates(v)) {

@@ -188,4 +188,15 @@ class VehicleRegistryTest {
         assertThat(report.imported()).isEqualTo(1);
         assertThat(report.errors()).isEmpty();
     }
+
+    @Test
+    void aRegistryWithoutIotAuthorizesButRefusesToRevokeWithAClearError() {
+        VehicleRegistry clientOnly = VehicleRegistry.withoutIot(store);
+        clientOnly.authorize(VIN, "Honda", "Accord", "2003");
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> clientOnly.revoke(VIN))
+                .isInstanceOf(io.cms.lambda.common.ConfigurationException.class)
+                .hasMessageContaining("IoT control plane");
+        assertThat(store.vehicle(VIN)).get().satisfies(v -> assertThat(v.allowProvisioning()).isTrue());
+    }
 }

@@ -41,6 +41,13 @@ public final class CmsCli implements Runnable {
             }
         });
         cli.setExecutionExceptionHandler(new ErrorHandler());
+        // Bad arguments: one line naming the problem and where to get help, exit code 2.
+        cli.setParameterExceptionHandler((e, args) -> {
+            CommandLine cmd = e.getCommandLine();
+            cmd.getErr().println("cms: " + e.getMessage());
+            cmd.getErr().println("cms: see '" + cmd.getCommandSpec().qualifiedName() + " --help'");
+            return ExitCodes.USAGE;
+        });
         return cli;
     }
 

@@ -55,7 +55,7 @@ public final class VehicleSetup {
         this.local = local;
         // The registry's authorize/get/list work on DynamoDB only; the IoT control plane of CMS Local
         // belongs to the running process, and no operation used here touches it.
-        this.registry = new VehicleRegistry(local.registryStore(), null);
+        this.registry = VehicleRegistry.withoutIot(local.registryStore());
         this.timeout = timeout;
         this.clock = clock;
     }
