@@ -10,8 +10,10 @@ import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.services.appsync.AuthorizationConfig;
 import software.amazon.awscdk.services.appsync.AuthorizationMode;
 import software.amazon.awscdk.services.appsync.AuthorizationType;
+import software.amazon.awscdk.services.appsync.GraphqlApi;
 import software.amazon.awscdk.services.appsync.LambdaAuthorizerConfig;
 import software.amazon.awscdk.services.iam.PolicyStatement;
+import software.amazon.awscdk.services.lambda.CfnPermission;
 import software.constructs.Construct;
 
 /**
@@ -93,6 +95,16 @@ public class AppSyncAuthorizer extends Construct {
                                 .build())
                         .build())
                 .build();
+    }
+
+    /**
+     * Binds the invoke permission CDK grants AppSync when {@code api} is created with
+     * {@link #authorizationConfig()} (which has no source) to that API alone, with a local GetAtt as
+     * Control Tower CT.LAMBDA.PR.2 asks.
+     */
+    public void restrictInvokeTo(GraphqlApi api) {
+        CfnPermission invoke = (CfnPermission) function.alias().getNode().findChild(api.getNode().getId() + "-appsync");
+        invoke.setSourceArn(api.getArn());
     }
 
     /** The authorizer function (its role, log group and {@code live} alias are reachable from it). */

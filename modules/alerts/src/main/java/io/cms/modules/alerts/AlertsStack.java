@@ -35,7 +35,6 @@ import software.amazon.awscdk.services.dynamodb.ProjectionType;
 import software.amazon.awscdk.services.dynamodb.StreamViewType;
 import software.amazon.awscdk.services.iam.PolicyStatement;
 import software.amazon.awscdk.services.kms.Key;
-import software.amazon.awscdk.services.lambda.CfnPermission;
 import software.amazon.awscdk.services.lambda.StartingPosition;
 import software.amazon.awscdk.services.lambda.eventsources.DynamoEventSource;
 import software.amazon.awscdk.services.lambda.eventsources.SqsDlq;
@@ -240,13 +239,9 @@ public class AlertsStack extends CmsModuleStack {
         this.publishApi = api("PublishApi", "publish-api", Definition.fromSchema(publishSchema()), authorization);
         this.frontendApi = api("FrontendApi", "frontend-api",
                 Definition.fromFile(schemaPath("frontend-api.graphql").toString()), authorization);
-        for (GraphqlApi api : List.of(publishApi, frontendApi)) {
-            // CDK grants AppSync the authorizer invoke without a source; only these two APIs may call it
-            // (a local GetAtt, as Control Tower CT.LAMBDA.PR.2 asks).
-            CfnPermission invoke = (CfnPermission) authorizer.function().alias().getNode()
-                    .findChild(api.getNode().getId() + "-appsync");
-            invoke.setSourceArn(api.getArn());
-        }
+        // Only these two APIs may call the authorizer.
+        authorizer.restrictInvokeTo(publishApi);
+        authorizer.restrictInvokeTo(frontendApi);
         resolvers(publishApi, "Publish", publish, Map.of("Mutation", List.of("publish")));
         resolvers(frontendApi, "UserSubscriptions", userSubscriptions, Map.of(
                 "Query", List.of("getUserSubscriptions", "listNotifications"),

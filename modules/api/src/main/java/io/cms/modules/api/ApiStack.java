@@ -31,7 +31,6 @@ import software.amazon.awscdk.services.iam.PolicyStatement;
 import software.amazon.awscdk.services.iam.Role;
 import software.amazon.awscdk.services.iam.ServicePrincipal;
 import software.amazon.awscdk.services.iot.CfnTopicRule;
-import software.amazon.awscdk.services.lambda.CfnPermission;
 import software.amazon.awscdk.services.lambda.Permission;
 import software.amazon.awscdk.services.s3.LifecycleRule;
 import software.amazon.awscdk.services.secretsmanager.Secret;
@@ -221,10 +220,8 @@ public class ApiStack extends CmsModuleStack {
         // The API: the shared Lambda authorizer, X-Ray, error-level field logs with retention.
         this.authorizer = new AppSyncAuthorizer(this, "Authorizer");
         this.api = api(schema);
-        // CDK grants AppSync the authorizer invoke without a source; only this API may call it.
-        CfnPermission invoke = (CfnPermission) authorizer.function().alias().getNode()
-                .findChild(api.getNode().getId() + "-appsync");
-        invoke.setSourceArn(api.getArn());
+        // Only this API may call the authorizer.
+        authorizer.restrictInvokeTo(api);
         LoggedGraphqlApi.lambdaResolvers(api, "ResolverSource", resolver, Map.of("Query", queryFields));
 
         // Outputs under the original names, plus the latest-state table.
