@@ -6,6 +6,7 @@ import io.cms.constructs.CmsModuleStack;
 import io.cms.constructs.SsmOutputs;
 import io.cms.constructs.appsync.LoggedGraphqlApi;
 import io.cms.constructs.auth.AppSyncAuthorizer;
+import io.cms.constructs.iot.LambdaTopicRule;
 import io.cms.constructs.lambda.JavaFunction;
 import io.cms.constructs.lambda.JavaFunctionProps;
 import io.cms.constructs.lambda.LambdaAssets;
@@ -28,10 +29,7 @@ import software.amazon.awscdk.services.appsync.Definition;
 import software.amazon.awscdk.services.appsync.GraphqlApi;
 import software.amazon.awscdk.services.athena.CfnWorkGroup;
 import software.amazon.awscdk.services.iam.PolicyStatement;
-import software.amazon.awscdk.services.iam.Role;
-import software.amazon.awscdk.services.iam.ServicePrincipal;
 import software.amazon.awscdk.services.iot.CfnTopicRule;
-import software.amazon.awscdk.services.lambda.Permission;
 import software.amazon.awscdk.services.s3.LifecycleRule;
 import software.amazon.awscdk.services.secretsmanager.Secret;
 import software.amazon.awscdk.services.secretsmanager.SecretStringGenerator;
@@ -243,39 +241,17 @@ public class ApiStack extends CmsModuleStack {
 
     private CfnTopicRule createLatestStateRule() {
         String ruleName = naming().iotRuleName("latest-state");
-        Role errorRole = Role.Builder.create(this, "LatestStateRuleErrorRole")
-                .assumedBy(new ServicePrincipal("iot.amazonaws.com"))
-                .description("Lets rule " + ruleName + " park messages it could not deliver")
-                .build();
-        latestStateUpdate.deadLetterQueue().grantSendMessages(errorRole);
-        CfnTopicRule rule = CfnTopicRule.Builder.create(this, "LatestStateRule")
+        // A message the rule cannot hand to Lambda (throttling, permission) is parked with the function's
+        // own failures, so none vanishes.
+        return LambdaTopicRule.builder(this, "LatestStateRule")
                 .ruleName(ruleName)
-                .topicRulePayload(CfnTopicRule.TopicRulePayloadProperty.builder()
-                        .description("Every telemetry message updates its vehicle's latest state")
-                        // The message as sent plus _topic, _received_at and _ts, as the handler expects.
-                        .sql(IotRuleSql.raw())
-                        .awsIotSqlVersion("2016-03-23")
-                        .ruleDisabled(false)
-                        .actions(List.of(CfnTopicRule.ActionProperty.builder()
-                                .lambda(CfnTopicRule.LambdaActionProperty.builder()
-                                        .functionArn(latestStateUpdate.alias().getFunctionArn()).build())
-                                .build()))
-                        // A message the rule cannot hand to Lambda (throttling, permission) is parked with
-                        // the function's own failures, so none vanishes.
-                        .errorAction(CfnTopicRule.ActionProperty.builder()
-                                .sqs(CfnTopicRule.SqsActionProperty.builder()
-                                        .queueUrl(latestStateUpdate.deadLetterQueue().getQueueUrl())
-                                        .roleArn(errorRole.getRoleArn())
-                                        .build())
-                                .build())
-                        .build())
-                .build();
-        latestStateUpdate.alias().addPermission("LatestStateRuleInvoke", Permission.builder()
-                .principal(new ServicePrincipal("iot.amazonaws.com"))
-                .sourceArn(rule.getAttrArn())
+                .description("Every telemetry message updates its vehicle's latest state")
+                // The message as sent plus _topic, _received_at and _ts, as the handler expects.
+                .sql(IotRuleSql.raw())
+                .target(latestStateUpdate)
+                .errorRoleDescription("Lets rule " + ruleName + " park messages it could not deliver")
                 .sourceAccount(getAccount())
-                .build());
-        return rule;
+                .build();
     }
 
     private GraphqlApi api(Path schema) {

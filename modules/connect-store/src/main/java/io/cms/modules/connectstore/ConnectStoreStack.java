@@ -4,6 +4,7 @@ import io.cms.constructs.CmsContext;
 import io.cms.constructs.CmsModule;
 import io.cms.constructs.CmsModuleStack;
 import io.cms.constructs.SsmOutputs;
+import io.cms.constructs.iot.LambdaTopicRule;
 import io.cms.constructs.lambda.JavaFunction;
 import io.cms.constructs.lambda.JavaFunctionProps;
 import io.cms.constructs.nag.Nag;
@@ -29,7 +30,6 @@ import software.amazon.awscdk.services.iam.ServicePrincipal;
 import software.amazon.awscdk.services.iot.CfnTopicRule;
 import software.amazon.awscdk.services.kinesisfirehose.CfnDeliveryStream;
 import software.amazon.awscdk.services.kms.Key;
-import software.amazon.awscdk.services.lambda.Permission;
 import software.amazon.awscdk.services.s3.LifecycleRule;
 import software.amazon.awscdk.services.logs.LogGroup;
 import software.amazon.awscdk.services.logs.LogStream;
@@ -392,36 +392,14 @@ public class ConnectStoreStack extends CmsModuleStack {
 
     private CfnTopicRule createAlarmRule() {
         String ruleName = naming().iotRuleName("iot_send_to_alarm_lambda");
-        Role errorRole = Role.Builder.create(this, "AlarmRuleErrorRole")
-                .assumedBy(new ServicePrincipal("iot.amazonaws.com"))
-                .description("Lets rule " + ruleName + " park alarms it could not deliver in the Lambda's DLQ")
-                .build();
-        vehicleAlarm.deadLetterQueue().grantSendMessages(errorRole);
-        CfnTopicRule rule = CfnTopicRule.Builder.create(this, "AlarmRule")
+        return LambdaTopicRule.builder(this, "AlarmRule")
                 .ruleName(ruleName)
-                .topicRulePayload(CfnTopicRule.TopicRulePayloadProperty.builder()
-                        .sql("SELECT * FROM 'cms/notification/#'")
-                        .awsIotSqlVersion("2016-03-23")
-                        .ruleDisabled(false)
-                        .description("Vehicle alarms to the vehicle-alarm Lambda")
-                        .actions(List.of(CfnTopicRule.ActionProperty.builder()
-                                .lambda(CfnTopicRule.LambdaActionProperty.builder()
-                                        .functionArn(vehicleAlarm.alias().getFunctionArn())
-                                        .build())
-                                .build()))
-                        .errorAction(CfnTopicRule.ActionProperty.builder()
-                                .sqs(CfnTopicRule.SqsActionProperty.builder()
-                                        .queueUrl(vehicleAlarm.deadLetterQueue().getQueueUrl())
-                                        .roleArn(errorRole.getRoleArn())
-                                        .build())
-                                .build())
-                        .build())
+                .description("Vehicle alarms to the vehicle-alarm Lambda")
+                .sql("SELECT * FROM 'cms/notification/#'")
+                .target(vehicleAlarm)
+                .errorRoleDescription("Lets rule " + ruleName + " park alarms it could not deliver in the Lambda's DLQ")
+                .invokePermissionId("InvokedByAlarmRule")
                 .build();
-        vehicleAlarm.alias().addPermission("InvokedByAlarmRule", Permission.builder()
-                .principal(new ServicePrincipal("iot.amazonaws.com"))
-                .sourceArn(rule.getAttrArn())
-                .build());
-        return rule;
     }
 
     /** The error action: the rule's error message (with the failed payload, base64) as one object. */

@@ -3,6 +3,7 @@ package io.cms.modules.provisioning;
 import io.cms.constructs.CmsContext;
 import io.cms.constructs.CmsModule;
 import io.cms.constructs.CmsModuleStack;
+import io.cms.constructs.iot.LambdaTopicRule;
 import io.cms.constructs.lambda.JavaFunction;
 import io.cms.constructs.lambda.JavaFunctionProps;
 import io.cms.constructs.nag.Nag;
@@ -339,34 +340,12 @@ public class ProvisioningStack extends CmsModuleStack {
     }
 
     private CfnTopicRule rule(String id, String name, String sql, JavaFunction target) {
-        Role errorRole = Role.Builder.create(this, id + "ErrorRole")
-                .assumedBy(new ServicePrincipal("iot.amazonaws.com"))
-                .description("Lets rule " + naming().iotRuleName(name) + " park events it could not deliver")
-                .build();
-        target.deadLetterQueue().grantSendMessages(errorRole);
-        CfnTopicRule rule = CfnTopicRule.Builder.create(this, id)
+        return LambdaTopicRule.builder(this, id)
                 .ruleName(naming().iotRuleName(name))
-                .topicRulePayload(CfnTopicRule.TopicRulePayloadProperty.builder()
-                        .sql(sql)
-                        .awsIotSqlVersion("2016-03-23")
-                        .ruleDisabled(false)
-                        .actions(List.of(CfnTopicRule.ActionProperty.builder()
-                                .lambda(CfnTopicRule.LambdaActionProperty.builder()
-                                        .functionArn(target.alias().getFunctionArn()).build())
-                                .build()))
-                        .errorAction(CfnTopicRule.ActionProperty.builder()
-                                .sqs(CfnTopicRule.SqsActionProperty.builder()
-                                        .queueUrl(target.deadLetterQueue().getQueueUrl())
-                                        .roleArn(errorRole.getRoleArn())
-                                        .build())
-                                .build())
-                        .build())
+                .sql(sql)
+                .target(target)
+                .errorRoleDescription("Lets rule " + naming().iotRuleName(name) + " park events it could not deliver")
                 .build();
-        target.alias().addPermission(id + "Invoke", Permission.builder()
-                .principal(new ServicePrincipal("iot.amazonaws.com"))
-                .sourceArn(rule.getAttrArn())
-                .build());
-        return rule;
     }
 
     private void grantTable(JavaFunction f, SecureTable table, String... actions) {
