@@ -3,10 +3,10 @@ package io.cms.constructs.lambda;
 import io.cms.constructs.CmsModuleStack;
 import io.cms.constructs.Solution;
 import io.cms.constructs.nag.Nag;
+import io.cms.constructs.secure.DeadLetterQueues;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.RemovalPolicy;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.services.ec2.SecurityGroup;
@@ -24,9 +24,6 @@ import software.amazon.awscdk.services.lambda.SnapStartConf;
 import software.amazon.awscdk.services.lambda.Tracing;
 import software.amazon.awscdk.services.logs.LogGroup;
 import software.amazon.awscdk.services.sqs.Queue;
-import software.amazon.awscdk.services.sqs.QueueEncryption;
-import software.amazon.awscdk.services.sqs.RedriveAllowPolicy;
-import software.amazon.awscdk.services.sqs.RedrivePermission;
 import software.constructs.Construct;
 
 /**
@@ -65,17 +62,7 @@ public class JavaFunction extends Construct {
         logGroup.grantWrite(role);
 
         if (props.deadLetterQueue()) {
-            this.deadLetterQueue = Queue.Builder.create(this, "Dlq")
-                    .encryption(QueueEncryption.SQS_MANAGED)
-                    .enforceSsl(true)
-                    .retentionPeriod(Duration.days(14))
-                    // Marks the queue as a dead-letter queue (Control Tower CT.SQS.PR.1): it only
-                    // receives, so it needs no DLQ of its own.
-                    .redriveAllowPolicy(RedriveAllowPolicy.builder()
-                            .redrivePermission(RedrivePermission.ALLOW_ALL)
-                            .build())
-                    .build();
-            Nag.suppress(deadLetterQueue, "AwsSolutions-SQS3",
+            this.deadLetterQueue = DeadLetterQueues.create(this, "Dlq", null,
                     "This queue is the dead-letter queue of " + functionName + "; a DLQ of a DLQ would hide failures");
         } else {
             this.deadLetterQueue = null;

@@ -12,6 +12,7 @@ import io.cms.constructs.lambda.JavaFunction;
 import io.cms.constructs.lambda.JavaFunctionProps;
 import io.cms.constructs.lambda.LambdaAssets;
 import io.cms.constructs.nag.Nag;
+import io.cms.constructs.secure.DeadLetterQueues;
 import io.cms.constructs.secure.KmsKeys;
 import io.cms.constructs.secure.SecureTable;
 import java.io.IOException;
@@ -44,8 +45,6 @@ import software.amazon.awscdk.services.sns.subscriptions.SqsSubscription;
 import software.amazon.awscdk.services.sqs.DeadLetterQueue;
 import software.amazon.awscdk.services.sqs.Queue;
 import software.amazon.awscdk.services.sqs.QueueEncryption;
-import software.amazon.awscdk.services.sqs.RedriveAllowPolicy;
-import software.amazon.awscdk.services.sqs.RedrivePermission;
 import software.constructs.Construct;
 
 /**
@@ -110,15 +109,7 @@ public class AlertsStack extends CmsModuleStack {
                 .masterKey(topicsKey)
                 .enforceSsl(true)
                 .build();
-        this.intakeDeadLetterQueue = Queue.Builder.create(intake, "Dlq")
-                // Marks it as a dead-letter queue (Control Tower CT.SQS.PR.1): it needs no DLQ of its own.
-                .redriveAllowPolicy(RedriveAllowPolicy.builder().redrivePermission(RedrivePermission.ALLOW_ALL).build())
-                .encryption(QueueEncryption.KMS)
-                .encryptionMasterKey(intakeKey)
-                .enforceSsl(true)
-                .retentionPeriod(Duration.days(14))
-                .build();
-        Nag.suppress(intakeDeadLetterQueue, "AwsSolutions-SQS3",
+        this.intakeDeadLetterQueue = DeadLetterQueues.create(intake, "Dlq", intakeKey,
                 "This is the dead-letter queue of the Alerts intake queue; a DLQ of a DLQ would hide failures");
         this.intakeQueue = Queue.Builder.create(intake, "Queue")
                 .encryption(QueueEncryption.KMS)
@@ -188,14 +179,7 @@ public class AlertsStack extends CmsModuleStack {
                 "kms:DescribeKey"), tablesKey.getKeyArn()));
 
         // send-notifications: new images from the stream; a record that keeps failing goes to the failure queue.
-        this.streamFailures = Queue.Builder.create(this, "SendNotificationsFailures")
-                .redriveAllowPolicy(RedriveAllowPolicy.builder().redrivePermission(RedrivePermission.ALLOW_ALL).build())
-                .encryption(QueueEncryption.KMS)
-                .encryptionMasterKey(intakeKey)
-                .enforceSsl(true)
-                .retentionPeriod(Duration.days(14))
-                .build();
-        Nag.suppress(streamFailures, "AwsSolutions-SQS3",
+        this.streamFailures = DeadLetterQueues.create(this, "SendNotificationsFailures", intakeKey,
                 "This queue is the on-failure destination of the Notifications stream mapping; a DLQ of it would"
                         + " hide failures");
         sendNotifications.alias().addEventSource(DynamoEventSource.Builder.create(notifications.table())
