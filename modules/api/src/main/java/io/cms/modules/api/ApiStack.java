@@ -3,6 +3,7 @@ package io.cms.modules.api;
 import io.cms.constructs.CmsContext;
 import io.cms.constructs.CmsModule;
 import io.cms.constructs.CmsModuleStack;
+import io.cms.constructs.GlueArns;
 import io.cms.constructs.SsmOutputs;
 import io.cms.constructs.appsync.LoggedGraphqlApi;
 import io.cms.constructs.auth.AppSyncAuthorizer;
@@ -23,7 +24,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import software.amazon.awscdk.ArnComponents;
-import software.amazon.awscdk.ArnFormat;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.services.appsync.Definition;
 import software.amazon.awscdk.services.appsync.GraphqlApi;
@@ -171,10 +171,7 @@ public class ApiStack extends CmsModuleStack {
                 "athena:GetQueryResults"), workGroupArn));
         resolver.addToRolePolicy(PolicyStatement.Builder.create()
                 .actions(List.of("glue:GetDatabase", "glue:GetTable", "glue:GetPartition", "glue:GetPartitions"))
-                .resources(List.of(
-                        glueArn("catalog", null),
-                        glueArn("database", glueDatabase),
-                        glueArn("table", glueDatabase + "/" + glueTable)))
+                .resources(GlueArns.table(this, glueDatabase, glueTable))
                 .build());
         // Athena reads the lake with the caller's credentials: only the Parquet prefix, decrypted with its key.
         resolver.addToRolePolicy(statement(List.of("s3:GetObject"), telemetryBucketArn + "/" + PARQUET_PREFIX + "*"));
@@ -257,17 +254,6 @@ public class ApiStack extends CmsModuleStack {
     private GraphqlApi api(Path schema) {
         return LoggedGraphqlApi.create(this, "Api", naming().resourceName("appsync-api"),
                 Definition.fromFile(schema.toString()), authorizer.authorizationConfig());
-    }
-
-    /** A Glue ARN in this account and region; {@code resource} is catalog, database or table. */
-    private String glueArn(String resource, String name) {
-        ArnComponents.Builder arn = ArnComponents.builder().service("glue").resource(resource);
-        if (name == null) {
-            arn.arnFormat(ArnFormat.NO_RESOURCE_NAME);
-        } else {
-            arn.resourceName(name);
-        }
-        return formatArn(arn.build());
     }
 
     private static PolicyStatement statement(List<String> actions, String resource) {

@@ -3,6 +3,7 @@ package io.cms.modules.connectstore;
 import io.cms.constructs.CmsContext;
 import io.cms.constructs.CmsModule;
 import io.cms.constructs.CmsModuleStack;
+import io.cms.constructs.GlueArns;
 import io.cms.constructs.SsmOutputs;
 import io.cms.constructs.iot.LambdaTopicRule;
 import io.cms.constructs.lambda.JavaFunction;
@@ -18,7 +19,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import software.amazon.awscdk.ArnComponents;
-import software.amazon.awscdk.ArnFormat;
 import software.amazon.awscdk.Aws;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.RemovalPolicy;
@@ -148,8 +148,7 @@ public class ConnectStoreStack extends CmsModuleStack {
                 .build());
         firehoseRole.addToPolicy(PolicyStatement.Builder.create()
                 .actions(List.of("glue:GetTable", "glue:GetTableVersion", "glue:GetTableVersions"))
-                .resources(List.of(glueArn("catalog", null), glueArn("database", databaseName),
-                        glueArn("table", databaseName + "/" + TABLE_NAME)))
+                .resources(GlueArns.table(this, databaseName, TABLE_NAME))
                 .build());
         firehoseRole.addToPolicy(PolicyStatement.Builder.create()
                 .actions(List.of("logs:PutLogEvents"))
@@ -426,16 +425,6 @@ public class ConnectStoreStack extends CmsModuleStack {
                 "Each error object gets a new key (time and a random id); the role may only put objects under this"
                         + " rule's own errors/ prefix",
                 "/^Resource::<StorageBucket[0-9A-F]{8}\\.Arn>\\/errors\\/iot-rules\\/.*\\/\\*$/");
-    }
-
-    private String glueArn(String resource, String resourceName) {
-        ArnComponents.Builder b = ArnComponents.builder().service("glue").resource(resource);
-        if (resourceName != null) {
-            b.resourceName(resourceName).arnFormat(ArnFormat.SLASH_RESOURCE_NAME);
-        } else {
-            b.arnFormat(ArnFormat.NO_RESOURCE_NAME);
-        }
-        return formatArn(b.build());
     }
 
     private String parameterArn(String name) {
