@@ -9,6 +9,7 @@ import io.cms.local.alerts.LocalAlerts;
 import io.cms.local.api.LocalVehicleApi;
 import io.cms.local.oidc.LocalOidcIssuer;
 import java.util.Map;
+import java.util.Optional;
 import io.cms.local.auth.LocalAuth;
 import io.cms.local.broker.InboundMessage;
 import io.cms.local.broker.LocalBroker;
@@ -163,13 +164,16 @@ public final class CmsLocal implements AutoCloseable {
 
         LocalVehicleApi api = LocalVehicleApi.start(latestState, lakeRoot, dir.resolve("api"));
         resources.push(api);
-        http = GraphQlHttpServer.start(httpPort, auth::authorize);
+        try {
+            http = new GraphQlHttpServer(httpPort, header -> Optional.ofNullable(auth.authorize(header)));
+        } catch (IOException e) {
+            throw new UncheckedIOException("the GraphQL APIs cannot listen on 127.0.0.1:" + httpPort, e);
+        }
         resources.push(http);
-        http.addEndpoint(API_PATH, GraphQlHttpServer.resource("/io/cms/api/schema.graphql"), api.resolver());
-        http.addEndpoint(ALERTS_PUBLISH_PATH, GraphQlHttpServer.resource("/io/cms/alerts/graphql/publish-api.graphql"),
-                alerts.publishApi());
-        http.addEndpoint(ALERTS_FRONTEND_PATH, GraphQlHttpServer.resource("/io/cms/alerts/graphql/frontend-api.graphql"),
-                alerts.frontendApi());
+        http.addEndpoint(API_PATH, schema("/io/cms/api/schema.graphql"), api.resolver());
+        http.addEndpoint(ALERTS_PUBLISH_PATH, schema("/io/cms/alerts/graphql/publish-api.graphql"), alerts.publishApi());
+        http.addEndpoint(ALERTS_FRONTEND_PATH, schema("/io/cms/alerts/graphql/frontend-api.graphql"), alerts.frontendApi());
+        http.start();
         LocalEndpoints.of(this).write(dir);
         resources.push(() -> LocalEndpoints.delete(dir));
         LOG.info("CMS Local is up: MQTT on 127.0.0.1:{}, DynamoDB Local on {}", mqttPort, dynamo.endpoint());
@@ -225,6 +229,23 @@ public final class CmsLocal implements AutoCloseable {
 
     public GraphQlHttpServer http() {
         return http;
+    }
+
+    /** The URL of a GraphQL API path, e.g. {@link #API_PATH}. */
+    public String url(String path) {
+        return http.uri(path).toString();
+    }
+
+    /** A module's AppSync schema file from the classpath (the same file the CDK stack deploys). */
+    private static String schema(String resource) {
+        try (java.io.InputStream in = CmsLocal.class.getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new IllegalStateException("schema " + resource + " is not on the classpath");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read schema " + resource, e);
+        }
     }
 
     public LocalAuth auth() {

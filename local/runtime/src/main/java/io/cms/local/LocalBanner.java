@@ -15,9 +15,9 @@ final class LocalBanner {
         line(b, "  claim certificate", local.claimCertificateFile().toAbsolutePath().toString());
         line(b, "  provisioning template", s.provisioningTemplate());
         line(b, "DynamoDB Local", local.dynamo().endpoint().toString());
-        line(b, "Vehicle API (GraphQL)", local.http().url(CmsLocal.API_PATH));
-        line(b, "Alerts publish API", local.http().url(CmsLocal.ALERTS_PUBLISH_PATH));
-        line(b, "Alerts frontend API", local.http().url(CmsLocal.ALERTS_FRONTEND_PATH));
+        line(b, "Vehicle API (GraphQL)", local.url(CmsLocal.API_PATH));
+        line(b, "Alerts publish API", local.url(CmsLocal.ALERTS_PUBLISH_PATH));
+        line(b, "Alerts frontend API", local.url(CmsLocal.ALERTS_FRONTEND_PATH));
         line(b, "OIDC issuer", local.auth().issuer().issuerUrl());
         line(b, "Lake (AWS key layout)", local.lakeRoot().toAbsolutePath().toString());
         line(b, "Alerts outbox", local.alerts().outbox().directory().toAbsolutePath().toString());

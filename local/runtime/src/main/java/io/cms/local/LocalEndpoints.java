@@ -82,8 +82,8 @@ public record LocalEndpoints(Mqtt mqtt, Claim claim, Dynamodb dynamodb, Graphql 
                         local.settings().provisioningTemplate()),
                 new Dynamodb(local.dynamo().endpoint().toString(), "us-east-1", local.tables().authorizedVehicles(),
                         local.tables().provisionedVehicles()),
-                new Graphql(local.http().url(CmsLocal.API_PATH), local.http().url(CmsLocal.ALERTS_PUBLISH_PATH),
-                        local.http().url(CmsLocal.ALERTS_FRONTEND_PATH)),
+                new Graphql(local.url(CmsLocal.API_PATH), local.url(CmsLocal.ALERTS_PUBLISH_PATH),
+                        local.url(CmsLocal.ALERTS_FRONTEND_PATH)),
                 new Oidc(issuer.issuerUrl(), issuer.tokenEndpoint(), issuer.serviceClient().clientId(),
                         issuer.serviceClient().clientSecret()));
     }

@@ -164,7 +164,7 @@ class CmsLocalTest {
         LocalEndpoints endpoints = LocalEndpoints.read(dir);
 
         assertThat(endpoints.mqtt().port()).isEqualTo(local.mqttPort());
-        assertThat(endpoints.graphql().alertsFrontendUrl()).isEqualTo(local.http().url(CmsLocal.ALERTS_FRONTEND_PATH));
+        assertThat(endpoints.graphql().alertsFrontendUrl()).isEqualTo(local.url(CmsLocal.ALERTS_FRONTEND_PATH));
         assertThat(endpoints.oidc().issuer()).isEqualTo(local.auth().issuer().issuerUrl());
     }
 
@@ -185,7 +185,7 @@ class CmsLocalTest {
     }
 
     private java.net.http.HttpResponse<String> send(String path, String token, String query) throws Exception {
-        var request = java.net.http.HttpRequest.newBuilder(java.net.URI.create(local.http().url(path)))
+        var request = java.net.http.HttpRequest.newBuilder(java.net.URI.create(local.url(path)))
                 .POST(java.net.http.HttpRequest.BodyPublishers.ofString(Json.write(Json.object().put("query", query))));
         if (token != null) {
             request.header("Authorization", "Bearer " + token);

@@ -51,7 +51,8 @@ public final class GraphQlClient {
         if (errors != null && errors.isArray() && !errors.isEmpty()) {
             JsonNode first = errors.get(0);
             String message = first.path("message").asText("unknown error");
-            if ("BadRequestException".equals(first.path("errorType").asText())) {
+            String type = first.path("errorType").asText();
+            if ("BadInputException".equals(type) || "BadRequestException".equals(type) || "ValidationError".equals(type)) {
                 throw new BadInputException(message);
             }
             throw new IllegalStateException(message);

@@ -159,6 +159,10 @@ class FleetSimulatorTest {
                 Thread.sleep(20);
             }
             assertThat(simulator.stats().acknowledged()).isGreaterThanOrEqualTo(FleetSimulator.MAX_IN_FLIGHT);
+            // Publishing resumes on a following tick.
+            while (simulator.stats().published() <= FleetSimulator.MAX_IN_FLIGHT && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
             assertThat(simulator.stats().published()).isGreaterThan(FleetSimulator.MAX_IN_FLIGHT);
         } finally {
             stall = false;
