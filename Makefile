@@ -85,7 +85,8 @@ BENCHES := \
   lambdas/provisioning:io.cms.provisioning.bench.ProvisioningBench \
   lambdas/alerts:io.cms.alerts.bench.CreateAlertsBench \
   lambdas/auth:io.cms.auth.bench.AuthBench \
-  local/cli:io.cms.cli.bench.SimulatorBench
+  local/cli:io.cms.cli.bench.SimulatorBench \
+  lambdas/api:io.cms.api.bench.ApiBench
 
 bench: build ## Run every benchmark and print figures (speed and memory targets of the issues)
 	@for b in $(BENCHES); do \
