@@ -101,4 +101,6 @@ clean: ## Remove build outputs (target/, cdk.out/)
 	rm -rf cdk.out
 
 # MODULE=a,b -> construct ids of those modules
+# Not exported (the top-level `export` would run this java for every recipe): only deploy/destroy use it.
+unexport MODULE_STACKS
 MODULE_STACKS = $(shell java -Dcms.root=. -cp "modules/app/target/classes:$$(cat $(APP_CP_FILE))" io.cms.app.StackIds $(MODULE))
