@@ -2,10 +2,10 @@ package io.cms.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.cms.cli.testing.Cms;
+import io.cms.cli.testing.Cms.Run;
 import io.cms.local.CmsLocal;
 import io.cms.local.CmsLocalSettings;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -15,7 +15,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * The operator's flow end to end, only through the {@code cms} command as a user types it: CMS
@@ -34,9 +33,6 @@ class EndToEndTest {
 
     private CmsLocal local;
 
-    record Run(int exit, String out, String err) {
-    }
-
     @BeforeAll
     void start() {
         local = CmsLocal.start(CmsLocalSettings.ephemeral(dir));
@@ -52,12 +48,7 @@ class EndToEndTest {
         System.arraycopy(args, 0, all, 0, args.length);
         all[args.length] = "--local";
         all[args.length + 1] = dir.toString();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cli = CmsCli.commandLine();
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(err, true));
-        return new Run(cli.execute(all), out.toString(), err.toString());
+        return Cms.run(all);
     }
 
     /** Runs the command until its output satisfies {@code done} (ingest and the lake commit are asynchronous). */

@@ -2,19 +2,17 @@ package io.cms.cli.alerts;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.cms.cli.CmsCli;
+import io.cms.cli.testing.Cms;
+import io.cms.cli.testing.Cms.Run;
 import io.cms.cli.ExitCodes;
 import io.cms.local.CmsLocal;
 import io.cms.local.CmsLocalSettings;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** The alerts commands against a CMS Local started in the test, found through its cms-local.json. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -27,9 +25,6 @@ class AlertsCommandsTest {
 
     private CmsLocal local;
 
-    record Run(int exit, String out, String err) {
-    }
-
     @BeforeAll
     void start() {
         local = CmsLocal.start(CmsLocalSettings.ephemeral(dir));
@@ -41,13 +36,7 @@ class AlertsCommandsTest {
     }
 
     private static Run cms(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cli = CmsCli.commandLine();
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(err, true));
-        int exit = cli.execute(args);
-        return new Run(exit, out.toString(), err.toString());
+        return Cms.run(args);
     }
 
     @Test

@@ -2,14 +2,13 @@ package io.cms.cli.vehicle;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.cms.cli.CmsCli;
+import io.cms.cli.testing.Cms;
+import io.cms.cli.testing.Cms.Run;
 import io.cms.cli.ExitCodes;
 import io.cms.local.CmsLocal;
 import io.cms.local.CmsLocalSettings;
 import io.cms.local.LocalEndpoints;
 import io.cms.simulator.model.VehicleIdentity;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -21,7 +20,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * The vehicle and simulate commands against a CMS Local started in the test (broker with client
@@ -39,9 +37,6 @@ class VehicleCommandsTest {
 
     private CmsLocal local;
 
-    record Run(int exit, String out, String err) {
-    }
-
     @BeforeAll
     void start() {
         local = CmsLocal.start(CmsLocalSettings.ephemeral(dir));
@@ -56,13 +51,7 @@ class VehicleCommandsTest {
     }
 
     private static Run cms(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cli = CmsCli.commandLine();
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(err, true));
-        int exit = cli.execute(args);
-        return new Run(exit, out.toString(), err.toString());
+        return Cms.run(args);
     }
 
     private static <T> T await(Supplier<Optional<T>> probe, String what) throws InterruptedException {
