@@ -21,7 +21,10 @@ final class LocalBanner {
         line(b, "OIDC issuer", local.auth().issuer().issuerUrl());
         line(b, "Lake (AWS key layout)", local.lakeRoot().toAbsolutePath().toString());
         line(b, "Alerts outbox", local.alerts().outbox().directory().toAbsolutePath().toString());
-        b.append("Try: cms vehicle setup --vin 5YJ3E1EA7KF317000    then    cms simulate --vehicles 10 --duration 60s\n");
+        b.append("Try (from the repository root; `local/cli/bin` on PATH gives plain `cms`):\n");
+        b.append("  local/cli/bin/cms vehicle setup --vin 5YJ3E1EA7KF317000\n");
+        b.append("  local/cli/bin/cms simulate --vehicles 10 --duration 60s\n");
+        b.append("  local/cli/bin/cms query vehicles\n");
         b.append("Stop with Ctrl-C.\n");
         return b.toString();
     }
