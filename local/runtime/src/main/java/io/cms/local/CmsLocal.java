@@ -141,7 +141,7 @@ public final class CmsLocal implements AutoCloseable {
                 .validator(validator)
                 .maxBatchAge(settings.lakeCommitEvery().multipliedBy(2))
                 .build());
-        IngestJournal journal = IngestJournal.open(dir.resolve("ingest"));
+        IngestJournal journal = IngestJournal.open(dir.resolve("ingest"), settings.journalSync());
         resources.push(journal);
         latestState = new LatestStateStore(dynamo.client(), tables.vehicleState());
         LatestStateProjection projection = new LatestStateProjection(validator, latestState);

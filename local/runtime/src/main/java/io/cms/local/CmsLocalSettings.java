@@ -1,6 +1,7 @@
 package io.cms.local;
 
 import io.cms.lambda.common.BadInputException;
+import io.cms.local.ingest.IngestJournal;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
@@ -17,9 +18,11 @@ import java.util.regex.Pattern;
  * @param httpPort the GraphQL APIs
  * @param oidcPort the local OIDC issuer
  * @param lakeCommitEvery how often buffered telemetry is committed to the lake
+ * @param journalSync when a telemetry message counts as stored (and is acknowledged): written to
+ *     the ingest journal (survives a crash of CMS Local; synced every 10 ms) or synced to the device
  */
 public record CmsLocalSettings(Path dataDir, String appId, int mqttPort, int dynamoPort, int httpPort, int oidcPort,
-                               Duration lakeCommitEvery) {
+                               Duration lakeCommitEvery, IngestJournal.SyncPolicy journalSync) {
 
     public static final int DEFAULT_MQTT_PORT = 8883;
     public static final int DEFAULT_DYNAMO_PORT = 8000;
@@ -37,6 +40,13 @@ public record CmsLocalSettings(Path dataDir, String appId, int mqttPort, int dyn
         if (lakeCommitEvery.isNegative() || lakeCommitEvery.isZero()) {
             throw new BadInputException("the lake commit interval must be positive, got " + lakeCommitEvery);
         }
+        Objects.requireNonNull(journalSync, "journalSync");
+    }
+
+    /** Settings with the default journal sync policy ({@link IngestJournal.SyncPolicy#WRITE}). */
+    public CmsLocalSettings(Path dataDir, String appId, int mqttPort, int dynamoPort, int httpPort, int oidcPort,
+                            Duration lakeCommitEvery) {
+        this(dataDir, appId, mqttPort, dynamoPort, httpPort, oidcPort, lakeCommitEvery, IngestJournal.SyncPolicy.WRITE);
     }
 
     /** The defaults for a data directory. */

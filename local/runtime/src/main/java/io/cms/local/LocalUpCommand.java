@@ -41,6 +41,10 @@ public final class LocalUpCommand implements Callable<Integer> {
     @Option(names = "--lake-commit", defaultValue = "5s", description = "How often telemetry is committed to the lake, e.g. 1s, 30s, 2m (default: ${DEFAULT-VALUE}).")
     String lakeCommit;
 
+    @Option(names = "--journal-sync", defaultValue = "write",
+            description = "When telemetry is acknowledged: 'write' (in the journal file: survives a crash of CMS Local, synced every 10 ms) or 'fsync' (synced to the device first; slower). Default: ${DEFAULT-VALUE}.")
+    String journalSync;
+
     /** Where CMS Local keeps its state when no directory is given. */
     public static Path defaultDataDir() {
         String env = System.getenv("CMS_LOCAL_DIR");
@@ -52,7 +56,7 @@ public final class LocalUpCommand implements Callable<Integer> {
         CmsLocalSettings settings;
         try {
             settings = new CmsLocalSettings(dataDir == null ? defaultDataDir() : dataDir, appId, mqttPort, dynamoPort,
-                    httpPort, oidcPort, parseDuration(lakeCommit));
+                    httpPort, oidcPort, parseDuration(lakeCommit), syncPolicy(journalSync));
         } catch (RuntimeException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
@@ -69,6 +73,14 @@ public final class LocalUpCommand implements Callable<Integer> {
         out.flush();
         stopped.await();
         return 0;
+    }
+
+    private static io.cms.local.ingest.IngestJournal.SyncPolicy syncPolicy(String text) {
+        return switch (text == null ? "" : text.trim().toLowerCase(java.util.Locale.ROOT)) {
+            case "write" -> io.cms.local.ingest.IngestJournal.SyncPolicy.WRITE;
+            case "fsync" -> io.cms.local.ingest.IngestJournal.SyncPolicy.FSYNC;
+            default -> throw new IllegalArgumentException("--journal-sync must be 'write' or 'fsync', got '" + text + "'");
+        };
     }
 
     /** {@code 500ms}, {@code 5s}, {@code 2m}, {@code 1h} or an ISO-8601 duration. */

@@ -20,10 +20,13 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The write-ahead journal between the broker and the lake. The broker acknowledges a QoS 1
- * message only after {@link #append} completes, and {@link #append} completes only after the
- * record is on disk ({@code fsync}), so a {@code kill -9} loses nothing the broker acknowledged.
- * Appends are group-committed: one writer thread writes every waiting record and syncs once,
- * which is what makes tens of thousands of durable messages per second possible.
+ * message only after {@link #append} completes. When that is depends on the {@link SyncPolicy}:
+ * with {@link SyncPolicy#WRITE} (the default) once the record is written to the file (the
+ * operating system holds it: a {@code kill -9} of CMS Local loses nothing acknowledged) and the
+ * file is synced to the device at least every {@link #SYNC_INTERVAL} (a power loss loses at most
+ * that much); with {@link SyncPolicy#FSYNC} only after the record is synced to the device.
+ * Appends are group-committed: one writer thread writes every waiting record at once (and syncs
+ * once), which is what makes tens of thousands of messages per second possible.
  *
  * <p>Records are {@code [length:int][crc32c:int][data]}; a torn tail after a crash is detected by
  * its length or checksum and cut off on open. The consumer (the lake) records how far it has
@@ -32,6 +35,17 @@ import org.slf4j.LoggerFactory;
  * checkpoint replays that batch.
  */
 public final class IngestJournal implements AutoCloseable {
+
+    /** When an append counts as done. */
+    public enum SyncPolicy {
+        /** Written to the file: survives a crash of the process; synced to the device every {@link #SYNC_INTERVAL}. */
+        WRITE,
+        /** Synced to the device: survives a power loss too; each client then waits for a sync per message. */
+        FSYNC
+    }
+
+    /** Longest time a written record waits for its sync to the device under {@link SyncPolicy#WRITE}. */
+    public static final long SYNC_INTERVAL_MS = 10;
 
     private static final Logger LOG = LoggerFactory.getLogger(IngestJournal.class);
     private static final int HEADER = 8;
@@ -57,8 +71,12 @@ public final class IngestJournal implements AutoCloseable {
     private final Thread writer;
     private volatile boolean closed;
     private volatile long durableEnd;
+    private final SyncPolicy policy;
+    private long lastSync = System.nanoTime();
+    private boolean unsynced;
 
-    private IngestJournal(Path dir) throws IOException {
+    private IngestJournal(Path dir, SyncPolicy policy) throws IOException {
+        this.policy = policy;
         Files.createDirectories(dir);
         this.file = dir.resolve("ingest.journal");
         this.checkpointFile = dir.resolve("ingest.checkpoint");
@@ -70,16 +88,21 @@ public final class IngestJournal implements AutoCloseable {
         writer.start();
     }
 
-    /** Opens the journal in {@code dir}, cutting off a torn tail left by a crash. */
+    /** Opens the journal in {@code dir} with {@link SyncPolicy#WRITE}, cutting off a torn tail left by a crash. */
     public static IngestJournal open(Path dir) {
+        return open(dir, SyncPolicy.WRITE);
+    }
+
+    /** Opens the journal in {@code dir}, cutting off a torn tail left by a crash. */
+    public static IngestJournal open(Path dir, SyncPolicy policy) {
         try {
-            return new IngestJournal(dir);
+            return new IngestJournal(dir, policy);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open the ingest journal in " + dir, e);
         }
     }
 
-    /** Appends a record; the future completes with its offset once it is on disk. */
+    /** Appends a record; the future completes with its offset once it is written (or synced, by the policy). */
     public CompletableFuture<Long> append(byte[] data) {
         if (closed) {
             return CompletableFuture.failedFuture(new IllegalStateException("the ingest journal is closed"));
@@ -92,7 +115,7 @@ public final class IngestJournal implements AutoCloseable {
         return done;
     }
 
-    /** The end of the durable part of the journal. */
+    /** The end of the part of the journal that appends have completed for (what readers see). */
     public long durableEnd() {
         return durableEnd;
     }
@@ -190,6 +213,9 @@ public final class IngestJournal implements AutoCloseable {
             p.done().completeExceptionally(new IllegalStateException("the ingest journal closed"));
         }
         try {
+            if (unsynced) {
+                channel.force(false);
+            }
             channel.close();
         } catch (IOException e) {
             LOG.warn("closing the journal failed: {}", e.getMessage());
@@ -200,8 +226,9 @@ public final class IngestJournal implements AutoCloseable {
         List<Pending> batch = new ArrayList<>();
         while (!closed) {
             try {
-                Pending first = queue.poll(100, TimeUnit.MILLISECONDS);
+                Pending first = queue.poll(SYNC_INTERVAL_MS, TimeUnit.MILLISECONDS);
                 if (first == null) {
+                    syncIfDue();
                     continue;
                 }
                 batch.add(first);
@@ -242,7 +269,12 @@ public final class IngestJournal implements AutoCloseable {
                 while (buffer.hasRemaining()) {
                     at += channel.write(buffer, at);
                 }
-                channel.force(false);
+                if (policy == SyncPolicy.FSYNC) {
+                    channel.force(false);
+                } else {
+                    unsynced = true;
+                    syncIfDue();
+                }
                 durableEnd = position;
             }
             for (int i = 0; i < batch.size(); i++) {
@@ -253,6 +285,22 @@ public final class IngestJournal implements AutoCloseable {
             for (Pending p : batch) {
                 p.done().completeExceptionally(e);
             }
+        }
+    }
+
+    /** Under {@link SyncPolicy#WRITE}: syncs written records once they have waited {@link #SYNC_INTERVAL_MS}. */
+    private void syncIfDue() {
+        if (!unsynced || System.nanoTime() - lastSync < TimeUnit.MILLISECONDS.toNanos(SYNC_INTERVAL_MS)) {
+            return;
+        }
+        try {
+            synchronized (channel) {
+                channel.force(false);
+            }
+            unsynced = false;
+            lastSync = System.nanoTime();
+        } catch (IOException e) {
+            LOG.error("ingest journal sync failed: {}", e.getMessage());
         }
     }
 

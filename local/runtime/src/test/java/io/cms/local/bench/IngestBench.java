@@ -70,7 +70,8 @@ public final class IngestBench {
         LocalTables tables = LocalTables.named("bench");
         tables.ensure(dynamo);
         TelemetryValidator validator = new TelemetryValidator(VssCatalog.load());
-        IngestJournal journal = IngestJournal.open(dir.resolve("journal"));
+        IngestJournal.SyncPolicy sync = IngestJournal.SyncPolicy.valueOf(System.getProperty("bench.sync", "WRITE"));
+        IngestJournal journal = IngestJournal.open(dir.resolve("journal"), sync);
         LatestStateProjection projection = new LatestStateProjection(validator,
                 new LatestStateStore(dynamo.client(), tables.vehicleState()));
         IngestPipeline pipeline = new IngestPipeline(journal, new LakeWriter(LakeWriterConfig.builder(dir.resolve("lake"))
@@ -98,9 +99,9 @@ public final class IngestBench {
         LatestStateProjection.Stats latest = projection.stats();
         journal.close();
         dynamo.close();
-        System.out.printf("%nINGEST %d clients: broker-only %.0f msg/s; ingest pipeline %.0f msg/s acknowledged (ratio %.2f),"
+        System.out.printf("%nINGEST %d clients, journal sync %s: broker-only %.0f msg/s; ingest pipeline %.0f msg/s acknowledged (ratio %.2f),"
                 + " %.0f msg/s into the lake writer; %d lake rows, %d quarantined; latest state: %d writes, %d messages coalesced, %d failures%n",
-                clients, noop, durable, durable / noop, lake, stats.lakeRows(), stats.quarantined(), latest.written(),
+                clients, sync, noop, durable, durable / noop, lake, stats.lakeRows(), stats.quarantined(), latest.written(),
                 latest.coalesced(), latest.failures());
         System.out.printf("peak heap used %.0f MiB%n", (Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory()) / 1048576.0);
         System.exit(0);

@@ -23,9 +23,10 @@ class IngestJournalTest {
         return s.getBytes(StandardCharsets.UTF_8);
     }
 
-    @Test
-    void appendedRecordsAreReadBackInOrderAfterReopening() throws Exception {
-        try (IngestJournal journal = IngestJournal.open(dir)) {
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.EnumSource(IngestJournal.SyncPolicy.class)
+    void appendedRecordsAreReadBackInOrderAfterReopening(IngestJournal.SyncPolicy policy) throws Exception {
+        try (IngestJournal journal = IngestJournal.open(dir, policy)) {
             List<CompletableFuture<Long>> futures = new ArrayList<>();
             for (int i = 0; i < 1000; i++) {
                 futures.add(journal.append(bytes("m" + i)));
