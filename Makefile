@@ -36,6 +36,7 @@ local: ## Run CMS Local: the whole data plane on loopback (MQTT/TLS, provisionin
 	@if [ ! -f $(LOCAL_CP_FILE) ] || [ -n "$$(find lambdas local/runtime -newer $(LOCAL_CP_FILE) -name '*.java' -print -quit)" ]; then \
 	  echo "make local: building (first run or sources changed)..."; \
 	  $(MVN) -q -o install -DskipTests -pl local/runtime -am 2>/dev/null || $(MVN) -q install -DskipTests -pl local/runtime -am || exit 1; \
+	  touch $(LOCAL_CP_FILE); \
 	fi
 	java -cp "local/runtime/target/classes:$$(cat $(LOCAL_CP_FILE))" io.cms.local.CmsLocalMain $(ARGS)
 
