@@ -33,7 +33,7 @@ $(NODE24): $(TOOLS_DIR)/package.json $(TOOLS_DIR)/package-lock.json
 	@touch $@
 
 local: ## Run CMS Local: the whole data plane on loopback (MQTT/TLS, provisioning, DynamoDB Local, lake, APIs); ARGS="--help" for options
-	@if [ ! -f $(LOCAL_CP_FILE) ] || [ -n "$$(find lambdas local/runtime -newer $(LOCAL_CP_FILE) -name '*.java' -print -quit)" ]; then \
+	@if [ ! -f $(LOCAL_CP_FILE) ] || [ -n "$$(find lambdas local -newer $(LOCAL_CP_FILE) -name '*.java' -print -quit)" ]; then \
 	  echo "make local: building (first run or sources changed)..."; \
 	  $(MVN) -q -o install -DskipTests -pl local/runtime -am 2>/dev/null || $(MVN) -q install -DskipTests -pl local/runtime -am || exit 1; \
 	  touch $(LOCAL_CP_FILE); \
