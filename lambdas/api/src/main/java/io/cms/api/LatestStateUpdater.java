@@ -1,6 +1,5 @@
 package io.cms.api;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cms.connectstore.telemetry.Telemetry;
 import io.cms.connectstore.telemetry.TelemetryValidator;
@@ -64,29 +63,7 @@ public final class LatestStateUpdater {
             if (v == null) {
                 continue;
             }
-            List<String> segments = signals.get(i).segments();
-            ObjectNode parent = root;
-            for (int s = 0; s < segments.size() - 1; s++) {
-                ObjectNode child = parent.get(segments.get(s)) instanceof ObjectNode o ? o : parent.putObject(segments.get(s));
-                parent = child;
-            }
-            String leaf = segments.get(segments.size() - 1);
-            if (v instanceof Boolean b) {
-                parent.put(leaf, b);
-            } else if (v instanceof Integer n) {
-                parent.put(leaf, n);
-            } else if (v instanceof Long n) {
-                parent.put(leaf, n);
-            } else if (v instanceof Float f) {
-                parent.put(leaf, f);
-            } else if (v instanceof Double d) {
-                parent.put(leaf, d);
-            } else if (v instanceof List<?> list) {
-                ArrayNode array = parent.putArray(leaf);
-                list.forEach(item -> array.add(String.valueOf(item)));
-            } else {
-                parent.put(leaf, v.toString());
-            }
+            Json.putPath(root, signals.get(i).segments(), v);
         }
         return root;
     }

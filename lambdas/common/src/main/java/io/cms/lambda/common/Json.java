@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -89,5 +90,36 @@ public final class Json {
     public static String optionalText(JsonNode node, String field) {
         JsonNode value = node == null ? null : node.get(field);
         return value == null || value.isNull() ? null : value.asText();
+    }
+
+    /**
+     * Puts {@code value} at {@code path} below {@code root}, creating the objects on the way (an
+     * existing non-object on the way is replaced). Booleans, numbers and strings keep their JSON
+     * type, lists become arrays of their items' text, null is JSON null, anything else its text.
+     */
+    public static void putPath(ObjectNode root, List<String> path, Object value) {
+        if (path.isEmpty()) {
+            throw new IllegalArgumentException("the path is empty");
+        }
+        ObjectNode node = root;
+        for (String segment : path.subList(0, path.size() - 1)) {
+            node = node.get(segment) instanceof ObjectNode child ? child : node.putObject(segment);
+        }
+        node.set(path.get(path.size() - 1), leaf(value));
+    }
+
+    private static JsonNode leaf(Object value) {
+        if (value == null) {
+            return MAPPER.nullNode();
+        }
+        if (value instanceof Boolean || value instanceof Number || value instanceof String) {
+            return MAPPER.valueToTree(value);
+        }
+        if (value instanceof List<?> list) {
+            var array = MAPPER.createArrayNode();
+            list.forEach(item -> array.add(item == null ? null : String.valueOf(item)));
+            return array;
+        }
+        return MAPPER.getNodeFactory().textNode(value.toString());
     }
 }

@@ -22,4 +22,18 @@ class JsonTest {
         assertThatThrownBy(() -> Json.requiredText(node, "vin")).hasMessageContaining("'vin'");
         assertThatThrownBy(() -> Json.requiredText(node, "other")).hasMessageContaining("'other'");
     }
+
+    @Test
+    void putPathNestsValuesAndKeepsTheirJsonTypes() {
+        var root = Json.object();
+        Json.putPath(root, java.util.List.of("Vehicle", "Speed"), 42.5);
+        Json.putPath(root, java.util.List.of("Vehicle", "Chassis", "Pressure"), 240);
+        Json.putPath(root, java.util.List.of("Vehicle", "IsMoving"), true);
+        Json.putPath(root, java.util.List.of("Vehicle", "OBD", "DTCList"), java.util.List.of("P0101"));
+        Json.putPath(root, java.util.List.of("Vehicle", "At"), java.time.Instant.EPOCH);
+
+        assertThat(Json.write(root)).isEqualTo("{\"Vehicle\":{\"Speed\":42.5,\"Chassis\":{\"Pressure\":240},"
+                + "\"IsMoving\":true,\"OBD\":{\"DTCList\":[\"P0101\"]},\"At\":\"1970-01-01T00:00:00Z\"}}");
+        assertThatThrownBy(() -> Json.putPath(root, java.util.List.of(), 1)).isInstanceOf(IllegalArgumentException.class);
+    }
 }

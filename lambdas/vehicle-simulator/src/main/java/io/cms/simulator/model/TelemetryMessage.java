@@ -1,6 +1,5 @@
 package io.cms.simulator.model;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cms.lambda.common.Json;
 import io.cms.vss.Signal;
@@ -166,30 +165,7 @@ public final class TelemetryMessage {
 
     /** Puts {@code value} at a dotted path, creating the objects on the way. */
     static void put(ObjectNode root, String path, Object value) {
-        String[] parts = path.split("\\.");
-        ObjectNode node = root;
-        for (int i = 0; i < parts.length - 1; i++) {
-            ObjectNode child = (ObjectNode) node.get(parts[i]);
-            if (child == null) {
-                child = node.putObject(parts[i]);
-            }
-            node = child;
-        }
-        String leaf = parts[parts.length - 1];
-        if (value instanceof Double d) {
-            node.put(leaf, d);
-        } else if (value instanceof Long n) {
-            node.put(leaf, n);
-        } else if (value instanceof Integer n) {
-            node.put(leaf, n);
-        } else if (value instanceof Boolean b) {
-            node.put(leaf, b);
-        } else if (value instanceof List<?> list) {
-            ArrayNode array = node.putArray(leaf);
-            list.forEach(v -> array.add(String.valueOf(v)));
-        } else {
-            node.put(leaf, String.valueOf(value));
-        }
+        Json.putPath(root, List.of(path.split("\\.")), value);
     }
 
     private static double round(double value, int decimals) {
