@@ -36,6 +36,10 @@ public record CmsLocalSettings(Path dataDir, String appId, int mqttPort, int dyn
             throw new BadInputException("app id must be 3-10 characters of a-z, 0-9 and '-', not starting or ending with '-'; got '"
                     + appId + "'");
         }
+        port(mqttPort, "--mqtt-port");
+        port(dynamoPort, "--dynamodb-port");
+        port(httpPort, "--http-port");
+        port(oidcPort, "--oidc-port");
         Objects.requireNonNull(lakeCommitEvery, "lakeCommitEvery");
         if (lakeCommitEvery.isNegative() || lakeCommitEvery.isZero()) {
             throw new BadInputException("the lake commit interval must be positive, got " + lakeCommitEvery);
@@ -47,6 +51,12 @@ public record CmsLocalSettings(Path dataDir, String appId, int mqttPort, int dyn
     public CmsLocalSettings(Path dataDir, String appId, int mqttPort, int dynamoPort, int httpPort, int oidcPort,
                             Duration lakeCommitEvery) {
         this(dataDir, appId, mqttPort, dynamoPort, httpPort, oidcPort, lakeCommitEvery, IngestJournal.SyncPolicy.WRITE);
+    }
+
+    private static void port(int port, String option) {
+        if (port < 0 || port > 65535) {
+            throw new BadInputException(option + " must be between 1 and 65535 (or 0 for any free port), got " + port);
+        }
     }
 
     /** The defaults for a data directory. */

@@ -2,8 +2,6 @@ package io.cms.local;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -56,7 +54,7 @@ public final class LocalUpCommand implements Callable<Integer> {
         CmsLocalSettings settings;
         try {
             settings = new CmsLocalSettings(dataDir == null ? defaultDataDir() : dataDir, appId, mqttPort, dynamoPort,
-                    httpPort, oidcPort, parseDuration(lakeCommit), syncPolicy(journalSync));
+                    httpPort, oidcPort, DurationConverter.parse(lakeCommit), syncPolicy(journalSync));
         } catch (RuntimeException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
@@ -81,26 +79,5 @@ public final class LocalUpCommand implements Callable<Integer> {
             case "fsync" -> io.cms.local.ingest.IngestJournal.SyncPolicy.FSYNC;
             default -> throw new IllegalArgumentException("--journal-sync must be 'write' or 'fsync', got '" + text + "'");
         };
-    }
-
-    /** {@code 500ms}, {@code 5s}, {@code 2m}, {@code 1h} or an ISO-8601 duration. */
-    public static Duration parseDuration(String text) {
-        String t = text == null ? "" : text.trim().toLowerCase(java.util.Locale.ROOT);
-        try {
-            if (t.matches("\\d+ms")) {
-                return Duration.ofMillis(Long.parseLong(t.substring(0, t.length() - 2)));
-            }
-            if (t.matches("\\d+[smh]")) {
-                long n = Long.parseLong(t.substring(0, t.length() - 1));
-                return switch (t.charAt(t.length() - 1)) {
-                    case 's' -> Duration.ofSeconds(n);
-                    case 'm' -> Duration.ofMinutes(n);
-                    default -> Duration.ofHours(n);
-                };
-            }
-            return Duration.parse(text.trim().toUpperCase(java.util.Locale.ROOT));
-        } catch (DateTimeParseException | NumberFormatException e) {
-            throw new IllegalArgumentException("'" + text + "' is not a duration; use e.g. 500ms, 5s, 2m or 1h");
-        }
     }
 }

@@ -14,16 +14,13 @@ public final class Ports {
     /**
      * Fails with a message naming the service and the option to change it when the port is taken.
      *
-     * @param port the port (0 means "any free port" and always passes)
+     * @param port the port, 0-65535 (checked by {@link CmsLocalSettings}; 0 means "any free port" and always passes)
      * @param service e.g. "MQTT"
      * @param option e.g. "--mqtt-port"
      */
     public static void requireFree(int port, String service, String option) {
         if (port == 0) {
             return;
-        }
-        if (port < 0 || port > 65535) {
-            throw new IllegalArgumentException(option + " must be between 1 and 65535, got " + port);
         }
         try (ServerSocket socket = new ServerSocket()) {
             socket.setReuseAddress(false);

@@ -3,7 +3,7 @@ package io.cms.cli.query;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cms.cli.ExitCodes;
-import io.cms.cli.local.DurationConverter;
+import io.cms.local.DurationConverter;
 import io.cms.cli.local.GraphQlClient;
 import io.cms.cli.local.LocalConnection;
 import io.cms.cli.local.LocalOptions;

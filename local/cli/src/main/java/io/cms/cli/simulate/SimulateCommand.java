@@ -1,7 +1,7 @@
 package io.cms.cli.simulate;
 
 import io.cms.cli.ExitCodes;
-import io.cms.cli.local.DurationConverter;
+import io.cms.local.DurationConverter;
 import io.cms.cli.local.LocalConnection;
 import io.cms.cli.local.LocalOptions;
 import io.cms.cli.vehicle.VehicleSetup;

@@ -1,4 +1,4 @@
-package io.cms.cli.local;
+package io.cms.local;
 
 import io.cms.lambda.common.BadInputException;
 import java.time.Duration;
