@@ -7,20 +7,15 @@ import io.cms.api.history.Dialect;
 import io.cms.api.history.HistoryQueryBuilder;
 import io.cms.api.history.HistoryTokens;
 import io.cms.api.history.JdbcHistoryEngine;
-import io.cms.local.pki.LocalCa;
+import io.cms.local.pki.SecretFiles;
 import io.cms.vss.LakeSchema;
 import io.cms.vss.VssCatalog;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.HexFormat;
 
 /**
  * The API module in CMS Local: the same {@link VehicleApi} and resolver as the Lambda, with the
@@ -48,7 +43,7 @@ public final class LocalVehicleApi implements AutoCloseable {
             LakeSchema lake = new LakeSchema(VssCatalog.load());
             String parquet = lakeRoot.toAbsolutePath().resolve("parquet").toString() + "/**/*.parquet";
             VehicleApi api = new VehicleApi(latest, lake, new HistoryQueryBuilder(lake, parquet, Dialect.DUCKDB),
-                    new JdbcHistoryEngine(duckdb), new HistoryTokens(tokenKey(dir.resolve("history-token.key"))),
+                    new JdbcHistoryEngine(duckdb), new HistoryTokens(SecretFiles.loadOrCreate(dir.resolve("history-token.key"), 32)),
                     HISTORY_BUDGET, Clock.systemUTC());
             return new LocalVehicleApi(duckdb, new GraphQlResolverHandler(api));
         } catch (SQLException e) {
@@ -64,20 +59,5 @@ public final class LocalVehicleApi implements AutoCloseable {
     @Override
     public void close() throws SQLException {
         duckdb.close();
-    }
-
-    private static byte[] tokenKey(Path file) {
-        try {
-            if (Files.exists(file)) {
-                return HexFormat.of().parseHex(Files.readString(file).trim());
-            }
-            Files.createDirectories(file.getParent());
-            byte[] key = new byte[32];
-            new SecureRandom().nextBytes(key);
-            LocalCa.writeAtomically(file, HexFormat.of().formatHex(key));
-            return key;
-        } catch (IOException | IllegalArgumentException e) {
-            throw new IllegalStateException("cannot use the history token key " + file + ": " + e.getMessage(), e);
-        }
     }
 }

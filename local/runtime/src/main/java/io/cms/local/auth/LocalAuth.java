@@ -1,7 +1,6 @@
 package io.cms.local.auth;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cms.auth.AppSyncAuthorization;
 import io.cms.auth.AuthSecrets;
 import io.cms.auth.IdpConfigProvider;
@@ -10,28 +9,23 @@ import io.cms.auth.ValidatorSettings;
 import io.cms.lambda.common.ConfigurationException;
 import io.cms.lambda.common.Json;
 import io.cms.local.oidc.LocalOidcIssuer;
-import io.cms.local.pki.LocalCa;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
+import io.cms.local.pki.SecretFiles;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.Map;
 
 /**
  * Authentication in CMS Local: the local OIDC issuer (Cognito-shaped tokens) and the Auth module's
  * AppSync authorizer, validating tokens exactly as in AWS. The IdP configuration the authorizer
  * reads from the Auth Setup secret in AWS is served from the running issuer; client secrets are
- * generated once per data directory and kept in {@code oidc/clients.json}.
+ * generated once per data directory and kept in {@code oidc/*-client.secret}.
  */
 public final class LocalAuth implements AutoCloseable {
 
     /** Result TTL of the authorizer, as the AppSync authorizer construct configures it. */
     public static final Duration AUTHORIZER_TTL = Duration.ofSeconds(60);
+    private static final int CLIENT_SECRET_BYTES = 24;
 
     private final LocalOidcIssuer issuer;
     private final AppSyncAuthorization authorization;
@@ -43,9 +37,10 @@ public final class LocalAuth implements AutoCloseable {
 
     /** Starts the issuer on 127.0.0.1:{@code port} with its keys and client secrets in {@code dir}. */
     public static LocalAuth start(Path dir, int port, String identityProviderId) {
-        Map<String, String> secrets = clientSecrets(dir.resolve("clients.json"));
         LocalOidcIssuer issuer = LocalOidcIssuer.builder().port(port).identityProviderId(identityProviderId)
-                .keyDirectory(dir).usersClientSecret(secrets.get("users")).serviceClientSecret(secrets.get("service"))
+                .keyDirectory(dir)
+                .usersClientSecret(SecretFiles.loadOrCreateHex(dir.resolve("users-client.secret"), CLIENT_SECRET_BYTES))
+                .serviceClientSecret(SecretFiles.loadOrCreateHex(dir.resolve("service-client.secret"), CLIENT_SECRET_BYTES))
                 .build().start();
         String secretArn = "arn:aws:secretsmanager:local:000000000000:secret:" + identityProviderId + "-idp-config";
         AuthSecrets fromIssuer = new AuthSecrets() {
@@ -89,29 +84,5 @@ public final class LocalAuth implements AutoCloseable {
     @Override
     public void close() {
         issuer.close();
-    }
-
-    private static Map<String, String> clientSecrets(Path file) {
-        try {
-            if (Files.exists(file)) {
-                JsonNode node = Json.parse(Files.readString(file, StandardCharsets.UTF_8));
-                return Map.of("users", Json.requiredText(node, "users"), "service", Json.requiredText(node, "service"));
-            }
-            Files.createDirectories(file.getParent());
-            SecureRandom random = new SecureRandom();
-            ObjectNode node = Json.object();
-            node.put("users", newSecret(random));
-            node.put("service", newSecret(random));
-            LocalCa.writeAtomically(file, Json.write(node));
-            return Map.of("users", node.get("users").asText(), "service", node.get("service").asText());
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot keep the OIDC client secrets in " + file, e);
-        }
-    }
-
-    private static String newSecret(SecureRandom random) {
-        byte[] bytes = new byte[24];
-        random.nextBytes(bytes);
-        return HexFormat.of().formatHex(bytes);
     }
 }
