@@ -144,6 +144,10 @@ class CmsLocalTest {
         assertThat(subscribed.at("/data/updateUserSubscriptions").asBoolean()).as(subscribed.toString()).isTrue();
 
         MqttClient mqtt = connect(vehicle);
+        // Refused and logged, not published: malformed, and an alarm naming another vehicle.
+        mqtt.publish("cms/notification/" + VIN, "not json".getBytes(StandardCharsets.UTF_8), 1, false);
+        mqtt.publish("cms/notification/" + VIN, ("{\"vin\":\"" + OTHER_VIN + "\",\"message\":\"spoofed\"}")
+                .getBytes(StandardCharsets.UTF_8), 1, false);
         mqtt.publish("cms/notification/" + VIN, ("{\"vin\":\"" + VIN + "\",\"message\":\"tyre pressure low\"}")
                 .getBytes(StandardCharsets.UTF_8), 1, false);
         mqtt.disconnect();
@@ -151,6 +155,10 @@ class CmsLocalTest {
 
         await(() -> local.alerts().outbox().emailsTo(alice).stream()
                 .filter(e -> e.message().contains("tyre pressure low")).findFirst(), "the alert email in the outbox");
+        // The alarms go through one by one in order, so the refused ones were handled before this email.
+        assertThat(local.alerts().outbox().emails()).noneMatch(e -> e.message().contains("spoofed"));
+        assertThat(local.dynamo().client().scan(b -> b.tableName(local.tables().notifications())).items())
+                .noneMatch(i -> i.get("message").s().contains("spoofed") || i.get("vin").s().equals(OTHER_VIN));
         JsonNode listed = graphql(CmsLocal.ALERTS_FRONTEND_PATH, token,
                 "{ listNotifications(vin: \"" + VIN + "\") { items { message alarmType read } } }");
         assertThat(listed.at("/data/listNotifications/items/0/message").asText()).isEqualTo("tyre pressure low");
