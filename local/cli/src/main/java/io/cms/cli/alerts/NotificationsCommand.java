@@ -3,7 +3,6 @@ package io.cms.cli.alerts;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.cms.cli.ExitCodes;
 import io.cms.cli.local.GraphQlClient;
-import io.cms.cli.local.LocalConnection;
 import io.cms.cli.local.LocalOptions;
 import io.cms.lambda.common.Json;
 import java.io.PrintWriter;
@@ -35,8 +34,7 @@ public final class NotificationsCommand implements Callable<Integer> {
         if (limit < 1 || limit > 100) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--limit must be 1-100, got " + limit);
         }
-        LocalConnection connection = local.connect();
-        JsonNode data = new GraphQlClient(connection.endpoints()).query(connection.endpoints().graphql().alertsFrontendUrl(),
+        JsonNode data = local.graphql().query(GraphQlClient.Api.ALERTS_FRONTEND,
                 "query L($vin: String!, $limit: Int) { listNotifications(vin: $vin, limit: $limit) { items { createdAt alarmType message read } } }",
                 Json.object().put("vin", vin).put("limit", limit));
         PrintWriter out = spec.commandLine().getOut();

@@ -2,7 +2,6 @@ package io.cms.cli.alerts;
 
 import io.cms.cli.ExitCodes;
 import io.cms.cli.local.GraphQlClient;
-import io.cms.cli.local.LocalConnection;
 import io.cms.cli.local.LocalOptions;
 import io.cms.lambda.common.Json;
 import java.util.concurrent.Callable;
@@ -33,8 +32,7 @@ public final class PublishAlertCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        LocalConnection connection = local.connect();
-        var data = new GraphQlClient(connection.endpoints()).query(connection.endpoints().graphql().alertsPublishUrl(),
+        var data = local.graphql().query(GraphQlClient.Api.ALERTS_PUBLISH,
                 "mutation P($vin: String!, $t: AlarmType!, $m: String!) { publish(vin: $vin, alarmType: $t, message: $m) { status message } }",
                 Json.object().put("vin", vin).put("t", alarmType).put("m", message));
         spec.commandLine().getOut().println("published " + alarmType + " for " + vin + " (message id "

@@ -2,7 +2,6 @@ package io.cms.cli.alerts;
 
 import io.cms.cli.ExitCodes;
 import io.cms.cli.local.GraphQlClient;
-import io.cms.cli.local.LocalConnection;
 import io.cms.cli.local.LocalOptions;
 import io.cms.lambda.common.Json;
 import java.util.concurrent.Callable;
@@ -37,10 +36,9 @@ public final class SubscribeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        LocalConnection connection = local.connect();
         var variables = Json.object().put("email", email);
         variables.putArray("alarms").addObject().put("alarmType", alarmType).put("vin", vin).put("emailEnabled", !off);
-        new GraphQlClient(connection.endpoints()).query(connection.endpoints().graphql().alertsFrontendUrl(),
+        local.graphql().query(GraphQlClient.Api.ALERTS_FRONTEND,
                 "mutation S($email: String!, $alarms: [AlarmInput!]!) { updateUserSubscriptions(email: $email, alarms: $alarms) }",
                 variables);
         spec.commandLine().getOut().println((off ? "unsubscribed " : "subscribed ") + email + " to " + alarmType + " of " + vin);

@@ -3,7 +3,6 @@ package io.cms.cli.alerts;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.cms.cli.ExitCodes;
 import io.cms.cli.local.GraphQlClient;
-import io.cms.cli.local.LocalConnection;
 import io.cms.cli.local.LocalOptions;
 import io.cms.lambda.common.Json;
 import java.io.PrintWriter;
@@ -29,8 +28,7 @@ public final class SubscriptionsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        LocalConnection connection = local.connect();
-        JsonNode data = new GraphQlClient(connection.endpoints()).query(connection.endpoints().graphql().alertsFrontendUrl(),
+        JsonNode data = local.graphql().query(GraphQlClient.Api.ALERTS_FRONTEND,
                 "query G($email: String!) { getUserSubscriptions(email: $email) { email emailEnabled alarms { vin alarmType status } } }",
                 Json.object().put("email", email));
         PrintWriter out = spec.commandLine().getOut();

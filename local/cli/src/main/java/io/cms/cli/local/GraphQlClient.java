@@ -24,8 +24,14 @@ import java.util.Base64;
  */
 public final class GraphQlClient {
 
+    /** The GraphQL APIs of CMS Local. */
+    public enum Api {
+        VEHICLES, ALERTS_PUBLISH, ALERTS_FRONTEND
+    }
+
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final LocalEndpoints.Oidc oidc;
+    private final LocalEndpoints.Graphql graphql;
     private String token;
 
     public GraphQlClient(LocalEndpoints endpoints) {
@@ -33,10 +39,20 @@ public final class GraphQlClient {
             throw new ConfigurationException(LocalEndpoints.FILE + " names no GraphQL API or OIDC issuer; restart CMS Local");
         }
         this.oidc = endpoints.oidc();
+        this.graphql = endpoints.graphql();
+    }
+
+    /** Runs {@code query} with {@code variables} on one of the APIs; returns {@code data}. */
+    public JsonNode query(Api api, String query, ObjectNode variables) {
+        return query(switch (api) {
+            case VEHICLES -> graphql.url();
+            case ALERTS_PUBLISH -> graphql.alertsPublishUrl();
+            case ALERTS_FRONTEND -> graphql.alertsFrontendUrl();
+        }, query, variables);
     }
 
     /** Runs {@code query} with {@code variables} at {@code url}; returns {@code data}. */
-    public JsonNode query(String url, String query, ObjectNode variables) {
+    private JsonNode query(String url, String query, ObjectNode variables) {
         ObjectNode body = Json.object().put("query", query);
         body.set("variables", variables == null ? Json.object() : variables);
         HttpResponse<String> response = send(HttpRequest.newBuilder(URI.create(url))

@@ -16,4 +16,9 @@ public final class LocalOptions {
         Path dir = LocalEndpoints.dataDir(dataDir, System.getenv(LocalEndpoints.DIR_ENV));
         return new LocalConnection(dir, LocalEndpoints.read(dir)).requireReachable();
     }
+
+    /** A GraphQL client for the CMS Local this option (or the environment) names. */
+    public GraphQlClient graphql() {
+        return new GraphQlClient(connect().endpoints());
+    }
 }

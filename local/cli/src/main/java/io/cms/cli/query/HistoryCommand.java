@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cms.cli.ExitCodes;
 import io.cms.local.DurationConverter;
 import io.cms.cli.local.GraphQlClient;
-import io.cms.cli.local.LocalConnection;
 import io.cms.cli.local.LocalOptions;
 import io.cms.lambda.common.BadInputException;
 import io.cms.lambda.common.Json;
@@ -73,8 +72,7 @@ public final class HistoryCommand implements Callable<Integer> {
         if (max < 1) {
             throw new BadInputException("--max must be at least 1, got " + max);
         }
-        LocalConnection connection = local.connect();
-        GraphQlClient client = new GraphQlClient(connection.endpoints());
+        GraphQlClient client = local.graphql();
         PrintWriter out = spec.commandLine().getOut();
         String query = "query H($vin: String!, $from: String!, $to: String!, $signals: [String!]!, $limit: Int, $next: String) "
                 + "{ getVehicleHistory(vin: $vin, from: $from, to: $to, signals: $signals, limit: $limit, nextToken: $next) "
@@ -88,7 +86,7 @@ public final class HistoryCommand implements Callable<Integer> {
             if (token != null) {
                 variables.put("next", token);
             }
-            JsonNode page = client.query(connection.endpoints().graphql().url(), query, variables).path("getVehicleHistory");
+            JsonNode page = client.query(GraphQlClient.Api.VEHICLES, query, variables).path("getVehicleHistory");
             for (JsonNode item : page.path("items")) {
                 StringBuilder line = new StringBuilder(Instant.ofEpochMilli(item.path("timestamp").asLong()).toString());
                 for (Map.Entry<String, JsonNode> e : selection.values(item).entrySet()) {

@@ -3,7 +3,6 @@ package io.cms.cli.query;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.cms.cli.ExitCodes;
 import io.cms.cli.local.GraphQlClient;
-import io.cms.cli.local.LocalConnection;
 import io.cms.cli.local.LocalOptions;
 import io.cms.lambda.common.Json;
 import io.cms.lambda.common.Vin;
@@ -38,8 +37,7 @@ public final class LatestCommand implements Callable<Integer> {
     public Integer call() {
         String v = Vin.require(vin);
         VehicleSelection selection = VehicleSelection.all(VssCatalog.load());
-        LocalConnection connection = local.connect();
-        JsonNode data = new GraphQlClient(connection.endpoints()).query(connection.endpoints().graphql().url(),
+        JsonNode data = local.graphql().query(GraphQlClient.Api.VEHICLES,
                 "query L($vin: String!) { getVehicle(vin: $vin) " + selection.selection() + " }", Json.object().put("vin", v));
         JsonNode vehicle = data.path("getVehicle");
         PrintWriter out = spec.commandLine().getOut();

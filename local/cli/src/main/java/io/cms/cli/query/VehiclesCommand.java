@@ -3,7 +3,6 @@ package io.cms.cli.query;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.cms.cli.ExitCodes;
 import io.cms.cli.local.GraphQlClient;
-import io.cms.cli.local.LocalConnection;
 import io.cms.cli.local.LocalOptions;
 import io.cms.lambda.common.Json;
 import java.io.PrintWriter;
@@ -33,8 +32,7 @@ public final class VehiclesCommand implements Callable<Integer> {
         if (limit < 1 || limit > 100) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--limit must be 1-100, got " + limit);
         }
-        LocalConnection connection = local.connect();
-        GraphQlClient client = new GraphQlClient(connection.endpoints());
+        GraphQlClient client = local.graphql();
         PrintWriter out = spec.commandLine().getOut();
         String token = null;
         int count = 0;
@@ -43,7 +41,7 @@ public final class VehiclesCommand implements Callable<Integer> {
             if (token != null) {
                 variables.put("next", token);
             }
-            JsonNode page = client.query(connection.endpoints().graphql().url(),
+            JsonNode page = client.query(GraphQlClient.Api.VEHICLES,
                     "query V($limit: Int, $next: String) { listVehiclesPage(limit: $limit, nextToken: $next) { items { vin timestamp } nextToken } }",
                     variables).path("listVehiclesPage");
             for (JsonNode v : page.path("items")) {
