@@ -30,7 +30,7 @@ public final class IngestPipeline implements AutoCloseable {
     }
 
     /** Counters since start. */
-    public record Stats(long journaled, long consumed, long lakeRows, long quarantined, long latestStateFailures) {
+    public record Stats(long journaled, long consumed, long lakeRows, long quarantined) {
     }
 
     private final IngestJournal journal;
@@ -42,7 +42,6 @@ public final class IngestPipeline implements AutoCloseable {
     private final AtomicLong consumed = new AtomicLong();
     private final AtomicLong lakeRows = new AtomicLong();
     private final AtomicLong quarantined = new AtomicLong();
-    private final AtomicLong latestFailures = new AtomicLong();
     private volatile boolean running = true;
     private volatile Throwable failure;
 
@@ -68,7 +67,7 @@ public final class IngestPipeline implements AutoCloseable {
 
     /** Counters since start. */
     public Stats stats() {
-        return new Stats(journaled.get(), consumed.get(), lakeRows.get(), quarantined.get(), latestFailures.get());
+        return new Stats(journaled.get(), consumed.get(), lakeRows.get(), quarantined.get());
     }
 
     /** Whether everything journaled so far is committed to the lake. */
@@ -100,7 +99,6 @@ public final class IngestPipeline implements AutoCloseable {
                     try {
                         latest.update(record.topic(), record.payload(), record.receivedAt());
                     } catch (RuntimeException e) {
-                        latestFailures.incrementAndGet();
                         LOG.warn("latest-state update failed for {}: {}", record.topic(), e.getMessage());
                     }
                     consumed.incrementAndGet();
