@@ -16,6 +16,9 @@ public final class SignalTree {
     private final Map<String, SignalTree> children = new LinkedHashMap<>();
     private Signal signal;
     private int index = -1;
+    /** The children's interned names and nodes, for lookups by identity (set once the tree is built). */
+    private String[] childNames;
+    private SignalTree[] childNodes;
 
     private SignalTree(String name, String path) {
         this.name = name;
@@ -41,6 +44,7 @@ public final class SignalTree {
             node.signal = s;
             node.index = i;
         }
+        root.freeze();
         return root;
     }
 
@@ -56,7 +60,23 @@ public final class SignalTree {
 
     /** The child called {@code name}, or null. */
     public SignalTree child(String name) {
+        String[] names = childNames;
+        // Parsers hand over interned field names: a scan by identity beats hashing on these short
+        // lists (a VSS branch has a handful of children); anything else falls back to the map.
+        for (int i = 0; i < names.length; i++) {
+            if (names[i] == name) {
+                return childNodes[i];
+            }
+        }
         return children.get(name);
+    }
+
+    private void freeze() {
+        childNodes = children.values().toArray(new SignalTree[0]);
+        childNames = children.keySet().toArray(new String[0]);
+        for (SignalTree child : childNodes) {
+            child.freeze();
+        }
     }
 
     /** Children in catalog order. */

@@ -35,11 +35,6 @@ import java.util.stream.Stream;
 import java.util.zip.Deflater;
 import java.util.zip.GZIPOutputStream;
 import org.apache.avro.Schema;
-import org.apache.avro.generic.GenericData;
-import org.apache.avro.generic.GenericRecord;
-import org.apache.parquet.avro.AvroParquetWriter;
-import org.apache.parquet.conf.PlainParquetConfiguration;
-import org.apache.parquet.hadoop.ParquetFileWriter;
 import org.apache.parquet.hadoop.ParquetWriter;
 import org.apache.parquet.io.LocalOutputFile;
 import org.slf4j.Logger;
@@ -68,7 +63,10 @@ public final class LakeWriter implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(LakeWriter.class);
     private static final DateTimeFormatter BATCH_TIME = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
-    private static final byte[] NEWLINE = {'\n'};
+    private static final byte[] TOPIC_FIELD = "{\"topic\":\"".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] RECEIVED_AT_FIELD = "\",\"receivedAt\":".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] PAYLOAD_FIELD = ",\"payload\":".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] LINE_END = {'}', '\n'};
     /** Rows handed to a worker at a time: large enough to amortize the hand-off, small enough to stream. */
     private static final int CHUNK = 512;
     /** Chunks queued per worker before the caller waits (bounds memory to a few MB). */
@@ -86,7 +84,6 @@ public final class LakeWriter implements AutoCloseable {
     private RawChunk rawChunk;
     private final Map<Long, HourFiles> hours = new HashMap<>();
     private final Map<Long, RawFile> quarantine = new HashMap<>();
-    private final JsonStringEncoder encoder = JsonStringEncoder.getInstance();
     private long sequence;
     private String batchId;
     private long batchStartedAt;
@@ -126,7 +123,8 @@ public final class LakeWriter implements AutoCloseable {
      * fails, after which the open batch is discarded (see {@link #abort()}).
      *
      * @param topic MQTT topic
-     * @param payload message bytes
+     * @param payload message bytes; the writer may keep a reference until the batch is committed,
+     *     so the caller must not change them afterwards
      * @param receivedAt receive time, epoch ms
      * @return the batch committed by this call because a limit was reached, or null
      */
@@ -290,38 +288,17 @@ public final class LakeWriter implements AutoCloseable {
             h = openHour(hour);
             hours.put(hour, h);
         }
-        GenericData.Record record = new GenericData.Record(schema);
-        record.put(0, t.vin());
-        record.put(1, t.timestamp());
-        record.put(2, t.receivedAt());
-        for (int i = 0; i < t.size(); i++) {
-            Object v = t.value(i);
-            if (v != null) {
-                record.put(firstSignal + i, v);
-            }
-        }
-        byte[] prefix = h.raw.prefix(t.topic(), t.receivedAt(), encoder);
-        byte[] line = t.singleLine() ? payload : oneLine(payload);
         if (parquetStage == null) {
-            h.parquet.write(record);
-            OutputStream raw = h.raw.out;
-            raw.write(prefix);
-            raw.write(line);
-            raw.write('}');
-            raw.write(NEWLINE);
+            h.parquet.write(t);
+            h.raw.writeLine(t, payload);
             return;
         }
-        // Pipelined: this thread validates and builds rows; the workers encode Parquet and gzip.
-        // The payload is copied into the line, so the caller may reuse its buffer at once.
-        byte[] rawLine = new byte[prefix.length + line.length + 2];
-        System.arraycopy(prefix, 0, rawLine, 0, prefix.length);
-        System.arraycopy(line, 0, rawLine, prefix.length, line.length);
-        rawLine[rawLine.length - 2] = '}';
-        rawLine[rawLine.length - 1] = '\n';
-        if (parquetChunk.add(h.parquet, record)) {
+        // Pipelined: this thread validates; the workers encode Parquet and build and gzip the raw
+        // line. The writer holds on to the payload until the line is written (see accept).
+        if (parquetChunk.add(h.parquet, t)) {
             submitParquet();
         }
-        if (rawChunk.add(h.raw.out, rawLine)) {
+        if (rawChunk.add(h.raw, t, payload)) {
             submitRaw();
         }
     }
@@ -356,40 +333,42 @@ public final class LakeWriter implements AutoCloseable {
     /** Parquet rows for the worker, each with the writer of its hour. */
     private static final class ParquetChunk {
         final ParquetWriter<?>[] writers = new ParquetWriter<?>[CHUNK];
-        final GenericRecord[] records = new GenericRecord[CHUNK];
+        final Telemetry[] rows = new Telemetry[CHUNK];
         int size;
 
         /** Adds a row; true when the chunk is full. */
-        boolean add(ParquetWriter<GenericRecord> writer, GenericRecord record) {
+        boolean add(ParquetWriter<Telemetry> writer, Telemetry row) {
             writers[size] = writer;
-            records[size] = record;
+            rows[size] = row;
             return ++size == CHUNK;
         }
 
         @SuppressWarnings("unchecked")
         void writeAll() throws IOException {
             for (int i = 0; i < size; i++) {
-                ((ParquetWriter<GenericRecord>) writers[i]).write(records[i]);
+                ((ParquetWriter<Telemetry>) writers[i]).write(rows[i]);
             }
         }
     }
 
-    /** Raw NDJSON lines for the worker, each with the stream of its hour's file. */
+    /** Raw messages for the worker, each with the file of its hour. */
     private static final class RawChunk {
-        final OutputStream[] outs = new OutputStream[CHUNK];
-        final byte[][] lines = new byte[CHUNK][];
+        final RawFile[] files = new RawFile[CHUNK];
+        final Telemetry[] rows = new Telemetry[CHUNK];
+        final byte[][] payloads = new byte[CHUNK][];
         int size;
 
-        /** Adds a line; true when the chunk is full. */
-        boolean add(OutputStream out, byte[] line) {
-            outs[size] = out;
-            lines[size] = line;
+        /** Adds a message; true when the chunk is full. */
+        boolean add(RawFile file, Telemetry row, byte[] payload) {
+            files[size] = file;
+            rows[size] = row;
+            payloads[size] = payload;
             return ++size == CHUNK;
         }
 
         void writeAll() throws IOException {
             for (int i = 0; i < size; i++) {
-                outs[i].write(lines[i]);
+                files[i].writeLine(rows[i], payloads[i]);
             }
         }
     }
@@ -438,15 +417,7 @@ public final class LakeWriter implements AutoCloseable {
         String parquetKey = LakeLayout.parquetKey(at, batchId);
         Path parquetTemp = config.root().resolve(LakeLayout.temporaryKey(parquetKey));
         Files.createDirectories(parquetTemp.getParent());
-        PlainParquetConfiguration conf = new PlainParquetConfiguration();
-        // Standard three-level lists (what Athena and Firehose's conversion write).
-        conf.setBoolean("parquet.avro.write-old-list-structure", false);
-        ParquetWriter<GenericRecord> parquet = AvroParquetWriter.<GenericRecord>builder(new LocalOutputFile(parquetTemp))
-                .withSchema(schema)
-                .withConf(conf)
-                .withCompressionCodec(config.codec())
-                .withWriteMode(ParquetFileWriter.Mode.OVERWRITE)
-                .build();
+        ParquetWriter<Telemetry> parquet = TelemetryWriteSupport.open(new LocalOutputFile(parquetTemp), schema, firstSignal, config);
         RawFile raw;
         try {
             raw = openRaw(LakeLayout.rawKey(at, batchId));
@@ -520,7 +491,7 @@ public final class LakeWriter implements AutoCloseable {
         }
     }
 
-    private record HourFiles(String parquetKey, Path parquetTemp, ParquetWriter<GenericRecord> parquet, RawFile raw) {
+    private record HourFiles(String parquetKey, Path parquetTemp, ParquetWriter<Telemetry> parquet, RawFile raw) {
     }
 
     /** One gzip NDJSON file being written under its temporary name. */
@@ -532,6 +503,8 @@ public final class LakeWriter implements AutoCloseable {
         final OutputStream out;
         private String lastTopic;
         private byte[] topicBytes;
+        private long lastReceivedAt;
+        private byte[] receivedAtBytes;
 
         RawFile(String key, Path temp, FileOutputStream file) throws IOException {
             this.key = key;
@@ -545,19 +518,27 @@ public final class LakeWriter implements AutoCloseable {
             this.out = new BufferedOutputStream(gzip, 64 * 1024);
         }
 
-        /** {@code {"topic":"...","receivedAt":N,"payload":} with the topic's escaping cached. */
-        byte[] prefix(String topic, long receivedAt, JsonStringEncoder encoder) {
-            if (!topic.equals(lastTopic)) {
-                lastTopic = topic;
-                topicBytes = encoder.quoteAsUTF8(topic);
+        /**
+         * Appends {@code {"topic":"...","receivedAt":N,"payload":<payload>}} and a newline, with
+         * the topic's escaping and the receive time's digits cached (consecutive messages mostly
+         * share both).
+         */
+        void writeLine(Telemetry t, byte[] payload) throws IOException {
+            if (!t.topic().equals(lastTopic)) {
+                lastTopic = t.topic();
+                topicBytes = JsonStringEncoder.getInstance().quoteAsUTF8(lastTopic);
             }
-            byte[] head = "{\"topic\":\"".getBytes(StandardCharsets.US_ASCII);
-            byte[] mid = ("\",\"receivedAt\":" + receivedAt + ",\"payload\":").getBytes(StandardCharsets.US_ASCII);
-            byte[] line = new byte[head.length + topicBytes.length + mid.length];
-            System.arraycopy(head, 0, line, 0, head.length);
-            System.arraycopy(topicBytes, 0, line, head.length, topicBytes.length);
-            System.arraycopy(mid, 0, line, head.length + topicBytes.length, mid.length);
-            return line;
+            if (t.receivedAt() != lastReceivedAt || receivedAtBytes == null) {
+                lastReceivedAt = t.receivedAt();
+                receivedAtBytes = Long.toString(lastReceivedAt).getBytes(StandardCharsets.US_ASCII);
+            }
+            out.write(TOPIC_FIELD);
+            out.write(topicBytes);
+            out.write(RECEIVED_AT_FIELD);
+            out.write(receivedAtBytes);
+            out.write(PAYLOAD_FIELD);
+            out.write(t.singleLine() ? payload : oneLine(payload));
+            out.write(LINE_END);
         }
 
         void finish() throws IOException {

@@ -286,19 +286,6 @@ class LakeWriterTest {
         assertThat(contents(pipelinedRoot)).isEqualTo(contents(inlineRoot));
     }
 
-    @Test
-    void callerMayReuseThePayloadBufferAfterAccept() throws Exception {
-        byte[] buffer = good(VIN, T, 1);
-        JsonNode expected = io.cms.lambda.common.Json.MAPPER.readTree(buffer);
-        try (LakeWriter w = writer(LakeWriterConfig.builder(root))) {
-            w.accept(Payloads.topic(VIN), buffer, T);
-            java.util.Arrays.fill(buffer, (byte) ' ');
-        }
-        List<JsonNode> lines = LakeFiles.lines(LakeFiles.files(root, "raw", ".json.gz").get(0));
-        assertThat(lines).hasSize(1);
-        assertThat(lines.get(0).get("payload")).isEqualTo(expected);
-    }
-
     /** Per partition: the Parquet rows (as text, without batch names) and the raw lines. */
     private static List<String> contents(Path lake) throws Exception {
         List<String> out = new ArrayList<>();
