@@ -72,13 +72,18 @@ public final class IngestBench {
         TelemetryValidator validator = new TelemetryValidator(VssCatalog.load());
         IngestJournal.SyncPolicy sync = IngestJournal.SyncPolicy.valueOf(System.getProperty("bench.sync", "WRITE"));
         IngestJournal journal = IngestJournal.open(dir.resolve("journal"), sync);
+        // -Dbench.latestState=false leaves the latest-state table out, to see what it costs.
+        boolean latestStateOn = Boolean.parseBoolean(System.getProperty("bench.latestState", "true"));
         LatestStateProjection projection = new LatestStateProjection(validator,
                 new LatestStateStore(dynamo.client(), tables.vehicleState()));
         IngestPipeline pipeline = new IngestPipeline(journal, new LakeWriter(LakeWriterConfig.builder(dir.resolve("lake"))
-                .validator(validator).build()), projection, Duration.ofSeconds(5));
+                .validator(validator).build()), latestStateOn ? projection : (topic, payload, receivedAt) -> { },
+                Duration.ofSeconds(5));
         Function<InboundMessage, CompletionStage<Void>> none = m -> CompletableFuture.completedFuture(null);
         Function<InboundMessage, CompletionStage<Void>> ingest = m -> pipeline.rule().handler().handle(m);
-        run("warm-up (not counted)", dir.resolve("b0"), ca, principals, certs, seconds, window, none, null);
+        // Both paths warmed up (JIT), so neither measured round pays for compiling the other's code.
+        run("warm-up broker only (not counted)", dir.resolve("b0"), ca, principals, certs, seconds, window, none, null);
+        run("warm-up ingest (not counted)", dir.resolve("d0"), ca, principals, certs, seconds, window, ingest, pipeline);
         // Alternate the two so JIT warm-up and disk cache favour neither.
         double noop = 0;
         double durable = 0;
