@@ -6,58 +6,67 @@ import com.fasterxml.jackson.core.JsonToken;
 import io.cms.api.LatestStateStore;
 import io.cms.api.LatestStateUpdater;
 import io.cms.connectstore.telemetry.TelemetryValidator;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The API module's latest-state projection ({@link LatestStateUpdater}, as the Lambda runs it) fed
- * from the ingest journal. A message that passes the telemetry rules becomes the vehicle's pending state if it is newer than the one pending; writer
- * threads store each vehicle's newest pending state with the store's ordering guard. Writes are
+ * from the ingest journal. A message that passes the telemetry rules becomes the vehicle's pending state if it is newer than the one pending; a writer
+ * thread stores each vehicle's newest pending state with the store's ordering guard. Writes are
  * coalesced per vehicle: however many messages a vehicle sends while a write round runs, one write
- * carries the newest. The table therefore lags ingest by at most one write round, and ingest never
- * waits for the table (DynamoDB Local takes a few hundred conditional writes per second; the lake
- * takes tens of thousands of messages).
+ * carries the newest. Rounds start at most once per round interval (default {@link #DEFAULT_ROUND_INTERVAL}),
+ * so a vehicle's row is at most one interval plus one round behind the lake, and ingest never
+ * waits for the table. One thread writes: a conditional put into DynamoDB Local costs milliseconds
+ * of CPU (SDK, HTTP, DynamoDB Local, SQLite) and DynamoDB Local applies them one at a time anyway,
+ * so more writers would mostly take CPU from the broker and the lake.
  */
 public final class LatestStateProjection implements IngestPipeline.LatestState, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(LatestStateProjection.class);
-    private static final int WRITERS = 4;
+    /** Default shortest time between the starts of two write rounds. */
+    public static final Duration DEFAULT_ROUND_INTERVAL = Duration.ofSeconds(1);
 
     private record Pending(long timestamp, String topic, byte[] payload, long receivedAt) {
     }
 
     /** Counters since start. */
-    public record Stats(long written, long coalesced, long failures, int pending) {
+    public record Stats(long written, long coalesced, long failures, int pending, long rounds) {
     }
 
     private static final JsonFactory JSON = new JsonFactory();
     private final LatestStateUpdater updater;
     private final ConcurrentHashMap<String, Pending> pending = new ConcurrentHashMap<>();
-    private final ExecutorService writers;
-    private final Thread rounds;
+    private final Thread roundLoop;
     private final AtomicLong written = new AtomicLong();
     private final AtomicLong coalesced = new AtomicLong();
     private final AtomicLong failures = new AtomicLong();
+    private final AtomicLong rounds = new AtomicLong();
+    private final long roundIntervalMs;
     private volatile boolean running = true;
 
+    /** A projection with the {@link #DEFAULT_ROUND_INTERVAL}. */
     public LatestStateProjection(TelemetryValidator validator, LatestStateStore store) {
+        this(validator, store, DEFAULT_ROUND_INTERVAL);
+    }
+
+    /**
+     * @param roundInterval shortest time between the starts of two write rounds (positive)
+     */
+    public LatestStateProjection(TelemetryValidator validator, LatestStateStore store, Duration roundInterval) {
+        if (roundInterval.isNegative() || roundInterval.isZero()) {
+            throw new IllegalArgumentException("the latest-state round interval must be positive, got " + roundInterval);
+        }
+        this.roundIntervalMs = roundInterval.toMillis();
         this.updater = new LatestStateUpdater(validator, store);
-        this.writers = Executors.newFixedThreadPool(WRITERS, r -> {
-            Thread t = new Thread(r, "latest-state-writer");
-            t.setDaemon(true);
-            return t;
-        });
-        this.rounds = new Thread(this::loop, "latest-state-rounds");
-        rounds.setDaemon(true);
-        rounds.start();
+        this.roundLoop = new Thread(this::loop, "latest-state-writer");
+        roundLoop.setDaemon(true);
+        roundLoop.start();
     }
 
     /**
@@ -114,41 +123,28 @@ public final class LatestStateProjection implements IngestPipeline.LatestState, 
 
     /** Counters since start. */
     public Stats stats() {
-        return new Stats(written.get(), coalesced.get(), failures.get(), pending.size());
+        return new Stats(written.get(), coalesced.get(), failures.get(), pending.size(), rounds.get());
     }
 
     private void loop() {
         while (running) {
-            try {
-                if (!writeRound()) {
-                    Thread.sleep(20);
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
+            long started = System.nanoTime();
+            long pauseMs = writeRound() ? roundIntervalMs - (System.nanoTime() - started) / 1_000_000 : 20;
+            if (pauseMs > 0 && running) {
+                // Parked, not interrupted, by close(): an interrupt could abort a write in flight.
+                LockSupport.parkNanos(pauseMs * 1_000_000);
             }
         }
     }
 
     /** Writes every pending vehicle once; false when nothing was pending. */
-    private boolean writeRound() throws InterruptedException {
+    private boolean writeRound() {
         List<String> vins = new ArrayList<>(pending.keySet());
         if (vins.isEmpty()) {
             return false;
         }
-        List<Future<?>> done = new ArrayList<>();
-        int slice = (vins.size() + WRITERS - 1) / WRITERS;
-        for (int from = 0; from < vins.size(); from += slice) {
-            List<String> part = vins.subList(from, Math.min(vins.size(), from + slice));
-            done.add(writers.submit(() -> part.forEach(this::write)));
-        }
-        for (Future<?> f : done) {
-            try {
-                f.get();
-            } catch (java.util.concurrent.ExecutionException e) {
-                LOG.warn("latest-state write round failed: {}", e.getCause().getMessage());
-            }
-        }
+        rounds.incrementAndGet();
+        vins.forEach(this::write);
         return true;
     }
 
@@ -171,24 +167,18 @@ public final class LatestStateProjection implements IngestPipeline.LatestState, 
         }
     }
 
-    /** Writes what is pending, then stops the writers. */
+    /** Stops the rounds, then writes what is pending. */
     @Override
     public void close() {
         running = false;
-        rounds.interrupt();
+        LockSupport.unpark(roundLoop);
         try {
-            rounds.join(10_000);
-            while (writeRound()) {
-                // until nothing is pending
-            }
+            roundLoop.join(30_000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        writers.shutdown();
-        try {
-            writers.awaitTermination(10, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        while (writeRound()) {
+            // until nothing is pending
         }
     }
 }

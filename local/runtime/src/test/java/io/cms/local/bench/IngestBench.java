@@ -136,6 +136,7 @@ public final class IngestBench {
                 connected.add(client);
             }
             AtomicLong acked = new AtomicLong();
+            AtomicLong senderCpu = new AtomicLong();
             long end = System.nanoTime() + Duration.ofSeconds(seconds).toNanos();
             long warmupEnd = System.nanoTime() + Duration.ofSeconds(2).toNanos();
             long[] ackedAtWarmup = {-1};
@@ -160,6 +161,7 @@ public final class IngestBench {
                                     }
                                 });
                     }
+                    senderCpu.addAndGet(ThreadCpu.currentThread());
                 }, "sender");
                 t.start();
                 senders.add(t);
@@ -168,6 +170,8 @@ public final class IngestBench {
                 Thread.sleep(50);
             }
             ackedAtWarmup[0] = acked.get();
+            Map<String, Long> cpuBefore = ThreadCpu.snapshot();
+            long sendersBefore = cpuBefore.getOrDefault("sender", 0L);
             long measuredStart = System.nanoTime();
             for (Thread t : senders) {
                 t.join();
@@ -192,6 +196,9 @@ public final class IngestBench {
             }
             System.out.printf("%-28s %8.0f msg/s acknowledged (%d acked, %d reached the rule)%s%n", label, rate, acked.get(),
                     received.get(), pipeline == null ? "" : String.format(", %.0f msg/s into the lake", lakeRate));
+            // The sender threads have ended: their CPU in the window is what they added up at their end.
+            System.out.println(ThreadCpu.report(cpuBefore, ThreadCpu.snapshot(), Map.of("sender", senderCpu.get() - sendersBefore),
+                    acked.get() - ackedAtWarmup[0]));
             for (Mqtt3AsyncClient client : connected) {
                 client.disconnect();
             }

@@ -1,6 +1,7 @@
 package io.cms.local.ingest;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.amazonaws.services.dynamodbv2.local.embedded.DynamoDBEmbedded;
 import com.amazonaws.services.dynamodbv2.local.shared.access.AmazonDynamoDBLocal;
@@ -9,6 +10,7 @@ import io.cms.api.VehicleState;
 import io.cms.connectstore.telemetry.TelemetryValidator;
 import io.cms.vss.VssCatalog;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -69,6 +71,30 @@ class LatestStateProjectionTest {
             assertThat(s.timestamp()).isEqualTo(now);
             assertThat(s.signals().path("Vehicle").path("Speed").asDouble()).isEqualTo(50.0);
         });
+    }
+
+    @Test
+    void writeRoundsStartNoMoreOftenThanTheRoundInterval() throws Exception {
+        String topic = "cms/data/" + VIN + "/telemetry";
+        long start = System.currentTimeMillis();
+        try (LatestStateProjection projection = new LatestStateProjection(new TelemetryValidator(VssCatalog.load()), store,
+                Duration.ofMillis(400))) {
+            // A vehicle sending continuously for a second: back-to-back rounds would be dozens.
+            for (int i = 0; System.currentTimeMillis() - start < 1000; i++) {
+                projection.update(topic, message(Long.toString(start + i), i % 100), start + i);
+                Thread.sleep(2);
+            }
+            long elapsed = System.currentTimeMillis() - start;
+            assertThat(projection.stats().rounds()).isBetween(1L, elapsed / 400 + 1);
+            assertThat(projection.stats().coalesced()).isPositive();
+        }
+        assertThat(store.get(VIN)).isPresent();
+    }
+
+    @Test
+    void aRoundIntervalThatIsNotPositiveIsRefused() {
+        assertThatThrownBy(() -> new LatestStateProjection(new TelemetryValidator(VssCatalog.load()), store, Duration.ZERO))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("round interval must be positive");
     }
 
     @Test
