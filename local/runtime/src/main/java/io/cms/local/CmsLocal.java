@@ -25,6 +25,7 @@ import io.cms.api.LatestStateStore;
 import io.cms.local.iot.LocalIotRegistry;
 import io.cms.local.pki.IssuedCertificate;
 import io.cms.local.pki.LocalCa;
+import io.cms.local.pki.PrivateFiles;
 import io.cms.local.provisioning.DomainProvisioningHooks;
 import io.cms.local.provisioning.FleetProvisioning;
 import io.cms.local.provisioning.LocalIotControlPlane;
@@ -204,8 +205,8 @@ public final class CmsLocal implements AutoCloseable {
             }
             Files.createDirectories(dir);
             IssuedCertificate claim = fleet.issueClaimCertificate();
-            LocalCa.writeAtomically(claimKey, claim.privateKeyPem());
-            LocalCa.writeAtomically(claimCertificate, claim.certificatePem());
+            PrivateFiles.write(claimKey, claim.privateKeyPem());
+            PrivateFiles.write(claimCertificate, claim.certificatePem());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot store the claim certificate in " + dir, e);
         }

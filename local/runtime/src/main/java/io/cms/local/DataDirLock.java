@@ -33,7 +33,8 @@ public final class DataDirLock implements AutoCloseable {
     public static DataDirLock acquire(Path dataDir) {
         Path file = dataDir.resolve("cms-local.lock");
         try {
-            Files.createDirectories(dataDir);
+            // A new data directory is owner-only: it holds the CA key, secrets and vehicle data.
+            io.cms.local.pki.PrivateFiles.createDirectory(dataDir);
             FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
                     StandardOpenOption.WRITE);
             FileLock lock;

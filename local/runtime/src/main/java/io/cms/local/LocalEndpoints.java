@@ -1,5 +1,6 @@
 package io.cms.local;
 
+import io.cms.local.pki.PrivateFiles;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cms.lambda.common.BadInputException;
@@ -12,7 +13,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 
 /**
  * Where a running CMS Local can be reached: the file {@code <data-dir>/cms-local.json} that the
@@ -151,17 +151,10 @@ public record LocalEndpoints(Mqtt mqtt, Claim claim, Dynamodb dynamodb, Graphql 
     /** Writes {@code <dataDir>/cms-local.json} atomically (readers never see half a file); owner-only, as it holds a client secret. */
     public void write(Path dataDir) {
         Path file = dataDir.resolve(FILE);
-        Path tmp = dataDir.resolve(FILE + ".tmp");
         try {
             Files.createDirectories(dataDir);
             ObjectNode root = Json.MAPPER.valueToTree(this);
-            Files.writeString(tmp, Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(root), StandardCharsets.UTF_8);
-            try {
-                Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
-            } catch (UnsupportedOperationException e) {
-                // Not a POSIX file system: the file keeps the directory's default permissions.
-            }
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            PrivateFiles.write(file, Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(root));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + file, e);
         }

@@ -176,6 +176,25 @@ class CmsLocalTest {
         assertThat(endpoints.oidc().issuer()).isEqualTo(local.auth().issuer().issuerUrl());
     }
 
+    @Test
+    @Order(3)
+    void keysSecretsAndKeyStoresInTheDataDirectoryAreOwnerOnly() throws Exception {
+        java.util.List<Path> secrets;
+        try (java.util.stream.Stream<Path> files = java.nio.file.Files.walk(dir)) {
+            secrets = files.filter(java.nio.file.Files::isRegularFile).filter(p -> {
+                String name = p.getFileName().toString();
+                return name.endsWith(".key") || name.endsWith(".secret") || name.endsWith(".p12") || name.equals("key.pem")
+                        || name.equals("config.xml") || name.equals(LocalEndpoints.FILE);
+            }).toList();
+        }
+        assertThat(secrets).extracting(p -> p.getFileName().toString())
+                .contains("ca.key", "key.pem", "server.p12", "config.xml", LocalEndpoints.FILE);
+        for (Path secret : secrets) {
+            assertThat(java.nio.file.attribute.PosixFilePermissions.toString(java.nio.file.Files.getPosixFilePermissions(secret)))
+                    .as(dir.relativize(secret).toString()).isEqualTo("rw-------");
+        }
+    }
+
     private JsonNode graphql(String path, String token, String query) throws Exception {
         return Json.parse(send(path, token, query).body());
     }

@@ -24,8 +24,8 @@ import com.hivemq.extension.sdk.api.services.Services;
 import com.hivemq.extension.sdk.api.services.builder.Builders;
 import io.cms.local.pki.IssuedCertificate;
 import io.cms.local.pki.LocalCa;
+import io.cms.local.pki.PrivateFiles;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
@@ -90,7 +90,8 @@ public final class LocalBroker implements AutoCloseable {
             Path trustStore = dir.resolve("conf/trust.p12");
             store(ca.keyStore(server, password), keyStore, password);
             store(ca.trustStore(), trustStore, password);
-            Files.writeString(dir.resolve("conf/config.xml"), config(port, keyStore, trustStore, new String(password)));
+            // The configuration holds the key-store password: owner-only, like the key stores.
+            PrivateFiles.write(dir.resolve("conf/config.xml"), config(port, keyStore, trustStore, new String(password)));
 
             // AWS IoT's fleet-provisioning API lives under $aws/...; HiveMQ refuses client publishes
             // to $-topics unless this internal switch is on. Our topic policy still decides who may
@@ -178,11 +179,13 @@ public final class LocalBroker implements AutoCloseable {
     }
 
     private static void store(KeyStore store, Path file, char[] password) throws IOException {
-        try (OutputStream out = Files.newOutputStream(file)) {
-            store.store(out, password);
-        } catch (GeneralSecurityException e) {
-            throw new IOException("cannot write " + file, e);
-        }
+        PrivateFiles.write(file, out -> {
+            try {
+                store.store(out, password);
+            } catch (GeneralSecurityException e) {
+                throw new IOException("cannot write " + file, e);
+            }
+        });
     }
 
     private static String config(int port, Path keyStore, Path trustStore, String password) {

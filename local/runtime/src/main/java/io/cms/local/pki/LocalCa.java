@@ -6,7 +6,6 @@ import java.io.UncheckedIOException;
 import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
@@ -83,8 +82,8 @@ public final class LocalCa {
             builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
             builder.addExtension(Extension.subjectKeyIdentifier, false, utils.createSubjectKeyIdentifier(pair.getPublic()));
             X509Certificate cert = sign(builder, pair.getPrivate());
-            writeAtomically(keyFile, Pem.privateKey(pair.getPrivate()));
-            writeAtomically(certFile, Pem.certificate(cert));
+            PrivateFiles.write(keyFile, Pem.privateKey(pair.getPrivate()));
+            PrivateFiles.write(certFile, Pem.certificate(cert));
             return new LocalCa(cert, pair.getPrivate());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create the local CA in " + dir, e);
@@ -221,11 +220,5 @@ public final class LocalCa {
         return rdns.length == 0 ? null : rdns[0].getFirst().getValue().toString();
     }
 
-    /** Writes a file through a temporary name and an atomic move, so a crash never leaves half a key. */
-    public static void writeAtomically(Path file, String content) throws IOException {
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        Files.writeString(tmp, content);
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    }
 
 }

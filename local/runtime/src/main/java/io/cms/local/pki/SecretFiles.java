@@ -32,7 +32,7 @@ public final class SecretFiles {
             Files.createDirectories(file.getParent());
             byte[] secret = new byte[bytes];
             RANDOM.nextBytes(secret);
-            LocalCa.writeAtomically(file, HexFormat.of().formatHex(secret));
+            PrivateFiles.write(file, HexFormat.of().formatHex(secret));
             return secret;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot keep the secret " + file, e);
