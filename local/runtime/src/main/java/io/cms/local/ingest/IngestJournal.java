@@ -83,6 +83,12 @@ public final class IngestJournal implements AutoCloseable {
         this.channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
         this.durableEnd = recover();
         channel.position(durableEnd);
+        if (checkpoint() > durableEnd) {
+            // Left by a crash in the middle of a compaction of an older version: the records it
+            // points past are gone, and what the journal holds now came after them.
+            LOG.warn("ingest journal: checkpoint {} is past the journal's end {}; consuming from the start", checkpoint(), durableEnd);
+            checkpoint(0);
+        }
         this.writer = new Thread(this::writeLoop, "ingest-journal-writer");
         writer.setDaemon(true);
         writer.start();
@@ -188,11 +194,13 @@ public final class IngestJournal implements AutoCloseable {
                 if (committed != durableEnd) {
                     return;
                 }
+                // Checkpoint first: a crash between the two then replays the committed records
+                // (at least once) instead of leaving a checkpoint past the end of an empty journal.
+                checkpoint(0);
                 channel.truncate(0);
                 channel.position(0);
                 channel.force(true);
                 durableEnd = 0;
-                checkpoint(0);
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot compact the ingest journal", e);
             }

@@ -90,6 +90,24 @@ class IngestJournalTest {
     }
 
     @Test
+    void aCheckpointPastTheEndOfTheJournalIsResetSoNewRecordsAreConsumed() throws Exception {
+        // What a crash between a compaction's truncate and its checkpoint used to leave behind.
+        try (IngestJournal journal = IngestJournal.open(dir)) {
+            journal.append(bytes("consumed long ago")).join();
+            journal.checkpoint(journal.durableEnd());
+        }
+        try (FileChannel c = FileChannel.open(dir.resolve("ingest.journal"), StandardOpenOption.WRITE)) {
+            c.truncate(0);
+        }
+        try (IngestJournal reopened = IngestJournal.open(dir)) {
+            assertThat(reopened.checkpoint()).isZero();
+            reopened.append(bytes("after the restart")).join();
+            assertThat(reopened.readFrom(reopened.checkpoint(), 10))
+                    .extracting(e -> new String(e.data(), StandardCharsets.UTF_8)).containsExactly("after the restart");
+        }
+    }
+
+    @Test
     void refusesAfterClose() {
         IngestJournal journal = IngestJournal.open(dir);
         journal.close();
