@@ -79,7 +79,7 @@ public final class TokenValidator {
             return ValidationResult.unavailable("identity provider signing keys cannot be fetched");
         } catch (RuntimeException e) {
             // A library surprise on hostile input must still be a clean rejection, not an invocation error.
-            LOG.warn("token rejected by an unexpected parser error: {}", e.toString());
+            LOG.warn("token rejected by an unexpected parser error: {}", printable(e.toString(), 200));
             return ValidationResult.invalid("malformed token");
         }
     }
@@ -120,12 +120,15 @@ public final class TokenValidator {
         }
         JWSAlgorithm alg = header.getAlgorithm();
         if (!settings.allowedAlgorithms().contains(alg)) {
-            return reject("algorithm " + alg + " is not allowed");
+            return reject("algorithm " + printable(String.valueOf(alg)) + " is not allowed");
         }
         String kid = header.getKeyID();
         if (kid == null || kid.isEmpty()) {
             return reject("header has no kid");
         }
+        // The kid is attacker-controlled (any JSON string, up to the token size): only a clipped,
+        // printable form goes into the reason, which is logged and returned.
+        String shownKid = printable(kid);
 
         IdpConfig config = configs.get();
         String issuer = expectedIssuer(config);
@@ -134,19 +137,19 @@ public final class TokenValidator {
 
         JWK jwk = jwks.key(jwksUrl, kid);
         if (jwk == null) {
-            return reject("signing key " + kid + " is not published by the issuer");
+            return reject("signing key " + shownKid + " is not published by the issuer");
         }
         if (jwk.getKeyUse() != null && !KeyUse.SIGNATURE.equals(jwk.getKeyUse())) {
-            return reject("key " + kid + " is not a signing key");
+            return reject("key " + shownKid + " is not a signing key");
         }
         if (jwk.getAlgorithm() != null && !jwk.getAlgorithm().equals(alg)) {
-            return reject("key " + kid + " is for " + jwk.getAlgorithm() + ", not " + alg);
+            return reject("key " + shownKid + " is for " + jwk.getAlgorithm() + ", not " + alg);
         }
         JWSVerifier verifier;
         try {
             verifier = verifier(alg, jwk);
         } catch (JOSEException e) {
-            return reject("key " + kid + " cannot verify " + alg);
+            return reject("key " + shownKid + " cannot verify " + alg);
         }
         if (verifier == null) {
             return reject("key type " + jwk.getKeyType() + " does not match algorithm " + alg);
@@ -247,6 +250,26 @@ public final class TokenValidator {
 
     private static boolean isBase64Url(char c) {
         return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
+    }
+
+    /** Longest header value (kid, alg) shown in a rejection reason. */
+    static final int MAX_SHOWN_HEADER_CHARS = 64;
+
+    /**
+     * A header value made safe for logs and rejection reasons: clipped to
+     * {@value #MAX_SHOWN_HEADER_CHARS} characters (then {@code ...}), and every character outside
+     * printable ASCII (newlines, other control characters, non-ASCII) replaced by {@code ?}.
+     */
+    static String printable(String value) {
+        return printable(value, MAX_SHOWN_HEADER_CHARS);
+    }
+
+    private static String printable(String value, int max) {
+        if (value == null) {
+            return "null";
+        }
+        String shown = value.length() > max ? value.substring(0, max) + "..." : value;
+        return shown.replaceAll("[^\\x20-\\x7e]", "?");
     }
 
     private static ValidationResult reject(String reason) {
