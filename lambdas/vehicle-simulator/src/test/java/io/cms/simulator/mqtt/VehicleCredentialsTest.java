@@ -1,0 +1,40 @@
+package io.cms.simulator.mqtt;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class VehicleCredentialsTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void savedCredentialsLoadBackAndTheKeyIsOwnerOnly() throws Exception {
+        VehicleCredentials first = new VehicleCredentials("1HGCM82633A004352", "c1", "CERT1", "KEY1");
+        first.save(dir);
+        VehicleCredentials second = new VehicleCredentials("1HGCM82633A004352", "c2", "CERT2", "KEY2");
+        second.save(dir);
+
+        assertThat(VehicleCredentials.load(dir)).isEqualTo(second);
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("private.key")))).isEqualTo("rw-------");
+        assertThat(dir.resolve("private.key.tmp")).doesNotExist();
+    }
+
+    @Test
+    void loadingFromADirectoryWithoutCredentialsNamesIt() {
+        assertThatThrownBy(() -> VehicleCredentials.load(dir.resolve("nothing-here")))
+                .isInstanceOf(UncheckedIOException.class).hasMessageContaining("no vehicle credentials in");
+    }
+
+    @Test
+    void theKeyNeverAppearsInToString() {
+        assertThat(new VehicleCredentials("1HGCM82633A004352", "c1", "CERT", "SECRET-KEY").toString()).doesNotContain("SECRET-KEY");
+    }
+}
