@@ -268,6 +268,13 @@ public final class LocalBroker implements AutoCloseable {
                         "client id must be the thing name");
                 return;
             }
+            if (p.kind() == Principal.Kind.CLAIM && !clientId.startsWith(TopicPolicy.CLAIM_CLIENT_ID_PREFIX)) {
+                LOG.info("refused {}: the claim certificate must connect with a client id starting with {}", clientId,
+                        TopicPolicy.CLAIM_CLIENT_ID_PREFIX);
+                output.failAuthentication(ConnackReasonCode.CLIENT_IDENTIFIER_NOT_VALID,
+                        "client id must start with " + TopicPolicy.CLAIM_CLIENT_ID_PREFIX);
+                return;
+            }
             var permissions = output.getDefaultPermissions();
             List<TopicPolicy.Grant> grants = policy.grants(p);
             grantsByClient.put(clientId, grants);

@@ -146,7 +146,7 @@ class LocalBrokerTest {
     @Test
     void claimCertificateCannotPublishTelemetry() throws Exception {
         telemetry.clear();
-        MqttClient client = connect("claim-client", claim, ca);
+        MqttClient client = connect(TopicPolicy.CLAIM_CLIENT_ID_PREFIX + "test", claim, ca);
         try {
             assertThatThrownBy(() -> {
                 client.publish("cms/data/" + VIN + "/telemetry", "{}".getBytes(StandardCharsets.UTF_8), 1, false);
@@ -155,6 +155,24 @@ class LocalBrokerTest {
             assertThat(telemetry.poll(1, TimeUnit.SECONDS)).isNull();
         } finally {
             client.close();
+        }
+    }
+
+    @Test
+    void claimCertificateCannotTakeOverAVehiclesClientId() throws Exception {
+        MqttClient car = connect(VIN, vehicle, ca);
+        try {
+            // Every vehicle carries the claim certificate: with the VIN as client id it would
+            // disconnect the vehicle (session takeover) over and over.
+            assertThatThrownBy(() -> connect(VIN, claim, ca)).isInstanceOf(MqttException.class);
+            assertThatThrownBy(() -> connect("claim-client", claim, ca)).isInstanceOf(MqttException.class);
+            Thread.sleep(200);
+            assertThat(car.isConnected()).isTrue();
+        } finally {
+            if (car.isConnected()) {
+                car.disconnect();
+            }
+            car.close();
         }
     }
 
