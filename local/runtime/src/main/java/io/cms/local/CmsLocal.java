@@ -99,7 +99,9 @@ public final class CmsLocal implements AutoCloseable {
         try {
             local.boot();
             return local;
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
+            // Errors too (a native library that cannot load, out of memory): whatever started is
+            // stopped and the data directory unlocked, so no half-started process lingers.
             local.close();
             throw e;
         }
