@@ -15,9 +15,16 @@ import io.cms.lambda.common.Vin;
  */
 public record Alert(String vin, String alarmType, String message) {
 
-    /** Validates raw input against the configuration; throws a caller-facing error on the first problem. */
+    /**
+     * Validates raw input against the configuration; throws a caller-facing error on the first problem.
+     * The alert travels to the alerts topic as JSON, in which quotes and control characters of the
+     * message take more bytes, so the JSON must fit in one SNS message too.
+     */
     public static Alert of(String vin, String alarmType, String message, AlertsConfig config) {
-        return new Alert(Vin.require(vin), config.requireAlarmType(alarmType), config.requireMessage(message));
+        Alert alert = new Alert(Vin.require(vin), config.requireAlarmType(alarmType), config.requireMessage(message));
+        AlertsConfig.requireFitsSns("the alert as JSON (the message with its quotes and control characters"
+                + " escaped)", alert.toJson());
+        return alert;
     }
 
     /** Reads and validates the wire format. */

@@ -3,6 +3,7 @@ package io.cms.alerts;
 import io.cms.lambda.common.BadInputException;
 import io.cms.lambda.common.ConfigurationException;
 import io.cms.lambda.common.EnvConfig;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -24,6 +25,9 @@ import java.util.regex.Pattern;
  */
 public record AlertsConfig(String topicPrefix, Set<String> alarmTypes, Set<String> adminScopes,
         int maxMessageLength, Duration retention, int maxAlarmsPerRequest) {
+
+    /** The most SNS accepts in one published message: 256 KiB of UTF-8. */
+    public static final int SNS_MAX_MESSAGE_BYTES = 256 * 1024;
 
     /** Default alarm types, as in the original. */
     public static final List<String> DEFAULT_ALARM_TYPES = List.of("VEHICLE_ALARM", "EV_BATTERY_HEALTH_ALARM");
@@ -77,7 +81,10 @@ public record AlertsConfig(String topicPrefix, Set<String> alarmTypes, Set<Strin
         return alarmType;
     }
 
-    /** Returns the message if it is non-blank and within the length bound. */
+    /**
+     * Returns the message if it is non-blank, within the length bound and, in UTF-8, within what SNS
+     * accepts: {@code MAX_MESSAGE_LENGTH} counts characters, SNS counts bytes (up to four per character).
+     */
     public String requireMessage(String message) {
         if (message == null || message.isBlank()) {
             throw new BadInputException("message must not be empty");
@@ -86,7 +93,24 @@ public record AlertsConfig(String topicPrefix, Set<String> alarmTypes, Set<Strin
             throw new BadInputException("message is " + message.length() + " characters; at most "
                     + maxMessageLength + " are allowed");
         }
+        requireFitsSns("message", message);
         return message;
+    }
+
+    /**
+     * Throws a caller-facing error unless {@code text} fits in one SNS message, so an oversized text is
+     * refused up front instead of failing (as a retryable error) when it is published.
+     */
+    static void requireFitsSns(String what, String text) {
+        int bytes = utf8Length(text);
+        if (bytes > SNS_MAX_MESSAGE_BYTES) {
+            throw new BadInputException(what + " is " + bytes + " bytes in UTF-8; SNS accepts at most "
+                    + SNS_MAX_MESSAGE_BYTES + " bytes (256 KiB) per message");
+        }
+    }
+
+    static int utf8Length(String text) {
+        return text.getBytes(StandardCharsets.UTF_8).length;
     }
 
     /** The topic name of one VIN and alarm type: {@code {prefix}-{alarmType}-{vin}}. */
@@ -94,8 +118,17 @@ public record AlertsConfig(String topicPrefix, Set<String> alarmTypes, Set<Strin
         return topicPrefix + "-" + alarmType + "-" + vin;
     }
 
-    static String printable(String value) {
-        String shown = value.length() > 64 ? value.substring(0, 64) + "..." : value;
+    /** A value quoted in an error message or log: clipped to 64 characters, printable ASCII only. */
+    public static String printable(String value) {
+        return printable(value, 64);
+    }
+
+    /**
+     * A value quoted in an error message or log: clipped to {@code max} characters (then {@code ...}),
+     * every character outside printable ASCII (newlines included) replaced by {@code ?}.
+     */
+    public static String printable(String value, int max) {
+        String shown = value.length() > max ? value.substring(0, max) + "..." : value;
         return shown.replaceAll("[^\\x20-\\x7e]", "?");
     }
 }

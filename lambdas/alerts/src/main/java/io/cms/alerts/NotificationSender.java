@@ -20,8 +20,16 @@ public final class NotificationSender {
         this.topics = topics;
     }
 
-    /** Publishes one notification; failures are thrown so the stream record is retried. */
+    /**
+     * Publishes one notification; failures are thrown so the stream record is retried.
+     *
+     * @throws io.cms.lambda.common.BadInputException when SNS could never accept the message (a row
+     *                                                 written before its size was checked): retrying
+     *                                                 cannot help
+     */
     public String send(Notification notification) {
+        AlertsConfig.requireFitsSns("notification " + AlertsConfig.printable(notification.id()) + " message",
+                notification.message());
         String arn = topics.ensureTopic(notification.topic());
         String subject = subject(notification);
         String id = topics.publish(arn, subject, notification.message());

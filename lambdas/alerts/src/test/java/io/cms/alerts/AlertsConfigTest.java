@@ -3,6 +3,7 @@ package io.cms.alerts;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.cms.lambda.common.BadInputException;
 import io.cms.lambda.common.ConfigurationException;
 import io.cms.lambda.common.EnvConfig;
 import java.time.Duration;
@@ -44,5 +45,46 @@ class AlertsConfigTest {
     void rejectsAnAlarmTypeThatIsNotAGraphQlEnumValue() {
         assertThatThrownBy(() -> AlertsConfig.from(EnvConfig.of(Map.of("ALARM_TYPES", "VEHICLE_ALARM,low-battery"))))
                 .isInstanceOf(ConfigurationException.class).hasMessageContaining("low-battery");
+    }
+
+    private static final String VIN = "1HGCM82633A004352";
+
+    private static AlertsConfig allowing100000Characters() {
+        return AlertsConfig.from(EnvConfig.of(Map.of("MAX_MESSAGE_LENGTH", "100000")));
+    }
+
+    @Test
+    void aMultiByteMessageWithinTheCharacterLimitButOverSnsBytesIsRefused() {
+        // 90 000 characters, 270 000 bytes: allowed by MAX_MESSAGE_LENGTH, too big for SNS (262 144).
+        String message = "\u20ac".repeat(90_000);
+        assertThatThrownBy(() -> allowing100000Characters().requireMessage(message))
+                .isInstanceOf(BadInputException.class)
+                .hasMessage("message is 270000 bytes in UTF-8; SNS accepts at most 262144 bytes (256 KiB) per message");
+    }
+
+    @Test
+    void aMessageOfExactlySnsLimitIsAccepted() {
+        String message = "\u20ac".repeat(87_381) + "x";
+        assertThat(message.getBytes(java.nio.charset.StandardCharsets.UTF_8)).hasSize(AlertsConfig.SNS_MAX_MESSAGE_BYTES);
+        assertThat(allowing100000Characters().requireMessage(message)).isSameAs(message);
+        assertThatThrownBy(() -> allowing100000Characters().requireMessage(message + "x"))
+                .isInstanceOf(BadInputException.class).hasMessageContaining("262145 bytes");
+    }
+
+    @Test
+    void anAlertWhoseJsonOutgrowsSnsIsRefusedEvenWhenItsMessageFits() {
+        // Each control character is 1 byte in the message but 6 ("\u0001") in the alert's JSON.
+        String message = "a" + "\u0001".repeat(50_000);
+        assertThat(allowing100000Characters().requireMessage(message)).isSameAs(message);
+        assertThatThrownBy(() -> Alert.of(VIN, "VEHICLE_ALARM", message, allowing100000Characters()))
+                .isInstanceOf(BadInputException.class)
+                .hasMessageContaining("the alert as JSON")
+                .hasMessageContaining("SNS accepts at most 262144 bytes");
+    }
+
+    @Test
+    void printableClipsAndReplacesNonPrintableCharacters() {
+        assertThat(AlertsConfig.printable("a\nb\u00e9", 10)).isEqualTo("a?b?");
+        assertThat(AlertsConfig.printable("x".repeat(20), 10)).isEqualTo("x".repeat(10) + "...");
     }
 }

@@ -4,6 +4,7 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.cms.alerts.AlertsConfig;
 import io.cms.alerts.NotificationSender;
 import io.cms.alerts.NotificationStore;
 import io.cms.lambda.common.BadInputException;
@@ -18,12 +19,19 @@ import org.slf4j.LoggerFactory;
 /**
  * DynamoDB stream handler of the Notifications table (new images, {@code ReportBatchItemFailures}).
  * Only INSERTs are sent: marking a notification read (MODIFY) or its expiry (REMOVE) sends nothing.
- * On the first failure the handler stops and reports that record's sequence number, because Lambda
- * retries a stream batch from the reported record on; records after it are not sent twice.
+ *
+ * <p>A record that can never be sent (a malformed image, a message SNS would refuse: a
+ * {@link BadInputException}) is logged with its reason and skipped, so the records after it in the
+ * batch are still sent. Any other failure (SNS throttling, a 5xx, a network error) is transient: the
+ * handler stops and reports that record's sequence number, because Lambda retries a stream batch
+ * from the reported record on; records after it are not sent twice. A record that keeps failing
+ * goes to the mapping's on-failure queue once its retries are used up.
  */
 public final class SendNotificationsHandler implements RequestStreamHandler {
 
     private static final Logger LOG = LoggerFactory.getLogger(SendNotificationsHandler.class);
+    /** Longest skip reason logged; the reason can quote attribute values of the row. */
+    static final int MAX_LOGGED_REASON = 300;
 
     private final NotificationSender sender;
 
@@ -54,6 +62,11 @@ public final class SendNotificationsHandler implements RequestStreamHandler {
             String sequence = Json.optionalText(record.path("dynamodb"), "SequenceNumber");
             try {
                 sender.send(NotificationStore.fromItem(DynamoDbJson.item(record.path("dynamodb").get("NewImage"))));
+            } catch (BadInputException permanent) {
+                // Retrying cannot help, and a failed stream record holds back the rest of its shard.
+                LOG.error("stream record {} is skipped, its notification cannot be sent: {}",
+                        AlertsConfig.printable(String.valueOf(sequence)),
+                        AlertsConfig.printable(String.valueOf(permanent.getMessage()), MAX_LOGGED_REASON));
             } catch (RuntimeException e) {
                 LOG.error("stream record {} could not be sent; retrying from it", sequence, e);
                 response.putArray("batchItemFailures").addObject().put("itemIdentifier", sequence);

@@ -3,6 +3,7 @@ package io.cms.alerts.handler;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cms.alerts.Alert;
 import io.cms.alerts.AlertRecorder;
@@ -14,6 +15,9 @@ import io.cms.alerts.testutils.AlertsTables;
 import io.cms.alerts.testutils.Events;
 import io.cms.alerts.testutils.FakeSnsClient;
 import io.cms.lambda.common.Json;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -190,13 +194,126 @@ class AlertsPipelineTest {
         assertThat(sns.emailsTo(USER)).extracting(FakeSnsClient.Email::message).containsExactly("first", "second");
     }
 
+    /** An INSERT whose image can never become a notification: its createdAt is not an instant. */
+    private static ObjectNode malformedInsert(String sequence, String topic) {
+        ObjectNode record = Json.object();
+        record.put("eventName", "INSERT");
+        ObjectNode image = record.putObject("dynamodb").put("SequenceNumber", sequence).putObject("NewImage");
+        image.putObject("topic").put("S", topic);
+        image.putObject("timestamp").put("S", "0000000000000-m");
+        image.putObject("vin").put("S", VIN);
+        image.putObject("alarmType").put("S", "VEHICLE_ALARM");
+        image.putObject("message").put("S", "never sent");
+        image.putObject("createdAt").put("S", "not-a-time");
+        return record;
+    }
+
+    /** Two alerts recorded through create-alerts, as their stream batch. */
+    private ObjectNode twoRecordedAlerts(String first, String second) {
+        createAlerts.handle(Events.sqsEvent(
+                Events.sqsRecordFromSns("m1", "s1", T0, alert(VIN, first), 1),
+                Events.sqsRecordFromSns("m2", "s2", T0.plusSeconds(1), alert(VIN, second), 1)));
+        ObjectNode batch = tables.pollStream();
+        assertThat(batch.get("Records")).hasSize(2);
+        return batch;
+    }
+
+    private static ObjectNode insertAt(ObjectNode batch, int index, ObjectNode record) {
+        ArrayNode records = (ArrayNode) batch.get("Records");
+        records.insert(index, record);
+        return batch;
+    }
+
+    private static String sequenceOf(ObjectNode batch, int index) {
+        return batch.get("Records").get(index).get("dynamodb").get("SequenceNumber").asText();
+    }
+
     @Test
-    void aMalformedStreamImageIsReportedAsFailed() {
+    void aMalformedStreamImageIsSkippedNotRetried() {
         ObjectNode event = Json.object();
         ObjectNode record = event.putArray("Records").addObject();
         record.put("eventName", "INSERT");
         record.putObject("dynamodb").put("SequenceNumber", "42").putObject("NewImage")
                 .putObject("topic").put("S", "CMS-VEHICLE_ALARM-" + VIN);
-        assertThat(failures(sendNotifications.handle(event))).containsExactly("42");
+        assertThat(failures(sendNotifications.handle(event))).isEmpty();
+    }
+
+    @Test
+    void aMalformedRecordBetweenTwoValidOnesDoesNotStopTheOthers() {
+        subscribeConfirmed(VIN);
+        ObjectNode batch = insertAt(twoRecordedAlerts("first", "second"), 1,
+                malformedInsert("999", "CMS-VEHICLE_ALARM-" + VIN));
+
+        JsonNode response = sendNotifications.handle(batch);
+
+        assertThat(failures(response)).isEmpty();
+        assertThat(sns.emailsTo(USER)).extracting(FakeSnsClient.Email::message).containsExactly("first", "second");
+    }
+
+    @Test
+    void theSkippedRecordIsLoggedWithItsReasonSanitisedAndBounded() {
+        String hostileTopic = "CMS-VEHICLE_ALARM-" + VIN + "\nINFO forged log line" + "z".repeat(5_000);
+        ObjectNode event = Json.object();
+        event.putArray("Records").add(malformedInsert("seq\n7", hostileTopic));
+
+        String log = stderrOf(() -> assertThat(failures(sendNotifications.handle(event))).isEmpty());
+
+        String line = log.lines().filter(l -> l.contains("is skipped")).findFirst().orElseThrow();
+        assertThat(line).contains("stream record seq?7 is skipped")
+                .contains("notification CMS-VEHICLE_ALARM-" + VIN + "?INFO forged log line")
+                .doesNotContain("z".repeat(SendNotificationsHandler.MAX_LOGGED_REASON));
+        assertThat(line.length()).isLessThan(SendNotificationsHandler.MAX_LOGGED_REASON + 200);
+        assertThat(log).doesNotContain("\nINFO forged log line");
+    }
+
+    @Test
+    void aTransientFailureAfterASkippedRecordStillFailsTheBatchFromTheFailedRecord() {
+        subscribeConfirmed(VIN);
+        ObjectNode batch = insertAt(twoRecordedAlerts("first", "second"), 0,
+                malformedInsert("1", "CMS-VEHICLE_ALARM-" + VIN));
+        sns.failNextPublishes(1);
+
+        JsonNode response = sendNotifications.handle(batch);
+
+        assertThat(failures(response)).containsExactly(sequenceOf(batch, 1));
+        assertThat(sns.emailsTo(USER)).isEmpty();
+        // Lambda retries from the reported record: both alerts are emailed, once each.
+        ObjectNode retry = Json.object();
+        ArrayNode records = retry.putArray("Records");
+        records.add(batch.get("Records").get(1));
+        records.add(batch.get("Records").get(2));
+        assertThat(failures(sendNotifications.handle(retry))).isEmpty();
+        assertThat(sns.emailsTo(USER)).extracting(FakeSnsClient.Email::message).containsExactly("first", "second");
+    }
+
+    @Test
+    void aStoredMessageTooLongForSnsIsSkippedNotRetried() {
+        subscribeConfirmed(VIN);
+        // A row written before messages were checked in bytes: 90 000 characters, 270 000 bytes.
+        String tooLong = "\u20ac".repeat(90_000);
+        tables.notifications().insertOnce(new Notification(config.topicName("VEHICLE_ALARM", VIN),
+                Notification.sortKey(T0, "old"), VIN, "VEHICLE_ALARM", tooLong, T0, false, T0.plusSeconds(3600)));
+        createAlerts.handle(Events.sqsEvent(
+                Events.sqsRecordFromSns("m3", "s3", T0.plusSeconds(5), alert(VIN, "after it"), 1)));
+        ObjectNode batch = tables.pollStream();
+        assertThat(batch.get("Records")).hasSize(2);
+
+        assertThat(failures(sendNotifications.handle(batch))).isEmpty();
+        assertThat(sns.emailsTo(USER)).extracting(FakeSnsClient.Email::message).containsExactly("after it");
+    }
+
+    /** What the code logs (slf4j-simple writes to the current System.err) while it runs. */
+    private static String stderrOf(Runnable code) {
+        PrintStream original = System.err;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
+        try {
+            code.run();
+        } finally {
+            System.setErr(original);
+        }
+        String text = captured.toString(StandardCharsets.UTF_8);
+        original.print(text);
+        return text;
     }
 }

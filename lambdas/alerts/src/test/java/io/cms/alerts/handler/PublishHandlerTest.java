@@ -86,6 +86,20 @@ class PublishHandlerTest {
     }
 
     @Test
+    void aMultiByteMessageOverTheSnsLimitIsRefusedUpFrontNotAsARetryableFailure() {
+        AlertsConfig config = AlertsConfig.from(EnvConfig.of(Map.of("MAX_MESSAGE_LENGTH", "100000")));
+        PublishHandler custom = new PublishHandler(new AlertPublisher(config, new SnsAlertIntake(sns, alertsTopic)));
+        // 90 000 characters (within MAX_MESSAGE_LENGTH), 270 000 bytes in UTF-8 (over SNS's 262 144).
+        String message = "\u20ac".repeat(90_000);
+        assertThatThrownBy(() -> custom.resolve(Events.appSync("Mutation", "publish",
+                Map.of("vin", VIN, "alarmType", "VEHICLE_ALARM", "message", message), SERVICE)))
+                .isInstanceOf(BadInputException.class)
+                .hasMessageContaining("270000 bytes in UTF-8")
+                .hasMessageContaining("262144");
+        assertThat(sns.publishedTo(alertsTopic)).isEmpty();
+    }
+
+    @Test
     void aMissingArgumentIsAGraphQlError() {
         assertThatThrownBy(() -> handler.resolve(Events.appSync("Mutation", "publish", Map.of("vin", VIN), SERVICE)))
                 .isInstanceOf(BadInputException.class).hasMessageContaining("alarmType");

@@ -1,5 +1,6 @@
 package io.cms.alerts.testutils;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -116,6 +117,9 @@ public final class FakeSnsClient implements SnsClient {
         Topic topic = byArn(request.topicArn());
         if (request.message() == null || request.message().isEmpty()) {
             throw invalid("Invalid parameter: Empty message");
+        }
+        if (request.message().getBytes(StandardCharsets.UTF_8).length > 256 * 1024) {
+            throw invalid("Invalid parameter: Message too long");
         }
         if (request.subject() != null && (request.subject().length() > 100 || !request.subject().matches("[\\x20-\\x7e]+"))) {
             throw invalid("Invalid parameter: Subject");
