@@ -1,5 +1,6 @@
 package io.cms.cli;
 
+import io.cms.cli.local.ApiCallFailedException;
 import io.cms.lambda.common.BadInputException;
 import io.cms.lambda.common.ConfigurationException;
 import io.cms.provisioning.VehicleNotFoundException;
@@ -19,6 +20,10 @@ final class ErrorHandler implements CommandLine.IExecutionExceptionHandler {
         if (e instanceof BadInputException || e instanceof ConfigurationException) {
             err.println("cms: " + e.getMessage());
             return ExitCodes.USAGE;
+        }
+        if (e instanceof ApiCallFailedException) {
+            err.println("cms: " + e.getMessage());
+            return ExitCodes.FAILURE;
         }
         if (e instanceof SdkException) {
             err.println("cms: the AWS call failed: " + e.getMessage());

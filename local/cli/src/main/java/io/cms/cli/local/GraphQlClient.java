@@ -14,6 +14,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
 
@@ -32,23 +33,55 @@ public final class GraphQlClient {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final LocalEndpoints.Oidc oidc;
     private final LocalEndpoints.Graphql graphql;
+    private final Path file;
     private String token;
 
-    public GraphQlClient(LocalEndpoints endpoints) {
-        if (endpoints.oidc() == null || endpoints.graphql() == null) {
-            throw new ConfigurationException(LocalEndpoints.FILE + " names no GraphQL API or OIDC issuer; restart CMS Local");
+    /**
+     * A client for the APIs {@code endpoints} names.
+     *
+     * @param file the {@code cms-local.json} the endpoints were read from, named in errors
+     * @throws ConfigurationException if the file names no GraphQL API or no OIDC issuer
+     */
+    public GraphQlClient(LocalEndpoints endpoints, Path file) {
+        this.file = file;
+        if (endpoints.graphql() == null) {
+            throw missing("graphql", "the GraphQL APIs");
+        }
+        if (endpoints.oidc() == null) {
+            throw missing("oidc", "the OIDC issuer the CLI gets its token from");
         }
         this.oidc = endpoints.oidc();
         this.graphql = endpoints.graphql();
     }
 
-    /** Runs {@code query} with {@code variables} on one of the APIs; returns {@code data}. */
+    /**
+     * Runs {@code query} with {@code variables} on one of the APIs; returns {@code data}.
+     *
+     * @throws ConfigurationException if {@code cms-local.json} names no URL for {@code api} (nothing is called)
+     * @throws ApiCallFailedException if the API's answer is not its JSON (a server or transport failure)
+     */
     public JsonNode query(Api api, String query, ObjectNode variables) {
-        return query(switch (api) {
-            case VEHICLES -> graphql.url();
-            case ALERTS_PUBLISH -> graphql.alertsPublishUrl();
-            case ALERTS_FRONTEND -> graphql.alertsFrontendUrl();
-        }, query, variables);
+        String url = switch (api) {
+            case VEHICLES -> required(graphql.url(), "graphql.url", "the vehicles GraphQL API");
+            case ALERTS_PUBLISH -> required(graphql.alertsPublishUrl(), "graphql.alertsPublishUrl", "the alerts publish API");
+            case ALERTS_FRONTEND -> required(graphql.alertsFrontendUrl(), "graphql.alertsFrontendUrl", "the alerts frontend API");
+        };
+        required(oidc.tokenEndpoint(), "oidc.tokenEndpoint", "the OIDC token endpoint");
+        required(oidc.cliClientId(), "oidc.cliClientId", "the CLI's OIDC client");
+        required(oidc.cliClientSecret(), "oidc.cliClientSecret", "the CLI's OIDC client secret");
+        return query(url, query, variables);
+    }
+
+    private String required(String value, String field, String what) {
+        if (value == null || value.isBlank()) {
+            throw missing(field, what);
+        }
+        return value;
+    }
+
+    private ConfigurationException missing(String field, String what) {
+        return new ConfigurationException(file + " names no " + field + " (" + what + ", which this command needs);"
+                + " it may have been written by an older CMS Local or edited: restart CMS Local to rewrite it");
     }
 
     /** Runs {@code query} with {@code variables} at {@code url}; returns {@code data}. */
@@ -62,7 +95,7 @@ public final class GraphQlClient {
         if (response.statusCode() == 401) {
             throw new ConfigurationException("the API refused the CLI's token (401); is " + url + " this CMS Local?");
         }
-        JsonNode result = Json.parse(response.body());
+        JsonNode result = jsonAnswer(response, url, "the API");
         JsonNode errors = result.get("errors");
         if (errors != null && errors.isArray() && !errors.isEmpty()) {
             JsonNode first = errors.get(0);
@@ -74,7 +107,7 @@ public final class GraphQlClient {
             throw new IllegalStateException(message);
         }
         if (response.statusCode() != 200) {
-            throw new IllegalStateException("the API answered HTTP " + response.statusCode());
+            throw new ApiCallFailedException("the API at " + url + " answered HTTP " + response.statusCode());
         }
         return result.path("data");
     }
@@ -93,8 +126,39 @@ public final class GraphQlClient {
         if (response.statusCode() != 200) {
             throw new ConfigurationException("the local OIDC issuer refused the CLI's client (HTTP " + response.statusCode() + ")");
         }
-        token = Json.requiredText(Json.parse(response.body()), "access_token");
+        JsonNode answer = jsonAnswer(response, oidc.tokenEndpoint(), "the local OIDC issuer");
+        if (!answer.path("access_token").isTextual() || answer.path("access_token").asText().isBlank()) {
+            throw new ApiCallFailedException("the local OIDC issuer at " + oidc.tokenEndpoint() + " answered without an access_token");
+        }
+        token = answer.path("access_token").asText();
         return token;
+    }
+
+    /**
+     * The JSON object {@code response} carries; anything else (an HTML error page of a proxy, a
+     * truncated body) is a failure of the server or the transport, not of the operator's input.
+     */
+    private static JsonNode jsonAnswer(HttpResponse<String> response, String url, String who) {
+        JsonNode json;
+        try {
+            json = Json.parse(response.body());
+        } catch (BadInputException e) {
+            json = null;
+        }
+        if (json == null || !json.isObject()) {
+            String type = response.headers().firstValue("Content-Type").orElse("no Content-Type");
+            throw new ApiCallFailedException(who + " at " + url + " answered HTTP " + response.statusCode()
+                    + " with a body that is not JSON (" + type + ": " + excerpt(response.body()) + ")");
+        }
+        return json;
+    }
+
+    private static String excerpt(String body) {
+        if (body == null || body.isBlank()) {
+            return "empty";
+        }
+        String oneLine = body.strip().replaceAll("\\s+", " ");
+        return "'" + (oneLine.length() > 80 ? oneLine.substring(0, 80) + "..." : oneLine) + "'";
     }
 
     private HttpResponse<String> send(HttpRequest request, String url) {
@@ -103,7 +167,7 @@ public final class GraphQlClient {
         } catch (ConnectException e) {
             throw new ConfigurationException("nothing answers at " + url + "; is CMS Local running (make local)?");
         } catch (IOException e) {
-            throw new IllegalStateException("calling " + url + " failed: " + e.getMessage(), e);
+            throw new ApiCallFailedException("calling " + url + " failed: " + e, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);

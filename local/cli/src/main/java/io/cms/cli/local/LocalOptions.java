@@ -19,6 +19,7 @@ public final class LocalOptions {
 
     /** A GraphQL client for the CMS Local this option (or the environment) names. */
     public GraphQlClient graphql() {
-        return new GraphQlClient(connect().endpoints());
+        LocalConnection c = connect();
+        return new GraphQlClient(c.endpoints(), c.dataDir().resolve(LocalEndpoints.FILE));
     }
 }

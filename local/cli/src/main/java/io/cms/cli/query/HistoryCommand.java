@@ -2,8 +2,9 @@ package io.cms.cli.query;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.cms.api.history.HistoryRequest;
+import io.cms.cli.DurationOptions;
 import io.cms.cli.ExitCodes;
-import io.cms.local.DurationConverter;
 import io.cms.cli.local.GraphQlClient;
 import io.cms.cli.local.LocalOptions;
 import io.cms.lambda.common.BadInputException;
@@ -11,7 +12,6 @@ import io.cms.lambda.common.Json;
 import io.cms.lambda.common.Vin;
 import io.cms.vss.VssCatalog;
 import java.io.PrintWriter;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.List;
@@ -42,8 +42,8 @@ public final class HistoryCommand implements Callable<Integer> {
     @Option(names = "--signals", required = true, split = ",", description = "VSS paths, comma-separated, e.g. Vehicle.Speed.")
     List<String> signals;
 
-    @Option(names = "--last", converter = DurationConverter.class, description = "The range ending now, e.g. 15m, 1h, 24h.")
-    Duration last;
+    @Option(names = "--last", description = "The range ending now, e.g. 15m, 1h, 24h (at most 744h, the API's longest range).")
+    String last;
 
     @Option(names = "--from", description = "Range start, ISO-8601 (e.g. 2026-11-22T10:00:00Z).")
     String from;
@@ -63,7 +63,7 @@ public final class HistoryCommand implements Callable<Integer> {
         if (last != null && from != null) {
             throw new BadInputException("give either --last or --from, not both");
         } else if (last != null) {
-            start = end.minus(last);
+            start = end.minus(DurationOptions.parse("--last", last, HistoryRequest.MAX_RANGE));
         } else if (from != null) {
             start = instant("--from", from);
         } else {

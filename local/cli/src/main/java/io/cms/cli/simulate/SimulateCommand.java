@@ -1,7 +1,7 @@
 package io.cms.cli.simulate;
 
+import io.cms.cli.DurationOptions;
 import io.cms.cli.ExitCodes;
-import io.cms.local.DurationConverter;
 import io.cms.cli.local.LocalConnection;
 import io.cms.cli.local.LocalOptions;
 import io.cms.cli.vehicle.VehicleSetup;
@@ -35,6 +35,9 @@ import picocli.CommandLine.Option;
         description = {"Run N simulated vehicles against CMS Local: each is a real MQTT client with its own",
                 "certificate (vehicles without stored credentials are set up first) publishing VSS telemetry."})
 public final class SimulateCommand implements Callable<Integer> {
+
+    /** The longest {@code --duration}, {@code --interval} or {@code --progress-every}. */
+    static final Duration MAX_DURATION = Duration.ofDays(365);
 
     /** Vehicles provisioned at the same time before the run. */
     static final int PROVISIONING_PARALLELISM = 4;
@@ -85,9 +88,9 @@ public final class SimulateCommand implements Callable<Integer> {
         if (lat < -80 || lat > 80 || lon < -180 || lon > 180) {
             throw new BadInputException("--lat must be within [-80, 80] and --lon within [-180, 180]");
         }
-        Duration interval = option("--interval", this.interval);
-        Duration duration = option("--duration", this.duration);
-        Duration progressEvery = option("--progress-every", this.progressEvery);
+        Duration interval = DurationOptions.parse("--interval", this.interval, MAX_DURATION);
+        Duration duration = DurationOptions.parse("--duration", this.duration, MAX_DURATION);
+        Duration progressEvery = DurationOptions.parse("--progress-every", this.progressEvery, MAX_DURATION);
         LocalConnection c = local.connect();
         PrintWriter out = spec.commandLine().getOut();
         List<String> vins = source != null && source.registry ? registryVins(c.registryStore()) : prefixVins();
@@ -127,14 +130,6 @@ public final class SimulateCommand implements Callable<Integer> {
             }
             out.flush();
             return s.acknowledged() == 0 ? ExitCodes.FAILURE : s.failed() > 0 ? ExitCodes.PARTIAL : ExitCodes.OK;
-        }
-    }
-
-    private static Duration option(String name, String value) {
-        try {
-            return DurationConverter.parse(value);
-        } catch (BadInputException e) {
-            throw new BadInputException(name + ": " + e.getMessage());
         }
     }
 

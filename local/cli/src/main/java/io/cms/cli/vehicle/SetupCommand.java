@@ -24,13 +24,13 @@ public final class SetupCommand implements Callable<Integer> {
     @Option(names = "--vin", required = true, description = "17 upper-case letters and digits, no I, O or Q.")
     String vin;
 
-    @Option(names = "--make", description = "Make (default: a simulated make for the VIN).")
+    @Option(names = "--make", description = "Make (default: the registry's, or a simulated make for a VIN not yet authorized).")
     String make;
 
-    @Option(names = "--model", description = "Model (default: a simulated model for the VIN).")
+    @Option(names = "--model", description = "Model (default: the registry's, or a simulated model for a VIN not yet authorized).")
     String model;
 
-    @Option(names = "--year", description = "Four-digit model year (default: a simulated year for the VIN).")
+    @Option(names = "--year", description = "Four-digit model year (default: the registry's, or a simulated year for a VIN not yet authorized).")
     String year;
 
     @Option(names = "--reprovision", description = "Provision a new certificate even when one is stored.")

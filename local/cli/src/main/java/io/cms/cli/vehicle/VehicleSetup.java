@@ -61,14 +61,24 @@ public final class VehicleSetup {
     }
 
     /**
-     * Sets up {@code vin}. Make, model and year default to the simulator's identity for the VIN.
-     * Stored credentials are reused unless {@code reprovision}.
+     * Sets up {@code vin}. The VIN is (re-)authorized with {@code make}, {@code model} and
+     * {@code year}; each one that is null keeps the value the registry already holds for the VIN,
+     * and only a VIN the registry does not know yet gets the simulator's identity for it. Stored
+     * credentials are reused unless {@code reprovision}.
      */
     public Result setUp(String vin, String make, String model, String year, boolean reprovision) {
         String v = Vin.require(vin);
-        VehicleIdentity identity = VehicleIdentity.forVin(v);
-        AuthorizedVehicle authorized = registry.authorize(v, make == null ? identity.make() : make,
-                model == null ? identity.model() : model, year == null ? String.valueOf(identity.year()) : year);
+        Optional<AuthorizedVehicle> known = registry.get(v);
+        AuthorizedVehicle authorized;
+        if (known.isPresent()) {
+            AuthorizedVehicle k = known.get();
+            authorized = registry.authorize(v, make == null ? k.make() : make, model == null ? k.model() : model,
+                    year == null ? k.year() : year);
+        } else {
+            VehicleIdentity identity = VehicleIdentity.forVin(v);
+            authorized = registry.authorize(v, make == null ? identity.make() : make,
+                    model == null ? identity.model() : model, year == null ? String.valueOf(identity.year()) : year);
+        }
         MqttEndpoint endpoint = local.mqtt();
         Optional<VehicleCredentials> stored = reprovision ? Optional.empty() : local.credentials(v)
                 .filter(c -> c.certificateId().equals(authorized.activeCertificateId()));

@@ -11,6 +11,7 @@ import io.cms.local.LocalEndpoints;
 import io.cms.simulator.model.VehicleIdentity;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
@@ -226,6 +227,65 @@ class VehicleCommandsTest {
         Run r = cms("simulate", "--duration", "ten seconds", "--local", dir.toString());
         assertThat(r.exit()).isEqualTo(ExitCodes.USAGE);
         assertThat(r.err().strip()).isEqualTo("cms: --duration: 'ten seconds' is not a duration: use e.g. 500ms, 1s, 2m, 1h");
+    }
+
+    @Test
+    void aDurationTooLongToRunIsRefusedBeforeAnyVehicleIsSetUp() {
+        Run r = cms("simulate", "--vehicles", "1", "--vin-prefix", "LNG", "--duration", "999999999h", "--local", dir.toString());
+        assertThat(r.exit()).as(r.out() + r.err()).isEqualTo(ExitCodes.USAGE);
+        assertThat(r.err().strip()).isEqualTo("cms: --duration: '999999999h' is too long: at most 8760h (365 days)");
+        assertThat(dir.resolve("vehicles").resolve(VehicleIdentity.vin("LNG", 1))).doesNotExist();
+    }
+
+    @Test
+    void anIsoDurationTooLongForTheProgressTimerIsRefused() {
+        Run r = cms("simulate", "--vehicles", "1", "--progress-every", "P200000D", "--local", dir.toString());
+        assertThat(r.exit()).isEqualTo(ExitCodes.USAGE);
+        assertThat(r.err().strip()).isEqualTo("cms: --progress-every: 'P200000D' is too long: at most 8760h (365 days)");
+    }
+
+    @Test
+    void setupWithoutMakeModelAndYearKeepsWhatTheRegistryHolds() {
+        String vin = VehicleIdentity.vin("KEP", 1);
+        local.vehicleRegistry().authorize(vin, "Rivertone", "Hauler", "1999");
+        Run r = cms("vehicle", "setup", "--vin", vin, "--local", dir.toString());
+        assertThat(r.exit()).as(r.err()).isEqualTo(ExitCodes.OK);
+        assertThat(local.vehicleRegistry().get(vin)).get()
+                .satisfies(v -> assertThat(List.of(v.make(), v.model(), v.year())).containsExactly("Rivertone", "Hauler", "1999"));
+    }
+
+    @Test
+    void setupWithOnlyAMakeUpdatesTheMakeAndKeepsTheModelAndYear() {
+        String vin = VehicleIdentity.vin("KEP", 2);
+        local.vehicleRegistry().authorize(vin, "Rivertone", "Hauler", "1999");
+        Run r = cms("vehicle", "setup", "--vin", vin, "--make", "Brookline", "--local", dir.toString());
+        assertThat(r.exit()).as(r.err()).isEqualTo(ExitCodes.OK);
+        assertThat(local.vehicleRegistry().get(vin)).get()
+                .satisfies(v -> assertThat(List.of(v.make(), v.model(), v.year())).containsExactly("Brookline", "Hauler", "1999"));
+    }
+
+    @Test
+    void setupOfAVinNotInTheRegistryAuthorizesItWithTheSimulatedIdentity() {
+        String vin = VehicleIdentity.vin("KEP", 3);
+        VehicleIdentity identity = VehicleIdentity.forVin(vin);
+        Run r = cms("vehicle", "setup", "--vin", vin, "--local", dir.toString());
+        assertThat(r.exit()).as(r.err()).isEqualTo(ExitCodes.OK);
+        assertThat(local.vehicleRegistry().get(vin)).get()
+                .satisfies(v -> assertThat(List.of(v.make(), v.model(), v.year()))
+                        .containsExactly(identity.make(), identity.model(), String.valueOf(identity.year())));
+    }
+
+    @Test
+    void simulateFromTheRegistryKeepsTheRegistrysMakeModelAndYear() {
+        String vin = VehicleIdentity.vin("KEP", 4);
+        local.vehicleRegistry().authorize(vin, "Rivertone", "Hauler", "1999");
+        // Every authorized vehicle (the registry lists in no particular order), so this one is among them.
+        Run r = cms("simulate", "--vehicles", "1000", "--vins-from-registry", "--interval", "250ms", "--duration", "1s",
+                "--local", dir.toString());
+        assertThat(r.exit()).as(r.out() + r.err()).isEqualTo(ExitCodes.OK);
+        assertThat(dir.resolve("vehicles").resolve(vin).resolve("private.key")).exists();
+        assertThat(local.vehicleRegistry().get(vin)).get()
+                .satisfies(v -> assertThat(List.of(v.make(), v.model(), v.year())).containsExactly("Rivertone", "Hauler", "1999"));
     }
 
     @Test
