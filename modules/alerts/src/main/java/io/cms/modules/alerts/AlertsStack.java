@@ -179,6 +179,9 @@ public class AlertsStack extends CmsModuleStack {
                 "kms:DescribeKey"), tablesKey.getKeyArn()));
 
         // send-notifications: new images from the stream; a record that keeps failing goes to the failure queue.
+        // The handler skips records that can never be sent and reports the first transient failure;
+        // bisecting a failed batch (a timeout, or a record that keeps failing) retries the halves
+        // apart, so only the failing record, not the rest of its batch, ends in the failure queue.
         this.streamFailures = DeadLetterQueues.create(this, "SendNotificationsFailures", intakeKey,
                 "This queue is the on-failure destination of the Notifications stream mapping; a DLQ of it would"
                         + " hide failures");
@@ -186,6 +189,7 @@ public class AlertsStack extends CmsModuleStack {
                 .startingPosition(StartingPosition.TRIM_HORIZON)
                 .batchSize(10)
                 .retryAttempts(3)
+                .bisectBatchOnError(true)
                 .reportBatchItemFailures(true)
                 .onFailure(new SqsDlq(streamFailures))
                 .build());
