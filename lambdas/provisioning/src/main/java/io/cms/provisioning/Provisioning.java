@@ -22,14 +22,20 @@ import org.slf4j.LoggerFactory;
  * <ol>
  *   <li>Pre-provisioning: atomically take the VIN's next <em>generation</em> (only if authorized and
  *       allowed; nothing is written otherwise) and record the certificate PENDING_ACTIVATION with it.</li>
- *   <li>Post-provisioning: the certificate becomes ACTIVE only if its generation is newer than the
- *       active one's, in one transaction that also moves the VIN's pointer and retires the previous
- *       ACTIVE row. A certificate that loses retires itself (table INACTIVE, then in IoT: deactivate,
- *       detach, delete, then table DELETED).</li>
- *   <li>After every activation the winner sweeps its own VIN's partition: INACTIVE rows and older
- *       PENDING rows are retired the same way, so a crash between the table and IoT is repaired by
- *       the next event of that VIN (and by the event's own retry).</li>
+ *   <li>Post-provisioning: the certificate becomes ACTIVE only if the VIN is still allowed, its
+ *       generation was handed out under the current authorization and is newer than the active one's,
+ *       in one transaction that also moves the VIN's pointer, retires the previous ACTIVE row and sets
+ *       {@code allow_provisioning=false}: an authorization is consumed by the first activation, so
+ *       holding the shared claim certificate is never enough to replace a vehicle's certificate.
+ *       A certificate that loses retires itself (table INACTIVE, then in IoT: deactivate, detach,
+ *       delete, then table DELETED).</li>
+ *   <li>After every activation the winner sweeps its own VIN's partition: INACTIVE rows, older
+ *       PENDING rows and PENDING rows whose authorization is used up are retired the same way, so a
+ *       crash between the table and IoT is repaired by the next event of that VIN (and by the
+ *       event's own retry).</li>
  * </ol>
+ *
+ * To replace a vehicle's certificate (lost key, ECU swap) an operator authorizes the VIN again.
  *
  * The thing name is the VIN, so the IoT policy can say "your own VIN" with the
  * {@code iot:Connection.Thing.ThingName} policy variable.
@@ -57,7 +63,10 @@ public final class Provisioning {
         ALREADY_ACTIVE,
         /** A newer certificate won; this one was retired. */
         SUPERSEDED,
-        /** The VIN was revoked in the meantime; this certificate was retired. */
+        /**
+         * The VIN was revoked in the meantime, or its authorization was consumed by the activation of
+         * another certificate; this certificate was retired.
+         */
         NOT_ALLOWED,
         /** The pre-provisioning hook never recorded this certificate; left alone. */
         UNKNOWN_CERTIFICATE
@@ -79,7 +88,8 @@ public final class Provisioning {
 
     /**
      * The pre-provisioning hook. Refuses (and writes nothing) when the VIN parameter is missing or
-     * malformed, unknown, or not allowed to provision.
+     * malformed, unknown, or not allowed to provision: revoked, or it already has an ACTIVE
+     * certificate and no operator authorized it again since that certificate was activated.
      */
     public PreProvisionDecision preProvision(PreProvisionRequest request) {
         String certificateId;
@@ -96,9 +106,15 @@ public final class Provisioning {
         }
         OptionalLong generation = store.nextGeneration(vin);
         if (generation.isEmpty()) {
-            boolean known = store.vehicle(vin).isPresent();
-            return refuse(request, known ? "vehicle " + vin + " is not allowed to provision (allow_provisioning is false)"
-                    : "vehicle " + vin + " is not in the authorized-vehicle registry");
+            Optional<AuthorizedVehicle> known = store.vehicle(vin);
+            if (known.isEmpty()) {
+                return refuse(request, "vehicle " + vin + " is not in the authorized-vehicle registry");
+            }
+            if (known.get().activeCertificateId() != null && !known.get().allowProvisioning()) {
+                return refuse(request, "vehicle " + vin + " already has an active certificate; an operator must"
+                        + " authorize it again ('cms registry authorize') to replace it");
+            }
+            return refuse(request, "vehicle " + vin + " is not allowed to provision (allow_provisioning is false)");
         }
         AuthorizedVehicle vehicle = store.vehicle(vin).orElseThrow(() -> new IllegalStateException(
                 "vehicle " + vin + " vanished while provisioning"));
@@ -189,18 +205,22 @@ public final class Provisioning {
         return marked;
     }
 
-    /** Retires every certificate of a VIN that is neither the ACTIVE one nor a newer pending one. */
+    /**
+     * Retires every certificate of a VIN that is neither the ACTIVE one nor a pending one that can
+     * still activate (newer than the active one and handed out under the authorization in force).
+     */
     void sweep(String vin) {
-        Optional<AuthorizedVehicle> found = store.vehicle(vin);
-        String active = found.map(AuthorizedVehicle::activeCertificateId).orElse(null);
-        long activeGeneration = found.map(AuthorizedVehicle::activeGeneration).orElse(0L);
+        Optional<ProvisioningStore.VehicleState> found = store.state(vin);
+        String active = found.map(f -> f.vehicle().activeCertificateId()).orElse(null);
+        long activeGeneration = found.map(f -> f.vehicle().activeGeneration()).orElse(0L);
+        long deadThrough = found.map(ProvisioningStore.VehicleState::deadThrough).orElse(0L);
         for (ProvisionedCertificate row : store.certificates(vin)) {
             if (row.certificateId().equals(active)) {
                 continue;
             }
             boolean retire = switch (row.status()) {
                 case INACTIVE -> true;
-                case PENDING_ACTIVATION -> row.generation() < activeGeneration
+                case PENDING_ACTIVATION -> (row.generation() < activeGeneration || row.generation() <= deadThrough)
                         && store.retirePending(vin, row.certificateId());
                 default -> false;
             };

@@ -28,8 +28,9 @@ import software.amazon.awssdk.services.dynamodb.model.Update;
  *
  * <ul>
  *   <li>{@code AuthorizedVehicles} (PK {@code vin}): make, model, year, {@code allow_provisioning},
- *       plus the activation pointer {@code active_certificate_id} / {@code active_generation} and the
- *       counter {@code provisioning_generation}.</li>
+ *       plus the activation pointer {@code active_certificate_id} / {@code active_generation}, the
+ *       counter {@code provisioning_generation} and {@code authorized_at_generation} (the counter's
+ *       value when the current authorization was granted).</li>
  *   <li>{@code ProvisionedVehicles} (PK {@code vin}, SK {@code certificate_id}):
  *       {@code certificate_status}, {@code thing_name}, {@code generation},
  *       {@code has_vehicle_connected_once}, timestamps.</li>
@@ -37,6 +38,13 @@ import software.amazon.awssdk.services.dynamodb.model.Update;
  *
  * <p>The pointer and the certificate rows only change together, in one {@code TransactWriteItems}
  * whose conditions name the pointer value that was read (optimistic concurrency).
+ *
+ * <p>An authorization is <em>one-shot</em>: the activation that consumes it sets
+ * {@code allow_provisioning=false} in the same transaction, so the shared claim certificate alone can
+ * never register a second certificate for a VIN that already has one. Only generations handed out
+ * after the current authorization was granted ({@code > authorized_at_generation}) may activate, so
+ * a registration left over from a consumed or revoked authorization never activates after the
+ * operator authorizes the VIN again.
  */
 public final class ProvisioningStore {
 
@@ -48,6 +56,7 @@ public final class ProvisioningStore {
     static final String ACTIVE_CERT = "active_certificate_id";
     static final String ACTIVE_GEN = "active_generation";
     static final String NEXT_GEN = "provisioning_generation";
+    static final String AUTHORIZED_AT_GEN = "authorized_at_generation";
     static final String CERT_ID = "certificate_id";
     static final String STATUS = "certificate_status";
     static final String THING = "thing_name";
@@ -56,6 +65,17 @@ public final class ProvisioningStore {
     static final String CREATED_AT = "created_at";
     static final String UPDATED_AT = "updated_at";
     static final String FIRST_CONNECTED_AT = "first_connected_at";
+
+    /**
+     * The item is allowed to provision (with {@code :true} bound to true). An item written before
+     * authorizations were one-shot has no {@code authorized_at_generation}; if it already has an
+     * ACTIVE certificate, its authorization was consumed by that activation.
+     */
+    private static final String ALLOWED = "(" + ALLOW + " = :true AND (attribute_exists(" + AUTHORIZED_AT_GEN
+            + ") OR attribute_not_exists(" + ACTIVE_CERT + ")))";
+    /** The negation of {@link #ALLOWED}, also true for a VIN that is not in the table. */
+    private static final String NOT_ALLOWED = "(attribute_not_exists(" + ALLOW + ") OR " + ALLOW + " <> :true OR "
+            + "(attribute_not_exists(" + AUTHORIZED_AT_GEN + ") AND attribute_exists(" + ACTIVE_CERT + ")))";
 
     /** How many optimistic attempts an activation or revocation makes before giving up (the caller retries). */
     static final int MAX_ATTEMPTS = 64;
@@ -90,17 +110,79 @@ public final class ProvisioningStore {
     }
 
     /**
-     * Creates or updates an authorized vehicle and allows it to provision. Keeps its activation
-     * pointer, so re-authorizing never disturbs a connected vehicle.
+     * The authorized vehicle with its generation counters, as one consistent read.
+     *
+     * @param vehicle the vehicle
+     * @param generationCounter {@code provisioning_generation}: the last generation handed out (0 if none)
+     * @param authorizedAtGeneration {@code authorized_at_generation}: the counter's value when the current
+     *     authorization was granted; only later generations may activate under it
+     */
+    record VehicleState(AuthorizedVehicle vehicle, long generationCounter, long authorizedAtGeneration) {
+
+        /**
+         * The highest generation that can never activate any more: every generation already handed
+         * out when the authorization is consumed or revoked, else those of earlier authorizations.
+         * Both counters only grow, so a registration at or below this value stays dead for good.
+         */
+        long deadThrough() {
+            return vehicle.allowProvisioning() ? authorizedAtGeneration : generationCounter;
+        }
+    }
+
+    Optional<VehicleState> state(String vin) {
+        Map<String, AttributeValue> item = dynamo.getItem(b -> b.tableName(authorizedTable).key(Map.of(VIN, s(vin)))
+                .consistentRead(true)).item();
+        return item == null || item.isEmpty() ? Optional.empty()
+                : Optional.of(new VehicleState(toVehicle(item), number(item, NEXT_GEN), number(item, AUTHORIZED_AT_GEN)));
+    }
+
+    /**
+     * Creates or updates an authorized vehicle and allows it to provision <em>one</em> new certificate
+     * (the activation of that certificate consumes the authorization). Keeps its activation pointer
+     * and generations, so re-authorizing never disturbs a connected vehicle: its certificate stays
+     * ACTIVE until a new one is activated, which then retires it.
+     *
+     * <p>When the VIN was not allowed (new, consumed or revoked), the new authorization only covers
+     * registrations that start after it: pending registrations of an earlier authorization can no
+     * longer activate. When it already was allowed, only make, model and year change, so
+     * registrations in flight are not disturbed.
      */
     public void authorize(String vin, String make, String model, String year) {
-        String now = now();
-        dynamo.updateItem(b -> b.tableName(authorizedTable).key(Map.of(VIN, s(vin)))
-                .updateExpression("SET #make = :make, #model = :model, #year = :year, " + ALLOW + " = :true, "
-                        + UPDATED_AT + " = :now, " + CREATED_AT + " = if_not_exists(" + CREATED_AT + ", :now)")
-                .expressionAttributeNames(Map.of("#make", MAKE, "#model", MODEL, "#year", YEAR))
-                .expressionAttributeValues(Map.of(":make", s(make), ":model", s(model), ":year", s(year),
-                        ":true", bool(true), ":now", s(now))));
+        for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+            String now = now();
+            Map<String, AttributeValue> values = new HashMap<>();
+            values.put(":make", s(make));
+            values.put(":model", s(model));
+            values.put(":year", s(year));
+            values.put(":true", bool(true));
+            values.put(":now", s(now));
+            Map<String, String> names = Map.of("#make", MAKE, "#model", MODEL, "#year", YEAR);
+            try {
+                // Already allowed: the authorization in force stays as it is.
+                dynamo.updateItem(b -> b.tableName(authorizedTable).key(Map.of(VIN, s(vin)))
+                        .updateExpression("SET #make = :make, #model = :model, #year = :year, " + UPDATED_AT + " = :now")
+                        .conditionExpression("attribute_exists(" + VIN + ") AND " + ALLOWED)
+                        .expressionAttributeNames(names).expressionAttributeValues(values));
+                return;
+            } catch (ConditionalCheckFailedException notAllowedYet) {
+                // New, consumed or revoked: grant a new authorization below.
+            }
+            values.put(":zero", n(0));
+            try {
+                dynamo.updateItem(b -> b.tableName(authorizedTable).key(Map.of(VIN, s(vin)))
+                        .updateExpression("SET #make = :make, #model = :model, #year = :year, " + ALLOW + " = :true, "
+                                + AUTHORIZED_AT_GEN + " = if_not_exists(" + NEXT_GEN + ", :zero), "
+                                + UPDATED_AT + " = :now, " + CREATED_AT + " = if_not_exists(" + CREATED_AT + ", :now)")
+                        .conditionExpression(NOT_ALLOWED)
+                        .expressionAttributeNames(names).expressionAttributeValues(values));
+                return;
+            } catch (ConditionalCheckFailedException allowedMeanwhile) {
+                // Someone authorized it between the two writes: start over with the first one.
+                backOff(attempt);
+            }
+        }
+        throw new IllegalStateException("could not authorize " + vin + " after " + MAX_ATTEMPTS
+                + " attempts (heavy contention)");
     }
 
     /**
@@ -134,7 +216,8 @@ public final class ProvisioningStore {
 
     /**
      * Hands out the next provisioning generation of a VIN, only when the VIN is authorized and
-     * allowed to provision; nothing is written otherwise.
+     * allowed to provision (authorized and its authorization not yet consumed by an activation);
+     * nothing is written otherwise.
      *
      * @return the new generation, or empty when the VIN is unknown or not allowed
      */
@@ -143,7 +226,7 @@ public final class ProvisioningStore {
             Map<String, AttributeValue> updated = dynamo.updateItem(b -> b.tableName(authorizedTable)
                     .key(Map.of(VIN, s(vin)))
                     .updateExpression("ADD " + NEXT_GEN + " :one")
-                    .conditionExpression("attribute_exists(" + VIN + ") AND " + ALLOW + " = :true")
+                    .conditionExpression("attribute_exists(" + VIN + ") AND " + ALLOWED)
                     .expressionAttributeValues(Map.of(":one", n(1), ":true", bool(true)))
                     .returnValues(ReturnValue.UPDATED_NEW)).attributes();
             return OptionalLong.of(Long.parseLong(updated.get(NEXT_GEN).n()));
@@ -247,7 +330,11 @@ public final class ProvisioningStore {
         ALREADY_ACTIVE,
         /** A certificate of a later provisioning is already active, or this one was retired: it lost. */
         SUPERSEDED,
-        /** The VIN is no longer authorized or no longer allowed to provision. */
+        /**
+         * The VIN is no longer authorized or allowed to provision: it was revoked, or the authorization
+         * this registration was allowed under was consumed by another activation (or replaced by a
+         * later authorization).
+         */
         NOT_ALLOWED,
         /** No row for this certificate: the pre-provisioning hook never allowed it. */
         UNKNOWN
@@ -264,8 +351,11 @@ public final class ProvisioningStore {
 
     /**
      * Makes a PENDING certificate the VIN's ACTIVE one if its generation is newer than the active
-     * one's, flipping the pointer, this row (PENDING→ACTIVE) and the previous row (ACTIVE→INACTIVE)
-     * in one transaction conditioned on the pointer value read.
+     * one's and the VIN's current authorization covers it, flipping the pointer, this row
+     * (PENDING→ACTIVE) and the previous row (ACTIVE→INACTIVE) in one transaction conditioned on the
+     * pointer value read. The same transaction sets {@code allow_provisioning=false}: the activation
+     * consumes the authorization, so any other registration of the VIN loses until an operator
+     * authorizes it again.
      */
     public Activation activate(String vin, String certificateId) {
         for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
@@ -280,13 +370,16 @@ public final class ProvisioningStore {
             if (cert.status() != CertificateStatus.PENDING_ACTIVATION) {
                 return new Activation(ActivationResult.SUPERSEDED, null);
             }
-            Optional<AuthorizedVehicle> found = vehicle(vin);
-            if (found.isEmpty() || !found.get().allowProvisioning()) {
+            Optional<VehicleState> found = state(vin);
+            if (found.isEmpty()) {
                 return new Activation(ActivationResult.NOT_ALLOWED, null);
             }
-            AuthorizedVehicle v = found.get();
+            AuthorizedVehicle v = found.get().vehicle();
             if (v.activeGeneration() >= cert.generation()) {
                 return new Activation(ActivationResult.SUPERSEDED, null);
+            }
+            if (!v.allowProvisioning() || cert.generation() <= found.get().authorizedAtGeneration()) {
+                return new Activation(ActivationResult.NOT_ALLOWED, null);
             }
             String now = now();
             String previous = v.activeCertificateId();
@@ -294,8 +387,11 @@ public final class ProvisioningStore {
             values.put(":cert", s(certificateId));
             values.put(":gen", n(cert.generation()));
             values.put(":true", bool(true));
+            values.put(":false", bool(false));
             values.put(":now", s(now));
-            StringBuilder condition = new StringBuilder(ALLOW + " = :true");
+            // Allowed, and this generation was handed out under the authorization in force.
+            StringBuilder condition = new StringBuilder(ALLOW + " = :true AND (" + AUTHORIZED_AT_GEN + " < :gen OR "
+                    + "(attribute_not_exists(" + AUTHORIZED_AT_GEN + ") AND attribute_not_exists(" + ACTIVE_CERT + ")))");
             if (v.activeGeneration() == 0) {
                 condition.append(" AND attribute_not_exists(" + ACTIVE_GEN + ")");
             } else {
@@ -310,7 +406,8 @@ public final class ProvisioningStore {
             }
             List<TransactWriteItem> writes = new ArrayList<>();
             writes.add(update(authorizedTable, Map.of(VIN, s(vin)),
-                    "SET " + ACTIVE_CERT + " = :cert, " + ACTIVE_GEN + " = :gen, " + UPDATED_AT + " = :now",
+                    "SET " + ACTIVE_CERT + " = :cert, " + ACTIVE_GEN + " = :gen, " + ALLOW + " = :false, "
+                            + UPDATED_AT + " = :now",
                     condition.toString(), values));
             writes.add(setStatus(vin, certificateId, CertificateStatus.ACTIVE, CertificateStatus.PENDING_ACTIVATION, now));
             if (previous != null) {
@@ -320,7 +417,8 @@ public final class ProvisioningStore {
                 transact(writes.toArray(TransactWriteItem[]::new));
                 return new Activation(ActivationResult.ACTIVATED, previous);
             } catch (TransactionCanceledException e) {
-                // Someone moved the pointer (or retired this row) since we read it: read again and decide again.
+                // Someone moved the pointer, consumed or renewed the authorization, or retired this row
+                // since we read it: read again and decide again.
                 backOff(attempt);
             }
         }
@@ -402,8 +500,11 @@ public final class ProvisioningStore {
     }
 
     private static AuthorizedVehicle toVehicle(Map<String, AttributeValue> i) {
-        return new AuthorizedVehicle(i.get(VIN).s(), text(i, MAKE), text(i, MODEL), text(i, YEAR),
-                i.containsKey(ALLOW) && Boolean.TRUE.equals(i.get(ALLOW).bool()),
+        // The same rule as ALLOWED: an item from before one-shot authorizations that has an ACTIVE
+        // certificate already used its authorization.
+        boolean allowed = i.containsKey(ALLOW) && Boolean.TRUE.equals(i.get(ALLOW).bool())
+                && (i.containsKey(AUTHORIZED_AT_GEN) || !i.containsKey(ACTIVE_CERT));
+        return new AuthorizedVehicle(i.get(VIN).s(), text(i, MAKE), text(i, MODEL), text(i, YEAR), allowed,
                 text(i, ACTIVE_CERT), number(i, ACTIVE_GEN));
     }
 

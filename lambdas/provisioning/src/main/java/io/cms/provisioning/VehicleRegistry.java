@@ -44,7 +44,12 @@ public final class VehicleRegistry {
         return new VehicleRegistry(store, null);
     }
 
-    /** Authorizes (or re-authorizes) a vehicle to provision. */
+    /**
+     * Authorizes (or re-authorizes) a vehicle to provision one new certificate. The activation of
+     * that certificate consumes the authorization ({@code allowProvisioning} turns false again). To
+     * replace the certificate of a provisioned vehicle (lost key, ECU swap), authorize it again: its
+     * current certificate stays ACTIVE until the new one is activated, which retires it.
+     */
     public AuthorizedVehicle authorize(String vin, String make, String model, String year) {
         String v = Vin.require(vin);
         String mk = text("make", make);

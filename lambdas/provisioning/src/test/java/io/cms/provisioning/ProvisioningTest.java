@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ProvisioningTest {
@@ -149,15 +150,205 @@ class ProvisioningTest {
     }
 
     @Test
-    void reprovisioningRetiresTheOlderCertificateInTheTableAndInIot() {
+    void theActivationConsumesTheAuthorization() {
+        Device.Result result = Device.provision(iot, provisioning, VIN);
+
+        AuthorizedVehicle v = store.vehicle(VIN).orElseThrow();
+        assertThat(v.allowProvisioning()).isFalse();
+        assertThat(v.activeCertificateId()).isEqualTo(result.certificateId());
+        assertThat(v.activeGeneration()).isEqualTo(1);
+    }
+
+    @Test
+    void aSecondProvisioningOfAVinWithAnActiveCertificateIsRefusedAndWritesNothing() {
+        Device.Result vehicle = Device.provision(iot, provisioning, VIN);
+        String attacker = iot.createCertificate();
+
+        PreProvisionDecision decision = preProvision(attacker, Map.of("vin", VIN));
+
+        assertThat(decision.allow()).isFalse();
+        assertThat(decision.reason()).isEqualTo("vehicle " + VIN + " already has an active certificate; an operator"
+                + " must authorize it again ('cms registry authorize') to replace it");
+        assertThat(decision.parameterOverrides()).isEmpty();
+        assertThat(store.certificates(VIN)).extracting(ProvisionedCertificate::certificateId)
+                .containsExactly(vehicle.certificateId());
+        assertThat(store.certificate(VIN, attacker)).isEmpty();
+        assertThat(store.state(VIN).orElseThrow().generationCounter()).isEqualTo(1);
+        AuthorizedVehicle v = store.vehicle(VIN).orElseThrow();
+        assertThat(v.activeCertificateId()).isEqualTo(vehicle.certificateId());
+        assertThat(v.activeGeneration()).isEqualTo(1);
+        assertThat(iot.describeCertificate(vehicle.certificateId()).orElseThrow().status()).isEqualTo(IotCertificateStatus.ACTIVE);
+        assertThat(iot.thingCertificateIds(VIN)).containsExactly(vehicle.certificateId());
+    }
+
+    @Test
+    void aThingEventForACertificateTheHookRefusedChangesNothing() {
+        Device.Result vehicle = Device.provision(iot, provisioning, VIN);
+        String attacker = iot.createCertificate();
+        assertThat(preProvision(attacker, Map.of("vin", VIN)).allow()).isFalse();
+
+        assertThat(provisioning.postProvision(new ThingEvent("UPDATED", VIN, attributes(attacker))))
+                .isEqualTo(Provisioning.PostOutcome.UNKNOWN_CERTIFICATE);
+        assertThat(store.vehicle(VIN).orElseThrow().activeCertificateId()).isEqualTo(vehicle.certificateId());
+        assertThat(store.certificate(VIN, vehicle.certificateId()).orElseThrow().status()).isEqualTo(CertificateStatus.ACTIVE);
+    }
+
+    @Test
+    void reprovisioningAfterAReauthorizationRetiresTheOlderCertificateInTheTableAndInIot() {
         Device.Result first = Device.provision(iot, provisioning, VIN);
+        store.authorize(VIN, "Honda", "Accord", "2003");
+        assertThat(store.vehicle(VIN).orElseThrow().activeCertificateId()).isEqualTo(first.certificateId());
+
         Device.Result second = Device.provision(iot, provisioning, VIN);
 
         assertThat(second.outcome()).isEqualTo(Provisioning.PostOutcome.ACTIVATED);
         assertThat(store.certificate(VIN, first.certificateId()).orElseThrow().status()).isEqualTo(CertificateStatus.DELETED);
         assertThat(iot.describeCertificate(first.certificateId())).isEmpty();
         assertThat(iot.thingCertificateIds(VIN)).containsExactly(second.certificateId());
-        assertThat(store.vehicle(VIN).orElseThrow().activeCertificateId()).isEqualTo(second.certificateId());
+        AuthorizedVehicle v = store.vehicle(VIN).orElseThrow();
+        assertThat(v.activeCertificateId()).isEqualTo(second.certificateId());
+        assertThat(v.allowProvisioning()).isFalse();
+        // ... and that re-authorization is used up too.
+        assertThat(Device.provision(iot, provisioning, VIN).decision().allow()).isFalse();
+    }
+
+    @ParameterizedTest
+    @ValueSource(booleans = {true, false})
+    void ofTwoRegistrationsAllowedConcurrentlyTheFirstActivationWinsAndTheLateOneIsRetired(boolean olderFirst) {
+        String older = iot.createCertificate();
+        String newer = iot.createCertificate();
+        assertThat(preProvision(older, Map.of("vin", VIN)).allow()).isTrue();
+        assertThat(preProvision(newer, Map.of("vin", VIN)).allow()).isTrue();
+        InMemoryIotRegistry.ThingEventSnapshot olderEvent = iot.registerThing(VIN, attributes(older), older, "policy");
+        InMemoryIotRegistry.ThingEventSnapshot newerEvent = iot.registerThing(VIN, attributes(newer), newer, "policy");
+        String first = olderFirst ? older : newer;
+        String late = olderFirst ? newer : older;
+        InMemoryIotRegistry.ThingEventSnapshot firstEvent = olderFirst ? olderEvent : newerEvent;
+        InMemoryIotRegistry.ThingEventSnapshot lateEvent = olderFirst ? newerEvent : olderEvent;
+
+        assertThat(provisioning.postProvision(new ThingEvent(firstEvent.operation(), VIN, firstEvent.attributes())))
+                .isEqualTo(Provisioning.PostOutcome.ACTIVATED);
+        Provisioning.PostOutcome lateOutcome = provisioning.postProvision(
+                new ThingEvent(lateEvent.operation(), VIN, lateEvent.attributes()));
+
+        assertThat(lateOutcome).isIn(Provisioning.PostOutcome.SUPERSEDED, Provisioning.PostOutcome.NOT_ALLOWED);
+        assertThat(store.vehicle(VIN).orElseThrow().activeCertificateId()).isEqualTo(first);
+        assertThat(store.certificate(VIN, first).orElseThrow().status()).isEqualTo(CertificateStatus.ACTIVE);
+        assertThat(store.certificate(VIN, late).orElseThrow().status()).isEqualTo(CertificateStatus.DELETED);
+        assertThat(iot.describeCertificate(late)).isEmpty();
+        assertThat(iot.describeCertificate(first).orElseThrow().status()).isEqualTo(IotCertificateStatus.ACTIVE);
+        assertThat(iot.thingCertificateIds(VIN)).containsExactly(first);
+    }
+
+    @Test
+    void aPendingRegistrationLosesWithNotAllowedOnceAnotherActivationConsumedTheAuthorization() {
+        String winner = iot.createCertificate();
+        String late = iot.createCertificate();
+        assertThat(preProvision(winner, Map.of("vin", VIN)).allow()).isTrue();
+        assertThat(preProvision(late, Map.of("vin", VIN)).allow()).isTrue();
+
+        assertThat(store.activate(VIN, winner).result()).isEqualTo(ProvisioningStore.ActivationResult.ACTIVATED);
+        ProvisioningStore.Activation lost = store.activate(VIN, late);
+
+        assertThat(lost.result()).isEqualTo(ProvisioningStore.ActivationResult.NOT_ALLOWED);
+        assertThat(store.vehicle(VIN).orElseThrow().activeCertificateId()).isEqualTo(winner);
+        assertThat(store.certificate(VIN, late).orElseThrow().status()).isEqualTo(CertificateStatus.PENDING_ACTIVATION);
+    }
+
+    @Test
+    void aRegistrationOfAConsumedAuthorizationCannotActivateAfterTheVinIsAuthorizedAgain() {
+        String winner = iot.createCertificate();
+        String stale = iot.createCertificate();
+        assertThat(preProvision(winner, Map.of("vin", VIN)).allow()).isTrue();
+        assertThat(preProvision(stale, Map.of("vin", VIN)).allow()).isTrue();
+        InMemoryIotRegistry.ThingEventSnapshot staleEvent = iot.registerThing(VIN, attributes(stale), stale, "policy");
+        // The winner activates without its sweep (as if the post-provisioning function died after the transaction).
+        assertThat(store.activate(VIN, winner).result()).isEqualTo(ProvisioningStore.ActivationResult.ACTIVATED);
+        store.authorize(VIN, "Honda", "Accord", "2003");
+
+        Provisioning.PostOutcome outcome = provisioning.postProvision(
+                new ThingEvent(staleEvent.operation(), VIN, staleEvent.attributes()));
+
+        assertThat(outcome).isEqualTo(Provisioning.PostOutcome.NOT_ALLOWED);
+        assertThat(store.certificate(VIN, stale).orElseThrow().status()).isEqualTo(CertificateStatus.DELETED);
+        assertThat(iot.describeCertificate(stale)).isEmpty();
+        AuthorizedVehicle v = store.vehicle(VIN).orElseThrow();
+        assertThat(v.activeCertificateId()).isEqualTo(winner);
+        assertThat(v.allowProvisioning()).isTrue();
+        // The new authorization is still there for the replacement.
+        Device.Result replacement = Device.provision(iot, provisioning, VIN);
+        assertThat(replacement.outcome()).isEqualTo(Provisioning.PostOutcome.ACTIVATED);
+        assertThat(store.certificate(VIN, winner).orElseThrow().status()).isEqualTo(CertificateStatus.DELETED);
+    }
+
+    @Test
+    void theWinnerRetiresAPendingRegistrationWhoseAuthorizationItConsumed() {
+        String winner = iot.createCertificate();
+        String late = iot.createCertificate();
+        assertThat(preProvision(winner, Map.of("vin", VIN)).allow()).isTrue();
+        assertThat(preProvision(late, Map.of("vin", VIN)).allow()).isTrue();
+        InMemoryIotRegistry.ThingEventSnapshot event = iot.registerThing(VIN, attributes(winner), winner, "policy");
+
+        assertThat(provisioning.postProvision(new ThingEvent(event.operation(), VIN, event.attributes())))
+                .isEqualTo(Provisioning.PostOutcome.ACTIVATED);
+
+        assertThat(store.certificate(VIN, late).orElseThrow().status()).isEqualTo(CertificateStatus.DELETED);
+        assertThat(iot.describeCertificate(late)).isEmpty();
+        assertThatThrownBy(() -> iot.registerThing(VIN, attributes(late), late, "policy"))
+                .isInstanceOf(io.cms.provisioning.iot.IotNotFoundException.class);
+    }
+
+    @Test
+    void reauthorizingAVinThatIsStillAllowedKeepsARegistrationInFlight() {
+        String cert = iot.createCertificate();
+        assertThat(preProvision(cert, Map.of("vin", VIN)).allow()).isTrue();
+        InMemoryIotRegistry.ThingEventSnapshot event = iot.registerThing(VIN, attributes(cert), cert, "policy");
+        store.authorize(VIN, "Honda", "Accord Hybrid", "2004");
+
+        assertThat(provisioning.postProvision(new ThingEvent(event.operation(), VIN, event.attributes())))
+                .isEqualTo(Provisioning.PostOutcome.ACTIVATED);
+        assertThat(store.vehicle(VIN).orElseThrow().model()).isEqualTo("Accord Hybrid");
+    }
+
+    @Test
+    void aVehicleProvisionedBeforeAuthorizationsWereOneShotCannotBeTakenOver() {
+        String vin = "5YJSA1E26HF000337";
+        String legacyCert = "ab".repeat(32);
+        // An item as the earlier version left it: allowed, with an ACTIVE certificate, no authorized_at_generation.
+        tables.dynamo().putItem(b -> b.tableName(store.authorizedTable()).item(Map.of(
+                "vin", AttributeValue.fromS(vin), "make", AttributeValue.fromS("Tesla"),
+                "model", AttributeValue.fromS("Model S"), "year", AttributeValue.fromS("2017"),
+                "allow_provisioning", AttributeValue.fromBool(true), "provisioning_generation", AttributeValue.fromN("1"),
+                "active_certificate_id", AttributeValue.fromS(legacyCert), "active_generation", AttributeValue.fromN("1"))));
+        tables.dynamo().putItem(b -> b.tableName(store.provisionedTable()).item(Map.of(
+                "vin", AttributeValue.fromS(vin), "certificate_id", AttributeValue.fromS(legacyCert),
+                "certificate_status", AttributeValue.fromS("ACTIVE"), "thing_name", AttributeValue.fromS(vin),
+                "generation", AttributeValue.fromN("1"))));
+
+        assertThat(store.vehicle(vin).orElseThrow().allowProvisioning()).isFalse();
+        Device.Result attacker = Device.provision(iot, provisioning, vin);
+        assertThat(attacker.decision().allow()).isFalse();
+        assertThat(attacker.decision().reason()).contains("already has an active certificate");
+        assertThat(store.certificates(vin)).extracting(ProvisionedCertificate::certificateId).containsExactly(legacyCert);
+
+        store.authorize(vin, "Tesla", "Model S", "2017");
+        Device.Result replacement = Device.provision(iot, provisioning, vin);
+        assertThat(replacement.outcome()).isEqualTo(Provisioning.PostOutcome.ACTIVATED);
+        assertThat(store.vehicle(vin).orElseThrow().activeGeneration()).isEqualTo(2);
+        assertThat(store.certificate(vin, legacyCert).orElseThrow().status()).isEqualTo(CertificateStatus.DELETED);
+    }
+
+    @Test
+    void aNeverProvisionedVehicleFromBeforeAuthorizationsWereOneShotStillProvisions() {
+        String vin = "5YJSA1E26HF000337";
+        tables.dynamo().putItem(b -> b.tableName(store.authorizedTable()).item(Map.of(
+                "vin", AttributeValue.fromS(vin), "make", AttributeValue.fromS("Tesla"),
+                "model", AttributeValue.fromS("Model S"), "year", AttributeValue.fromS("2017"),
+                "allow_provisioning", AttributeValue.fromBool(true))));
+
+        assertThat(store.vehicle(vin).orElseThrow().allowProvisioning()).isTrue();
+        assertThat(Device.provision(iot, provisioning, vin).outcome()).isEqualTo(Provisioning.PostOutcome.ACTIVATED);
+        assertThat(store.vehicle(vin).orElseThrow().allowProvisioning()).isFalse();
     }
 
     @Test
@@ -282,6 +473,7 @@ class ProvisioningTest {
     @Test
     void firstConnectionWithARetiredCertificateMarksNothing() {
         Device.Result first = Device.provision(iot, provisioning, VIN);
+        store.authorize(VIN, "Honda", "Accord", "2003");
         Device.Result second = Device.provision(iot, provisioning, VIN);
 
         assertThat(provisioning.vehicleConnected(VIN, first.certificateId())).isFalse();

@@ -65,14 +65,39 @@ class VehicleRegistryTest {
     }
 
     @Test
-    void reauthorizingKeepsTheActiveCertificate() {
+    void reauthorizingAllowsProvisioningAgainAndKeepsTheActiveCertificate() {
         registry.authorize(VIN, "Honda", "Accord", "2003");
         Device.Result r = Device.provision(iot, provisioning, VIN);
-        registry.authorize(VIN, "Honda", "Accord Hybrid", "2004");
+        assertThat(registry.get(VIN).orElseThrow().allowProvisioning()).isFalse();
+
+        AuthorizedVehicle returned = registry.authorize(VIN, "Honda", "Accord Hybrid", "2004");
 
         AuthorizedVehicle v = registry.get(VIN).orElseThrow();
-        assertThat(v.model()).isEqualTo("Accord Hybrid");
-        assertThat(v.activeCertificateId()).isEqualTo(r.certificateId());
+        assertThat(returned).isEqualTo(v);
+        assertThat(v).isEqualTo(new AuthorizedVehicle(VIN, "Honda", "Accord Hybrid", "2004", true, r.certificateId(), 1));
+        assertThat(store.certificate(VIN, r.certificateId()).orElseThrow().status()).isEqualTo(CertificateStatus.ACTIVE);
+        assertThat(iot.describeCertificate(r.certificateId()).orElseThrow().status()).isEqualTo(IotCertificateStatus.ACTIVE);
+        assertThat(store.state(VIN).orElseThrow().generationCounter()).isEqualTo(1);
+    }
+
+    @Test
+    void eachAuthorizationLetsExactlyOneCertificateBeActivated() {
+        registry.authorize(VIN, "Honda", "Accord", "2003");
+        Device.Result first = Device.provision(iot, provisioning, VIN);
+        Device.Result refused = Device.provision(iot, provisioning, VIN);
+        registry.authorize(VIN, "Honda", "Accord", "2003");
+        Device.Result replacement = Device.provision(iot, provisioning, VIN);
+        Device.Result refusedAgain = Device.provision(iot, provisioning, VIN);
+
+        assertThat(first.outcome()).isEqualTo(Provisioning.PostOutcome.ACTIVATED);
+        assertThat(refused.decision().allow()).isFalse();
+        assertThat(replacement.outcome()).isEqualTo(Provisioning.PostOutcome.ACTIVATED);
+        assertThat(refusedAgain.decision().allow()).isFalse();
+        AuthorizedVehicle v = registry.get(VIN).orElseThrow();
+        assertThat(v.activeCertificateId()).isEqualTo(replacement.certificateId());
+        assertThat(v.allowProvisioning()).isFalse();
+        assertThat(store.certificate(VIN, first.certificateId()).orElseThrow().status()).isEqualTo(CertificateStatus.DELETED);
+        assertThat(iot.describeCertificate(first.certificateId())).isEmpty();
     }
 
     @Test
@@ -118,7 +143,9 @@ class VehicleRegistryTest {
         assertThat(v.activeCertificateId()).isNull();
         assertThat(store.certificate(VIN, r.certificateId()).orElseThrow().status()).isEqualTo(CertificateStatus.INACTIVE);
         assertThat(iot.describeCertificate(r.certificateId()).orElseThrow().status()).isEqualTo(IotCertificateStatus.INACTIVE);
-        assertThat(Device.provision(iot, provisioning, VIN).decision().allow()).isFalse();
+        Device.Result refused = Device.provision(iot, provisioning, VIN);
+        assertThat(refused.decision().allow()).isFalse();
+        assertThat(refused.decision().reason()).contains("allow_provisioning is false");
     }
 
     @Test

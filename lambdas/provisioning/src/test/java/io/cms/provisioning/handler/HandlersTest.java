@@ -115,6 +115,33 @@ class HandlersTest {
         assertThat(store.certificate(VIN, cert).orElseThrow().status()).isEqualTo(CertificateStatus.ACTIVE);
     }
 
+    @Test
+    void preProvisioningRefusesANewCertificateForAVinWithAnActiveOneUntilItIsAuthorizedAgain() throws IOException {
+        String cert = iot.createCertificate();
+        call(pre, preEvent(cert, "{\"vin\":\"" + VIN + "\"}"));
+        iot.registerThing(VIN, java.util.Map.of("vin", VIN, "certificate_id", cert, "provisioned_by_template", TEMPLATE),
+                cert, "policy");
+        assertThat(call(post, thingEvent("CREATED", VIN, cert)).get("outcome").asText()).isEqualTo("ACTIVATED");
+        String attacker = iot.createCertificate();
+
+        JsonNode refused = call(pre, preEvent(attacker, "{\"vin\":\"" + VIN + "\"}"));
+
+        assertThat(refused.get("allowProvisioning").asBoolean()).isFalse();
+        assertThat(refused.get("parameterOverrides").size()).isZero();
+        assertThat(store.certificate(VIN, attacker)).isEmpty();
+        assertThat(tables.count(store.provisionedTable())).isEqualTo(1);
+
+        // The operator authorizes the VIN again (replacement ECU): the new certificate replaces the old one.
+        store.authorize(VIN, "Honda", "Accord", "2003");
+        String replacement = iot.createCertificate();
+        assertThat(call(pre, preEvent(replacement, "{\"vin\":\"" + VIN + "\"}")).get("allowProvisioning").asBoolean()).isTrue();
+        iot.registerThing(VIN, java.util.Map.of("vin", VIN, "certificate_id", replacement, "provisioned_by_template", TEMPLATE),
+                replacement, "policy");
+        assertThat(call(post, thingEvent("UPDATED", VIN, replacement)).get("outcome").asText()).isEqualTo("ACTIVATED");
+        assertThat(store.certificate(VIN, cert).orElseThrow().status()).isEqualTo(CertificateStatus.DELETED);
+        assertThat(store.certificate(VIN, replacement).orElseThrow().status()).isEqualTo(CertificateStatus.ACTIVE);
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"", "{", "42", "{\"operation\":\"CREATED\"}", "{\"eventType\":\"THING_GROUP_EVENT\",\"operation\":\"CREATED\",\"thingName\":\"x\"}",
         "{\"operation\":\"RENAMED\",\"thingName\":\"x\"}", "{\"operation\":\"CREATED\",\"thingName\":\"x\",\"attributes\":[1]}"})
