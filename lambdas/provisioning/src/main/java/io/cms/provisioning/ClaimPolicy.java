@@ -17,6 +17,13 @@ public final class ClaimPolicy {
 
     private static final Pattern TEMPLATE_NAME = Pattern.compile("^[0-9A-Za-z_-]{1,36}$");
 
+    /**
+     * Client ids the claim certificate may connect with. Every vehicle carries the claim
+     * certificate: allowed any client id, its holder could connect as a vehicle's VIN and take
+     * over (disconnect) that vehicle's session again and again.
+     */
+    public static final String CLIENT_ID_PREFIX = "provision-";
+
     private ClaimPolicy() {
     }
 
@@ -33,7 +40,7 @@ public final class ClaimPolicy {
         ObjectNode policy = Json.object();
         policy.put("Version", "2012-10-17");
         ArrayNode statements = policy.putArray("Statement");
-        statement(statements, "ConnectForProvisioning", "iot:Connect").add(prefix + "client/*");
+        statement(statements, "ConnectForProvisioning", "iot:Connect").add(prefix + "client/" + CLIENT_ID_PREFIX + "*");
         ArrayNode publish = statement(statements, "PublishProvisioningRequests", "iot:Publish");
         ArrayNode receive = statement(statements, "ReceiveProvisioningReplies", "iot:Receive");
         ArrayNode subscribe = statement(statements, "SubscribeProvisioningReplies", "iot:Subscribe");

@@ -43,7 +43,7 @@ class ClaimPolicyTest {
     @Test
     void grantsNoWildcardExceptTheClientIdItCannotKnow() {
         assertThat(policy.toString().split("\\*", -1)).hasSize(2);
-        assertThat(resources(policy, "iot:Connect")).containsExactly("arn:aws-cn:iot:cn-north-1:111122223333:client/*");
+        assertThat(resources(policy, "iot:Connect")).containsExactly("arn:aws-cn:iot:cn-north-1:111122223333:client/provision-*");
         assertThat(policy.toString()).doesNotContain("cms/data");
     }
 

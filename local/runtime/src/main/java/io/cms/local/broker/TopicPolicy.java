@@ -21,12 +21,8 @@ public final class TopicPolicy {
     public record Grant(String topicFilter, Activity activity) {
     }
 
-    /**
-     * Client ids a claim certificate may connect with. Every vehicle carries the claim certificate,
-     * so with any client id it could take over a vehicle's session (client id = VIN); the AWS claim
-     * policy allows only {@code client/provision-*} for the same reason.
-     */
-    public static final String CLAIM_CLIENT_ID_PREFIX = "provision-";
+    /** Client ids a claim certificate may connect with: the AWS claim policy's {@code client/provision-*}. */
+    public static final String CLAIM_CLIENT_ID_PREFIX = io.cms.provisioning.ClaimPolicy.CLIENT_ID_PREFIX;
 
     private final String provisioningTemplate;
 
