@@ -157,7 +157,9 @@ public final class SimulateCommand implements Callable<Integer> {
         String token = null;
         do {
             Page<AuthorizedVehicle> page = store.list(Math.min(100, vehicles - vins.size()), token);
-            page.items().stream().filter(AuthorizedVehicle::allowProvisioning).map(AuthorizedVehicle::vin)
+            // Not revoked: authorized and waiting for a certificate, or in service (an activation
+            // consumes the authorization, so allow_provisioning is false then).
+            page.items().stream().filter(a -> a.allowProvisioning() || a.activeCertificateId() != null).map(AuthorizedVehicle::vin)
                     .limit(vehicles - vins.size()).forEach(vins::add);
             token = page.nextToken();
         } while (token != null && vins.size() < vehicles);

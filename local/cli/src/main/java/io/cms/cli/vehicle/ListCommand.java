@@ -32,8 +32,10 @@ public final class ListCommand implements Callable<Integer> {
         for (String vin : c.storedVins()) {
             VehicleCredentials creds = c.credentials(vin).orElseThrow();
             Optional<AuthorizedVehicle> v = store.vehicle(vin);
-            String state = v.map(a -> !creds.certificateId().equals(a.activeCertificateId()) ? "superseded"
-                    : a.allowProvisioning() ? "active" : "revoked").orElse("unknown");
+            // Provisioning consumes the authorization, so allow_provisioning is false for a vehicle
+            // in service; revoked means no active certificate left.
+            String state = v.map(a -> a.activeCertificateId() == null ? "revoked"
+                    : creds.certificateId().equals(a.activeCertificateId()) ? "active" : "superseded").orElse("unknown");
             String what = v.map(a -> a.make() + " " + a.model() + " " + a.year()).orElse("-");
             out.printf("%-17s  %-10s  %-24s  %s%n", vin, state, what, creds.certificateId());
         }
