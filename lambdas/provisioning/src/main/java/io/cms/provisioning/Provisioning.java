@@ -168,7 +168,14 @@ public final class Provisioning {
                 store.retirePending(vin, certificateId);
                 Optional<ProvisionedCertificate> row = store.certificate(vin, certificateId);
                 if (row.isPresent() && row.get().status() != CertificateStatus.ACTIVE) {
-                    retire(row.get());
+                    try {
+                        retire(row.get());
+                    } catch (IotConflictException e) {
+                        // IoT detaches asynchronously, so the delete can conflict right after the
+                        // detach. The certificate is INACTIVE by now; the VIN's next sweep deletes it.
+                        LOG.info("certificate {} of {} is inactive; deleting it from IoT must wait: {}", certificateId, vin,
+                                e.getMessage());
+                    }
                 }
                 return activation.result() == ProvisioningStore.ActivationResult.SUPERSEDED
                         ? PostOutcome.SUPERSEDED : PostOutcome.NOT_ALLOWED;

@@ -369,6 +369,65 @@ class ProvisioningTest {
     }
 
     @Test
+    void aLosingCertificateWhoseDeleteConflictsWithAnUnfinishedDetachIsLeftInactiveAndDeletedByTheNextSweep() {
+        // AWS IoT detaches a principal asynchronously: a delete right after the detach can conflict.
+        io.cms.provisioning.iot.IotRegistry slowDetach = new io.cms.provisioning.iot.IotRegistry() {
+            private int refused;
+
+            @Override
+            public java.util.Optional<io.cms.provisioning.iot.IotCertificate> describeCertificate(String certificateId) {
+                return iot.describeCertificate(certificateId);
+            }
+
+            @Override
+            public void updateCertificateStatus(String certificateId, IotCertificateStatus status) {
+                iot.updateCertificateStatus(certificateId, status);
+            }
+
+            @Override
+            public java.util.List<String> thingPrincipals(String thingName) {
+                return iot.thingPrincipals(thingName);
+            }
+
+            @Override
+            public void detachThingPrincipal(String thingName, String certificateArn) {
+                iot.detachThingPrincipal(thingName, certificateArn);
+            }
+
+            @Override
+            public void deleteCertificate(String certificateId) {
+                if (refused < 2) {
+                    refused++;
+                    throw new io.cms.provisioning.iot.IotConflictException("the certificate is still attached (detach in progress)");
+                }
+                iot.deleteCertificate(certificateId);
+            }
+
+            @Override
+            public java.util.Optional<Map<String, String>> thingAttributes(String thingName) {
+                return iot.thingAttributes(thingName);
+            }
+        };
+        Provisioning withSlowDetach = new Provisioning(store, slowDetach, TEMPLATE);
+        String older = iot.createCertificate();
+        assertThat(preProvision(older, Map.of("vin", VIN)).allow()).isTrue();
+        InMemoryIotRegistry.ThingEventSnapshot late = iot.registerThing(VIN, attributes(older), older, "policy");
+        // The winner's sweep and then the late event both try to delete the loser while IoT is detaching it.
+        Device.Result newer = Device.provision(iot, withSlowDetach, VIN);
+
+        Provisioning.PostOutcome outcome = withSlowDetach.postProvision(new ThingEvent(late.operation(), VIN, late.attributes()));
+
+        assertThat(outcome).isEqualTo(Provisioning.PostOutcome.SUPERSEDED);
+        assertThat(store.certificate(VIN, older).orElseThrow().status()).isEqualTo(CertificateStatus.INACTIVE);
+        assertThat(iot.describeCertificate(older).orElseThrow().status()).isEqualTo(IotCertificateStatus.INACTIVE);
+
+        withSlowDetach.sweep(VIN);
+        assertThat(store.certificate(VIN, older).orElseThrow().status()).isEqualTo(CertificateStatus.DELETED);
+        assertThat(iot.describeCertificate(older)).isEmpty();
+        assertThat(store.vehicle(VIN).orElseThrow().activeCertificateId()).isEqualTo(newer.certificateId());
+    }
+
+    @Test
     void theWinnerRetiresAnOlderPendingCertificateBeforeItsRegistrationFinishes() {
         String older = iot.createCertificate();
         assertThat(preProvision(older, Map.of("vin", VIN)).allow()).isTrue();
