@@ -185,11 +185,16 @@ class ApiStackTest {
                 "Name", "cms/api/next-token-key",
                 "GenerateSecretString", Match.objectLike(Map.of("PasswordLength", 64, "ExcludePunctuation", true,
                         "IncludeSpace", false)))));
+        // The resolver gets the secret's ARN and reads the key at start: the key is not in its configuration.
         template.hasResourceProperties("AWS::Lambda::Function", Match.objectLike(Map.of(
                 "FunctionName", "cms-api-graphql-resolver",
-                "Environment", Map.of("Variables", Match.objectLike(Map.of("NEXT_TOKEN_KEY", Map.of("Fn::Join",
-                        List.of("", List.of("{{resolve:secretsmanager:",
-                                Map.of("Ref", Match.stringLikeRegexp("NextTokenKey.*")), ":SecretString:::}}")))))))));
+                "Environment", Map.of("Variables", Match.objectLike(Map.of("NEXT_TOKEN_KEY_SECRET_ARN",
+                        Map.of("Ref", Match.stringLikeRegexp("NextTokenKey.*"))))))));
+        assertThat(template.toJSON().toString()).doesNotContain("{{resolve:secretsmanager:");
+        List<Map<String, Object>> secrets = withActionPrefix(statementsOf("GraphQlResolverRole"), "secretsmanager:");
+        assertThat(secrets).hasSize(1);
+        assertThat(secrets.get(0).get("Action")).isEqualTo("secretsmanager:GetSecretValue");
+        assertThat(String.valueOf(secrets.get(0).get("Resource"))).containsPattern("NextTokenKey");
     }
 
     @Test

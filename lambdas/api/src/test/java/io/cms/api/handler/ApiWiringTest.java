@@ -9,6 +9,10 @@ import java.util.Base64;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
+import software.amazon.awssdk.services.secretsmanager.model.GetSecretValueRequest;
+import software.amazon.awssdk.services.secretsmanager.model.GetSecretValueResponse;
+import software.amazon.awssdk.services.secretsmanager.model.SecretsManagerException;
 
 /** Operator mistakes in the resolver's environment fail at start with the variable named. */
 class ApiWiringTest {
@@ -27,6 +31,63 @@ class ApiWiringTest {
     @Test
     void aGeneratedSixtyFourCharacterKeyIsAccepted() {
         assertThat(ApiWiring.tokenKey(env().get("NEXT_TOKEN_KEY"))).hasSize(48);
+    }
+
+    @Test
+    void theKeyIsReadFromTheSecretNamedInTheEnvironment() {
+        Map<String, String> env = env();
+        env.remove("NEXT_TOKEN_KEY");
+        env.put("NEXT_TOKEN_KEY_SECRET_ARN", SECRET_ARN);
+        String key = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789ab";
+
+        assertThat(new ApiWiring(EnvConfig.of(env)).tokenKey(() -> secrets(arn -> key))).isEqualTo(Base64.getDecoder().decode(key));
+    }
+
+    @Test
+    void anUnreadableOrEmptySecretIsAConfigurationErrorNamingTheVariable() {
+        Map<String, String> env = env();
+        env.put("NEXT_TOKEN_KEY_SECRET_ARN", SECRET_ARN);
+        ApiWiring wiring = new ApiWiring(EnvConfig.of(env));
+
+        assertThatThrownBy(() -> wiring.tokenKey(() -> secrets(arn -> {
+            throw SecretsManagerException.builder().message("User is not authorized to perform GetSecretValue").build();
+        }))).isInstanceOf(ConfigurationException.class).hasMessageContaining("NEXT_TOKEN_KEY_SECRET_ARN")
+                .hasMessageContaining("not authorized");
+        assertThatThrownBy(() -> wiring.tokenKey(() -> secrets(arn -> " "))).isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("holds no string value");
+        assertThatThrownBy(() -> wiring.tokenKey(() -> secrets(arn -> "c2hvcnQ="))).isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("at least 32 bytes");
+    }
+
+    @Test
+    void withoutAnyKeyTheResolverDoesNotStart() {
+        Map<String, String> env = env();
+        env.remove("NEXT_TOKEN_KEY");
+        assertThatThrownBy(() -> new ApiWiring(EnvConfig.of(env)).tokenKey(() -> {
+            throw new AssertionError("no secret to read");
+        })).isInstanceOf(ConfigurationException.class).hasMessageContaining("NEXT_TOKEN_KEY_SECRET_ARN");
+    }
+
+    private static final String SECRET_ARN = "arn:aws:secretsmanager:eu-west-1:111122223333:secret:cms/api/next-token-key-AbCdEf";
+
+    /** A Secrets Manager that answers GetSecretValue for {@link #SECRET_ARN} only. */
+    private static SecretsManagerClient secrets(java.util.function.Function<String, String> value) {
+        return new SecretsManagerClient() {
+            @Override
+            public GetSecretValueResponse getSecretValue(GetSecretValueRequest request) {
+                assertThat(request.secretId()).isEqualTo(SECRET_ARN);
+                return GetSecretValueResponse.builder().secretString(value.apply(request.secretId())).build();
+            }
+
+            @Override
+            public String serviceName() {
+                return "secretsmanager";
+            }
+
+            @Override
+            public void close() {
+            }
+        };
     }
 
     @Test

@@ -132,7 +132,8 @@ public class ApiStack extends CmsModuleStack {
                 .resourceName(workGroupName).build());
 
         // History nextTokens are signed with this key, so a caller can neither forge nor alter one. It
-        // must be the same for every instance: generated once, read into the environment at deploy time.
+        // must be the same for every instance: generated once; the resolver reads it from Secrets
+        // Manager at start, so it never appears in the function's configuration.
         // Letters and digits only, 64 of them: valid base64 of 48 random-ish bytes (~380 bits).
         this.nextTokenKey = Secret.Builder.create(this, "NextTokenKey")
                 .secretName(naming().secretName("next-token-key"))
@@ -145,9 +146,8 @@ public class ApiStack extends CmsModuleStack {
                         .build())
                 .build();
         Nag.suppress(nextTokenKey, "AwsSolutions-SMG4",
-                "The key only signs short-lived history resumption tokens and is read into the resolver's environment"
-                        + " at deploy time; replacing it (new value + deployment) is the rotation and only invalidates"
-                        + " tokens in flight");
+                "The key only signs short-lived history resumption tokens and is read by the resolver at start;"
+                        + " replacing it (new value + deployment) is the rotation and only invalidates tokens in flight");
 
         // The resolver: latest state from the table, history through the workgroup.
         Map<String, String> resolverEnv = new LinkedHashMap<>();
@@ -155,7 +155,7 @@ public class ApiStack extends CmsModuleStack {
         resolverEnv.put("ATHENA_WORKGROUP", workGroupName);
         resolverEnv.put("GLUE_DATABASE_NAME", glueDatabase);
         resolverEnv.put("GLUE_TABLE_NAME", glueTable);
-        resolverEnv.put("NEXT_TOKEN_KEY", nextTokenKey.getSecretValue().unsafeUnwrap());
+        resolverEnv.put("NEXT_TOKEN_KEY_SECRET_ARN", nextTokenKey.getSecretArn());
         this.resolver = new JavaFunction(this, "GraphQlResolver", JavaFunctionProps.builder()
                 .name("graphql-resolver")
                 .lambdaModule(LAMBDA_MODULE)
@@ -165,6 +165,7 @@ public class ApiStack extends CmsModuleStack {
                 .timeout(Duration.seconds(30))
                 .environment(resolverEnv)
                 .build());
+        resolver.addToRolePolicy(statement(List.of("secretsmanager:GetSecretValue"), nextTokenKey.getSecretArn()));
         resolver.addToRolePolicy(statement(List.of("dynamodb:GetItem", "dynamodb:Scan"), latestState.table().getTableArn()));
         resolver.addToRolePolicy(statement(List.of("kms:Decrypt", "kms:DescribeKey"), latestState.key().getKeyArn()));
         resolver.addToRolePolicy(statement(List.of("athena:StartQueryExecution", "athena:GetQueryExecution",
