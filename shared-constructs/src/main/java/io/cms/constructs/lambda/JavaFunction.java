@@ -12,6 +12,7 @@ import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.services.ec2.SecurityGroup;
 import software.amazon.awscdk.services.ec2.SubnetSelection;
 import software.amazon.awscdk.services.ec2.SubnetType;
+import software.amazon.awscdk.services.iam.ManagedPolicy;
 import software.amazon.awscdk.services.iam.PolicyStatement;
 import software.amazon.awscdk.services.iam.Role;
 import software.amazon.awscdk.services.iam.ServicePrincipal;
@@ -94,6 +95,9 @@ public class JavaFunction extends Construct {
             builder.deadLetterQueue(deadLetterQueue);
         }
         if (props.vpc() != null) {
+            // CDK adds this policy only to roles it creates itself; without it Lambda cannot create the
+            // function's network interfaces and the deployment fails.
+            role.addManagedPolicy(ManagedPolicy.fromAwsManagedPolicyName("service-role/AWSLambdaVPCAccessExecutionRole"));
             builder.vpc(props.vpc())
                     .vpcSubnets(props.vpcSubnets() != null ? props.vpcSubnets()
                             : SubnetSelection.builder().subnetType(SubnetType.PRIVATE_WITH_EGRESS).build())
