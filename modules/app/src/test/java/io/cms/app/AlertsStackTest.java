@@ -85,7 +85,7 @@ class AlertsStackTest {
         for (Map<String, Object> statement : snsStatements) {
             String resource = String.valueOf(statement.get("Resource"));
             if (String.valueOf(statement.get("Action")).contains("sns:CreateTopic")) {
-                assertThat(resource).contains(":CMS-*").contains("AWS::Partition").contains("AWS::Region")
+                assertThat(resource).contains(":cms-vin-*").contains("AWS::Partition").contains("AWS::Region")
                         .contains("AWS::AccountId");
             } else {
                 assertThat(resource).as("sns statement %s", statement).isNotEqualTo("*");

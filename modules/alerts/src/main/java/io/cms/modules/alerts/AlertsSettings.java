@@ -38,7 +38,9 @@ public record AlertsSettings(AlertsConfig config, Map<String, String> environmen
     /** Reads and validates the settings; a bad value fails synth naming the parameter. */
     public static AlertsSettings from(CmsContext context) {
         Map<String, String> env = new LinkedHashMap<>();
-        env.put("SNS_TOPIC_PREFIX", context.value("snsTopicPrefix", "CMS"));
+        // Per deployment by default: two deployments in one account must not share (or be granted) each
+        // other's per-VIN topics, which would also clash on their different KMS keys.
+        env.put("SNS_TOPIC_PREFIX", context.value("snsTopicPrefix", context.appUniqueId() + "-vin"));
         env.put("ALARM_TYPES", context.value("alarmTypes", String.join(",", AlertsConfig.DEFAULT_ALARM_TYPES)));
         env.put("ADMIN_SCOPES", context.value("alertsAdminScopes", ""));
         env.put("NOTIFICATION_RETENTION_DAYS", context.value("notificationRetentionDays", "90"));
