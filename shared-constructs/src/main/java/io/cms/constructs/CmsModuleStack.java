@@ -1,7 +1,9 @@
 package io.cms.constructs;
 
+import java.util.List;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.StackProps;
+import software.amazon.awscdk.TagProps;
 import software.amazon.awscdk.Tags;
 import software.amazon.awscdk.services.ssm.StringParameter;
 import software.constructs.Construct;
@@ -44,8 +46,11 @@ public class CmsModuleStack extends Stack {
                     .description("Registers " + module.displayName() + " with the CMS deployment "
                             + context.appUniqueId() + "; fails when Config is not deployed")
                     .build();
+            // Resources only: CloudFormation resolves dynamic references in resource properties, not in
+            // stack tags, where the reference would stay a literal (and propagate as one).
             Tags.of(this).add("Solutions:DeploymentUUID",
-                    "{{resolve:ssm:" + naming.ssmPathOf(CmsModule.CONFIG, "deployment-uuid") + "}}");
+                    "{{resolve:ssm:" + naming.ssmPathOf(CmsModule.CONFIG, "deployment-uuid") + "}}",
+                    TagProps.builder().excludeResourceTypes(List.of("aws:cdk:stack")).build());
         } else {
             this.registration = null;
         }

@@ -58,6 +58,12 @@ class CmsModuleStackTest {
     }
 
     @Test
+    void theDeploymentUuidIsNotAStackTagWhereItsReferenceWouldStayUnresolved() {
+        assertThat(registered.getTags().tagValues()).containsEntry("Solutions:ModuleName", "alerts")
+                .doesNotContainKey("Solutions:DeploymentUUID");
+    }
+
+    @Test
     void isNamedAndDescribedAfterTheModule() {
         assertThat(registered.getStackName()).isEqualTo("fleet-app--alerts");
         assertThat(registered.getNode().getId()).isEqualTo("Alerts");
