@@ -17,12 +17,14 @@ class AlertsSettingsTest {
     }
 
     @Test
-    void defaultsMatchTheOriginal() {
+    void defaultsMatchTheOriginalExceptForAPerDeploymentTopicPrefix() {
         AlertsSettings s = settings(Map.of());
-        assertThat(s.config().topicPrefix()).isEqualTo("CMS");
+        // The original's "CMS" made two deployments in one account share each other's topics.
+        assertThat(s.config().topicPrefix()).isEqualTo("cms-vin");
         assertThat(s.config().alarmTypes()).containsExactlyInAnyOrder("VEHICLE_ALARM", "EV_BATTERY_HEALTH_ALARM");
         assertThat(s.config().adminScopes()).isEmpty();
-        assertThat(s.environment()).containsEntry("SNS_TOPIC_PREFIX", "CMS").containsEntry("NOTIFICATION_RETENTION_DAYS", "90");
+        assertThat(s.environment()).containsEntry("SNS_TOPIC_PREFIX", "cms-vin").containsEntry("NOTIFICATION_RETENTION_DAYS", "90");
+        assertThat(settings(Map.of("appUniqueId", "fleet-eu")).config().topicPrefix()).isEqualTo("fleet-eu-vin");
     }
 
     @Test
