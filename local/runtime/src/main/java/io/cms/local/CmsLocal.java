@@ -22,6 +22,7 @@ import io.cms.local.ingest.IngestJournal;
 import io.cms.local.ingest.IngestPipeline;
 import io.cms.local.ingest.LatestStateProjection;
 import io.cms.api.LatestStateStore;
+import io.cms.local.iot.CertificateStatusRequests;
 import io.cms.local.iot.LocalIotRegistry;
 import io.cms.local.pki.IssuedCertificate;
 import io.cms.local.pki.LocalCa;
@@ -62,6 +63,8 @@ public final class CmsLocal implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(CmsLocal.class);
     /** Vehicle certificates issued by provisioning are valid this long. */
     public static final Duration VEHICLE_CERTIFICATE_VALIDITY = Duration.ofDays(365);
+    /** How often the certificate status requests of the CLI ({@link CertificateStatusRequests}) are polled. */
+    static final Duration IOT_REQUESTS_POLL = Duration.ofMillis(250);
     /** Where the API module's GraphQL API is served. */
     public static final String API_PATH = "/graphql";
     /** Where the Alerts publish API is served. */
@@ -82,7 +85,7 @@ public final class CmsLocal implements AutoCloseable {
     private IngestPipeline ingest;
     private LatestStateStore latestState;
     private LocalAlerts alerts;
-    private LocalBroker broker;
+    private volatile LocalBroker broker;
     private Path claimCertificate;
     private Path claimKey;
 
@@ -120,6 +123,13 @@ public final class CmsLocal implements AutoCloseable {
         ca = LocalCa.loadOrCreate(dir.resolve("pki"));
         iot = LocalIotRegistry.open(dir.resolve("iot"));
         resources.push(iot);
+        // Deactivations the CLI asked for while CMS Local was stopped: applied before anyone can connect.
+        CertificateStatusRequests iotRequests = new CertificateStatusRequests(dir.resolve("iot"), iot, certificateId -> {
+            if (broker != null) {
+                broker.disconnectCertificate(certificateId);
+            }
+        });
+        iotRequests.applyPending();
         dynamo = LocalDynamo.start(dir.resolve("dynamodb"), dynamoPort);
         resources.push(dynamo);
         tables = LocalTables.named(settings.appId());
@@ -164,6 +174,8 @@ public final class CmsLocal implements AutoCloseable {
         broker = LocalBroker.start(dir.resolve("broker"), mqttPort, ca, iot, new TopicPolicy(settings.provisioningTemplate()), all);
         resources.push(broker);
         fleet.replyThrough(broker::publishToClient);
+        iotRequests.start(IOT_REQUESTS_POLL);
+        resources.push(iotRequests);
 
         LocalVehicleApi api = LocalVehicleApi.start(latestState, lakeRoot, dir.resolve("api"));
         resources.push(api);

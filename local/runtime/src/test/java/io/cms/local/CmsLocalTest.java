@@ -308,6 +308,30 @@ class CmsLocalTest {
         assertThat(parquetFiles()).isNotEmpty();
     }
 
+    @Test
+    @Order(11)
+    void aDeactivationRequestedWhileStoppedIsAppliedAtStart() throws Exception {
+        String vin = "5YJ3E1EA7KF317099";
+        local.vehicleRegistry().authorize(vin, "Tesla", "Model 3", "2019");
+        VehicleCredentials other = provisioning().provision(vin);
+        String certificateId = io.cms.local.pki.LocalCa.certificateId(
+                io.cms.simulator.pki.Pem.readCertificate(other.certificatePem()));
+        local.close();
+        Path request = io.cms.local.iot.CertificateStatusRequests.submit(dir.resolve("iot"), certificateId,
+                io.cms.local.iot.LocalIotRegistry.Status.INACTIVE);
+
+        local = CmsLocal.start(CmsLocalSettings.ephemeral(dir));
+
+        assertThat(request).doesNotExist();
+        assertThat(local.iot().certificate(certificateId).orElseThrow().status())
+                .isEqualTo(io.cms.local.iot.LocalIotRegistry.Status.INACTIVE);
+        assertThatThrownBy(() -> connect(other)).isInstanceOf(MqttException.class);
+        MqttClient mqtt = connect(vehicle);
+        assertThat(mqtt.isConnected()).isTrue();
+        mqtt.disconnect();
+        mqtt.close();
+    }
+
     private String quarantineText() {
         Path root = local.lakeRoot().resolve("quarantine");
         if (!Files.exists(root)) {

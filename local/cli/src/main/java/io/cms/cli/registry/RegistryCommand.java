@@ -1,9 +1,12 @@
 package io.cms.cli.registry;
 
+import io.cms.cli.local.LocalConnection;
 import io.cms.lambda.common.BadInputException;
+import io.cms.local.LocalEndpoints;
 import io.cms.provisioning.VehicleRegistry;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.file.Path;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -43,6 +46,12 @@ public final class RegistryCommand implements Runnable {
             description = "IoT control-plane endpoint override (env AWS_ENDPOINT_URL_IOT).")
     String iotEndpointUrl;
 
+    @Option(names = "--local", scope = ScopeType.INHERIT, paramLabel = "DATA_DIR",
+            description = "Work on the CMS Local of this data directory instead of AWS: its DynamoDB Local tables and its "
+                    + "IoT registry (revoke closes the vehicle's connections). Replaces --table, --provisioned-table, "
+                    + "--region, --endpoint-url and --iot-endpoint-url.")
+    Path localDir;
+
     public RegistryCommand(RegistryConnector connector) {
         this.connector = connector;
     }
@@ -55,6 +64,12 @@ public final class RegistryCommand implements Runnable {
 
     /** Opens the registry; {@code needsProvisionedTable} for commands that touch certificates. */
     VehicleRegistry open(boolean needsProvisionedTable) {
+        if (localDir != null) {
+            // A clear message when CMS Local is not running there (its DynamoDB Local holds the tables).
+            LocalConnection local = new LocalConnection(localDir, LocalEndpoints.read(localDir)).requireReachable();
+            return new VehicleRegistry(local.registryStore(),
+                    new CmsLocalIotRegistry(localDir, spec.commandLine().getErr(), CmsLocalIotRegistry.APPLY_TIMEOUT));
+        }
         if (table == null || table.isBlank()) {
             throw new BadInputException("no AuthorizedVehicles table: pass --table or set CMS_AUTHORIZED_VEHICLES_TABLE");
         }

@@ -1,6 +1,7 @@
 package io.cms.cli.registry;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.amazonaws.services.dynamodbv2.local.main.ServerRunner;
 import com.amazonaws.services.dynamodbv2.local.server.DynamoDBProxyServer;
@@ -13,7 +14,10 @@ import io.cms.provisioning.Provisioning;
 import io.cms.provisioning.ProvisioningStore;
 import io.cms.provisioning.ThingEvent;
 import io.cms.provisioning.iot.InMemoryIotRegistry;
+import io.cms.local.iot.CertificateStatusRequests;
+import io.cms.local.iot.LocalIotRegistry;
 import io.cms.provisioning.iot.IotCertificateStatus;
+import io.cms.provisioning.iot.IotNotFoundException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -218,6 +222,38 @@ class RegistryCommandTest {
     void noSubcommandIsAUsageError() {
         assertThat(cms("registry")).isEqualTo(ExitCodes.USAGE);
         assertThat(cms()).isEqualTo(ExitCodes.USAGE);
+    }
+
+    @Test
+    void aDeactivationCmsLocalDoesNotApplyInTimeStaysPendingAndIsReported(@TempDir Path dataDir) throws IOException {
+        String cert = "d".repeat(64);
+        try (LocalIotRegistry journal = LocalIotRegistry.open(dataDir.resolve("iot"))) {
+            journal.register(cert, LocalIotRegistry.Status.ACTIVE, false);
+        }
+        StringWriter messages = new StringWriter();
+        CmsLocalIotRegistry local = new CmsLocalIotRegistry(dataDir, new PrintWriter(messages, true), java.time.Duration.ofMillis(200));
+
+        assertThat(local.describeCertificate(cert).orElseThrow().status()).isEqualTo(IotCertificateStatus.ACTIVE);
+        local.updateCertificateStatus(cert, IotCertificateStatus.INACTIVE);
+
+        Path requests = dataDir.resolve("iot").resolve(CertificateStatusRequests.FOLDER);
+        try (var pending = Files.list(requests)) {
+            assertThat(pending.filter(f -> f.toString().endsWith(".json")).count()).isEqualTo(1);
+        }
+        assertThat(messages.toString()).contains("has not applied the deactivation of certificate " + cert)
+                .contains("applies it, closing the vehicle's connections, when it starts");
+        assertThatThrownBy(() -> local.updateCertificateStatus(cert, IotCertificateStatus.ACTIVE))
+                .isInstanceOf(UnsupportedOperationException.class);
+        assertThatThrownBy(() -> local.deleteCertificate(cert)).isInstanceOf(UnsupportedOperationException.class)
+                .hasMessageContaining("only revokes");
+        assertThatThrownBy(() -> local.updateCertificateStatus("e".repeat(64), IotCertificateStatus.INACTIVE))
+                .isInstanceOf(IotNotFoundException.class);
+    }
+
+    @Test
+    void revokeWithLocalAndNoCmsLocalRunningSaysSo(@TempDir Path dataDir) {
+        assertThat(cms("registry", "revoke", "--local", dataDir.toString(), VIN)).isEqualTo(ExitCodes.USAGE);
+        assertThat(err.toString()).contains("CMS Local is not running in " + dataDir);
     }
 
     private String provisionOnce() {

@@ -1,6 +1,16 @@
 package io.cms.cli.vehicle;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.hivemq.client.mqtt.mqtt3.Mqtt3BlockingClient;
+import com.hivemq.client.mqtt.mqtt3.exceptions.Mqtt3ConnAckException;
+import com.hivemq.client.mqtt.mqtt3.message.connect.connack.Mqtt3ConnAckReturnCode;
+import io.cms.cli.local.LocalConnection;
+import io.cms.local.iot.CertificateStatusRequests;
+import io.cms.local.iot.LocalIotRegistry;
+import io.cms.simulator.mqtt.VehicleCredentials;
+import java.time.Duration;
 
 import io.cms.cli.testing.Cms;
 import io.cms.cli.testing.Cms.Run;
@@ -110,6 +120,38 @@ class VehicleCommandsTest {
         assertThat(r.exit()).isEqualTo(ExitCodes.FAILURE);
         assertThat(r.err()).contains("refused").contains(OTHER_VIN);
         assertThat(local.latestState().get(OTHER_VIN)).isEmpty();
+    }
+
+    @Test
+    void registryRevokeLocalDeactivatesTheCertificateAndTheBrokerClosesTheVehiclesConnection() throws Exception {
+        String vin = VehicleIdentity.vin("RVK", 1);
+        setUp(vin);
+        LocalConnection connection = new LocalConnection(dir, LocalEndpoints.read(dir));
+        VehicleCredentials credentials = connection.credentials(vin).orElseThrow();
+        String certificateId = Files.readString(connection.vehicleDir(vin).resolve("certificate.id")).trim();
+        Mqtt3BlockingClient vehicle = VehicleMqtt.connect(connection.mqtt(), credentials, Duration.ofSeconds(10));
+        try {
+            assertThat(vehicle.getState().isConnected()).isTrue();
+
+            Run r = cms("registry", "revoke", "--local", dir.toString(), vin);
+
+            assertThat(r.exit()).as(r.err()).isEqualTo(ExitCodes.OK);
+            assertThat(r.out()).contains("revoked " + vin + ": active certificate " + certificateId)
+                    .contains("1 certificate(s) deactivated");
+            assertThat(r.err()).as("CMS Local applied the request in time").isEmpty();
+            assertThat(local.iot().certificate(certificateId).orElseThrow().status()).isEqualTo(LocalIotRegistry.Status.INACTIVE);
+            long deadline = System.nanoTime() + 5_000_000_000L;
+            while (vehicle.getState().isConnected() && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            assertThat(vehicle.getState().isConnected()).as("the broker closed the revoked vehicle's connection").isFalse();
+            assertThatThrownBy(() -> VehicleMqtt.connect(connection.mqtt(), credentials, Duration.ofSeconds(10)))
+                    .isInstanceOfSatisfying(Mqtt3ConnAckException.class, e -> assertThat(e.getMqttMessage().getReturnCode())
+                            .isEqualTo(Mqtt3ConnAckReturnCode.NOT_AUTHORIZED));
+            assertThat(dir.resolve("iot").resolve(CertificateStatusRequests.FOLDER)).isEmptyDirectory();
+        } finally {
+            VehicleMqtt.disconnectQuietly(vehicle);
+        }
     }
 
     @Test

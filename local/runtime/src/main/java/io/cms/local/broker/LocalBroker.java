@@ -61,11 +61,13 @@ public final class LocalBroker implements AutoCloseable {
     private final EmbeddedHiveMQ hivemq;
     private final int port;
     private final List<TopicRule> rules;
+    private final Extension extension;
 
-    private LocalBroker(EmbeddedHiveMQ hivemq, int port, List<TopicRule> rules) {
+    private LocalBroker(EmbeddedHiveMQ hivemq, int port, List<TopicRule> rules, Extension extension) {
         this.hivemq = hivemq;
         this.port = port;
         this.rules = rules;
+        this.extension = extension;
     }
 
     /**
@@ -118,7 +120,7 @@ public final class LocalBroker implements AutoCloseable {
                 hivemq.close();
                 throw new IllegalStateException("the MQTT broker did not start within 60 s", e);
             }
-            return new LocalBroker(hivemq, port, rules);
+            return new LocalBroker(hivemq, port, rules, extension);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot prepare the broker in " + dir, e);
         } catch (InterruptedException e) {
@@ -153,6 +155,37 @@ public final class LocalBroker implements AutoCloseable {
     public CompletableFuture<Void> publish(String topic, byte[] payload) {
         return Services.publishService().publish(Builders.publish()
                 .topic(topic).qos(Qos.AT_LEAST_ONCE).payload(ByteBuffer.wrap(payload)).build());
+    }
+
+    /**
+     * Disconnects every client that authenticated with {@code certificateId} (after its
+     * certificate was deactivated: IoT Core closes such connections too; the broker otherwise only
+     * checks certificates when a client connects).
+     *
+     * @return how many clients were disconnected
+     */
+    public int disconnectCertificate(String certificateId) {
+        int disconnected = 0;
+        for (var entry : java.util.List.copyOf(extension.certificateByClient.entrySet())) {
+            if (!entry.getValue().equals(certificateId)) {
+                continue;
+            }
+            String clientId = entry.getKey();
+            try {
+                if (Services.clientService().disconnectClient(clientId).get(10, TimeUnit.SECONDS)) {
+                    disconnected++;
+                    LOG.info("disconnected {}: certificate {} is no longer active", clientId, certificateId);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while disconnecting " + clientId, e);
+            } catch (ExecutionException | TimeoutException e) {
+                LOG.warn("disconnecting {} (certificate {}) failed: {}", clientId, certificateId, rootMessage(e));
+            }
+            // Conditional: the client id may have connected again meanwhile with another, active certificate.
+            extension.certificateByClient.remove(clientId, certificateId);
+        }
+        return disconnected;
     }
 
     @Override

@@ -46,6 +46,9 @@ public final class LocalIotRegistry implements PrincipalDirectory, AutoCloseable
     public record Certificate(String certificateId, Status status, String thingName, boolean claim, Instant createdAt) {
     }
 
+    /** The journal's file name inside the registry directory. */
+    public static final String JOURNAL = "registry.jsonl";
+
     private final Map<String, Certificate> certificates = new ConcurrentHashMap<>();
     private final Map<String, Map<String, String>> things = new ConcurrentHashMap<>();
     private final Path journal;
@@ -53,7 +56,7 @@ public final class LocalIotRegistry implements PrincipalDirectory, AutoCloseable
 
     private LocalIotRegistry(Path journal) throws IOException {
         this.journal = journal;
-        replay();
+        replay(journal, certificates, things);
         this.writer = Files.newBufferedWriter(journal, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
     }
 
@@ -61,10 +64,26 @@ public final class LocalIotRegistry implements PrincipalDirectory, AutoCloseable
     public static LocalIotRegistry open(Path dir) {
         try {
             Files.createDirectories(dir);
-            return new LocalIotRegistry(dir.resolve("registry.jsonl"));
+            return new LocalIotRegistry(dir.resolve(JOURNAL));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open the IoT registry in " + dir, e);
         }
+    }
+
+    /**
+     * Reads one certificate's current state from the journal in {@code dir} without opening it for
+     * writing (the running CMS Local owns the journal): for other processes such as the CLI.
+     *
+     * @return the certificate, or empty when the journal does not know it (or does not exist)
+     */
+    public static Optional<Certificate> readCertificate(Path dir, String certificateId) {
+        Map<String, Certificate> certificates = new java.util.HashMap<>();
+        try {
+            replay(dir.resolve(JOURNAL), certificates, new java.util.HashMap<>());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the IoT registry journal in " + dir, e);
+        }
+        return Optional.ofNullable(certificates.get(certificateId));
     }
 
     /** Registers a certificate; the claim certificate is registered ACTIVE, vehicle ones INACTIVE until provisioned. */
@@ -185,6 +204,10 @@ public final class LocalIotRegistry implements PrincipalDirectory, AutoCloseable
         certificates.put(c.certificateId(), c);
     }
 
+    private static void apply(Map<String, Certificate> certificates, Certificate c) {
+        certificates.put(c.certificateId(), c);
+    }
+
     private static ObjectNode event(String type, Certificate c) {
         ObjectNode node = Json.object();
         node.put("type", type);
@@ -208,7 +231,8 @@ public final class LocalIotRegistry implements PrincipalDirectory, AutoCloseable
         }
     }
 
-    private void replay() throws IOException {
+    private static void replay(Path journal, Map<String, Certificate> certificates,
+                               Map<String, Map<String, String>> things) throws IOException {
         if (!Files.exists(journal)) {
             return;
         }
@@ -221,7 +245,7 @@ public final class LocalIotRegistry implements PrincipalDirectory, AutoCloseable
             try {
                 JsonNode node = Json.parse(text);
                 switch (node.path("type").asText()) {
-                    case "certificate" -> apply(new Certificate(node.get("certificateId").asText(),
+                    case "certificate" -> apply(certificates, new Certificate(node.get("certificateId").asText(),
                             Status.valueOf(node.get("status").asText()),
                             node.hasNonNull("thingName") ? node.get("thingName").asText() : null,
                             node.path("claim").asBoolean(),

@@ -1,0 +1,208 @@
+package io.cms.local.iot;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.cms.lambda.common.Json;
+import io.cms.local.pki.PrivateFiles;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Certificate deactivations asked for by other processes (the {@code cms registry revoke --local}
+ * CLI), which must not write CMS Local's registry journal themselves. A request is one small JSON
+ * file in {@code <data-dir>/iot/requests/}, written through a temporary name and an atomic move.
+ * The running CMS Local polls the folder, sets the certificate's status in its
+ * {@link LocalIotRegistry}, disconnects the clients connected with it and deletes the file; requests
+ * left while CMS Local was stopped are applied when it starts. A malformed request, or one naming
+ * an unknown certificate, is renamed to {@code *.rejected} with a WARN and never stops the poller.
+ *
+ * <pre>{@code {"certificateId":"<hex sha-256>","status":"INACTIVE","requestedAt":"2026-01-01T00:00:00Z"}}</pre>
+ */
+public final class CertificateStatusRequests implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(CertificateStatusRequests.class);
+    /** The requests folder inside the registry's directory ({@code <data-dir>/iot}). */
+    public static final String FOLDER = "requests";
+    /** The suffix of a request ready to be applied. */
+    public static final String SUFFIX = ".json";
+    /** The suffix a refused request is renamed to. */
+    public static final String REJECTED_SUFFIX = ".rejected";
+    private static final Pattern CERTIFICATE_ID = Pattern.compile("^[0-9a-f]{64}$");
+
+    private final Path folder;
+    private final LocalIotRegistry registry;
+    private final Consumer<String> disconnect;
+    private ScheduledExecutorService poller;
+
+    /**
+     * @param iotDir the registry's directory ({@code <data-dir>/iot})
+     * @param registry the registry the requests change
+     * @param disconnect disconnects every client connected with a certificate id
+     */
+    public CertificateStatusRequests(Path iotDir, LocalIotRegistry registry, Consumer<String> disconnect) {
+        this.folder = folder(iotDir);
+        this.registry = registry;
+        this.disconnect = disconnect;
+    }
+
+    /** The requests folder of the registry directory {@code iotDir}. */
+    public static Path folder(Path iotDir) {
+        return iotDir.resolve(FOLDER);
+    }
+
+    /**
+     * Writes a request (for other processes). Only deactivations may be asked for this way.
+     *
+     * @return the request file; it disappears once CMS Local has applied it
+     */
+    public static Path submit(Path iotDir, String certificateId, LocalIotRegistry.Status status) {
+        if (status != LocalIotRegistry.Status.INACTIVE && status != LocalIotRegistry.Status.REVOKED) {
+            throw new IllegalArgumentException("only INACTIVE or REVOKED can be requested, got " + status);
+        }
+        if (certificateId == null || !CERTIFICATE_ID.matcher(certificateId).matches()) {
+            throw new IllegalArgumentException("a certificate id is 64 lower-case hex digits, got '" + certificateId + "'");
+        }
+        Path dir = folder(iotDir);
+        ObjectNode node = Json.object();
+        node.put("certificateId", certificateId);
+        node.put("status", status.name());
+        node.put("requestedAt", Instant.now().toString());
+        Path file = dir.resolve(System.currentTimeMillis() + "-" + UUID.randomUUID() + SUFFIX);
+        try {
+            PrivateFiles.createDirectory(dir);
+            PrivateFiles.write(file, Json.write(node));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write a certificate status request in " + dir, e);
+        }
+        return file;
+    }
+
+    /** Applies the pending requests in order, then polls the folder every {@code every} on a daemon thread. */
+    public synchronized void start(Duration every) {
+        if (poller != null) {
+            throw new IllegalStateException("already polling " + folder);
+        }
+        poller = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "cms-local-iot-requests");
+            t.setDaemon(true);
+            return t;
+        });
+        poller.scheduleWithFixedDelay(this::pollQuietly, 0, every.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Applies every pending request, oldest first.
+     *
+     * @return how many were applied (rejected ones not counted)
+     */
+    public synchronized int applyPending() {
+        List<Path> pending = new ArrayList<>();
+        if (!Files.isDirectory(folder)) {
+            return 0;
+        }
+        try (Stream<Path> files = Files.list(folder)) {
+            files.filter(f -> f.getFileName().toString().endsWith(SUFFIX)).forEach(pending::add);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list " + folder, e);
+        }
+        pending.sort(null);
+        int applied = 0;
+        for (Path file : pending) {
+            if (apply(file)) {
+                applied++;
+            }
+        }
+        return applied;
+    }
+
+    private void pollQuietly() {
+        try {
+            applyPending();
+        } catch (RuntimeException e) {
+            LOG.warn("polling certificate status requests in {} failed: {}", folder, e.getMessage());
+        }
+    }
+
+    private boolean apply(Path file) {
+        String certificateId;
+        LocalIotRegistry.Status status;
+        try {
+            JsonNode node = Json.parse(Files.readString(file, StandardCharsets.UTF_8));
+            certificateId = node.path("certificateId").asText("");
+            if (!CERTIFICATE_ID.matcher(certificateId).matches()) {
+                throw new IllegalArgumentException("'certificateId' must be 64 lower-case hex digits");
+            }
+            String s = node.path("status").asText("");
+            if (!s.equals("INACTIVE") && !s.equals("REVOKED")) {
+                throw new IllegalArgumentException("'status' must be INACTIVE or REVOKED, got '" + s + "'");
+            }
+            status = LocalIotRegistry.Status.valueOf(s);
+        } catch (NoSuchFileException e) {
+            return false;
+        } catch (IOException | RuntimeException e) {
+            reject(file, e.getMessage());
+            return false;
+        }
+        LocalIotRegistry.Certificate current = registry.certificate(certificateId).orElse(null);
+        if (current == null) {
+            reject(file, "unknown certificate " + certificateId);
+            return false;
+        }
+        // A REVOKED certificate stays REVOKED (IoT refuses that transition too).
+        if (current.status() != status && current.status() != LocalIotRegistry.Status.REVOKED) {
+            registry.setStatus(certificateId, status);
+        }
+        // After the status change, so a client cannot authenticate again in between.
+        disconnect.accept(certificateId);
+        LOG.info("certificate {} is now {} (request {}); its connections were closed", certificateId,
+                registry.certificate(certificateId).map(c -> c.status().name()).orElse("?"), file.getFileName());
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            LOG.warn("applied request {} but cannot delete it: {}", file, e.getMessage());
+        }
+        return true;
+    }
+
+    private void reject(Path file, String reason) {
+        Path aside = file.resolveSibling(file.getFileName() + REJECTED_SUFFIX);
+        LOG.warn("certificate status request {} refused ({}); moved to {}", file, reason, aside.getFileName());
+        try {
+            Files.move(file, aside, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            LOG.warn("cannot move {} aside ({}); deleting it", file, e.getMessage());
+            try {
+                Files.deleteIfExists(file);
+            } catch (IOException again) {
+                LOG.warn("cannot delete {} either: {}", file, again.getMessage());
+            }
+        }
+    }
+
+    /** Stops polling; a request that arrives later is applied at the next start. */
+    @Override
+    public synchronized void close() {
+        if (poller != null) {
+            poller.shutdownNow();
+            poller = null;
+        }
+    }
+}

@@ -1,0 +1,94 @@
+package io.cms.local.iot;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CertificateStatusRequestsTest {
+
+    private static final String CERT = "a".repeat(64);
+    private static final String OTHER = "b".repeat(64);
+
+    @TempDir
+    Path dir;
+
+    private LocalIotRegistry registry;
+    private final List<String> disconnected = new CopyOnWriteArrayList<>();
+    private CertificateStatusRequests requests;
+
+    @BeforeEach
+    void open() {
+        registry = LocalIotRegistry.open(dir);
+        registry.register(CERT, LocalIotRegistry.Status.ACTIVE, false);
+        registry.register(OTHER, LocalIotRegistry.Status.ACTIVE, false);
+        requests = new CertificateStatusRequests(dir, registry, disconnected::add);
+    }
+
+    @AfterEach
+    void close() {
+        requests.close();
+        registry.close();
+    }
+
+    @Test
+    void aSubmittedRequestDeactivatesTheCertificateDisconnectsItsClientsAndIsDeleted() {
+        Path file = CertificateStatusRequests.submit(dir, CERT, LocalIotRegistry.Status.INACTIVE);
+
+        assertThat(requests.applyPending()).isEqualTo(1);
+
+        assertThat(registry.certificate(CERT).orElseThrow().status()).isEqualTo(LocalIotRegistry.Status.INACTIVE);
+        assertThat(registry.certificate(OTHER).orElseThrow().status()).isEqualTo(LocalIotRegistry.Status.ACTIVE);
+        assertThat(disconnected).containsExactly(CERT);
+        assertThat(file).doesNotExist();
+        // What other processes read from the journal, without opening it for writing.
+        assertThat(LocalIotRegistry.readCertificate(dir, CERT).orElseThrow().status()).isEqualTo(LocalIotRegistry.Status.INACTIVE);
+        assertThat(LocalIotRegistry.readCertificate(dir, "c".repeat(64))).isEmpty();
+    }
+
+    @Test
+    void aMalformedRequestIsMovedAsideAndThePollerGoesOnWithTheNextOne() throws Exception {
+        Path folder = CertificateStatusRequests.folder(dir);
+        Files.createDirectories(folder);
+        Path garbage = Files.writeString(folder.resolve("0-garbage.json"), "{not json");
+        Path badStatus = Files.writeString(folder.resolve("1-active.json"), "{\"certificateId\":\"" + OTHER + "\",\"status\":\"ACTIVE\"}");
+        Path unknown = Files.writeString(folder.resolve("2-unknown.json"), "{\"certificateId\":\"" + "c".repeat(64)
+                + "\",\"status\":\"INACTIVE\"}");
+        requests.start(Duration.ofMillis(50));
+        Path good = CertificateStatusRequests.submit(dir, CERT, LocalIotRegistry.Status.INACTIVE);
+
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (Files.exists(good) && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+
+        assertThat(good).doesNotExist();
+        assertThat(registry.certificate(CERT).orElseThrow().status()).isEqualTo(LocalIotRegistry.Status.INACTIVE);
+        assertThat(registry.certificate(OTHER).orElseThrow().status()).isEqualTo(LocalIotRegistry.Status.ACTIVE);
+        assertThat(garbage).doesNotExist();
+        assertThat(badStatus).doesNotExist();
+        assertThat(unknown).doesNotExist();
+        try (Stream<Path> files = Files.list(folder)) {
+            assertThat(files.map(f -> f.getFileName().toString()).sorted().toList())
+                    .containsExactly("0-garbage.json.rejected", "1-active.json.rejected", "2-unknown.json.rejected");
+        }
+        assertThat(disconnected).containsExactly(CERT);
+    }
+
+    @Test
+    void onlyDeactivationsOfWellFormedIdsCanBeSubmitted() {
+        assertThatThrownBy(() -> CertificateStatusRequests.submit(dir, CERT, LocalIotRegistry.Status.ACTIVE))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("INACTIVE or REVOKED");
+        assertThatThrownBy(() -> CertificateStatusRequests.submit(dir, "../x", LocalIotRegistry.Status.INACTIVE))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("64 lower-case hex");
+    }
+}
