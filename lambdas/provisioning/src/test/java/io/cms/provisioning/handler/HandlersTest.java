@@ -102,12 +102,18 @@ class HandlersTest {
         assertThat(tables.count(store.provisionedTable())).isZero();
     }
 
-    @Test
-    void postProvisioningActivatesFromARealThingEvent() throws IOException {
+    /** A new certificate the pre-provisioning hook allowed for {@code VIN}, with its thing registered. */
+    private String registeredThroughThePreHook() throws IOException {
         String cert = iot.createCertificate();
         call(pre, preEvent(cert, "{\"vin\":\"" + VIN + "\"}"));
         iot.registerThing(VIN, java.util.Map.of("vin", VIN, "certificate_id", cert, "provisioned_by_template", TEMPLATE),
                 cert, "policy");
+        return cert;
+    }
+
+    @Test
+    void postProvisioningActivatesFromARealThingEvent() throws IOException {
+        String cert = registeredThroughThePreHook();
 
         JsonNode answer = call(post, thingEvent("CREATED", VIN, cert));
 
@@ -117,10 +123,7 @@ class HandlersTest {
 
     @Test
     void preProvisioningRefusesANewCertificateForAVinWithAnActiveOneUntilItIsAuthorizedAgain() throws IOException {
-        String cert = iot.createCertificate();
-        call(pre, preEvent(cert, "{\"vin\":\"" + VIN + "\"}"));
-        iot.registerThing(VIN, java.util.Map.of("vin", VIN, "certificate_id", cert, "provisioned_by_template", TEMPLATE),
-                cert, "policy");
+        String cert = registeredThroughThePreHook();
         assertThat(call(post, thingEvent("CREATED", VIN, cert)).get("outcome").asText()).isEqualTo("ACTIVATED");
         String attacker = iot.createCertificate();
 
