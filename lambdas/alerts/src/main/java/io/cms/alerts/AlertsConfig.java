@@ -128,7 +128,6 @@ public record AlertsConfig(String topicPrefix, Set<String> alarmTypes, Set<Strin
      * every character outside printable ASCII (newlines included) replaced by {@code ?}.
      */
     public static String printable(String value, int max) {
-        String shown = value.length() > max ? value.substring(0, max) + "..." : value;
-        return shown.replaceAll("[^\\x20-\\x7e]", "?");
+        return io.cms.lambda.common.Printable.clip(value, max);
     }
 }

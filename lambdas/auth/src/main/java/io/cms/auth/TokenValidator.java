@@ -13,6 +13,7 @@ import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.util.Base64URL;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
+import io.cms.lambda.common.Printable;
 import io.cms.lambda.common.ConfigurationException;
 import java.text.ParseException;
 import java.time.Clock;
@@ -265,11 +266,7 @@ public final class TokenValidator {
     }
 
     private static String printable(String value, int max) {
-        if (value == null) {
-            return "null";
-        }
-        String shown = value.length() > max ? value.substring(0, max) + "..." : value;
-        return shown.replaceAll("[^\\x20-\\x7e]", "?");
+        return Printable.clip(value, max);
     }
 
     private static ValidationResult reject(String reason) {
