@@ -26,7 +26,7 @@ import io.cms.local.iot.CertificateStatusRequests;
 import io.cms.local.iot.LocalIotRegistry;
 import io.cms.local.pki.IssuedCertificate;
 import io.cms.local.pki.LocalCa;
-import io.cms.local.pki.PrivateFiles;
+import io.cms.lambda.common.PrivateFiles;
 import io.cms.local.provisioning.DomainProvisioningHooks;
 import io.cms.local.provisioning.FleetProvisioning;
 import io.cms.local.provisioning.LocalIotControlPlane;

@@ -34,7 +34,7 @@ public final class DataDirLock implements AutoCloseable {
         Path file = dataDir.resolve("cms-local.lock");
         try {
             // A new data directory is owner-only: it holds the CA key, secrets and vehicle data.
-            io.cms.local.pki.PrivateFiles.createDirectory(dataDir);
+            io.cms.lambda.common.PrivateFiles.createDirectory(dataDir);
             FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
                     StandardOpenOption.WRITE);
             FileLock lock;

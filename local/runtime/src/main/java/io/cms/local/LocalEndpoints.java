@@ -1,6 +1,6 @@
 package io.cms.local;
 
-import io.cms.local.pki.PrivateFiles;
+import io.cms.lambda.common.PrivateFiles;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cms.lambda.common.BadInputException;

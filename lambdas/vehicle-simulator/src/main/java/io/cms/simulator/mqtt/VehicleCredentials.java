@@ -1,10 +1,10 @@
 package io.cms.simulator.mqtt;
 
+import io.cms.lambda.common.PrivateFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 
 /**
  * A vehicle's identity: its thing name (the VIN) and its certificate and private key.
@@ -27,25 +27,13 @@ public record VehicleCredentials(String thingName, String certificateId, String 
         try {
             Files.createDirectories(dir);
             Files.writeString(dir.resolve("certificate.pem"), certificatePem);
-            writeOwnerOnly(dir.resolve("private.key"), privateKeyPem);
+            // Owner-only from the start, replaced atomically.
+            PrivateFiles.write(dir.resolve("private.key"), privateKeyPem);
             Files.writeString(dir.resolve("certificate.id"), certificateId + "\n");
             Files.writeString(dir.resolve("thing.name"), thingName + "\n");
         } catch (IOException e) {
             throw new UncheckedIOException("cannot store the credentials of " + thingName + " in " + dir, e);
         }
-    }
-
-    /** The key file is created owner-only (never readable by others, not even before a chmod) and replaced atomically. */
-    private static void writeOwnerOnly(Path file, String content) throws IOException {
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        Files.deleteIfExists(tmp);
-        if (tmp.toAbsolutePath().getFileSystem().supportedFileAttributeViews().contains("posix")) {
-            Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        } else {
-            Files.createFile(tmp);
-        }
-        Files.writeString(tmp, content);
-        Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     }
 
     /** Reads credentials written by {@link #save}. */

@@ -24,7 +24,7 @@ import com.hivemq.extension.sdk.api.services.Services;
 import com.hivemq.extension.sdk.api.services.builder.Builders;
 import io.cms.local.pki.IssuedCertificate;
 import io.cms.local.pki.LocalCa;
-import io.cms.local.pki.PrivateFiles;
+import io.cms.lambda.common.PrivateFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;

@@ -3,7 +3,7 @@ package io.cms.local.iot;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cms.lambda.common.Json;
-import io.cms.local.pki.PrivateFiles;
+import io.cms.lambda.common.PrivateFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;

@@ -1,5 +1,6 @@
 package io.cms.local.pki;
 
+import io.cms.lambda.common.PrivateFiles;
 import io.cms.simulator.pki.Pem;
 import java.io.IOException;
 import java.io.UncheckedIOException;

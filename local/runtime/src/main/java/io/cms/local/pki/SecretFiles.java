@@ -1,5 +1,6 @@
 package io.cms.local.pki;
 
+import io.cms.lambda.common.PrivateFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

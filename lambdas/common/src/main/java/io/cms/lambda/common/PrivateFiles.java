@@ -1,4 +1,4 @@
-package io.cms.local.pki;
+package io.cms.lambda.common;
 
 import java.io.IOException;
 import java.io.OutputStream;
