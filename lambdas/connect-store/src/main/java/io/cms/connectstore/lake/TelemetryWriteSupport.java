@@ -74,10 +74,6 @@ final class TelemetryWriteSupport extends WriteSupport<Telemetry> {
                 .build();
     }
 
-    MessageType messageType() {
-        return messageType;
-    }
-
     @Override
     public WriteContext init(Configuration configuration) {
         return context();
