@@ -74,6 +74,13 @@ class CmsLocalCrashTest {
                     break;
                 }
             }
+            // The broker died under it: paho may not have noticed yet, and refuses to close a client it
+            // still thinks is connected.
+            try {
+                mqtt.disconnectForcibly(0, 100);
+            } catch (MqttException alreadyGone) {
+                // nothing to disconnect
+            }
             mqtt.close(true);
         } finally {
             child.destroyForcibly();
