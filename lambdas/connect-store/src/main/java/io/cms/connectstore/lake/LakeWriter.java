@@ -112,11 +112,6 @@ public final class LakeWriter implements AutoCloseable {
         }
     }
 
-    /** The Avro schema of the Parquet rows (derived from the VSS catalog). */
-    public Schema schema() {
-        return schema;
-    }
-
     /**
      * Validates and buffers one message; commits the batch first when it is due. Never throws for a
      * bad message (it goes to quarantine); throws {@link UncheckedIOException} only when the disk
