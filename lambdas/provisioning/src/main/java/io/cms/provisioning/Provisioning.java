@@ -1,6 +1,7 @@
 package io.cms.provisioning;
 
 import io.cms.lambda.common.BadInputException;
+import io.cms.lambda.common.Printable;
 import io.cms.lambda.common.Vin;
 import io.cms.provisioning.iot.IotCertificate;
 import io.cms.provisioning.iot.IotCertificateStatus;
@@ -282,6 +283,6 @@ public final class Provisioning {
         if (id == null) {
             return "-";
         }
-        return id.length() > 70 ? id.substring(0, 16) + "...(" + id.length() + " chars)" : id.replaceAll("[^\\x20-\\x7e]", "?");
+        return id.length() > 70 ? Printable.clip(id, 16) + "(" + id.length() + " chars)" : Printable.clip(id, 70);
     }
 }

@@ -45,6 +45,6 @@ public final class Vin {
         if (vin.length() > 32) {
             return vin.length() + " characters";
         }
-        return "'" + vin.replaceAll("[^\\x20-\\x7e]", "?") + "'";
+        return "'" + Printable.clip(vin, 32) + "'";
     }
 }

@@ -40,6 +40,12 @@ class VinTest {
     }
 
     @Test
+    void showsAShortInputWithControlCharactersAsQuestionMarks() {
+        assertThatThrownBy(() -> Vin.require("1HGCM82633A00435\n"))
+                .hasMessageEndingWith("(got '1HGCM82633A00435?')");
+    }
+
+    @Test
     void refusesNull() {
         assertThatThrownBy(() -> Vin.require(null)).isInstanceOf(BadInputException.class);
     }

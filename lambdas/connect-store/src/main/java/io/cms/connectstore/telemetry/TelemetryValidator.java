@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadFeature;
+import io.cms.lambda.common.Printable;
 import io.cms.lambda.common.Vin;
 import io.cms.vss.Signal;
 import io.cms.vss.SignalTree;
@@ -40,6 +41,8 @@ public final class TelemetryValidator {
 
     private static final String TOPIC_PREFIX = "cms/data/";
     private static final String VIN_PATH = "Vehicle.VehicleIdentification.VIN";
+    /** How much of a refused value a rejection message shows. */
+    private static final int MAX_SHOWN = 40;
 
     private final VssCatalog catalog;
     private final SignalTree root;
@@ -161,13 +164,15 @@ public final class TelemetryValidator {
             throw new Reject(RejectReason.NO_VIN, "no vin: set 'vin' (or " + VIN_PATH + ")");
         }
         if (!Vin.isValid(vin)) {
-            throw new Reject(RejectReason.INVALID_VIN, "vin '" + clip(vin) + "' is not 17 upper-case letters and digits without I, O, Q");
+            throw new Reject(RejectReason.INVALID_VIN, "vin '" + Printable.clip(vin, MAX_SHOWN)
+                    + "' is not 17 upper-case letters and digits without I, O, Q");
         }
         if (!vin.equals(topicVin)) {
-            throw new Reject(RejectReason.VIN_MISMATCH, "vin " + vin + " was published on the topic of " + clip(topicVin));
+            throw new Reject(RejectReason.VIN_MISMATCH, "vin " + vin + " was published on the topic of "
+                    + Printable.clip(topicVin, MAX_SHOWN));
         }
         if (bodyVin != null && !bodyVin.equals(vin)) {
-            throw new Reject(RejectReason.VIN_MISMATCH, VIN_PATH + " " + clip(bodyVin) + " differs from vin " + vin);
+            throw new Reject(RejectReason.VIN_MISMATCH, VIN_PATH + " " + Printable.clip(bodyVin, MAX_SHOWN) + " differs from vin " + vin);
         }
         long ts = timestamp(timestampToken, timestampText, timestampNumber, receivedAt);
         boolean singleLine = lines == 1 && (payload.length == 0 || (payload[0] & 0xff) != 0xEF);
@@ -176,12 +181,12 @@ public final class TelemetryValidator {
 
     private static String topicVin(String topic) {
         if (topic == null || !topic.startsWith(TOPIC_PREFIX)) {
-            throw new Reject(RejectReason.BAD_TOPIC, "topic '" + clip(topic) + "' is not cms/data/{vin}[/...]");
+            throw new Reject(RejectReason.BAD_TOPIC, "topic '" + Printable.clip(topic, MAX_SHOWN) + "' is not cms/data/{vin}[/...]");
         }
         int end = topic.indexOf('/', TOPIC_PREFIX.length());
         String vin = topic.substring(TOPIC_PREFIX.length(), end < 0 ? topic.length() : end);
         if (vin.isEmpty()) {
-            throw new Reject(RejectReason.BAD_TOPIC, "topic '" + clip(topic) + "' has no VIN after cms/data/");
+            throw new Reject(RejectReason.BAD_TOPIC, "topic '" + Printable.clip(topic, MAX_SHOWN) + "' has no VIN after cms/data/");
         }
         return vin;
     }
@@ -194,7 +199,8 @@ public final class TelemetryValidator {
             try {
                 ts = OffsetDateTime.parse(text).toInstant().toEpochMilli();
             } catch (DateTimeParseException | ArithmeticException e) {
-                throw new Reject(RejectReason.BAD_TIMESTAMP, "timestamp '" + clip(text) + "' is not ISO 8601 with an offset (2026-11-22T07:30:00Z)");
+                throw new Reject(RejectReason.BAD_TIMESTAMP, "timestamp '" + Printable.clip(text, MAX_SHOWN)
+                        + "' is not ISO 8601 with an offset (2026-11-22T07:30:00Z)");
             }
         } else {
             if (number != Math.rint(number) || Math.abs(number) > 9.0e15) {
@@ -315,14 +321,6 @@ public final class TelemetryValidator {
             case START_OBJECT -> "an object";
             default -> String.valueOf(token);
         };
-    }
-
-    private static String clip(String s) {
-        if (s == null) {
-            return "null";
-        }
-        String printable = s.replaceAll("[^\\x20-\\x7e]", "?");
-        return printable.length() > 40 ? printable.substring(0, 40) + "..." : printable;
     }
 
     /** A rejection found mid-parse; carries no stack trace (rejections are expected, not bugs). */

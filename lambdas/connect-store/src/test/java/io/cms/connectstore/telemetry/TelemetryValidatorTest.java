@@ -144,6 +144,16 @@ class TelemetryValidatorTest {
     }
 
     @Test
+    void aRefusedValueIsShownClippedAndPrintable() {
+        String topic = "cms/other/" + "x".repeat(50) + "\n";
+        Verdict.Rejected r = rejected(validate(topic, "{\"vin\":\"" + VIN + "\"}"));
+        assertThat(r.reason()).isEqualTo(RejectReason.BAD_TOPIC);
+        assertThat(r.detail()).isEqualTo("topic 'cms/other/" + "x".repeat(30) + "...' is not cms/data/{vin}[/...]");
+        Verdict.Rejected v = rejected(validate(TOPIC, "{\"vin\":\"AB\\u0007C\"}"));
+        assertThat(v.detail()).startsWith("vin 'AB?C' is not 17");
+    }
+
+    @Test
     void rejectsVinOfAnotherVehiclesTopic() {
         Verdict.Rejected r = rejected(validate(Payloads.topic(Payloads.vin(2)), "{\"vin\":\"" + VIN + "\"}"));
         assertThat(r.reason()).isEqualTo(RejectReason.VIN_MISMATCH);
