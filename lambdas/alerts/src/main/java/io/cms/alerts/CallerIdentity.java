@@ -14,7 +14,8 @@ import java.util.Set;
  * {@code sub}, {@code username}, {@code email} and {@code scopes}; AppSync hands that map to the
  * resolver as {@code identity.resolverContext}. {@code scopes} is the token's space-separated
  * {@code scope} claim (a JSON array is accepted too). {@code email} may be absent for
- * machine-to-machine tokens; such callers can publish alerts but own no subscriptions.
+ * machine-to-machine tokens; such callers own no subscriptions. Only a caller whose scopes include
+ * one of {@link AlertsConfig#publishScopes()} may publish alerts.
  *
  * @param subject  the token subject ({@code sub}), never blank
  * @param username the user name, or null

@@ -3,6 +3,7 @@ package io.cms.alerts;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.cms.alerts.testutils.Configs;
 import io.cms.lambda.common.BadInputException;
 import io.cms.lambda.common.ConfigurationException;
 import io.cms.lambda.common.EnvConfig;
@@ -14,7 +15,7 @@ class AlertsConfigTest {
 
     @Test
     void defaultsMatchTheOriginal() {
-        AlertsConfig config = AlertsConfig.defaults();
+        AlertsConfig config = Configs.standard();
         assertThat(config.topicPrefix()).isEqualTo("CMS");
         assertThat(config.alarmTypes()).containsExactlyInAnyOrder("VEHICLE_ALARM", "EV_BATTERY_HEALTH_ALARM");
         assertThat(config.adminScopes()).isEmpty();
@@ -25,32 +26,53 @@ class AlertsConfigTest {
 
     @Test
     void readsEveryVariable() {
-        AlertsConfig config = AlertsConfig.from(EnvConfig.of(Map.of("SNS_TOPIC_PREFIX", "fleet",
+        AlertsConfig config = Configs.with(Map.of("SNS_TOPIC_PREFIX", "fleet",
                 "ALARM_TYPES", "FIRE,FLOOD", "ADMIN_SCOPES", "a/admin, b/admin", "MAX_MESSAGE_LENGTH", "10",
-                "NOTIFICATION_RETENTION_DAYS", "7")));
+                "NOTIFICATION_RETENTION_DAYS", "7"));
         assertThat(config.topicPrefix()).isEqualTo("fleet");
         assertThat(config.alarmTypes()).containsExactlyInAnyOrder("FIRE", "FLOOD");
         assertThat(config.adminScopes()).containsExactlyInAnyOrder("a/admin", "b/admin");
+        assertThat(config.publishScopes()).containsExactly(Configs.SERVICE_SCOPE);
         assertThat(config.maxMessageLength()).isEqualTo(10);
         assertThat(config.retention()).isEqualTo(Duration.ofDays(7));
     }
 
     @Test
     void rejectsAPrefixSnsCannotUseInATopicName() {
-        assertThatThrownBy(() -> AlertsConfig.from(EnvConfig.of(Map.of("SNS_TOPIC_PREFIX", "cms/alerts"))))
+        assertThatThrownBy(() -> Configs.with(Map.of("SNS_TOPIC_PREFIX", "cms/alerts")))
                 .isInstanceOf(ConfigurationException.class).hasMessageContaining("SNS_TOPIC_PREFIX");
     }
 
     @Test
     void rejectsAnAlarmTypeThatIsNotAGraphQlEnumValue() {
-        assertThatThrownBy(() -> AlertsConfig.from(EnvConfig.of(Map.of("ALARM_TYPES", "VEHICLE_ALARM,low-battery"))))
+        assertThatThrownBy(() -> Configs.with(Map.of("ALARM_TYPES", "VEHICLE_ALARM,low-battery")))
                 .isInstanceOf(ConfigurationException.class).hasMessageContaining("low-battery");
+    }
+
+    @Test
+    void aConfigurationWithoutPublishScopesIsRefusedNamingTheVariable() {
+        // Without PUBLISH_SCOPES every token the authorizer accepts could raise alarms; refuse to start instead.
+        assertThatThrownBy(() -> AlertsConfig.from(EnvConfig.of(Map.of())))
+                .isInstanceOf(ConfigurationException.class).hasMessageContaining("PUBLISH_SCOPES");
+        assertThatThrownBy(() -> AlertsConfig.from(EnvConfig.of(Map.of("PUBLISH_SCOPES", " , "))))
+                .isInstanceOf(ConfigurationException.class).hasMessageContaining("PUBLISH_SCOPES");
+    }
+
+    @Test
+    void readsSeveralPublishScopesAndRefusesOneThatIsNoScope() {
+        AlertsConfig config = Configs.with(Map.of("PUBLISH_SCOPES", "a/service, b/publish"));
+        assertThat(config.publishScopes()).containsExactlyInAnyOrder("a/service", "b/publish");
+        assertThat(config.mayPublish(java.util.Set.of("openid", "b/publish"))).isTrue();
+        assertThat(config.mayPublish(java.util.Set.of("openid", "a/user"))).isFalse();
+        assertThat(config.mayPublish(java.util.Set.of())).isFalse();
+        assertThatThrownBy(() -> Configs.with(Map.of("PUBLISH_SCOPES", "a/service b/publish")))
+                .isInstanceOf(ConfigurationException.class).hasMessageContaining("PUBLISH_SCOPES entry");
     }
 
     private static final String VIN = "1HGCM82633A004352";
 
     private static AlertsConfig allowing100000Characters() {
-        return AlertsConfig.from(EnvConfig.of(Map.of("MAX_MESSAGE_LENGTH", "100000")));
+        return Configs.with(Map.of("MAX_MESSAGE_LENGTH", "100000"));
     }
 
     @Test

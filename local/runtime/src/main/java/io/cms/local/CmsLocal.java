@@ -164,7 +164,8 @@ public final class CmsLocal implements AutoCloseable {
 
         alerts = new LocalAlerts(dynamo.client(), tables.notifications(), tables.subscriptions(), dir.resolve("outbox"),
                 // The operator's CLI (the service client) administers subscriptions, as alertsAdminScopes allows in AWS.
-                AlertsConfig.from(EnvConfig.of(Map.of("ADMIN_SCOPES", LocalOidcIssuer.serviceScope(settings.appId())))),
+                AlertsConfig.from(EnvConfig.of(Map.of("ADMIN_SCOPES", LocalOidcIssuer.serviceScope(settings.appId()),
+                        "PUBLISH_SCOPES", LocalOidcIssuer.serviceScope(settings.appId())))),
                 Clock.systemUTC());
 
         List<TopicRule> rules = List.of(ingest.rule(), alerts.vehicleAlarmRule(),

@@ -169,6 +169,14 @@ class AlertsStackTest {
     }
 
     @Test
+    void onlyTheServiceScopeMayPublishByDefault() {
+        template.hasResourceProperties("AWS::Lambda::Function", Match.objectLike(Map.of(
+                "FunctionName", "cms-alerts-publish",
+                "Environment", Map.of("Variables", Match.objectLike(Map.of(
+                        "PUBLISH_SCOPES", "cms-service-resource-server/cms-service"))))));
+    }
+
+    @Test
     void matchesTheSnapshot() {
         Snapshots.assertMatches("Alerts", template.toJSON());
     }

@@ -18,9 +18,11 @@ import software.amazon.awssdk.services.sns.SnsClient;
 
 /**
  * Builds the production objects of each handler from its environment. Each handler asks only for
- * what it uses, so each function needs only its own variables:
+ * what it uses, so each function needs only its own variables, plus {@code PUBLISH_SCOPES}, which
+ * every function needs because {@link AlertsConfig} refuses a configuration without it:
  * <ul>
- *   <li>publish: {@code ALERTS_SNS_TOPIC_ARN}, {@code ALARM_TYPES}, {@code MAX_MESSAGE_LENGTH}</li>
+ *   <li>publish: {@code ALERTS_SNS_TOPIC_ARN}, {@code ALARM_TYPES}, {@code MAX_MESSAGE_LENGTH},
+ *       {@code PUBLISH_SCOPES}</li>
  *   <li>create-alerts: {@code NOTIFICATIONS_TABLE_NAME}, {@code SNS_TOPIC_PREFIX}, {@code ALARM_TYPES},
  *       {@code NOTIFICATION_RETENTION_DAYS}</li>
  *   <li>send-notifications: {@code SNS_TOPIC_KMS_KEY_ID}, {@code DEPLOYMENT_UUID}</li>

@@ -3,7 +3,10 @@ package io.cms.alerts.handler;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.cms.alerts.AccessDeniedException;
 import io.cms.alerts.AlertPublisher;
+import io.cms.alerts.AlertsConfig;
+import io.cms.alerts.CallerIdentity;
 import io.cms.lambda.common.BadInputException;
 import io.cms.lambda.common.Json;
 import io.cms.lambda.common.appsync.AppSyncRequest;
@@ -17,19 +20,27 @@ import org.slf4j.LoggerFactory;
 /**
  * AppSync resolver of the publish API's {@code Mutation.publish(vin, alarmType, message)}. Success
  * answers {@code {status: SUCCESS, message: <message id>}}; any failure is a GraphQL error.
+ *
+ * <p>Only callers whose token carries one of the configured publish scopes ({@code PUBLISH_SCOPES},
+ * the backend service scope by default) may publish: the Lambda authorizer accepts every signed-in
+ * user, and an alert is e-mailed to every subscriber of its VIN. The caller is taken from
+ * {@code identity.resolverContext} (see {@link CallerIdentity}); without one the request is refused.
  */
 public final class PublishHandler implements RequestStreamHandler, FieldResolver {
 
     private static final Logger LOG = LoggerFactory.getLogger(PublishHandler.class);
 
     private final AlertPublisher publisher;
+    private final AlertsConfig config;
 
     public PublishHandler() {
         this(AlertsWiring.fromSystem().publisher());
     }
 
+    /** A handler that admits the publish scopes of the publisher's configuration. */
     public PublishHandler(AlertPublisher publisher) {
         this.publisher = publisher;
+        this.config = publisher.config();
     }
 
     @Override
@@ -40,6 +51,7 @@ public final class PublishHandler implements RequestStreamHandler, FieldResolver
     /** Resolves one request; exceptions become GraphQL errors. */
     public ObjectNode resolve(AppSyncRequest request) {
         try {
+            requireMayPublish(CallerIdentity.fromAppSyncIdentity(request.identity(), config.adminScopes()));
             if (!"publish".equals(request.fieldName())) {
                 throw new BadInputException("the publish API has no field '" + request.fieldName() + "'");
             }
@@ -50,6 +62,17 @@ public final class PublishHandler implements RequestStreamHandler, FieldResolver
             return response;
         } catch (RuntimeException e) {
             throw ResolverErrors.translate(e, request.fieldName(), LOG);
+        }
+    }
+
+    /**
+     * Refuses a caller without a publish scope. The message (which is also logged) names neither the
+     * caller's token content nor the scopes it holds.
+     */
+    private void requireMayPublish(CallerIdentity caller) {
+        if (!config.mayPublish(caller.scopes())) {
+            throw new AccessDeniedException("publishing alerts needs a publish scope (PUBLISH_SCOPES);"
+                    + " the caller's token carries none");
         }
     }
 }

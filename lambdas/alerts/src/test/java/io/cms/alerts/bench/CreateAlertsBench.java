@@ -10,6 +10,7 @@ import io.cms.alerts.handler.CreateAlertsHandler;
 import io.cms.alerts.handler.SendNotificationsHandler;
 import io.cms.alerts.sns.SnsTopicDirectory;
 import io.cms.alerts.testutils.AlertsTables;
+import io.cms.alerts.testutils.Configs;
 import io.cms.alerts.testutils.Events;
 import io.cms.alerts.testutils.FakeSnsClient;
 import java.time.Clock;
@@ -28,7 +29,7 @@ public final class CreateAlertsBench {
 
     public static void main(String[] args) {
         int messages = args.length > 0 ? Integer.parseInt(args[0]) : 2000;
-        AlertsConfig config = AlertsConfig.defaults();
+        AlertsConfig config = Configs.standard();
         try (AlertsTables tables = new AlertsTables()) {
             CreateAlertsHandler create = new CreateAlertsHandler(
                     new AlertRecorder(config, tables.notifications(), Clock.systemUTC()));

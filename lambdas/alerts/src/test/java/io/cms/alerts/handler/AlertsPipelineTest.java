@@ -12,6 +12,7 @@ import io.cms.alerts.Notification;
 import io.cms.alerts.NotificationSender;
 import io.cms.alerts.sns.SnsTopicDirectory;
 import io.cms.alerts.testutils.AlertsTables;
+import io.cms.alerts.testutils.Configs;
 import io.cms.alerts.testutils.Events;
 import io.cms.alerts.testutils.FakeSnsClient;
 import io.cms.lambda.common.Json;
@@ -41,7 +42,7 @@ class AlertsPipelineTest {
     private static final Instant T0 = Instant.parse("2026-11-22T10:00:00.123Z");
     private static final String USER = "driver@example.com";
 
-    private final AlertsConfig config = AlertsConfig.defaults();
+    private final AlertsConfig config = Configs.standard();
     private AlertsTables tables;
     private FakeSnsClient sns;
     private CreateAlertsHandler createAlerts;

@@ -15,10 +15,10 @@ import io.cms.alerts.QueuedMessage;
 import io.cms.alerts.UserSubscriptions;
 import io.cms.alerts.sns.SnsTopicDirectory;
 import io.cms.alerts.testutils.AlertsTables;
+import io.cms.alerts.testutils.Configs;
 import io.cms.alerts.testutils.Events;
 import io.cms.alerts.testutils.FakeSnsClient;
 import io.cms.lambda.common.BadInputException;
-import io.cms.lambda.common.EnvConfig;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -41,7 +41,7 @@ class FrontendHandlerTest {
     private static final Map<String, String> BOB = Events.caller("bob-sub", "Bob@Example.com", "openid");
     private static final Map<String, String> ADMIN = Events.caller("ops-sub", "ops@example.com", "openid " + ADMIN_SCOPE);
 
-    private final AlertsConfig config = AlertsConfig.from(EnvConfig.of(Map.of("ADMIN_SCOPES", ADMIN_SCOPE)));
+    private final AlertsConfig config = Configs.with(Map.of("ADMIN_SCOPES", ADMIN_SCOPE));
     private AlertsTables tables;
     private FakeSnsClient sns;
     private FrontendHandler handler;

@@ -9,6 +9,7 @@ import io.cms.alerts.AlertsConfig;
 import io.cms.alerts.NotificationSender;
 import io.cms.alerts.sns.SnsTopicDirectory;
 import io.cms.alerts.testutils.AlertsTables;
+import io.cms.alerts.testutils.Configs;
 import io.cms.alerts.testutils.FakeSnsClient;
 import io.cms.alerts.testutils.SqsEngine;
 import io.cms.alerts.testutils.SqsEventSource;
@@ -41,7 +42,7 @@ class IntakeQueueOnSqsEngineTest {
     private static final String USER = "driver@example.com";
     private static final String POISON = "{not an alert";
 
-    private final AlertsConfig config = AlertsConfig.defaults();
+    private final AlertsConfig config = Configs.standard();
     private SqsEngine engine;
     private AlertsTables tables;
     private FakeSnsClient sns;

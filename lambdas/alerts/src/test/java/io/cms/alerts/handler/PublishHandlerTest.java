@@ -4,14 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.cms.alerts.AccessDeniedException;
 import io.cms.alerts.AlertPublisher;
 import io.cms.alerts.AlertsConfig;
 import io.cms.alerts.NotificationFailedException;
 import io.cms.alerts.sns.SnsAlertIntake;
+import io.cms.alerts.testutils.Configs;
 import io.cms.alerts.testutils.Events;
 import io.cms.alerts.testutils.FakeSnsClient;
 import io.cms.lambda.common.BadInputException;
-import io.cms.lambda.common.EnvConfig;
 import io.cms.lambda.common.Json;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -23,7 +24,11 @@ import org.junit.jupiter.api.Test;
 class PublishHandlerTest {
 
     private static final String VIN = "1HGCM82633A004352";
-    private static final Map<String, String> SERVICE = Map.of("sub", "connect-store-client", "scopes", "cms/publish");
+    private static final String USER_SCOPE = "cms-user-resource-server/cms-user";
+    private static final String ADMIN_SCOPE = "cms-service-resource-server/cms-admin";
+    /** The vehicle-alarm Lambda's client-credentials token: the service scope, no email. */
+    private static final Map<String, String> SERVICE = Map.of("sub", "connect-store-client",
+            "scopes", "openid " + Configs.SERVICE_SCOPE);
 
     private FakeSnsClient sns;
     private String alertsTopic;
@@ -33,7 +38,7 @@ class PublishHandlerTest {
     void setUp() {
         sns = new FakeSnsClient();
         alertsTopic = sns.createTopic(b -> b.name("cms-alerts-topic")).topicArn();
-        handler = new PublishHandler(new AlertPublisher(AlertsConfig.defaults(), new SnsAlertIntake(sns, alertsTopic)));
+        handler = new PublishHandler(new AlertPublisher(Configs.standard(), new SnsAlertIntake(sns, alertsTopic)));
     }
 
     private JsonNode publish(String vin, String alarmType, String message) {
@@ -69,7 +74,7 @@ class PublishHandlerTest {
 
     @Test
     void alarmTypesComeFromTheConfiguration() {
-        AlertsConfig config = AlertsConfig.from(EnvConfig.of(Map.of("ALARM_TYPES", "FIRE, FLOOD")));
+        AlertsConfig config = Configs.with(Map.of("ALARM_TYPES", "FIRE, FLOOD"));
         PublishHandler custom = new PublishHandler(new AlertPublisher(config, new SnsAlertIntake(sns, alertsTopic)));
         assertThat(custom.resolve(Events.appSync("Mutation", "publish",
                 Map.of("vin", VIN, "alarmType", "FLOOD", "message", "water"), SERVICE)).get("status").asText())
@@ -87,7 +92,7 @@ class PublishHandlerTest {
 
     @Test
     void aMultiByteMessageOverTheSnsLimitIsRefusedUpFrontNotAsARetryableFailure() {
-        AlertsConfig config = AlertsConfig.from(EnvConfig.of(Map.of("MAX_MESSAGE_LENGTH", "100000")));
+        AlertsConfig config = Configs.with(Map.of("MAX_MESSAGE_LENGTH", "100000"));
         PublishHandler custom = new PublishHandler(new AlertPublisher(config, new SnsAlertIntake(sns, alertsTopic)));
         // 90 000 characters (within MAX_MESSAGE_LENGTH), 270 000 bytes in UTF-8 (over SNS's 262 144).
         String message = "\u20ac".repeat(90_000);
@@ -113,9 +118,61 @@ class PublishHandlerTest {
     }
 
     @Test
+    void aSignedInUserWithoutThePublishScopeIsRefusedAndNothingIsPublished() {
+        Map<String, String> user = Events.caller("alice", "alice@example.com", "openid email " + USER_SCOPE);
+        assertThatThrownBy(() -> handler.resolve(Events.appSync("Mutation", "publish",
+                Map.of("vin", VIN, "alarmType", "VEHICLE_ALARM", "message", "fake alarm"), user)))
+                .isInstanceOf(AccessDeniedException.class)
+                .hasMessageContaining("publish scope")
+                // The refusal (also logged) does not echo the caller's token content.
+                .hasMessageNotContaining("alice")
+                .hasMessageNotContaining(USER_SCOPE);
+        assertThat(sns.publishedTo(alertsTopic)).isEmpty();
+    }
+
+    @Test
+    void anAdministratorScopeDoesNotGrantPublishing() {
+        Map<String, String> admin = Events.caller("ops", "ops@example.com", USER_SCOPE + " " + ADMIN_SCOPE);
+        PublishHandler withAdmins = new PublishHandler(new AlertPublisher(
+                Configs.with(Map.of("ADMIN_SCOPES", ADMIN_SCOPE)), new SnsAlertIntake(sns, alertsTopic)));
+        assertThatThrownBy(() -> withAdmins.resolve(Events.appSync("Mutation", "publish",
+                Map.of("vin", VIN, "alarmType", "VEHICLE_ALARM", "message", "x"), admin)))
+                .isInstanceOf(AccessDeniedException.class);
+        assertThat(sns.publishedTo(alertsTopic)).isEmpty();
+    }
+
+    @Test
+    void aRequestWithoutCallerIdentityIsRefusedBeforeItsArgumentsAreRead() {
+        assertThatThrownBy(() -> handler.resolve(Events.appSync("Mutation", "publish",
+                Map.of("vin", VIN, "alarmType", "VEHICLE_ALARM", "message", "x"), null)))
+                .isInstanceOf(AccessDeniedException.class).hasMessageContaining("no caller identity");
+        assertThatThrownBy(() -> handler.resolve(Events.appSync("Mutation", "publish",
+                Map.of("vin", "bad"), Map.of("scopes", Configs.SERVICE_SCOPE))))
+                .isInstanceOf(AccessDeniedException.class).hasMessageContaining("no subject");
+        assertThat(sns.publishedTo(alertsTopic)).isEmpty();
+    }
+
+    @Test
+    void anyConfiguredPublishScopeAdmits() {
+        PublishHandler custom = new PublishHandler(new AlertPublisher(
+                Configs.with(Map.of("PUBLISH_SCOPES", "fleet/publisher, " + Configs.SERVICE_SCOPE)),
+                new SnsAlertIntake(sns, alertsTopic)));
+        assertThat(custom.resolve(Events.appSync("Mutation", "publish",
+                Map.of("vin", VIN, "alarmType", "VEHICLE_ALARM", "message", "x"),
+                Map.of("sub", "fleet-backend", "scopes", "fleet/publisher"))).get("status").asText())
+                .isEqualTo("SUCCESS");
+        assertThatThrownBy(() -> custom.resolve(Events.appSync("Mutation", "publish",
+                Map.of("vin", VIN, "alarmType", "VEHICLE_ALARM", "message", "x"),
+                Map.of("sub", "fleet-backend", "scopes", "fleet/publisher-not"))))
+                .isInstanceOf(AccessDeniedException.class);
+        assertThat(sns.publishedTo(alertsTopic)).hasSize(1);
+    }
+
+    @Test
     void theLambdaEntryPointWritesTheResponseJson() throws Exception {
         String event = "{\"arguments\":{\"vin\":\"" + VIN + "\",\"alarmType\":\"EV_BATTERY_HEALTH_ALARM\","
-                + "\"message\":\"SoH low\"},\"identity\":{\"resolverContext\":{\"sub\":\"svc\"}},"
+                + "\"message\":\"SoH low\"},\"identity\":{\"resolverContext\":{\"sub\":\"svc\",\"scopes\":\""
+                + Configs.SERVICE_SCOPE + "\"}},"
                 + "\"info\":{\"fieldName\":\"publish\",\"parentTypeName\":\"Mutation\"}}";
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         handler.handleRequest(new ByteArrayInputStream(event.getBytes(StandardCharsets.UTF_8)), out, null);

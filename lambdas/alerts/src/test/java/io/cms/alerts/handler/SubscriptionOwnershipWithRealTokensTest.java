@@ -6,11 +6,15 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cms.alerts.AccessDeniedException;
+import io.cms.alerts.AlertPublisher;
+import io.cms.alerts.AlertRecorder;
 import io.cms.alerts.AlertsConfig;
 import io.cms.alerts.NotificationQueries;
+import io.cms.alerts.QueuedMessage;
 import io.cms.alerts.UserSubscriptions;
 import io.cms.alerts.sns.SnsTopicDirectory;
 import io.cms.alerts.testutils.AlertsTables;
+import io.cms.alerts.testutils.Configs;
 import io.cms.alerts.testutils.FakeSnsClient;
 import io.cms.auth.AppSyncAuthorization;
 import io.cms.auth.AuthSecrets;
@@ -19,7 +23,6 @@ import io.cms.auth.TokenValidator;
 import io.cms.auth.ValidatorSettings;
 import io.cms.auth.handler.AppSyncAuthorizerHandler;
 import io.cms.lambda.common.ConfigurationException;
-import io.cms.lambda.common.EnvConfig;
 import io.cms.lambda.common.Json;
 import io.cms.local.oidc.LocalOidcIssuer;
 import java.io.ByteArrayInputStream;
@@ -29,9 +32,11 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -42,7 +47,8 @@ import org.junit.jupiter.api.TestInstance;
  * Who may manage whose subscriptions, end to end as AppSync runs it: real access tokens from the
  * loopback OIDC issuer go through the real authorizer handler (signature, issuer, audience, scope
  * checked against the issuer's JWKS over HTTP), and the authorizer's {@code resolverContext} is the
- * only identity the frontend resolver sees. The email in the arguments is never trusted.
+ * only identity the frontend resolver sees. The email in the arguments is never trusted. The publish
+ * resolver is checked the same way: only the service client's token (the publish scope) may raise alarms.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SubscriptionOwnershipWithRealTokensTest {
@@ -58,6 +64,7 @@ class SubscriptionOwnershipWithRealTokensTest {
     private AppSyncAuthorizerHandler authorizer;
     private FakeSnsClient sns;
     private FrontendHandler resolver;
+    private PublishHandler publishResolver;
     private String aliceToken;
     private String bobToken;
     private String adminToken;
@@ -105,14 +112,26 @@ class SubscriptionOwnershipWithRealTokensTest {
     void reset() {
         tables.clear();
         sns = new FakeSnsClient();
-        AlertsConfig config = AlertsConfig.from(EnvConfig.of(Map.of("ADMIN_SCOPES", ADMIN_SCOPE)));
+        AlertsConfig config = Configs.with(Map.of("ADMIN_SCOPES", ADMIN_SCOPE));
         SnsTopicDirectory topics = new SnsTopicDirectory(sns, new SnsTopicDirectory.TopicSettings("alias/k", "u"));
         resolver = new FrontendHandler(new UserSubscriptions(config, tables.subscriptions(), topics),
                 new NotificationQueries(config, tables.notifications(), tables.subscriptions()), config);
+        // Publish hands the alert straight to create-alerts' recorder (as CMS Local does), so a refused
+        // publish is seen to record nothing.
+        AlertRecorder recorder = new AlertRecorder(config, tables.notifications(), Clock.systemUTC());
+        publishResolver = new PublishHandler(new AlertPublisher(config, alert -> {
+            QueuedMessage message = new QueuedMessage(UUID.randomUUID().toString(), alert.toJson(), Instant.now());
+            recorder.record(message);
+            return message.messageId();
+        }));
     }
 
     /** What AppSync does: the authorizer decides, then the resolver runs with its resolverContext. */
     private JsonNode call(String token, String type, String field, Map<String, ?> arguments) {
+        return call(resolver::handleRequest, token, type, field, arguments);
+    }
+
+    private JsonNode call(StreamHandler handler, String token, String type, String field, Map<String, ?> arguments) {
         JsonNode decision = invoke(authorizer::handleRequest,
                 Json.object(Map.of("authorizationToken", "Bearer " + token)));
         assertThat(decision.path("isAuthorized").asBoolean()).as("authorizer decision %s", decision).isTrue();
@@ -120,7 +139,12 @@ class SubscriptionOwnershipWithRealTokensTest {
         event.putObject("info").put("parentTypeName", type).put("fieldName", field);
         event.set("arguments", Json.MAPPER.valueToTree(arguments));
         event.putObject("identity").set("resolverContext", decision.get("resolverContext"));
-        return invoke(resolver::handleRequest, event);
+        return invoke(handler, event);
+    }
+
+    private JsonNode publish(String token, String message) {
+        return call(publishResolver::handleRequest, token, "Mutation", "publish",
+                Map.of("vin", VIN, "alarmType", "VEHICLE_ALARM", "message", message));
     }
 
     private JsonNode subscribe(String token, String email, boolean enabled) {
@@ -177,6 +201,23 @@ class SubscriptionOwnershipWithRealTokensTest {
     void aServiceTokenWithoutEmailOwnsNoSubscriptions() {
         String service = issuer.mintServiceToken(Set.of(LocalOidcIssuer.serviceScope(IDP)));
         assertThatThrownBy(() -> subscriptionsOf(service, ALICE)).isInstanceOf(AccessDeniedException.class);
+    }
+
+    @Test
+    void aSignedInUserCannotPublishAFakeAlarmAndNothingIsRecorded() {
+        subscribe(bobToken, BOB, true);
+        assertThatThrownBy(() -> publish(aliceToken, "fake alarm")).isInstanceOf(AccessDeniedException.class)
+                .hasMessageContaining("publish scope");
+        // An administrator of subscriptions is not a publisher either.
+        assertThatThrownBy(() -> publish(adminToken, "fake alarm")).isInstanceOf(AccessDeniedException.class);
+        assertThat(tables.notificationCount()).isZero();
+    }
+
+    @Test
+    void theServiceClientsTokenPublishesAndTheAlertIsRecorded() {
+        String service = issuer.mintServiceToken(Set.of(LocalOidcIssuer.serviceScope(IDP)));
+        assertThat(publish(service, "tyre pressure low").get("status").asText()).isEqualTo("SUCCESS");
+        assertThat(tables.notificationCount()).isEqualTo(1);
     }
 
     @Test

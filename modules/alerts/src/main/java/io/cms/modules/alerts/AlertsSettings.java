@@ -18,6 +18,10 @@ import java.util.Map;
  *       {@code VEHICLE_ALARM,EV_BATTERY_HEALTH_ALARM}</li>
  *   <li>{@code alertsAdminScopes} ({@code ALERTS_ADMIN_SCOPES}): comma-separated token scopes that may manage
  *       anyone's subscriptions; default none</li>
+ *   <li>{@code alertsPublishScopes} ({@code ALERTS_PUBLISH_SCOPES}): comma-separated token scopes that may publish
+ *       alerts; default the Auth Setup service scope of the identity provider,
+ *       {@code {identityProviderId}-service-resource-server/{identityProviderId}-service}, which the
+ *       vehicle-alarm Lambda's client-credentials token carries. Signed-in users never hold it.</li>
  *   <li>{@code notificationRetentionDays} ({@code NOTIFICATION_RETENTION_DAYS}): days before TTL removes a
  *       notification; default 90</li>
  *   <li>{@code maxMessageLength} ({@code MAX_MESSAGE_LENGTH}): longest alert message; default 2048</li>
@@ -43,15 +47,21 @@ public record AlertsSettings(AlertsConfig config, Map<String, String> environmen
         env.put("SNS_TOPIC_PREFIX", context.value("snsTopicPrefix", context.appUniqueId() + "-vin"));
         env.put("ALARM_TYPES", context.value("alarmTypes", String.join(",", AlertsConfig.DEFAULT_ALARM_TYPES)));
         env.put("ADMIN_SCOPES", context.value("alertsAdminScopes", ""));
+        env.put("PUBLISH_SCOPES", context.value("alertsPublishScopes", serviceScope(context.identityProviderId())));
         env.put("NOTIFICATION_RETENTION_DAYS", context.value("notificationRetentionDays", "90"));
         env.put("MAX_MESSAGE_LENGTH", context.value("maxMessageLength", "2048"));
         try {
             return new AlertsSettings(AlertsConfig.from(EnvConfig.of(env)), env);
         } catch (ConfigurationException | IllegalArgumentException e) {
             throw new IllegalArgumentException("Alerts module parameter: " + e.getMessage()
-                    + " (context keys snsTopicPrefix, alarmTypes, alertsAdminScopes, notificationRetentionDays,"
-                    + " maxMessageLength)", e);
+                    + " (context keys snsTopicPrefix, alarmTypes, alertsAdminScopes, alertsPublishScopes,"
+                    + " notificationRetentionDays, maxMessageLength)", e);
         }
+    }
+
+    /** The Auth Setup service scope of identity provider {@code idp}: what backend services' tokens carry. */
+    public static String serviceScope(String idp) {
+        return idp + "-service-resource-server/" + idp + "-service";
     }
 
     /** The publish API schema with its {@code AlarmType} enum rendered from the configured alarm types. */

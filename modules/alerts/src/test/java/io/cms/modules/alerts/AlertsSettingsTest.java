@@ -28,6 +28,32 @@ class AlertsSettingsTest {
     }
 
     @Test
+    void onlyTheServiceScopeOfTheIdentityProviderMayPublishByDefault() {
+        AlertsSettings s = settings(Map.of());
+        assertThat(s.config().publishScopes()).containsExactly("cms-service-resource-server/cms-service");
+        assertThat(s.environment()).containsEntry("PUBLISH_SCOPES", "cms-service-resource-server/cms-service");
+        assertThat(settings(Map.of("identityProviderId", "fleet-idp")).environment())
+                .containsEntry("PUBLISH_SCOPES", "fleet-idp-service-resource-server/fleet-idp-service");
+    }
+
+    @Test
+    void thePublishScopesCanBeOverriddenByContext() {
+        AlertsSettings s = settings(Map.of("alertsPublishScopes", "fleet/publisher, cms-service-resource-server/cms-service"));
+        assertThat(s.config().publishScopes())
+                .containsExactlyInAnyOrder("fleet/publisher", "cms-service-resource-server/cms-service");
+        assertThat(s.environment())
+                .containsEntry("PUBLISH_SCOPES", "fleet/publisher, cms-service-resource-server/cms-service");
+    }
+
+    @Test
+    void rejectsPublishScopesTheFunctionsWouldRefuseNamingTheParameter() {
+        assertThatThrownBy(() -> settings(Map.of("alertsPublishScopes", "a/publish b/publish")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("PUBLISH_SCOPES")
+                .hasMessageContaining("alertsPublishScopes");
+    }
+
+    @Test
     void rejectsATopicPrefixTheFunctionsWouldRefuseNamingTheParameter() {
         assertThatThrownBy(() -> settings(Map.of("snsTopicPrefix", "bad prefix")))
                 .isInstanceOf(IllegalArgumentException.class)
