@@ -11,15 +11,22 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.BiFunction;
 
 /**
  * The IoT control plane of a CMS Local, seen from the CLI (another process): certificates are read
  * from CMS Local's registry journal (read-only: CMS Local owns it) and deactivated through a request
  * file that the running CMS Local applies, disconnecting the clients connected with the certificate
  * ({@link CertificateStatusRequests}). Only what {@code cms registry revoke} needs is supported.
+ *
+ * <p>One instance serves one command: it keeps what it has read of each certificate, so a revoke
+ * reads the journal once per certificate (not again to update it), and records the status a
+ * deactivation CMS Local has applied. A deactivation still pending (or refused) is forgotten, so
+ * the next look at that certificate reads the journal again. Not thread-safe.
  */
 final class CmsLocalIotRegistry implements IotRegistry {
 
@@ -29,21 +36,35 @@ final class CmsLocalIotRegistry implements IotRegistry {
     private final Path iotDir;
     private final PrintWriter err;
     private final Duration timeout;
+    private final BiFunction<Path, String, Optional<LocalIotRegistry.Certificate>> journal;
+    /** What this instance knows of each certificate it has looked at (empty: not in the journal). */
+    private final Map<String, Optional<IotCertificate>> known = new HashMap<>();
 
     /**
      * @param dataDir the CMS Local data directory
      * @param err where a request CMS Local has not applied yet is reported
      */
     CmsLocalIotRegistry(Path dataDir, PrintWriter err, Duration timeout) {
+        this(dataDir, err, timeout, LocalIotRegistry::readCertificate);
+    }
+
+    /** @param journal reads one certificate from the registry journal of an IoT directory (a seam for tests) */
+    CmsLocalIotRegistry(Path dataDir, PrintWriter err, Duration timeout,
+                        BiFunction<Path, String, Optional<LocalIotRegistry.Certificate>> journal) {
         this.iotDir = dataDir.resolve("iot");
         this.err = err;
         this.timeout = timeout;
+        this.journal = journal;
     }
 
     @Override
     public Optional<IotCertificate> describeCertificate(String certificateId) {
-        return LocalIotRegistry.readCertificate(iotDir, certificateId).map(c -> new IotCertificate(c.certificateId(),
-                LocalIotControlPlane.CERT_ARN_PREFIX + c.certificateId(), IotCertificateStatus.valueOf(c.status().name())));
+        return known.computeIfAbsent(certificateId, id -> journal.apply(iotDir, id)
+                .map(c -> certificate(c.certificateId(), IotCertificateStatus.valueOf(c.status().name()))));
+    }
+
+    private static IotCertificate certificate(String certificateId, IotCertificateStatus status) {
+        return new IotCertificate(certificateId, LocalIotControlPlane.CERT_ARN_PREFIX + certificateId, status);
     }
 
     /**
@@ -56,9 +77,10 @@ final class CmsLocalIotRegistry implements IotRegistry {
             throw new UnsupportedOperationException("CMS Local's IoT registry can only be asked to deactivate a certificate, not to set "
                     + status);
         }
-        if (describeCertificate(certificateId).isEmpty()) {
-            throw new IotNotFoundException("certificate " + certificateId + " does not exist in CMS Local's IoT registry");
-        }
+        IotCertificate current = describeCertificate(certificateId).orElseThrow(() -> new IotNotFoundException(
+                "certificate " + certificateId + " does not exist in CMS Local's IoT registry"));
+        // Until CMS Local has applied the request, the journal is the truth: read it again if asked.
+        known.remove(certificateId);
         Path request = CertificateStatusRequests.submit(iotDir, certificateId, LocalIotRegistry.Status.valueOf(status.name()));
         long deadline = System.nanoTime() + timeout.toNanos();
         while (Files.exists(request)) {
@@ -80,6 +102,9 @@ final class CmsLocalIotRegistry implements IotRegistry {
             throw new IllegalStateException("CMS Local refused the deactivation of certificate " + certificateId
                     + "; see its log and " + request.getFileName() + CertificateStatusRequests.REJECTED_SUFFIX);
         }
+        // Applied: what CMS Local wrote to its journal (a REVOKED certificate stays REVOKED).
+        known.put(certificateId, Optional.of(certificate(certificateId,
+                current.status() == IotCertificateStatus.REVOKED ? IotCertificateStatus.REVOKED : status)));
     }
 
     @Override

@@ -13,6 +13,7 @@ import io.cms.provisioning.PreProvisionRequest;
 import io.cms.provisioning.Provisioning;
 import io.cms.provisioning.ProvisioningStore;
 import io.cms.provisioning.ThingEvent;
+import io.cms.provisioning.VehicleRegistry;
 import io.cms.provisioning.iot.InMemoryIotRegistry;
 import io.cms.local.iot.CertificateStatusRequests;
 import io.cms.local.iot.LocalIotRegistry;
@@ -27,7 +28,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiFunction;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -231,10 +238,16 @@ class RegistryCommandTest {
             journal.register(cert, LocalIotRegistry.Status.ACTIVE, false);
         }
         StringWriter messages = new StringWriter();
-        CmsLocalIotRegistry local = new CmsLocalIotRegistry(dataDir, new PrintWriter(messages, true), java.time.Duration.ofMillis(200));
+        AtomicInteger reads = new AtomicInteger();
+        CmsLocalIotRegistry local = new CmsLocalIotRegistry(dataDir, new PrintWriter(messages, true), Duration.ofMillis(200),
+                counting(reads));
 
         assertThat(local.describeCertificate(cert).orElseThrow().status()).isEqualTo(IotCertificateStatus.ACTIVE);
         local.updateCertificateStatus(cert, IotCertificateStatus.INACTIVE);
+        assertThat(reads).hasValue(1);
+        // Not applied: the journal still says ACTIVE, and the next look reads it again rather than guess.
+        assertThat(local.describeCertificate(cert).orElseThrow().status()).isEqualTo(IotCertificateStatus.ACTIVE);
+        assertThat(reads).hasValue(2);
 
         Path requests = dataDir.resolve("iot").resolve(CertificateStatusRequests.FOLDER);
         try (var pending = Files.list(requests)) {
@@ -248,6 +261,59 @@ class RegistryCommandTest {
                 .hasMessageContaining("only revokes");
         assertThatThrownBy(() -> local.updateCertificateStatus("e".repeat(64), IotCertificateStatus.INACTIVE))
                 .isInstanceOf(IotNotFoundException.class);
+    }
+
+    @Test
+    void revokeAgainstCmsLocalsIotRegistryReadsTheJournalOnceAndCmsLocalDeactivatesTheCertificate(@TempDir Path dataDir)
+            throws IOException {
+        cms(withTables("registry", "authorize", VIN, "--make", "Honda", "--model", "Accord", "--year", "2003"));
+        String cert = provisionOnce();
+        ProvisioningStore store = new ProvisioningStore(dynamo, authorized, provisioned, Clock.systemUTC());
+        List<String> disconnected = new CopyOnWriteArrayList<>();
+        Path iotDir = dataDir.resolve("iot");
+        // CMS Local's side: its registry journal knows the certificate ACTIVE and it applies the request files.
+        try (LocalIotRegistry cmsLocal = LocalIotRegistry.open(iotDir);
+             CertificateStatusRequests requests = new CertificateStatusRequests(iotDir, cmsLocal, disconnected::add)) {
+            cmsLocal.register(cert, LocalIotRegistry.Status.ACTIVE, false);
+            requests.start(Duration.ofMillis(20));
+            StringWriter messages = new StringWriter();
+            AtomicInteger reads = new AtomicInteger();
+            CmsLocalIotRegistry local = new CmsLocalIotRegistry(dataDir, new PrintWriter(messages, true), Duration.ofSeconds(5),
+                    counting(reads));
+
+            VehicleRegistry.Revocation revocation = new VehicleRegistry(store, local).revoke(VIN);
+
+            assertThat(revocation.previouslyActiveCertificateId()).isEqualTo(cert);
+            assertThat(revocation.deactivatedInIot()).isEqualTo(1);
+            assertThat(reads).as("journal reads of one revoke of a vehicle with one certificate").hasValue(1);
+            assertThat(messages.toString()).isEmpty();
+            assertThat(cmsLocal.certificate(cert).orElseThrow().status()).isEqualTo(LocalIotRegistry.Status.INACTIVE);
+            assertThat(LocalIotRegistry.readCertificate(iotDir, cert).orElseThrow().status())
+                    .isEqualTo(LocalIotRegistry.Status.INACTIVE);
+            assertThat(disconnected).containsExactly(cert);
+            try (var left = Files.list(CertificateStatusRequests.folder(iotDir))) {
+                assertThat(left).as("request files left").isEmpty();
+            }
+            // The instance's view reflects the deactivation CMS Local applied, without reading again.
+            assertThat(local.describeCertificate(cert).orElseThrow().status()).isEqualTo(IotCertificateStatus.INACTIVE);
+            assertThat(reads).hasValue(1);
+
+            // Safe to repeat: a new command reads the journal once and finds nothing left to deactivate.
+            AtomicInteger again = new AtomicInteger();
+            CmsLocalIotRegistry next = new CmsLocalIotRegistry(dataDir, new PrintWriter(messages, true), Duration.ofSeconds(5),
+                    counting(again));
+            assertThat(new VehicleRegistry(store, next).revoke(VIN).deactivatedInIot()).isZero();
+            assertThat(again).hasValue(1);
+            assertThat(disconnected).containsExactly(cert);
+        }
+    }
+
+    /** CMS Local's journal as the CLI reads it, counting the reads. */
+    private static BiFunction<Path, String, Optional<LocalIotRegistry.Certificate>> counting(AtomicInteger reads) {
+        return (dir, certificateId) -> {
+            reads.incrementAndGet();
+            return LocalIotRegistry.readCertificate(dir, certificateId);
+        };
     }
 
     @Test
