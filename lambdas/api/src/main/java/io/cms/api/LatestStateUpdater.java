@@ -7,7 +7,11 @@ import io.cms.connectstore.telemetry.Verdict;
 import io.cms.lambda.common.Json;
 import io.cms.vss.Signal;
 import io.cms.vss.VssCatalog;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Keeps the latest-state projection current from the telemetry stream: each message is validated
@@ -52,6 +56,54 @@ public final class LatestStateUpdater {
         Telemetry t = ((Verdict.Accepted) verdict).telemetry();
         boolean updated = store.update(t.vin(), t.timestamp(), signals(validator.catalog(), t));
         return new Result(updated ? Outcome.UPDATED : Outcome.OLDER, null);
+    }
+
+    /**
+     * One message as received, for {@link #applyAll}.
+     *
+     * @param topic      the MQTT topic it was published on
+     * @param payload    the payload
+     * @param receivedAt when the broker received it (epoch ms)
+     */
+    public record Message(String topic, byte[] payload, long receivedAt) {
+    }
+
+    /**
+     * Validates and applies many messages, of different vehicles, with the store's batched write
+     * ({@link LatestStateStore#updateAll}); each message gets the result {@link #apply} would give.
+     *
+     * @param messages the messages; several of one vehicle are applied one by one after the batch
+     * @return per message, in order, what happened
+     */
+    public List<Result> applyAll(List<Message> messages) {
+        List<Result> results = new ArrayList<>(Collections.nCopies(messages.size(), (Result) null));
+        List<Integer> accepted = new ArrayList<>();
+        List<LatestStateStore.Update> updates = new ArrayList<>();
+        List<Integer> later = new ArrayList<>();
+        Set<String> batched = new HashSet<>();
+        for (int i = 0; i < messages.size(); i++) {
+            Message m = messages.get(i);
+            Verdict verdict = validator.validate(m.topic(), m.payload(), m.receivedAt());
+            if (verdict instanceof Verdict.Rejected rejected) {
+                results.set(i, new Result(Outcome.REJECTED, rejected.reason() + ": " + rejected.detail()));
+                continue;
+            }
+            Telemetry t = ((Verdict.Accepted) verdict).telemetry();
+            if (!batched.add(t.vin())) {
+                later.add(i);
+                continue;
+            }
+            accepted.add(i);
+            updates.add(new LatestStateStore.Update(t.vin(), t.timestamp(), signals(validator.catalog(), t)));
+        }
+        List<Boolean> stored = store.updateAll(updates);
+        for (int k = 0; k < accepted.size(); k++) {
+            results.set(accepted.get(k), new Result(stored.get(k) ? Outcome.UPDATED : Outcome.OLDER, null));
+        }
+        for (int i : later) {
+            results.set(i, apply(messages.get(i).topic(), messages.get(i).payload(), messages.get(i).receivedAt()));
+        }
+        return results;
     }
 
     /** The reported signals of {@code t}, nested by VSS path, typed as the catalog says. */

@@ -121,4 +121,50 @@ class LatestStateStoreTest {
         assertThatThrownBy(() -> store.list(0, null)).isInstanceOf(BadInputException.class);
         assertThatThrownBy(() -> store.list(101, null)).isInstanceOf(BadInputException.class);
     }
+
+    @Test
+    void aBatchStoresTheNewerStatesAndKeepsTheStoredOnesThatAreNewer() {
+        // 60 vehicles: more than two transactions; every third one already holds a newer state.
+        List<LatestStateStore.Update> updates = new ArrayList<>();
+        for (int i = 0; i < 60; i++) {
+            String vin = String.format("WBA3A5C5XDF%06d", i);
+            if (i % 3 == 0) {
+                assertThat(store.update(vin, 5_000, speed(1))).isTrue();
+            }
+            updates.add(new LatestStateStore.Update(vin, 4_000, speed(i)));
+        }
+        List<Boolean> stored = store.updateAll(updates);
+        for (int i = 0; i < 60; i++) {
+            String vin = String.format("WBA3A5C5XDF%06d", i);
+            boolean older = i % 3 == 0;
+            assertThat(stored.get(i)).as("vehicle %d stored", i).isEqualTo(!older);
+            VehicleState state = store.get(vin).orElseThrow();
+            assertThat(state.timestamp()).isEqualTo(older ? 5_000 : 4_000);
+            assertThat(state.signals().at("/Vehicle/Speed").asDouble()).isEqualTo(older ? 1 : i);
+        }
+    }
+
+    @Test
+    void aBatchOfOnlyOlderStatesChangesNothing() {
+        String a = "WDD2050041F000001";
+        String b = "WDD2050041F000002";
+        store.update(a, 9_000, speed(9));
+        store.update(b, 9_000, speed(9));
+        assertThat(store.updateAll(List.of(new LatestStateStore.Update(a, 8_000, speed(8)),
+                new LatestStateStore.Update(b, 9_000, speed(8))))).containsExactly(false, false);
+        assertThat(store.get(a).orElseThrow().signals().at("/Vehicle/Speed").asDouble()).isEqualTo(9);
+        assertThat(store.get(b).orElseThrow().signals().at("/Vehicle/Speed").asDouble()).isEqualTo(9);
+        assertThat(store.updateAll(List.of())).isEmpty();
+    }
+
+    @Test
+    void aBatchRefusesAVehicleTwiceAndABadVinBeforeWritingAnything() {
+        String vin = "WVWZZZ1KZAW000001";
+        assertThatThrownBy(() -> store.updateAll(List.of(new LatestStateStore.Update(vin, 1, speed(1)),
+                new LatestStateStore.Update(vin, 2, speed(2))))).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("twice");
+        assertThatThrownBy(() -> store.updateAll(List.of(new LatestStateStore.Update(vin, 1, speed(1)),
+                new LatestStateStore.Update("not-a-vin'", 2, speed(2))))).isInstanceOf(BadInputException.class);
+        assertThat(store.get(vin)).isEmpty();
+    }
 }

@@ -22,9 +22,11 @@ import org.slf4j.LoggerFactory;
  * coalesced per vehicle: however many messages a vehicle sends while a write round runs, one write
  * carries the newest. Rounds start at most once per round interval (default {@link #DEFAULT_ROUND_INTERVAL}),
  * so a vehicle's row is at most one interval plus one round behind the lake, and ingest never
- * waits for the table. One thread writes: a conditional put into DynamoDB Local costs milliseconds
- * of CPU (SDK, HTTP, DynamoDB Local, SQLite) and DynamoDB Local applies them one at a time anyway,
- * so more writers would mostly take CPU from the broker and the lake.
+ * waits for the table. One thread writes, a round's vehicles in the store's batched transactions
+ * ({@link io.cms.api.LatestStateStore#updateAll}): a single conditional put into DynamoDB Local
+ * costs milliseconds of CPU (SDK, HTTP, DynamoDB Local, SQLite), a put inside a 25-item
+ * transaction about a fifth of that, and DynamoDB Local applies writes one at a time anyway, so
+ * more writers would mostly take CPU from the broker and the lake.
  */
 public final class LatestStateProjection implements IngestPipeline.LatestState, AutoCloseable {
 
@@ -32,8 +34,16 @@ public final class LatestStateProjection implements IngestPipeline.LatestState, 
     /** Default shortest time between the starts of two write rounds. */
     public static final Duration DEFAULT_ROUND_INTERVAL = Duration.ofSeconds(1);
 
-    private record Pending(long timestamp, String topic, byte[] payload, long receivedAt) {
+    private record Pending(long timestamp, String topic, byte[] payload, long receivedAt, int attempts) {
+        Pending retried() {
+            return new Pending(timestamp, topic, payload, receivedAt, attempts + 1);
+        }
     }
+
+    /** Vehicles per batched write call; the store splits further into transactions. */
+    private static final int ROUND_CHUNK = 500;
+    /** Failed writes of one state before it is given up (the lake keeps the message). */
+    static final int MAX_ATTEMPTS = 5;
 
     /** Counters since start. */
     public record Stats(long written, long coalesced, long failures, int pending, long rounds) {
@@ -84,7 +94,7 @@ public final class LatestStateProjection implements IngestPipeline.LatestState, 
         if (timestamp == Long.MIN_VALUE) {
             return;
         }
-        Pending next = new Pending(timestamp, topic, payload, receivedAt);
+        Pending next = new Pending(timestamp, topic, payload, receivedAt, 0);
         pending.merge(levels[2], next, (old, now) -> {
             coalesced.incrementAndGet();
             return now.timestamp() > old.timestamp() ? now : old;
@@ -137,33 +147,65 @@ public final class LatestStateProjection implements IngestPipeline.LatestState, 
         }
     }
 
-    /** Writes every pending vehicle once; false when nothing was pending. */
+    /**
+     * Writes every pending vehicle once, in the store's batched transactions; false when nothing
+     * was pending. When the table cannot be written, the states go back to pending (unless a newer
+     * one arrived meanwhile) and are tried again next round, up to {@link #MAX_ATTEMPTS} times.
+     */
     private boolean writeRound() {
         List<String> vins = new ArrayList<>(pending.keySet());
         if (vins.isEmpty()) {
             return false;
         }
         rounds.incrementAndGet();
-        vins.forEach(this::write);
+        for (int from = 0; from < vins.size(); from += ROUND_CHUNK) {
+            List<String> chunkVins = new ArrayList<>();
+            List<Pending> states = new ArrayList<>();
+            for (String vin : vins.subList(from, Math.min(vins.size(), from + ROUND_CHUNK))) {
+                Pending state = pending.remove(vin);
+                if (state != null) {
+                    chunkVins.add(vin);
+                    states.add(state);
+                }
+            }
+            write(chunkVins, states);
+        }
         return true;
     }
 
-    private void write(String vin) {
-        Pending state = pending.remove(vin);
-        if (state == null) {
+    private void write(List<String> vins, List<Pending> states) {
+        if (states.isEmpty()) {
             return;
         }
+        List<LatestStateUpdater.Message> messages = new ArrayList<>(states.size());
+        for (Pending p : states) {
+            messages.add(new LatestStateUpdater.Message(p.topic(), p.payload(), p.receivedAt()));
+        }
+        List<LatestStateUpdater.Result> results;
         try {
-            LatestStateUpdater.Result result = updater.apply(state.topic(), state.payload(), state.receivedAt());
+            results = updater.applyAll(messages);
+        } catch (RuntimeException e) {
+            failures.addAndGet(states.size());
+            LOG.warn("latest state of {} vehicles not stored: {}", states.size(), e.getMessage());
+            for (int i = 0; i < states.size(); i++) {
+                Pending retry = states.get(i).retried();
+                if (retry.attempts() < MAX_ATTEMPTS) {
+                    pending.merge(vins.get(i), retry, (current, again) -> current.timestamp() >= again.timestamp() ? current : again);
+                } else {
+                    LOG.error("latest state of {} dropped after {} failed writes; the lake has the message", vins.get(i),
+                            retry.attempts());
+                }
+            }
+            return;
+        }
+        for (int i = 0; i < results.size(); i++) {
+            LatestStateUpdater.Result result = results.get(i);
             if (result.outcome() == LatestStateUpdater.Outcome.REJECTED) {
                 failures.incrementAndGet();
-                LOG.warn("latest state of {} not stored: {}", vin, result.reason());
+                LOG.warn("latest state of {} not stored: {}", vins.get(i), result.reason());
             } else {
                 written.incrementAndGet();
             }
-        } catch (RuntimeException e) {
-            failures.incrementAndGet();
-            LOG.warn("latest state of {} not stored: {}", vin, e.getMessage());
         }
     }
 

@@ -108,4 +108,65 @@ class LatestStateProjectionTest {
         assertThat(store.get(vin)).isEmpty();
         assertThat(projection.stats().failures()).isEqualTo(1);
     }
+
+    @Test
+    void aRoundStoresEveryVehiclesNewestStateInBatches() {
+        long now = System.currentTimeMillis();
+        LatestStateProjection projection = new LatestStateProjection(new TelemetryValidator(VssCatalog.load()), store,
+                Duration.ofHours(1));
+        for (int i = 0; i < 60; i++) {
+            String vin = String.format("WF0XXXGCDX%07d", i);
+            for (int k = 0; k < 3; k++) {
+                projection.update("cms/data/" + vin + "/telemetry", ("{\"vin\":\"" + vin + "\",\"timestamp\":" + (now + k)
+                        + ",\"Vehicle\":{\"Speed\":" + (i + k) + "}}").getBytes(StandardCharsets.UTF_8), now);
+            }
+        }
+        projection.close();
+
+        assertThat(projection.stats().written()).isEqualTo(60);
+        assertThat(projection.stats().coalesced()).isEqualTo(120);
+        for (int i = 0; i < 60; i++) {
+            VehicleState state = store.get(String.format("WF0XXXGCDX%07d", i)).orElseThrow();
+            assertThat(state.timestamp()).isEqualTo(now + 2);
+            assertThat(state.signals().path("Vehicle").path("Speed").asDouble()).isEqualTo(i + 2);
+        }
+    }
+
+    @Test
+    void aStateTheTableRefusedIsWrittenAgainOnceTheTableIsBack() throws Exception {
+        String vin = "5YJ3E1EA7KF317013";
+        LatestStateStore late = new LatestStateStore(dynamo.dynamoDbClient(), "created-late");
+        LatestStateProjection projection = new LatestStateProjection(new TelemetryValidator(VssCatalog.load()), late,
+                Duration.ofMillis(50));
+        long now = System.currentTimeMillis();
+        projection.update("cms/data/" + vin + "/telemetry", ("{\"vin\":\"" + vin + "\",\"timestamp\":" + now
+                + ",\"Vehicle\":{\"Speed\":42}}").getBytes(StandardCharsets.UTF_8), now);
+        long deadline = System.currentTimeMillis() + 10_000;
+        while (projection.stats().failures() == 0 && System.currentTimeMillis() < deadline) {
+            Thread.sleep(10);
+        }
+        assertThat(projection.stats().failures()).as("the write failed while the table was missing").isPositive();
+        dynamo.dynamoDbClient().createTable(b -> b.tableName("created-late")
+                .attributeDefinitions(a -> a.attributeName("vin").attributeType(ScalarAttributeType.S))
+                .keySchema(k -> k.attributeName("vin").keyType(KeyType.HASH)).billingMode(BillingMode.PAY_PER_REQUEST));
+        projection.close();
+
+        assertThat(late.get(vin)).get().satisfies(s -> assertThat(s.signals().path("Vehicle").path("Speed").asDouble()).isEqualTo(42));
+        assertThat(projection.stats().written()).isEqualTo(1);
+    }
+
+    @Test
+    void aStateTheTableKeepsRefusingIsGivenUpAfterTheLastAttempt() {
+        String vin = "5YJ3E1EA7KF317014";
+        LatestStateProjection projection = new LatestStateProjection(new TelemetryValidator(VssCatalog.load()),
+                new LatestStateStore(dynamo.dynamoDbClient(), "never-created"), Duration.ofHours(1));
+        long now = System.currentTimeMillis();
+        projection.update("cms/data/" + vin + "/telemetry", ("{\"vin\":\"" + vin + "\",\"timestamp\":" + now
+                + ",\"Vehicle\":{\"Speed\":42}}").getBytes(StandardCharsets.UTF_8), now);
+        projection.close();
+
+        assertThat(projection.stats().failures()).isEqualTo(LatestStateProjection.MAX_ATTEMPTS);
+        assertThat(projection.stats().pending()).isZero();
+        assertThat(projection.stats().written()).isZero();
+    }
 }
