@@ -48,6 +48,7 @@ import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -72,8 +73,20 @@ public final class CmsLocal implements AutoCloseable {
     /** Where the Alerts frontend (subscriptions, notifications) API is served. */
     public static final String ALERTS_FRONTEND_PATH = "/alerts/frontend/graphql";
 
+    /** What {@link #boot()} throws when {@link #close()} was called before it finished. */
+    static final String STOPPED_WHILE_STARTING = "CMS Local was stopped while starting";
+
     private final CmsLocalSettings settings;
+    /** Called in the booting thread after each part has started (tests stop CMS Local there). */
+    private final Consumer<String> onStarted;
+    /** What has started, the newest first; guarded by {@code this}. */
     private final Deque<AutoCloseable> resources = new ArrayDeque<>();
+    /** Set by {@link #close()}: {@link #boot()} checks it between its steps and gives up. */
+    private volatile boolean stopping;
+    /** The thread running {@link #boot()}, while it runs; guarded by {@code this}. */
+    private Thread bootThread;
+    /** Whether {@link #boot()} was called (it runs once); guarded by {@code this}. */
+    private boolean bootCalled;
     private LocalCa ca;
     private LocalAuth auth;
     private GraphQlHttpServer http;
@@ -89,8 +102,9 @@ public final class CmsLocal implements AutoCloseable {
     private Path claimCertificate;
     private Path claimKey;
 
-    private CmsLocal(CmsLocalSettings settings) {
+    private CmsLocal(CmsLocalSettings settings, Consumer<String> onStarted) {
         this.settings = settings;
+        this.onStarted = onStarted;
     }
 
     /**
@@ -98,31 +112,93 @@ public final class CmsLocal implements AutoCloseable {
      * went wrong (a taken port, a locked data directory, ...).
      */
     public static CmsLocal start(CmsLocalSettings settings) {
-        CmsLocal local = new CmsLocal(settings);
+        CmsLocal local = create(settings);
+        local.boot();
+        return local;
+    }
+
+    /**
+     * CMS Local, not started yet: {@link #boot()} starts it. {@link #close()} may be called before
+     * or during the boot (a shutdown hook on Ctrl-C), which then stops at its next step.
+     */
+    static CmsLocal create(CmsLocalSettings settings) {
+        return create(settings, part -> { });
+    }
+
+    /** {@link #create(CmsLocalSettings)} telling {@code onStarted}, in the booting thread, each part that has started. */
+    static CmsLocal create(CmsLocalSettings settings, Consumer<String> onStarted) {
+        return new CmsLocal(settings, onStarted);
+    }
+
+    /**
+     * Starts everything; runs once. On any failure, and when {@link #close()} is called meanwhile
+     * (then with {@value #STOPPED_WHILE_STARTING}), what was started is stopped again in reverse
+     * order before the error is thrown.
+     */
+    void boot() {
+        synchronized (this) {
+            if (bootCalled) {
+                throw new IllegalStateException("CMS Local was already started");
+            }
+            bootCalled = true;
+            if (stopping) {
+                throw stoppedWhileStarting();
+            }
+            bootThread = Thread.currentThread();
+        }
         try {
-            local.boot();
-            return local;
+            startParts();
         } catch (RuntimeException | Error e) {
             // Errors too (a native library that cannot load, out of memory): whatever started is
             // stopped and the data directory unlocked, so no half-started process lingers.
-            local.close();
+            closeStarted();
             throw e;
+        } finally {
+            synchronized (this) {
+                bootThread = null;
+                notifyAll();
+            }
         }
     }
 
-    private void boot() {
+    /** Whether {@link #close()} was called. */
+    boolean stopRequested() {
+        return stopping;
+    }
+
+    private static IllegalStateException stoppedWhileStarting() {
+        return new IllegalStateException(STOPPED_WHILE_STARTING);
+    }
+
+    /** Between two boot steps: gives up when a stop was asked for. */
+    private void checkNotStopping() {
+        if (stopping) {
+            throw stoppedWhileStarting();
+        }
+    }
+
+    /** Records a part that has started (so that it is stopped), then gives up when a stop was asked for. */
+    private <T extends AutoCloseable> T started(String part, T resource) {
+        synchronized (this) {
+            resources.push(resource);
+        }
+        onStarted.accept(part);
+        checkNotStopping();
+        return resource;
+    }
+
+    private void startParts() {
         Path dir = settings.dataDir().toAbsolutePath();
-        resources.push(DataDirLock.acquire(dir));
+        started("data directory lock", DataDirLock.acquire(dir));
         int mqttPort = resolve(settings.mqttPort(), "MQTT", "--mqtt-port");
         int dynamoPort = resolve(settings.dynamoPort(), "DynamoDB Local", "--dynamodb-port");
         int oidcPort = resolve(settings.oidcPort(), "the OIDC issuer", "--oidc-port");
         int httpPort = resolve(settings.httpPort(), "the GraphQL APIs", "--http-port");
 
-        auth = LocalAuth.start(dir.resolve("oidc"), oidcPort, settings.appId());
-        resources.push(auth);
+        auth = started("OIDC issuer", LocalAuth.start(dir.resolve("oidc"), oidcPort, settings.appId()));
         ca = LocalCa.loadOrCreate(dir.resolve("pki"));
-        iot = LocalIotRegistry.open(dir.resolve("iot"));
-        resources.push(iot);
+        checkNotStopping();
+        iot = started("IoT registry", LocalIotRegistry.open(dir.resolve("iot")));
         // Deactivations the CLI asked for while CMS Local was stopped: applied before anyone can connect.
         CertificateStatusRequests iotRequests = new CertificateStatusRequests(dir.resolve("iot"), iot, certificateId -> {
             if (broker != null) {
@@ -130,10 +206,10 @@ public final class CmsLocal implements AutoCloseable {
             }
         });
         iotRequests.applyPending();
-        dynamo = LocalDynamo.start(dir.resolve("dynamodb"), dynamoPort);
-        resources.push(dynamo);
+        dynamo = started("DynamoDB Local", LocalDynamo.start(dir.resolve("dynamodb"), dynamoPort));
         tables = LocalTables.named(settings.appId());
         tables.ensure(dynamo);
+        checkNotStopping();
 
         ProvisioningStore store = new ProvisioningStore(dynamo.client(), tables.authorizedVehicles(),
                 tables.provisionedVehicles(), Clock.systemUTC());
@@ -143,6 +219,7 @@ public final class CmsLocal implements AutoCloseable {
         FleetProvisioning fleet = new FleetProvisioning(ca, iot, new DomainProvisioningHooks(provisioning),
                 settings.provisioningTemplate(), VEHICLE_CERTIFICATE_VALIDITY);
         ensureClaimCertificate(dir.resolve("claim"), fleet);
+        checkNotStopping();
 
         Path lakeRoot = dir.resolve("lake");
         int orphans = LakeWriter.deleteOrphans(lakeRoot);
@@ -150,17 +227,15 @@ public final class CmsLocal implements AutoCloseable {
             LOG.info("removed {} temporary lake files an earlier crash left", orphans);
         }
         TelemetryValidator validator = new TelemetryValidator(VssCatalog.load());
+        checkNotStopping();
         LakeWriter lake = new LakeWriter(LakeWriterConfig.builder(lakeRoot)
                 .validator(validator)
                 .maxBatchAge(settings.lakeCommitEvery().multipliedBy(2))
                 .build());
-        IngestJournal journal = IngestJournal.open(dir.resolve("ingest"), settings.journalSync());
-        resources.push(journal);
+        IngestJournal journal = started("ingest journal", IngestJournal.open(dir.resolve("ingest"), settings.journalSync()));
         latestState = new LatestStateStore(dynamo.client(), tables.vehicleState());
-        LatestStateProjection projection = new LatestStateProjection(validator, latestState);
-        resources.push(projection);
-        ingest = new IngestPipeline(journal, lake, projection, settings.lakeCommitEvery());
-        resources.push(ingest);
+        LatestStateProjection projection = started("latest-state projection", new LatestStateProjection(validator, latestState));
+        ingest = started("ingest pipeline", new IngestPipeline(journal, lake, projection, settings.lakeCommitEvery()));
 
         alerts = new LocalAlerts(dynamo.client(), tables.notifications(), tables.subscriptions(), dir.resolve("outbox"),
                 // The operator's CLI (the service client) administers subscriptions, as alertsAdminScopes allows in AWS.
@@ -172,26 +247,26 @@ public final class CmsLocal implements AutoCloseable {
                 new TopicRule("initial-connection", "vehicleactive/+", this::onVehicleActive, true));
         List<TopicRule> all = new java.util.ArrayList<>(fleet.rules());
         all.addAll(rules);
-        broker = LocalBroker.start(dir.resolve("broker"), mqttPort, ca, iot, new TopicPolicy(settings.provisioningTemplate()), all);
-        resources.push(broker);
+        broker = started("MQTT broker", LocalBroker.start(dir.resolve("broker"), mqttPort, ca, iot,
+                new TopicPolicy(settings.provisioningTemplate()), all));
         fleet.replyThrough(broker::publishToClient);
         iotRequests.start(IOT_REQUESTS_POLL);
-        resources.push(iotRequests);
+        started("certificate status requests", iotRequests);
 
-        LocalVehicleApi api = LocalVehicleApi.start(latestState, lakeRoot, dir.resolve("api"));
-        resources.push(api);
+        LocalVehicleApi api = started("vehicle API", LocalVehicleApi.start(latestState, lakeRoot, dir.resolve("api")));
+        GraphQlHttpServer server;
         try {
-            http = new GraphQlHttpServer(httpPort, header -> Optional.ofNullable(auth.authorize(header)));
+            server = new GraphQlHttpServer(httpPort, header -> Optional.ofNullable(auth.authorize(header)));
         } catch (IOException e) {
             throw new UncheckedIOException("the GraphQL APIs cannot listen on 127.0.0.1:" + httpPort, e);
         }
-        resources.push(http);
+        http = started("GraphQL APIs", server);
         http.addEndpoint(API_PATH, schema("/io/cms/api/schema.graphql"), api.resolver());
         http.addEndpoint(ALERTS_PUBLISH_PATH, schema("/io/cms/alerts/graphql/publish-api.graphql"), alerts.publishApi());
         http.addEndpoint(ALERTS_FRONTEND_PATH, schema("/io/cms/alerts/graphql/frontend-api.graphql"), alerts.frontendApi());
         http.start();
         LocalEndpoints.of(this).write(dir);
-        resources.push(() -> LocalEndpoints.delete(dir));
+        started("endpoints file", () -> LocalEndpoints.delete(dir));
         LOG.info("CMS Local is up: MQTT on 127.0.0.1:{}, DynamoDB Local on {}", mqttPort, dynamo.endpoint());
     }
 
@@ -316,9 +391,36 @@ public final class CmsLocal implements AutoCloseable {
         return settings.dataDir().resolve("lake");
     }
 
-    /** Stops everything in reverse start order; the broker first, so nothing new arrives while the lake commits. */
+    /**
+     * Stops everything in reverse start order; the broker first, so nothing new arrives while the lake commits.
+     * During {@link #boot()} (from another thread), the boot gives up after its current step and
+     * stops what it started; this waits for that (not for the whole boot), so that when it returns
+     * everything is stopped. Safe to call more than once.
+     */
     @Override
-    public synchronized void close() {
+    public void close() {
+        stopping = true;
+        boolean interrupted = false;
+        synchronized (this) {
+            if (bootThread == Thread.currentThread()) {
+                return; // called from within the boot: it stops at its next step and closes what it started
+            }
+            while (bootThread != null) {
+                try {
+                    wait(); // releases the lock: the boot can record its current part and close it
+                } catch (InterruptedException e) {
+                    interrupted = true; // still wait: returning early would let the JVM exit mid-boot
+                }
+            }
+        }
+        closeStarted();
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Closes, newest first, each part that has started and is not closed yet (each one once). */
+    private synchronized void closeStarted() {
         while (!resources.isEmpty()) {
             AutoCloseable resource = resources.pop();
             try {

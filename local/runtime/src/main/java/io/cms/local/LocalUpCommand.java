@@ -59,18 +59,42 @@ public final class LocalUpCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
         PrintWriter out = spec.commandLine().getOut();
-        CmsLocal local = CmsLocal.start(settings);
+        // The hook is in place before the boot (which can take a minute): Ctrl-C or SIGTERM while
+        // starting stops the boot after its current step and stops what it started, in reverse order.
+        CmsLocal local = CmsLocal.create(settings);
         CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        Thread hook = new Thread(() -> {
             out.println("CMS Local: stopping (committing the lake, closing the broker)...");
             out.flush();
             local.close();
             stopped.countDown();
-        }, "cms-local-shutdown"));
+        }, "cms-local-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            local.boot();
+        } catch (RuntimeException | Error e) {
+            if (local.stopRequested()) {
+                // Stopped while starting: the hook has said so and stops what started; the JVM
+                // exits when it is done.
+                stopped.await();
+                return 0;
+            }
+            removeHook(hook);
+            throw e;
+        }
         out.print(LocalBanner.of(local));
         out.flush();
         stopped.await();
         return 0;
+    }
+
+    /** The boot failed by itself and stopped what it started: nothing is left for the hook to stop. */
+    private static void removeHook(Thread hook) {
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException shuttingDown) {
+            // the JVM is exiting already; the hook finds nothing to stop
+        }
     }
 
     private static io.cms.local.ingest.IngestJournal.SyncPolicy syncPolicy(String text) {
