@@ -5,15 +5,21 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.zip.CRC32C;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,22 +29,30 @@ import org.slf4j.LoggerFactory;
  * message only after {@link #append} completes. When that is depends on the {@link SyncPolicy}:
  * with {@link SyncPolicy#WRITE} (the default) once the record is written to the file (the
  * operating system holds it: a {@code kill -9} of CMS Local loses nothing acknowledged) and the
- * file is synced to the device at least every {@link #SYNC_INTERVAL} (a power loss loses at most
+ * file is synced to the device at least every {@link #SYNC_INTERVAL_MS} (a power loss loses at most
  * that much); with {@link SyncPolicy#FSYNC} only after the record is synced to the device.
  * Appends are group-committed: one writer thread writes every waiting record at once (and syncs
  * once), which is what makes tens of thousands of messages per second possible.
  *
- * <p>Records are {@code [length:int][crc32c:int][data]}; a torn tail after a crash is detected by
- * its length or checksum and cut off on open. The consumer (the lake) records how far it has
+ * <p>Records are {@code [length:int][crc32c:int][data]}. Offsets are global byte positions that
+ * only ever grow, across restarts too. The journal is a sequence of segment files
+ * ({@code ingest-<offset of its first record>.segment}); the writer rolls to a new segment once the
+ * current one holds {@link #DEFAULT_SEGMENT_BYTES} (the finished one is synced first), and a
+ * {@link #checkpoint(long) checkpoint} deletes the segments that lie entirely before it, so the
+ * journal stays small under continuous traffic. A torn tail of the last segment after a crash is
+ * detected by its length or checksum and cut off on open. The consumer records how far it has
  * committed with {@link #checkpoint}; on restart {@link #readFrom} replays everything after it.
- * Delivery to the lake is therefore at least once: a crash between a lake commit and its
- * checkpoint replays that batch.
+ * Delivery downstream is therefore at least once: a crash between a commit and its checkpoint
+ * replays that part.
+ *
+ * <p>The single file {@code ingest.journal} of earlier versions is taken over as the first segment
+ * (it starts at offset 0, as its checkpoint does).
  */
 public final class IngestJournal implements AutoCloseable {
 
     /** When an append counts as done. */
     public enum SyncPolicy {
-        /** Written to the file: survives a crash of the process; synced to the device every {@link #SYNC_INTERVAL}. */
+        /** Written to the file: survives a crash of the process; synced to the device every {@link #SYNC_INTERVAL_MS}. */
         WRITE,
         /** Synced to the device: survives a power loss too; each client then waits for a sync per message. */
         FSYNC
@@ -46,10 +60,16 @@ public final class IngestJournal implements AutoCloseable {
 
     /** Longest time a written record waits for its sync to the device under {@link SyncPolicy#WRITE}. */
     public static final long SYNC_INTERVAL_MS = 10;
+    /** A segment takes records until it holds this many bytes; then the journal rolls to a new one. */
+    public static final long DEFAULT_SEGMENT_BYTES = 64L * 1024 * 1024;
 
     private static final Logger LOG = LoggerFactory.getLogger(IngestJournal.class);
     private static final int HEADER = 8;
     private static final int MAX_RECORD = 8 * 1024 * 1024;
+    /** Bytes read at once by {@link #readFrom} and the recovery scan. */
+    private static final int READ_CHUNK = 1024 * 1024;
+    private static final String LEGACY_FILE = "ingest.journal";
+    private static final Pattern SEGMENT = Pattern.compile("ingest-(\\d{20})\\.segment");
 
     /**
      * One journal record.
@@ -64,30 +84,41 @@ public final class IngestJournal implements AutoCloseable {
     private record Pending(byte[] data, CompletableFuture<Long> done) {
     }
 
-    private final Path file;
+    /** A segment file; {@code base} is the offset of its first byte. */
+    private record Segment(long base, Path file, FileChannel channel) {
+    }
+
+    private final Path dir;
     private final Path checkpointFile;
-    private final FileChannel channel;
+    private final long segmentBytes;
+    /** Every segment by its base offset; the last one is {@link #active}. */
+    private final ConcurrentSkipListMap<Long, Segment> segments = new ConcurrentSkipListMap<>();
+    /** Held by the writer while it writes, syncs or rolls. */
+    private final Object writeLock = new Object();
+    /** Held while segments are read or deleted, so no read meets a closed channel. */
+    private final Object segmentsLock = new Object();
     private final LinkedBlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
     private final Thread writer;
+    private final SyncPolicy policy;
     private volatile boolean closed;
     private volatile long durableEnd;
-    private final SyncPolicy policy;
+    private volatile long checkpoint;
+    private volatile Segment active;
     private long lastSync = System.nanoTime();
     private boolean unsynced;
 
-    private IngestJournal(Path dir, SyncPolicy policy) throws IOException {
+    private IngestJournal(Path dir, SyncPolicy policy, long segmentBytes) throws IOException {
+        this.dir = dir;
         this.policy = policy;
+        this.segmentBytes = segmentBytes;
         Files.createDirectories(dir);
-        this.file = dir.resolve("ingest.journal");
         this.checkpointFile = dir.resolve("ingest.checkpoint");
-        this.channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
-        this.durableEnd = recover();
-        channel.position(durableEnd);
-        if (checkpoint() > durableEnd) {
-            // Left by a crash in the middle of a compaction of an older version: the records it
-            // points past are gone, and what the journal holds now came after them.
-            LOG.warn("ingest journal: checkpoint {} is past the journal's end {}; consuming from the start", checkpoint(), durableEnd);
-            checkpoint(0);
+        adoptLegacyFile();
+        try {
+            openSegments();
+        } catch (IOException | RuntimeException e) {
+            closeChannels();
+            throw e;
         }
         this.writer = new Thread(this::writeLoop, "ingest-journal-writer");
         writer.setDaemon(true);
@@ -101,8 +132,16 @@ public final class IngestJournal implements AutoCloseable {
 
     /** Opens the journal in {@code dir}, cutting off a torn tail left by a crash. */
     public static IngestJournal open(Path dir, SyncPolicy policy) {
+        return open(dir, policy, DEFAULT_SEGMENT_BYTES);
+    }
+
+    /** Opens the journal in {@code dir} with segments of {@code segmentBytes} (tests use small ones). */
+    static IngestJournal open(Path dir, SyncPolicy policy, long segmentBytes) {
+        if (segmentBytes <= 0) {
+            throw new IllegalArgumentException("the journal segment size must be positive, got " + segmentBytes);
+        }
         try {
-            return new IngestJournal(dir, policy);
+            return new IngestJournal(dir, policy, segmentBytes);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open the ingest journal in " + dir, e);
         }
@@ -126,85 +165,111 @@ public final class IngestJournal implements AutoCloseable {
         return durableEnd;
     }
 
-    /** The consumer's committed position (0 when nothing was committed yet). */
+    /** The consumer's committed position (where the oldest kept segment starts when nothing was committed yet). */
     public long checkpoint() {
-        try {
-            return Files.exists(checkpointFile) ? Long.parseLong(Files.readString(checkpointFile).trim()) : 0L;
-        } catch (IOException | NumberFormatException e) {
-            throw new IllegalStateException("unreadable journal checkpoint " + checkpointFile + ": " + e.getMessage(), e);
-        }
+        return checkpoint;
     }
 
-    /** Records that everything before {@code offset} is committed downstream (atomically, durably). */
+    /** The segment files, oldest first (for tests and diagnostics). */
+    List<Path> segmentFiles() {
+        return segments.values().stream().map(Segment::file).toList();
+    }
+
+    /**
+     * Records that everything before {@code offset} is committed downstream (atomically, durably),
+     * then deletes the segments that lie entirely before it.
+     *
+     * @throws IllegalArgumentException when {@code offset} is outside the journal
+     */
     public void checkpoint(long offset) {
-        try {
-            Path tmp = checkpointFile.resolveSibling("ingest.checkpoint.tmp");
-            try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                    StandardOpenOption.TRUNCATE_EXISTING)) {
-                out.write(ByteBuffer.wrap(Long.toString(offset).getBytes(StandardCharsets.US_ASCII)));
-                out.force(true);
-            }
-            Files.move(tmp, checkpointFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write the journal checkpoint", e);
+        long first = segments.firstKey();
+        if (offset < first || offset > durableEnd) {
+            throw new IllegalArgumentException("checkpoint " + offset + " is outside the journal [" + first + ", " + durableEnd + "]");
         }
+        writeCheckpointFile(offset);
+        checkpoint = offset;
+        deleteSegmentsBefore(offset);
     }
 
-    /** Reads up to {@code max} durable records starting at {@code offset}. */
+    /**
+     * Reads up to {@code max} durable records starting at {@code offset}, in chunks of up to
+     * {@value #READ_CHUNK} bytes.
+     *
+     * @throws IllegalArgumentException when {@code offset} is in a segment already deleted
+     * @throws IllegalStateException when a record is corrupt (or {@code offset} is not where a record starts)
+     */
     public List<Entry> readFrom(long offset, int max) {
         List<Entry> out = new ArrayList<>();
-        long position = offset;
         long end = durableEnd;
-        try {
-            ByteBuffer header = ByteBuffer.allocate(HEADER);
-            while (position < end && out.size() < max) {
-                header.clear();
-                channel.read(header, position);
-                header.flip();
-                int length = header.getInt();
-                int crc = header.getInt();
-                ByteBuffer data = ByteBuffer.allocate(length);
-                channel.read(data, position + HEADER);
-                byte[] bytes = data.array();
-                if (checksum(bytes) != crc) {
-                    throw new IllegalStateException("journal record at " + position + " is corrupt");
-                }
-                long next = position + HEADER + length;
-                out.add(new Entry(position, next, bytes));
-                position = next;
+        long position = offset;
+        synchronized (segmentsLock) {
+            if (position < end && position < segments.firstKey()) {
+                throw new IllegalArgumentException("journal offset " + position + " was deleted; the journal starts at "
+                        + segments.firstKey());
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read the ingest journal", e);
+            try {
+                while (position < end && out.size() < max) {
+                    Segment segment = segments.floorEntry(position).getValue();
+                    Long nextBase = segments.higherKey(segment.base());
+                    long segmentEnd = nextBase == null ? end : Math.min(nextBase, end);
+                    if (position >= segmentEnd) {
+                        break;
+                    }
+                    position = readChunk(segment, position, segmentEnd, out, max);
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read the ingest journal", e);
+            }
         }
         return out;
     }
 
-    /**
-     * Drops the journal's committed prefix when everything written has been checkpointed, so the
-     * file does not grow forever. Safe to call at any time.
-     */
-    public synchronized void compactIfDrained() {
-        long committed = checkpoint();
-        if (committed == 0 || committed != durableEnd || !queue.isEmpty()) {
-            return;
+    /** Reads one chunk of {@code segment} at {@code position} into {@code out}; returns the position after it. */
+    private static long readChunk(Segment segment, long position, long segmentEnd, List<Entry> out, int max) throws IOException {
+        ByteBuffer chunk = read(segment, position, (int) Math.min(READ_CHUNK, segmentEnd - position));
+        int at = 0;
+        while (out.size() < max && chunk.limit() - at >= HEADER) {
+            int length = chunk.getInt(at);
+            int crc = chunk.getInt(at + 4);
+            if (length < 0 || length > MAX_RECORD || position + HEADER + length > segmentEnd) {
+                throw new IllegalStateException("journal record at " + position + " is corrupt (length " + length + ")");
+            }
+            byte[] data;
+            if (chunk.limit() - at - HEADER >= length) {
+                data = Arrays.copyOfRange(chunk.array(), at + HEADER, at + HEADER + length);
+            } else if (at == 0) {
+                // A record larger than a chunk: read it by itself.
+                data = read(segment, position + HEADER, length).array();
+            } else {
+                break;
+            }
+            if (checksum(data) != crc) {
+                throw new IllegalStateException("journal record at " + position + " is corrupt (checksum)");
+            }
+            long next = position + HEADER + length;
+            out.add(new Entry(position, next, data));
+            position = next;
+            at += HEADER + length;
         }
-        // Nothing durable is unconsumed: restart the journal at offset 0.
-        synchronized (channel) {
-            try {
-                if (committed != durableEnd) {
-                    return;
-                }
-                // Checkpoint first: a crash between the two then replays the committed records
-                // (at least once) instead of leaving a checkpoint past the end of an empty journal.
-                checkpoint(0);
-                channel.truncate(0);
-                channel.position(0);
-                channel.force(true);
-                durableEnd = 0;
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot compact the ingest journal", e);
+        if (at == 0 && out.size() < max) {
+            throw new IllegalStateException("journal record at " + position + " is corrupt (cut short)");
+        }
+        return position;
+    }
+
+    /** Reads exactly {@code length} bytes of {@code segment} at the global {@code position}. */
+    private static ByteBuffer read(Segment segment, long position, int length) throws IOException {
+        ByteBuffer buffer = ByteBuffer.allocate(length);
+        long at = position - segment.base();
+        while (buffer.hasRemaining()) {
+            int n = segment.channel().read(buffer, at + buffer.position());
+            if (n < 0) {
+                throw new IllegalStateException("journal segment " + segment.file().getFileName() + " ends before offset "
+                        + (position + buffer.position()));
             }
         }
+        buffer.flip();
+        return buffer;
     }
 
     @Override
@@ -220,13 +285,27 @@ public final class IngestJournal implements AutoCloseable {
         while ((p = queue.poll()) != null) {
             p.done().completeExceptionally(new IllegalStateException("the ingest journal closed"));
         }
-        try {
-            if (unsynced) {
-                channel.force(false);
+        synchronized (writeLock) {
+            try {
+                if (unsynced) {
+                    active.channel().force(false);
+                }
+            } catch (IOException e) {
+                LOG.warn("syncing the journal failed: {}", e.getMessage());
             }
-            channel.close();
-        } catch (IOException e) {
-            LOG.warn("closing the journal failed: {}", e.getMessage());
+        }
+        synchronized (segmentsLock) {
+            closeChannels();
+        }
+    }
+
+    private void closeChannels() {
+        for (Segment segment : segments.values()) {
+            try {
+                segment.channel().close();
+            } catch (IOException e) {
+                LOG.warn("closing journal segment {} failed: {}", segment.file().getFileName(), e.getMessage());
+            }
         }
     }
 
@@ -236,7 +315,9 @@ public final class IngestJournal implements AutoCloseable {
             try {
                 Pending first = queue.poll(SYNC_INTERVAL_MS, TimeUnit.MILLISECONDS);
                 if (first == null) {
-                    syncIfDue();
+                    synchronized (writeLock) {
+                        syncIfDue();
+                    }
                     continue;
                 }
                 batch.add(first);
@@ -259,7 +340,10 @@ public final class IngestJournal implements AutoCloseable {
     private void writeBatch(List<Pending> batch) {
         long[] offsets = new long[batch.size()];
         try {
-            synchronized (channel) {
+            synchronized (writeLock) {
+                if (durableEnd - active.base() >= segmentBytes) {
+                    roll();
+                }
                 long position = durableEnd;
                 int size = 0;
                 for (Pending p : batch) {
@@ -273,12 +357,12 @@ public final class IngestJournal implements AutoCloseable {
                     position += HEADER + data.length;
                 }
                 buffer.flip();
-                long at = durableEnd;
+                long at = durableEnd - active.base();
                 while (buffer.hasRemaining()) {
-                    at += channel.write(buffer, at);
+                    at += active.channel().write(buffer, at);
                 }
                 if (policy == SyncPolicy.FSYNC) {
-                    channel.force(false);
+                    active.channel().force(false);
                 } else {
                     unsynced = true;
                     syncIfDue();
@@ -296,15 +380,28 @@ public final class IngestJournal implements AutoCloseable {
         }
     }
 
-    /** Under {@link SyncPolicy#WRITE}: syncs written records once they have waited {@link #SYNC_INTERVAL_MS}. */
+    /**
+     * Finishes the active segment (cut to what was written, synced) and starts a new one at the
+     * journal's end. Called with the write lock held.
+     */
+    private void roll() throws IOException {
+        Segment finished = active;
+        finished.channel().truncate(durableEnd - finished.base());
+        finished.channel().force(true);
+        unsynced = false;
+        Segment next = createSegment(durableEnd);
+        segments.put(next.base(), next);
+        active = next;
+        LOG.debug("ingest journal rolled to segment {}", next.file().getFileName());
+    }
+
+    /** Under {@link SyncPolicy#WRITE}: syncs written records once they have waited {@link #SYNC_INTERVAL_MS}. Write lock held. */
     private void syncIfDue() {
         if (!unsynced || System.nanoTime() - lastSync < TimeUnit.MILLISECONDS.toNanos(SYNC_INTERVAL_MS)) {
             return;
         }
         try {
-            synchronized (channel) {
-                channel.force(false);
-            }
+            active.channel().force(false);
             unsynced = false;
             lastSync = System.nanoTime();
         } catch (IOException e) {
@@ -312,32 +409,175 @@ public final class IngestJournal implements AutoCloseable {
         }
     }
 
-    private long recover() throws IOException {
-        long size = channel.size();
+    /** Takes over the single journal file of earlier versions as the segment starting at 0. */
+    private void adoptLegacyFile() throws IOException {
+        Path legacy = dir.resolve(LEGACY_FILE);
+        if (!Files.exists(legacy)) {
+            return;
+        }
+        Path first = dir.resolve(segmentName(0));
+        if (Files.exists(first)) {
+            throw new IllegalStateException("the ingest journal in " + dir + " holds both " + LEGACY_FILE + " and " + first.getFileName()
+                    + "; move one of them away");
+        }
+        Files.move(legacy, first, StandardCopyOption.ATOMIC_MOVE);
+        syncDirectory(dir);
+        LOG.info("ingest journal: took over {} of an earlier version as segment {}", LEGACY_FILE, first.getFileName());
+    }
+
+    /** Opens the segments, cuts the last one's torn tail, settles the checkpoint and drops segments before it. */
+    private void openSegments() throws IOException {
+        List<Long> bases = new ArrayList<>();
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
+            for (Path file : files) {
+                Matcher m = SEGMENT.matcher(file.getFileName().toString());
+                if (m.matches()) {
+                    bases.add(Long.parseLong(m.group(1)));
+                }
+            }
+        }
+        bases.sort(null);
+        long stored = readCheckpointFile();
+        if (bases.isEmpty()) {
+            // A new journal: it starts where an earlier one's checkpoint (if any) points.
+            long base = Math.max(stored, 0);
+            Segment segment = createSegment(base);
+            segments.put(base, segment);
+        } else {
+            for (long base : bases) {
+                Path file = dir.resolve(segmentName(base));
+                segments.put(base, new Segment(base, file, FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)));
+            }
+        }
+        active = segments.lastEntry().getValue();
+        durableEnd = active.base() + recover(active);
+        long first = segments.firstKey();
+        if (stored > durableEnd) {
+            // Left by a crash in the middle of a compaction of an older version (or records lost
+            // with a power loss): the records it points past are gone, and what the journal holds
+            // now may have come after them.
+            LOG.warn("ingest journal: checkpoint {} is past the journal's end {}; consuming from {}", stored, durableEnd, first);
+            stored = first;
+            writeCheckpointFile(stored);
+        } else if (stored < first) {
+            LOG.warn("ingest journal: checkpoint {} is before the oldest segment; consuming from {}", stored, first);
+            stored = first;
+            writeCheckpointFile(stored);
+        }
+        checkpoint = stored;
+        deleteSegmentsBefore(stored);
+        for (Map.Entry<Long, Segment> e : segments.entrySet()) {
+            Long nextBase = segments.higherKey(e.getKey());
+            if (nextBase != null && e.getKey() + e.getValue().channel().size() != nextBase) {
+                throw new IllegalStateException("ingest journal segment " + e.getValue().file().getFileName() + " holds "
+                        + e.getValue().channel().size() + " bytes but the next segment starts at " + nextBase
+                        + "; the journal in " + dir + " is damaged");
+            }
+        }
+    }
+
+    /** Scans {@code segment}, cuts a torn tail left by a crash and returns the length of its valid part. */
+    private long recover(Segment segment) throws IOException {
+        long size = segment.channel().size();
         long position = 0;
-        ByteBuffer header = ByteBuffer.allocate(HEADER);
+        scan:
         while (position + HEADER <= size) {
-            header.clear();
-            channel.read(header, position);
-            header.flip();
-            int length = header.getInt();
-            int crc = header.getInt();
-            if (length < 0 || length > MAX_RECORD || position + HEADER + length > size) {
-                break;
+            ByteBuffer chunk = read(segment, segment.base() + position, (int) Math.min(READ_CHUNK, size - position));
+            int at = 0;
+            while (chunk.limit() - at >= HEADER) {
+                int length = chunk.getInt(at);
+                int crc = chunk.getInt(at + 4);
+                if (length < 0 || length > MAX_RECORD || position + HEADER + length > size) {
+                    break scan;
+                }
+                byte[] data;
+                if (chunk.limit() - at - HEADER >= length) {
+                    data = Arrays.copyOfRange(chunk.array(), at + HEADER, at + HEADER + length);
+                } else if (at == 0) {
+                    data = read(segment, segment.base() + position + HEADER, length).array();
+                } else {
+                    break;
+                }
+                if (checksum(data) != crc) {
+                    break scan;
+                }
+                position += HEADER + length;
+                at += HEADER + length;
             }
-            ByteBuffer data = ByteBuffer.allocate(length);
-            channel.read(data, position + HEADER);
-            if (checksum(data.array()) != crc) {
-                break;
-            }
-            position += HEADER + length;
         }
         if (position < size) {
             LOG.warn("ingest journal: cut a torn tail of {} bytes left by a crash", size - position);
-            channel.truncate(position);
-            channel.force(true);
+            segment.channel().truncate(position);
+            segment.channel().force(true);
         }
         return position;
+    }
+
+    /** Deletes every segment but the active one whose records all lie before {@code offset}. */
+    private void deleteSegmentsBefore(long offset) {
+        synchronized (segmentsLock) {
+            boolean deleted = false;
+            for (Map.Entry<Long, Segment> e : segments.entrySet()) {
+                Long nextBase = segments.higherKey(e.getKey());
+                if (nextBase == null || nextBase > offset) {
+                    break;
+                }
+                Segment segment = e.getValue();
+                segments.remove(e.getKey());
+                try {
+                    segment.channel().close();
+                    Files.deleteIfExists(segment.file());
+                    deleted = true;
+                } catch (IOException ex) {
+                    LOG.warn("cannot delete consumed journal segment {}: {}", segment.file().getFileName(), ex.getMessage());
+                }
+            }
+            if (deleted) {
+                syncDirectory(dir);
+            }
+        }
+    }
+
+    private Segment createSegment(long base) throws IOException {
+        Path file = dir.resolve(segmentName(base));
+        FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        syncDirectory(dir);
+        return new Segment(base, file, channel);
+    }
+
+    private static String segmentName(long base) {
+        return String.format("ingest-%020d.segment", base);
+    }
+
+    private long readCheckpointFile() {
+        try {
+            return Files.exists(checkpointFile) ? Long.parseLong(Files.readString(checkpointFile).trim()) : 0L;
+        } catch (IOException | NumberFormatException e) {
+            throw new IllegalStateException("unreadable journal checkpoint " + checkpointFile + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void writeCheckpointFile(long offset) {
+        try {
+            Path tmp = checkpointFile.resolveSibling("ingest.checkpoint.tmp");
+            try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                    StandardOpenOption.TRUNCATE_EXISTING)) {
+                out.write(ByteBuffer.wrap(Long.toString(offset).getBytes(StandardCharsets.US_ASCII)));
+                out.force(true);
+            }
+            Files.move(tmp, checkpointFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the journal checkpoint", e);
+        }
+    }
+
+    /** Makes created, renamed and deleted files durable (where the platform can sync a directory). */
+    private static void syncDirectory(Path dir) {
+        try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
+            channel.force(true);
+        } catch (IOException | UnsupportedOperationException e) {
+            LOG.debug("cannot sync directory {}: {}", dir, e.getMessage());
+        }
     }
 
     private static int checksum(byte[] data) {

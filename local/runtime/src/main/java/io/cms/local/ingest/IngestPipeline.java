@@ -14,19 +14,45 @@ import org.slf4j.LoggerFactory;
 /**
  * CMS Local's {@code cms/data/#} rule: the broker acknowledges a telemetry message once it is in
  * the {@link IngestJournal}; one consumer thread feeds the journal to the Connect &amp; Store lake
- * writer and to the latest-state projection, commits the lake every {@code flushEvery}, and only
- * then advances the journal checkpoint. A crash replays what the lake had not committed
+ * writer and to the latest-state projection and commits the lake every {@code flushEvery}. The
+ * journal checkpoint advances to the smaller of what the lake has committed and what the
+ * projection has stored ({@link LatestState#storedThrough()}), at lake commits and while idle, at
+ * most every {@link #CHECKPOINT_INTERVAL_MS}. A crash replays whatever either had not made durable
  * (at-least-once into the lake; the latest-state ordering guard makes replays harmless).
  */
 public final class IngestPipeline implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(IngestPipeline.class);
     private static final int READ_BATCH = 2_000;
+    /** Shortest time between two checkpoint writes (each one syncs a file) while messages flow. */
+    static final long CHECKPOINT_INTERVAL_MS = 200;
 
-    /** The latest-state projection; failures are logged, never block the lake. */
+    /**
+     * The latest-state projection; failures are logged, never block the lake. The defaults suit a
+     * projection that stores each message before {@link #update} returns.
+     */
     @FunctionalInterface
     public interface LatestState {
-        void update(String topic, byte[] payload, long receivedAt);
+        /**
+         * Takes one journal message, in journal order.
+         *
+         * @param offset where the message starts in the journal
+         * @param nextOffset where the next message starts
+         */
+        void update(long offset, long nextOffset, String topic, byte[] payload, long receivedAt);
+
+        /**
+         * The journal offset before which the effect of every message given to {@link #update} is
+         * stored; the checkpoint never passes it. At or past the {@code nextOffset} of the last
+         * message given once everything is stored.
+         */
+        default long storedThrough() {
+            return Long.MAX_VALUE;
+        }
+
+        /** Stores everything given so far (called when the pipeline stops, before its last checkpoint). */
+        default void flush() {
+        }
     }
 
     /** Counters since start. */
@@ -70,50 +96,86 @@ public final class IngestPipeline implements AutoCloseable {
         return new Stats(journaled.get(), consumed.get(), lakeRows.get(), quarantined.get());
     }
 
-    /** Whether everything journaled so far is committed to the lake. */
+    /** Whether everything journaled so far is committed to the lake and stored by the latest-state projection. */
     public boolean drained() {
         return journal.checkpoint() == journal.durableEnd();
     }
 
-    private void consume() {
+    /** The consumer thread's positions in the journal. */
+    private final class Cursor {
+        /** Where the next read starts. */
         long position = journal.checkpoint();
+        /** Everything before it is committed to the lake. */
+        long lakeThrough = position;
+        /** The {@code nextOffset} of the last message given to the projection. */
+        long given = position;
+        /** The last checkpoint written. */
+        long checkpointed = position;
+        long lastCheckpointAt;
+
+        /**
+         * Advances the checkpoint to what both the lake and the projection have made durable, if
+         * that is further than the last one and (unless {@code now}) the last write is long enough ago.
+         */
+        void checkpoint(boolean now) {
+            long stored = latest.storedThrough();
+            // A projection that has stored all it was given holds nothing back (records it was not
+            // given, unreadable ones, count as stored).
+            long target = stored >= given ? lakeThrough : Math.min(lakeThrough, stored);
+            long at = System.currentTimeMillis();
+            if (target > checkpointed && (now || at - lastCheckpointAt >= CHECKPOINT_INTERVAL_MS)) {
+                journal.checkpoint(target);
+                checkpointed = target;
+                lastCheckpointAt = at;
+            }
+        }
+    }
+
+    private void consume() {
+        Cursor cursor = new Cursor();
         long lastFlush = System.currentTimeMillis();
         try {
             while (running) {
-                List<IngestJournal.Entry> entries = journal.readFrom(position, READ_BATCH);
+                List<IngestJournal.Entry> entries = journal.readFrom(cursor.position, READ_BATCH);
                 for (IngestJournal.Entry entry : entries) {
                     IngestRecord record;
                     try {
                         record = IngestRecord.decode(entry.data());
                     } catch (IllegalArgumentException e) {
                         LOG.error("journal record at {} is unreadable ({}); skipped", entry.offset(), e.getMessage());
-                        position = entry.nextOffset();
+                        cursor.position = entry.nextOffset();
+                        if (lake.pending() == 0) {
+                            cursor.lakeThrough = cursor.position;
+                        }
                         continue;
                     }
                     CommittedBatch committed = lake.accept(record.topic(), record.payload(), record.receivedAt());
                     if (committed != null) {
                         count(committed);
-                        // The writer committed what came before this record.
-                        journal.checkpoint(entry.offset());
+                        // The writer committed what came before this record, and this record too
+                        // when nothing is left pending (a batch full with it).
+                        cursor.lakeThrough = lake.pending() == 0 ? entry.nextOffset() : entry.offset();
                     }
                     try {
-                        latest.update(record.topic(), record.payload(), record.receivedAt());
+                        latest.update(entry.offset(), entry.nextOffset(), record.topic(), record.payload(), record.receivedAt());
+                        cursor.given = entry.nextOffset();
                     } catch (RuntimeException e) {
                         LOG.warn("latest-state update failed for {}: {}", record.topic(), e.getMessage());
                     }
                     consumed.incrementAndGet();
-                    position = entry.nextOffset();
+                    cursor.position = entry.nextOffset();
                 }
                 long now = System.currentTimeMillis();
                 if (lake.pending() > 0 && now - lastFlush >= flushEveryMs) {
-                    commit(position);
+                    count(lake.flush());
+                    cursor.lakeThrough = cursor.position;
                     lastFlush = now;
-                    journal.compactIfDrained();
-                    // Equal to position, or 0 when the drained journal was just restarted.
-                    position = journal.checkpoint();
                 } else if (lake.pending() == 0) {
+                    cursor.lakeThrough = cursor.position;
                     lastFlush = now;
                 }
+                // At lake commits and while idle: the projection's rounds end between commits.
+                cursor.checkpoint(false);
                 if (entries.isEmpty()) {
                     Thread.sleep(10);
                 }
@@ -127,12 +189,16 @@ public final class IngestPipeline implements AutoCloseable {
             lake.abort();
             return;
         }
-        commit(position);
-    }
-
-    private void commit(long position) {
+        // Stopping: the lake commits, the projection stores what is pending, then the last checkpoint.
         count(lake.flush());
-        journal.checkpoint(position);
+        cursor.lakeThrough = cursor.position;
+        try {
+            latest.flush();
+        } catch (RuntimeException e) {
+            LOG.warn("the latest-state projection could not store what was pending: {}; it is replayed on restart",
+                    e.getMessage());
+        }
+        cursor.checkpoint(true);
     }
 
     private void count(CommittedBatch batch) {

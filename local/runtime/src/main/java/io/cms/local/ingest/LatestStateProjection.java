@@ -27,6 +27,13 @@ import org.slf4j.LoggerFactory;
  * costs milliseconds of CPU (SDK, HTTP, DynamoDB Local, SQLite), a put inside a 25-item
  * transaction about a fifth of that, and DynamoDB Local applies writes one at a time anyway, so
  * more writers would mostly take CPU from the broker and the lake.
+ *
+ * <p>The projection tells the ingest pipeline how far the journal's effect on the table is stored
+ * ({@link #storedThrough()}), so the journal checkpoint never passes a message whose state a crash
+ * would lose: a round notes how far it was given messages when it starts and, once it ends, has
+ * stored everything before that (or superseded it by a newer pending state of the same vehicle),
+ * except the states it put back to retry, which hold it at their own offset. A state given up after
+ * {@link #MAX_ATTEMPTS} failed writes no longer holds it (that is logged; the lake has the message).
  */
 public final class LatestStateProjection implements IngestPipeline.LatestState, AutoCloseable {
 
@@ -34,9 +41,10 @@ public final class LatestStateProjection implements IngestPipeline.LatestState, 
     /** Default shortest time between the starts of two write rounds. */
     public static final Duration DEFAULT_ROUND_INTERVAL = Duration.ofSeconds(1);
 
-    private record Pending(long timestamp, String topic, byte[] payload, long receivedAt, int attempts) {
+    /** A vehicle's newest state waiting for a round; {@code offset} is where its message starts in the journal. */
+    private record Pending(long offset, long timestamp, String topic, byte[] payload, long receivedAt, int attempts) {
         Pending retried() {
-            return new Pending(timestamp, topic, payload, receivedAt, attempts + 1);
+            return new Pending(offset, timestamp, topic, payload, receivedAt, attempts + 1);
         }
     }
 
@@ -46,7 +54,7 @@ public final class LatestStateProjection implements IngestPipeline.LatestState, 
     static final int MAX_ATTEMPTS = 5;
 
     /** Counters since start. */
-    public record Stats(long written, long coalesced, long failures, int pending, long rounds) {
+    public record Stats(long written, long coalesced, long failures, int pending, long rounds, long storedThrough) {
     }
 
     private static final JsonFactory JSON = new JsonFactory();
@@ -59,6 +67,12 @@ public final class LatestStateProjection implements IngestPipeline.LatestState, 
     private final AtomicLong rounds = new AtomicLong();
     private final long roundIntervalMs;
     private volatile boolean running = true;
+    /** The journal offset after the last message given to {@link #update}. */
+    private volatile long given;
+    /** Everything given before this journal offset is stored, superseded, refused or given up. */
+    private volatile long storedThrough;
+    /** Serializes rounds: the round thread's and those of {@link #flush()} and {@link #close()}. */
+    private final Object roundLock = new Object();
 
     /** A projection with the {@link #DEFAULT_ROUND_INTERVAL}. */
     public LatestStateProjection(TelemetryValidator validator, LatestStateStore store) {
@@ -83,22 +97,55 @@ public final class LatestStateProjection implements IngestPipeline.LatestState, 
      * Keeps the message if it is the newest pending one of its vehicle. Only the VIN (from the
      * topic, which the broker ties to the certificate) and the timestamp are read here, with a
      * streaming scan of the top-level fields; the full validation runs once per written state.
+     * Called by one thread (the ingest consumer), in journal order.
+     *
+     * @param offset where the message starts in the journal
+     * @param nextOffset where the next message starts (what {@link #storedThrough()} reaches once
+     *     this message's state is stored)
      */
     @Override
-    public void update(String topic, byte[] payload, long receivedAt) {
-        String[] levels = topic.split("/", 4);
-        if (levels.length < 3 || !"cms".equals(levels[0]) || !"data".equals(levels[1])) {
-            return;
+    public void update(long offset, long nextOffset, String topic, byte[] payload, long receivedAt) {
+        if (offset < 0 || nextOffset <= offset || offset < given) {
+            throw new IllegalArgumentException("journal offsets must increase: got [" + offset + ", " + nextOffset
+                    + ") after " + given);
         }
-        long timestamp = timestamp(payload, receivedAt);
-        if (timestamp == Long.MIN_VALUE) {
-            return;
+        try {
+            String[] levels = topic.split("/", 4);
+            if (levels.length < 3 || !"cms".equals(levels[0]) || !"data".equals(levels[1])) {
+                return;
+            }
+            long timestamp = timestamp(payload, receivedAt);
+            if (timestamp == Long.MIN_VALUE) {
+                return;
+            }
+            Pending next = new Pending(offset, timestamp, topic, payload, receivedAt, 0);
+            pending.merge(levels[2], next, (old, now) -> {
+                coalesced.incrementAndGet();
+                return now.timestamp() > old.timestamp() ? now : old;
+            });
+        } finally {
+            // After the merge: a round that sees this offset also sees the state.
+            given = nextOffset;
         }
-        Pending next = new Pending(timestamp, topic, payload, receivedAt, 0);
-        pending.merge(levels[2], next, (old, now) -> {
-            coalesced.incrementAndGet();
-            return now.timestamp() > old.timestamp() ? now : old;
-        });
+    }
+
+    /**
+     * The journal offset before which every message given to {@link #update} has its effect on the
+     * table stored (or is superseded by a stored or pending newer state of its vehicle, was refused
+     * by the validation, or was given up after {@link #MAX_ATTEMPTS}). Equals the offset given so
+     * far once nothing is pending; 0 before the first round.
+     */
+    @Override
+    public long storedThrough() {
+        return storedThrough;
+    }
+
+    /** Runs rounds until nothing is pending (a state the table keeps refusing is given up after {@link #MAX_ATTEMPTS}). */
+    @Override
+    public void flush() {
+        while (writeRound()) {
+            // until nothing is pending
+        }
     }
 
     /**
@@ -133,7 +180,7 @@ public final class LatestStateProjection implements IngestPipeline.LatestState, 
 
     /** Counters since start. */
     public Stats stats() {
-        return new Stats(written.get(), coalesced.get(), failures.get(), pending.size(), rounds.get());
+        return new Stats(written.get(), coalesced.get(), failures.get(), pending.size(), rounds.get(), storedThrough);
     }
 
     private void loop() {
@@ -153,10 +200,28 @@ public final class LatestStateProjection implements IngestPipeline.LatestState, 
      * one arrived meanwhile) and are tried again next round, up to {@link #MAX_ATTEMPTS} times.
      */
     private boolean writeRound() {
-        List<String> vins = new ArrayList<>(pending.keySet());
-        if (vins.isEmpty()) {
-            return false;
+        synchronized (roundLock) {
+            // Noted before the states are taken: every message before it is pending by now (update
+            // sets it after the merge), so this round stores it or puts it back for a retry.
+            long through = given;
+            List<String> vins = new ArrayList<>(pending.keySet());
+            if (vins.isEmpty()) {
+                storedThrough = through;
+                return false;
+            }
+            writeAll(vins);
+            // States put back for a retry hold it at their offset; states given since the round
+            // started have offsets at or after "through", so they do not lower it.
+            long held = through;
+            for (Pending p : pending.values()) {
+                held = Math.min(held, p.offset());
+            }
+            storedThrough = held;
+            return true;
         }
+    }
+
+    private void writeAll(List<String> vins) {
         rounds.incrementAndGet();
         for (int from = 0; from < vins.size(); from += ROUND_CHUNK) {
             List<String> chunkVins = new ArrayList<>();
@@ -170,7 +235,6 @@ public final class LatestStateProjection implements IngestPipeline.LatestState, 
             }
             write(chunkVins, states);
         }
-        return true;
     }
 
     private void write(List<String> vins, List<Pending> states) {
@@ -219,8 +283,6 @@ public final class LatestStateProjection implements IngestPipeline.LatestState, 
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        while (writeRound()) {
-            // until nothing is pending
-        }
+        flush();
     }
 }

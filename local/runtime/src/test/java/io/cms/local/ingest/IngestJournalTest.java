@@ -1,6 +1,10 @@
 package io.cms.local.ingest;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -11,6 +15,8 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.stream.Stream;
+import java.util.zip.CRC32C;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -48,7 +54,7 @@ class IngestJournalTest {
             journal.append(bytes("second")).join();
         }
         // Simulate a crash in the middle of a write: a header promising more bytes than exist.
-        try (FileChannel ch = FileChannel.open(dir.resolve("ingest.journal"), StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
+        try (FileChannel ch = FileChannel.open(lastSegment(), StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
             ch.write(ByteBuffer.allocate(8).putInt(100).putInt(42).flip());
             ch.write(ByteBuffer.wrap(bytes("par")));
         }
@@ -77,33 +83,158 @@ class IngestJournalTest {
     }
 
     @Test
-    void compactionRestartsAFullyConsumedJournal() throws Exception {
-        try (IngestJournal journal = IngestJournal.open(dir)) {
-            journal.append(bytes("a")).join();
-            journal.checkpoint(journal.durableEnd());
-            journal.compactIfDrained();
-            assertThat(journal.durableEnd()).isZero();
-            assertThat(Files.size(dir.resolve("ingest.journal"))).isZero();
-            journal.append(bytes("b")).join();
-            assertThat(journal.readFrom(journal.checkpoint(), 10)).hasSize(1);
-        }
-    }
-
-    @Test
     void aCheckpointPastTheEndOfTheJournalIsResetSoNewRecordsAreConsumed() throws Exception {
-        // What a crash between a compaction's truncate and its checkpoint used to leave behind.
-        try (IngestJournal journal = IngestJournal.open(dir)) {
-            journal.append(bytes("consumed long ago")).join();
-            journal.checkpoint(journal.durableEnd());
-        }
-        try (FileChannel c = FileChannel.open(dir.resolve("ingest.journal"), StandardOpenOption.WRITE)) {
-            c.truncate(0);
-        }
+        // What a crash between a compaction's truncate and its checkpoint left behind in an older
+        // version: an emptied single-file journal and a checkpoint past its end.
+        Files.write(dir.resolve("ingest.journal"), new byte[0]);
+        Files.writeString(dir.resolve("ingest.checkpoint"), "25");
         try (IngestJournal reopened = IngestJournal.open(dir)) {
             assertThat(reopened.checkpoint()).isZero();
             reopened.append(bytes("after the restart")).join();
             assertThat(reopened.readFrom(reopened.checkpoint(), 10))
                     .extracting(e -> new String(e.data(), StandardCharsets.UTF_8)).containsExactly("after the restart");
+        }
+    }
+
+    private Path lastSegment() throws IOException {
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.filter(f -> f.getFileName().toString().endsWith(".segment")).sorted().reduce((a, b) -> b).orElseThrow();
+        }
+    }
+
+    private List<String> segmentNames() throws IOException {
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.map(f -> f.getFileName().toString()).filter(n -> n.endsWith(".segment")).sorted().toList();
+        }
+    }
+
+    private static List<String> texts(List<IngestJournal.Entry> entries) {
+        return entries.stream().map(e -> new String(e.data(), StandardCharsets.UTF_8)).toList();
+    }
+
+    /** A record as the journal frames it: [length][crc32c][data]. */
+    private static byte[] frame(String text) {
+        byte[] data = bytes(text);
+        CRC32C crc = new CRC32C();
+        crc.update(data);
+        return ByteBuffer.allocate(8 + data.length).putInt(data.length).putInt((int) crc.getValue()).put(data).array();
+    }
+
+    @Test
+    void theJournalRollsToANewSegmentAndDeletesSegmentsOnceTheCheckpointPassesThem() throws Exception {
+        try (IngestJournal journal = IngestJournal.open(dir, IngestJournal.SyncPolicy.WRITE, 64)) {
+            List<Long> offsets = new ArrayList<>();
+            for (int i = 0; i < 10; i++) {
+                // One at a time, so each batch sees the size of the one before (records of 8 + 32 bytes).
+                offsets.add(journal.append(bytes(String.format("record %025d", i))).join());
+            }
+            // Two records per segment: 80 bytes each, the last one still taking records.
+            assertThat(segmentNames()).hasSize(5).first().isEqualTo("ingest-00000000000000000000.segment");
+            assertThat(segmentNames().get(1)).isEqualTo("ingest-00000000000000000080.segment");
+            assertThat(journal.readFrom(0, 100)).hasSize(10).extracting(IngestJournal.Entry::offset).containsExactlyElementsOf(offsets);
+            // Reads cross segment boundaries at any record.
+            assertThat(texts(journal.readFrom(offsets.get(3), 3))).containsExactly(
+                    String.format("record %025d", 3), String.format("record %025d", 4), String.format("record %025d", 5));
+
+            journal.checkpoint(offsets.get(5));
+            // The segments [0, 80) and [80, 160) lie before it; [160, 240) holds the record at 200.
+            assertThat(segmentNames()).hasSize(3).first().isEqualTo("ingest-00000000000000000160.segment");
+            assertThat(texts(journal.readFrom(journal.checkpoint(), 100))).hasSize(5).first()
+                    .isEqualTo(String.format("record %025d", 5));
+            assertThatThrownBy(() -> journal.readFrom(0, 10)).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("was deleted");
+
+            journal.checkpoint(journal.durableEnd());
+            assertThat(segmentNames()).as("only the segment being written is kept").hasSize(1);
+            assertThat(journal.readFrom(journal.checkpoint(), 10)).isEmpty();
+        }
+    }
+
+    @Test
+    void offsetsKeepIncreasingAcrossRestartsAfterEverySegmentWasConsumed() throws Exception {
+        long end;
+        try (IngestJournal journal = IngestJournal.open(dir, IngestJournal.SyncPolicy.WRITE, 16)) {
+            journal.append(bytes("first, long enough to fill a segment")).join();
+            journal.append(bytes("second")).join();
+            end = journal.durableEnd();
+            journal.checkpoint(end);
+        }
+        try (IngestJournal reopened = IngestJournal.open(dir, IngestJournal.SyncPolicy.WRITE, 16)) {
+            assertThat(reopened.checkpoint()).isEqualTo(end);
+            assertThat(reopened.durableEnd()).isEqualTo(end);
+            long next = reopened.append(bytes("third")).join();
+            assertThat(next).as("never restarted at 0").isEqualTo(end);
+            assertThat(texts(reopened.readFrom(reopened.checkpoint(), 10))).containsExactly("third");
+        }
+    }
+
+    @Test
+    void onlyTheTornTailOfTheLastSegmentIsCut() throws Exception {
+        try (IngestJournal journal = IngestJournal.open(dir, IngestJournal.SyncPolicy.WRITE, 20)) {
+            journal.append(bytes("one, in the first segment")).join();
+            journal.append(bytes("two")).join();
+        }
+        assertThat(segmentNames()).hasSize(2);
+        try (FileChannel ch = FileChannel.open(lastSegment(), StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
+            // A whole header and a checksum that does not match the bytes after it.
+            ch.write(ByteBuffer.allocate(8).putInt(5).putInt(7).flip());
+            ch.write(ByteBuffer.wrap(bytes("torn!")));
+        }
+        try (IngestJournal reopened = IngestJournal.open(dir, IngestJournal.SyncPolicy.WRITE, 20)) {
+            assertThat(texts(reopened.readFrom(0, 10))).containsExactly("one, in the first segment", "two");
+            long end = reopened.durableEnd();
+            assertThat(Files.size(lastSegment())).isEqualTo(8 + 3);
+            assertThat(reopened.append(bytes("three")).join()).isEqualTo(end);
+            assertThat(texts(reopened.readFrom(0, 10))).containsExactly("one, in the first segment", "two", "three");
+        }
+    }
+
+    @Test
+    void aSingleFileJournalOfAnEarlierVersionIsReadFromItsCheckpoint() throws Exception {
+        ByteArrayOutputStream legacy = new ByteArrayOutputStream();
+        legacy.write(frame("consumed"));
+        int checkpoint = legacy.size();
+        legacy.write(frame("not consumed yet"));
+        legacy.write(frame("neither"));
+        Files.write(dir.resolve("ingest.journal"), legacy.toByteArray());
+        Files.writeString(dir.resolve("ingest.checkpoint"), Integer.toString(checkpoint));
+
+        try (IngestJournal journal = IngestJournal.open(dir)) {
+            assertThat(journal.checkpoint()).isEqualTo(checkpoint);
+            assertThat(journal.durableEnd()).isEqualTo(legacy.size());
+            assertThat(texts(journal.readFrom(journal.checkpoint(), 10))).containsExactly("not consumed yet", "neither");
+            assertThat(journal.append(bytes("new")).join()).isEqualTo(legacy.size());
+        }
+        assertThat(dir.resolve("ingest.journal")).doesNotExist();
+        try (IngestJournal reopened = IngestJournal.open(dir)) {
+            assertThat(texts(reopened.readFrom(0, 10))).containsExactly("consumed", "not consumed yet", "neither", "new");
+        }
+    }
+
+    @Test
+    void recordsLargerThanAReadChunkAreReadWhole() throws Exception {
+        byte[] big = new byte[3 * 1024 * 1024 + 7];
+        java.util.Arrays.fill(big, (byte) 'x');
+        try (IngestJournal journal = IngestJournal.open(dir)) {
+            journal.append(bytes("small")).join();
+            journal.append(big).join();
+            journal.append(bytes("after")).join();
+            List<IngestJournal.Entry> all = journal.readFrom(0, 10);
+            assertThat(all).hasSize(3);
+            assertThat(all.get(1).data()).isEqualTo(big);
+            assertThat(texts(List.of(all.get(2)))).containsExactly("after");
+        }
+        try (IngestJournal reopened = IngestJournal.open(dir)) {
+            assertThat(reopened.readFrom(0, 10)).hasSize(3);
+        }
+    }
+
+    @Test
+    void aCheckpointOutsideTheJournalIsRefused() {
+        try (IngestJournal journal = IngestJournal.open(dir)) {
+            journal.append(bytes("a")).join();
+            assertThatThrownBy(() -> journal.checkpoint(journal.durableEnd() + 1)).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("outside the journal");
         }
     }
 

@@ -41,6 +41,32 @@ class LatestStateProjectionTest {
         dynamo.shutdown();
     }
 
+    /** Journal offsets for the messages given, increasing across the tests (each projection only needs them to grow). */
+    private long nextOffset = 1000;
+
+    /** Gives the projection a message as the ingest consumer does; returns its journal offset. */
+    private long give(LatestStateProjection projection, String topic, byte[] payload, long receivedAt) {
+        long offset = nextOffset;
+        nextOffset += 100;
+        projection.update(offset, nextOffset, topic, payload, receivedAt);
+        return offset;
+    }
+
+    private static byte[] state(String vin, long timestamp, int speed) {
+        return ("{\"vin\":\"" + vin + "\",\"timestamp\":" + timestamp + ",\"Vehicle\":{\"Speed\":" + speed + "}}")
+                .getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static void await(java.util.function.BooleanSupplier condition, String what) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 10_000;
+        while (!condition.getAsBoolean()) {
+            if (System.currentTimeMillis() > deadline) {
+                throw new AssertionError("timed out waiting until " + what);
+            }
+            Thread.sleep(5);
+        }
+    }
+
     private static byte[] message(String timestamp, double speed) {
         return ("{\"vin\":\"" + VIN + "\"" + (timestamp == null ? "" : ",\"timestamp\":" + timestamp)
                 + ",\"Vehicle\":{\"Speed\":" + speed + "}}").getBytes(StandardCharsets.UTF_8);
@@ -61,10 +87,10 @@ class LatestStateProjectionTest {
         long now = System.currentTimeMillis();
         try (LatestStateProjection projection = new LatestStateProjection(new TelemetryValidator(VssCatalog.load()), store)) {
             String topic = "cms/data/" + VIN + "/telemetry";
-            projection.update(topic, message(Long.toString(now), 50), now);
-            projection.update(topic, message(Long.toString(now - 5000), 10), now);
-            projection.update(topic, message("\"garbage\"", 99), now);
-            projection.update("cms/notification/" + VIN, message(Long.toString(now + 1), 77), now);
+            give(projection, topic, message(Long.toString(now), 50), now);
+            give(projection, topic, message(Long.toString(now - 5000), 10), now);
+            give(projection, topic, message("\"garbage\"", 99), now);
+            give(projection, "cms/notification/" + VIN, message(Long.toString(now + 1), 77), now);
         }
         Optional<VehicleState> state = store.get(VIN);
         assertThat(state).get().satisfies(s -> {
@@ -81,7 +107,7 @@ class LatestStateProjectionTest {
                 Duration.ofMillis(400))) {
             // A vehicle sending continuously for a second: back-to-back rounds would be dozens.
             for (int i = 0; System.currentTimeMillis() - start < 1000; i++) {
-                projection.update(topic, message(Long.toString(start + i), i % 100), start + i);
+                give(projection, topic, message(Long.toString(start + i), i % 100), start + i);
                 Thread.sleep(2);
             }
             long elapsed = System.currentTimeMillis() - start;
@@ -101,7 +127,7 @@ class LatestStateProjectionTest {
     void anInvalidMessageIsCountedAsAFailureAndNotStored() {
         String vin = "5YJ3E1EA7KF317012";
         LatestStateProjection projection = new LatestStateProjection(new TelemetryValidator(VssCatalog.load()), store);
-        projection.update("cms/data/" + vin + "/telemetry", ("{\"vin\":\"" + vin + "\",\"timestamp\":" + System.currentTimeMillis()
+        give(projection, "cms/data/" + vin + "/telemetry", ("{\"vin\":\"" + vin + "\",\"timestamp\":" + System.currentTimeMillis()
                 + ",\"Vehicle\":{\"Speed\":\"fast\"}}").getBytes(StandardCharsets.UTF_8), System.currentTimeMillis());
         projection.close();
 
@@ -110,20 +136,24 @@ class LatestStateProjectionTest {
     }
 
     @Test
-    void aRoundStoresEveryVehiclesNewestStateInBatches() {
+    void aRoundStoresEveryVehiclesNewestStateInBatches() throws Exception {
         long now = System.currentTimeMillis();
         LatestStateProjection projection = new LatestStateProjection(new TelemetryValidator(VssCatalog.load()), store,
                 Duration.ofHours(1));
+        // A first round (it starts as soon as something is pending); the next one waits an hour,
+        // so all of the following is written by the round of close().
+        give(projection, "cms/data/" + VIN + "/telemetry", message(Long.toString(now), 1), now);
+        await(() -> projection.stats().written() == 1, "the first round is stored");
         for (int i = 0; i < 60; i++) {
             String vin = String.format("WF0XXXGCDX%07d", i);
             for (int k = 0; k < 3; k++) {
-                projection.update("cms/data/" + vin + "/telemetry", ("{\"vin\":\"" + vin + "\",\"timestamp\":" + (now + k)
-                        + ",\"Vehicle\":{\"Speed\":" + (i + k) + "}}").getBytes(StandardCharsets.UTF_8), now);
+                give(projection, "cms/data/" + vin + "/telemetry", state(vin, now + k, i + k), now);
             }
         }
         projection.close();
 
-        assertThat(projection.stats().written()).isEqualTo(60);
+        assertThat(projection.stats().written()).isEqualTo(1 + 60);
+        assertThat(projection.stats().rounds()).isEqualTo(2);
         assertThat(projection.stats().coalesced()).isEqualTo(120);
         for (int i = 0; i < 60; i++) {
             VehicleState state = store.get(String.format("WF0XXXGCDX%07d", i)).orElseThrow();
@@ -139,7 +169,7 @@ class LatestStateProjectionTest {
         LatestStateProjection projection = new LatestStateProjection(new TelemetryValidator(VssCatalog.load()), late,
                 Duration.ofMillis(50));
         long now = System.currentTimeMillis();
-        projection.update("cms/data/" + vin + "/telemetry", ("{\"vin\":\"" + vin + "\",\"timestamp\":" + now
+        give(projection, "cms/data/" + vin + "/telemetry", ("{\"vin\":\"" + vin + "\",\"timestamp\":" + now
                 + ",\"Vehicle\":{\"Speed\":42}}").getBytes(StandardCharsets.UTF_8), now);
         long deadline = System.currentTimeMillis() + 10_000;
         while (projection.stats().failures() == 0 && System.currentTimeMillis() < deadline) {
@@ -161,12 +191,87 @@ class LatestStateProjectionTest {
         LatestStateProjection projection = new LatestStateProjection(new TelemetryValidator(VssCatalog.load()),
                 new LatestStateStore(dynamo.dynamoDbClient(), "never-created"), Duration.ofHours(1));
         long now = System.currentTimeMillis();
-        projection.update("cms/data/" + vin + "/telemetry", ("{\"vin\":\"" + vin + "\",\"timestamp\":" + now
+        give(projection, "cms/data/" + vin + "/telemetry", ("{\"vin\":\"" + vin + "\",\"timestamp\":" + now
                 + ",\"Vehicle\":{\"Speed\":42}}").getBytes(StandardCharsets.UTF_8), now);
         projection.close();
 
         assertThat(projection.stats().failures()).isEqualTo(LatestStateProjection.MAX_ATTEMPTS);
         assertThat(projection.stats().pending()).isZero();
         assertThat(projection.stats().written()).isZero();
+    }
+
+    @Test
+    void storedThroughDoesNotPassAStateThatIsNotStoredYet() throws Exception {
+        String parked = "5YJ3E1EA7KF317015";
+        String other = "5YJ3E1EA7KF317016";
+        long now = System.currentTimeMillis();
+        try (LatestStateProjection projection = new LatestStateProjection(new TelemetryValidator(VssCatalog.load()), store,
+                Duration.ofHours(1))) {
+            give(projection, "cms/data/" + other + "/telemetry", state(other, now, 1), now);
+            long afterFirst = nextOffset;
+            // The first round starts at once; the next one not for an hour.
+            await(() -> projection.stats().written() == 1 && projection.storedThrough() == afterFirst, "the first round is stored");
+
+            long newest = give(projection, "cms/data/" + parked + "/telemetry", state(parked, now, 33), now);
+            give(projection, "cms/notification/" + parked, state(parked, now, 1), now);
+            Thread.sleep(100);
+            assertThat(projection.storedThrough()).as("the parked vehicle's newest state is only pending").isEqualTo(newest);
+            assertThat(store.get(parked)).isEmpty();
+
+            projection.flush();
+            assertThat(store.get(parked)).get().satisfies(s -> assertThat(s.signals().path("Vehicle").path("Speed").asDouble())
+                    .isEqualTo(33));
+            assertThat(projection.storedThrough()).as("everything given is stored").isEqualTo(nextOffset);
+        }
+    }
+
+    @Test
+    void aStatePutBackForARetryHoldsStoredThroughAtItsOffset() throws Exception {
+        String vin = "5YJ3E1EA7KF317017";
+        LatestStateStore late = new LatestStateStore(dynamo.dynamoDbClient(), "created-later");
+        try (LatestStateProjection projection = new LatestStateProjection(new TelemetryValidator(VssCatalog.load()), late,
+                Duration.ofMillis(200))) {
+            long now = System.currentTimeMillis();
+            long refused = give(projection, "cms/data/" + vin + "/telemetry", state(vin, now, 42), now);
+            await(() -> projection.stats().failures() > 0, "a write failed");
+            // Messages after it that need no write (another topic) do not move it past the refused state.
+            give(projection, "cms/notification/" + vin, state(vin, now, 1), now);
+            Thread.sleep(250);
+            assertThat(projection.stats().failures()).isLessThan(LatestStateProjection.MAX_ATTEMPTS);
+            assertThat(projection.storedThrough()).as("held at the state put back for a retry").isEqualTo(refused);
+
+            dynamo.dynamoDbClient().createTable(b -> b.tableName("created-later")
+                    .attributeDefinitions(a -> a.attributeName("vin").attributeType(ScalarAttributeType.S))
+                    .keySchema(k -> k.attributeName("vin").keyType(KeyType.HASH)).billingMode(BillingMode.PAY_PER_REQUEST));
+            await(() -> projection.stats().written() == 1, "the retry stored the state");
+            await(() -> projection.storedThrough() == nextOffset, "storedThrough reached everything given");
+        }
+        assertThat(late.get(vin)).isPresent();
+    }
+
+    @Test
+    void aStateGivenUpAfterTheLastAttemptNoLongerHoldsStoredThrough() {
+        String vin = "5YJ3E1EA7KF317018";
+        LatestStateProjection projection = new LatestStateProjection(new TelemetryValidator(VssCatalog.load()),
+                new LatestStateStore(dynamo.dynamoDbClient(), "never-created-either"), Duration.ofHours(1));
+        long now = System.currentTimeMillis();
+        give(projection, "cms/data/" + vin + "/telemetry", state(vin, now, 42), now);
+        projection.flush();
+
+        assertThat(projection.stats().failures()).isEqualTo(LatestStateProjection.MAX_ATTEMPTS);
+        assertThat(projection.storedThrough()).as("the lake has the message; the checkpoint may pass it").isEqualTo(nextOffset);
+        projection.close();
+    }
+
+    @Test
+    void offsetsThatDoNotIncreaseAreRefused() {
+        try (LatestStateProjection projection = new LatestStateProjection(new TelemetryValidator(VssCatalog.load()), store,
+                Duration.ofHours(1))) {
+            projection.update(500, 600, "cms/data/" + VIN + "/telemetry", message("1", 1), 1);
+            assertThatThrownBy(() -> projection.update(100, 200, "cms/data/" + VIN + "/telemetry", message("2", 1), 1))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("offsets must increase");
+            assertThatThrownBy(() -> projection.update(700, 700, "cms/data/" + VIN + "/telemetry", message("2", 1), 1))
+                    .isInstanceOf(IllegalArgumentException.class);
+        }
     }
 }
