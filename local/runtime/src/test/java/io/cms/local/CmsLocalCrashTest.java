@@ -76,14 +76,7 @@ class CmsLocalCrashTest {
                     break;
                 }
             }
-            // The broker died under it: paho may not have noticed yet, and refuses to close a client it
-            // still thinks is connected.
-            try {
-                mqtt.disconnectForcibly(0, 100);
-            } catch (MqttException alreadyGone) {
-                // nothing to disconnect
-            }
-            mqtt.close(true);
+            closeAfterKill(mqtt);
         } finally {
             child.destroyForcibly();
             child.waitFor(30, TimeUnit.SECONDS);
@@ -142,12 +135,7 @@ class CmsLocalCrashTest {
                     }
                 }
             }
-            try {
-                mqtt.disconnectForcibly(0, 100);
-            } catch (MqttException alreadyGone) {
-                // nothing to disconnect
-            }
-            mqtt.close(true);
+            closeAfterKill(mqtt);
         } finally {
             child.destroyForcibly();
             child.waitFor(30, TimeUnit.SECONDS);
@@ -270,5 +258,15 @@ class CmsLocalCrashTest {
             }
         }
         return out;
+    }
+
+    /** Closes a client whose broker was killed: paho may not have noticed yet and refuses to close a client it thinks is connected. */
+    private static void closeAfterKill(MqttClient mqtt) throws MqttException {
+        try {
+            mqtt.disconnectForcibly(0, 100);
+        } catch (MqttException alreadyGone) {
+            // nothing to disconnect
+        }
+        mqtt.close(true);
     }
 }

@@ -18,9 +18,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
-import software.amazon.awssdk.services.dynamodb.model.BillingMode;
-import software.amazon.awssdk.services.dynamodb.model.KeyType;
-import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 
 /** The journal checkpoint against the lake and the latest-state projection, with a real journal, lake and table. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -39,9 +36,7 @@ class IngestPipelineTest {
     @BeforeAll
     void start() {
         dynamo = DynamoDBEmbedded.create();
-        dynamo.dynamoDbClient().createTable(b -> b.tableName("state")
-                .attributeDefinitions(a -> a.attributeName("vin").attributeType(ScalarAttributeType.S))
-                .keySchema(k -> k.attributeName("vin").keyType(KeyType.HASH)).billingMode(BillingMode.PAY_PER_REQUEST));
+        LatestStateTables.create(dynamo.dynamoDbClient(), "state");
         store = new LatestStateStore(dynamo.dynamoDbClient(), "state");
         validator = new TelemetryValidator(VssCatalog.load());
     }

@@ -16,9 +16,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import software.amazon.awssdk.services.dynamodb.model.BillingMode;
-import software.amazon.awssdk.services.dynamodb.model.KeyType;
-import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class LatestStateProjectionTest {
@@ -30,9 +27,7 @@ class LatestStateProjectionTest {
     @BeforeAll
     void start() {
         dynamo = DynamoDBEmbedded.create();
-        dynamo.dynamoDbClient().createTable(b -> b.tableName("state")
-                .attributeDefinitions(a -> a.attributeName("vin").attributeType(ScalarAttributeType.S))
-                .keySchema(k -> k.attributeName("vin").keyType(KeyType.HASH)).billingMode(BillingMode.PAY_PER_REQUEST));
+        LatestStateTables.create(dynamo.dynamoDbClient(), "state");
         store = new LatestStateStore(dynamo.dynamoDbClient(), "state");
     }
 
@@ -176,9 +171,7 @@ class LatestStateProjectionTest {
             Thread.sleep(10);
         }
         assertThat(projection.stats().failures()).as("the write failed while the table was missing").isPositive();
-        dynamo.dynamoDbClient().createTable(b -> b.tableName("created-late")
-                .attributeDefinitions(a -> a.attributeName("vin").attributeType(ScalarAttributeType.S))
-                .keySchema(k -> k.attributeName("vin").keyType(KeyType.HASH)).billingMode(BillingMode.PAY_PER_REQUEST));
+        LatestStateTables.create(dynamo.dynamoDbClient(), "created-late");
         projection.close();
 
         assertThat(late.get(vin)).get().satisfies(s -> assertThat(s.signals().path("Vehicle").path("Speed").asDouble()).isEqualTo(42));
@@ -240,9 +233,7 @@ class LatestStateProjectionTest {
             assertThat(projection.stats().failures()).isLessThan(LatestStateProjection.MAX_ATTEMPTS);
             assertThat(projection.storedThrough()).as("held at the state put back for a retry").isEqualTo(refused);
 
-            dynamo.dynamoDbClient().createTable(b -> b.tableName("created-later")
-                    .attributeDefinitions(a -> a.attributeName("vin").attributeType(ScalarAttributeType.S))
-                    .keySchema(k -> k.attributeName("vin").keyType(KeyType.HASH)).billingMode(BillingMode.PAY_PER_REQUEST));
+            LatestStateTables.create(dynamo.dynamoDbClient(), "created-later");
             await(() -> projection.stats().written() == 1, "the retry stored the state");
             await(() -> projection.storedThrough() == nextOffset, "storedThrough reached everything given");
         }
