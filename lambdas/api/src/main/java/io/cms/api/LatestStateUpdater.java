@@ -49,13 +49,8 @@ public final class LatestStateUpdater {
 
     /** Validates and applies one message as published on {@code topic}. */
     public Result apply(String topic, byte[] payload, long receivedAt) {
-        Verdict verdict = validator.validate(topic, payload, receivedAt);
-        if (verdict instanceof Verdict.Rejected rejected) {
-            return new Result(Outcome.REJECTED, rejected.reason() + ": " + rejected.detail());
-        }
-        Telemetry t = ((Verdict.Accepted) verdict).telemetry();
-        boolean updated = store.update(t.vin(), t.timestamp(), signals(validator.catalog(), t));
-        return new Result(updated ? Outcome.UPDATED : Outcome.OLDER, null);
+        // One message is one conditional put (LatestStateStore.updateAll writes a single update with update()).
+        return applyAll(List.of(new Message(topic, payload, receivedAt))).get(0);
     }
 
     /**
@@ -70,7 +65,7 @@ public final class LatestStateUpdater {
 
     /**
      * Validates and applies many messages, of different vehicles, with the store's batched write
-     * ({@link LatestStateStore#updateAll}); each message gets the result {@link #apply} would give.
+     * ({@link LatestStateStore#updateAll}).
      *
      * @param messages the messages; several of one vehicle are applied one by one after the batch
      * @return per message, in order, what happened
