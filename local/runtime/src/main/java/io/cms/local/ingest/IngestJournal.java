@@ -479,38 +479,27 @@ public final class IngestJournal implements AutoCloseable {
     /** Scans {@code segment}, cuts a torn tail left by a crash and returns the length of its valid part. */
     private long recover(Segment segment) throws IOException {
         long size = segment.channel().size();
-        long position = 0;
-        scan:
-        while (position + HEADER <= size) {
-            ByteBuffer chunk = read(segment, segment.base() + position, (int) Math.min(READ_CHUNK, size - position));
-            int at = 0;
-            while (chunk.limit() - at >= HEADER) {
-                int length = chunk.getInt(at);
-                int crc = chunk.getInt(at + 4);
-                if (length < 0 || length > MAX_RECORD || position + HEADER + length > size) {
-                    break scan;
-                }
-                byte[] data;
-                if (chunk.limit() - at - HEADER >= length) {
-                    data = Arrays.copyOfRange(chunk.array(), at + HEADER, at + HEADER + length);
-                } else if (at == 0) {
-                    data = read(segment, segment.base() + position + HEADER, length).array();
-                } else {
-                    break;
-                }
-                if (checksum(data) != crc) {
-                    break scan;
-                }
-                position += HEADER + length;
-                at += HEADER + length;
+        long end = segment.base() + size;
+        long position = segment.base();
+        List<Entry> chunk = new ArrayList<>();
+        try {
+            while (position < end) {
+                chunk.clear();
+                position = readChunk(segment, position, end, chunk, Integer.MAX_VALUE);
+            }
+        } catch (IllegalStateException torn) {
+            // The first record that is cut short or fails its checksum starts the torn tail.
+            if (!chunk.isEmpty()) {
+                position = chunk.get(chunk.size() - 1).nextOffset();
             }
         }
-        if (position < size) {
-            LOG.warn("ingest journal: cut a torn tail of {} bytes left by a crash", size - position);
-            segment.channel().truncate(position);
+        long valid = position - segment.base();
+        if (valid < size) {
+            LOG.warn("ingest journal: cut a torn tail of {} bytes left by a crash", size - valid);
+            segment.channel().truncate(valid);
             segment.channel().force(true);
         }
-        return position;
+        return valid;
     }
 
     /** Deletes every segment but the active one whose records all lie before {@code offset}. */
