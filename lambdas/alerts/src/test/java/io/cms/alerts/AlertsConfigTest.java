@@ -28,11 +28,11 @@ class AlertsConfigTest {
     void readsEveryVariable() {
         AlertsConfig config = Configs.with(Map.of("SNS_TOPIC_PREFIX", "fleet",
                 "ALARM_TYPES", "FIRE,FLOOD", "ADMIN_SCOPES", "a/admin, b/admin", "MAX_MESSAGE_LENGTH", "10",
-                "NOTIFICATION_RETENTION_DAYS", "7"));
+                "NOTIFICATION_RETENTION_DAYS", "7", "PUBLISH_SCOPES", "fleet-service/publish"));
         assertThat(config.topicPrefix()).isEqualTo("fleet");
         assertThat(config.alarmTypes()).containsExactlyInAnyOrder("FIRE", "FLOOD");
         assertThat(config.adminScopes()).containsExactlyInAnyOrder("a/admin", "b/admin");
-        assertThat(config.publishScopes()).containsExactly(Configs.SERVICE_SCOPE);
+        assertThat(config.publishScopes()).containsExactly("fleet-service/publish");
         assertThat(config.maxMessageLength()).isEqualTo(10);
         assertThat(config.retention()).isEqualTo(Duration.ofDays(7));
     }
