@@ -82,8 +82,11 @@ public final class LocalUpCommand implements Callable<Integer> {
             removeHook(hook);
             throw e;
         }
-        out.print(LocalBanner.of(local));
-        out.flush();
+        if (!local.stopRequested()) {
+            // A stop that came after the boot's last check is already under way: no "ready" banner then.
+            out.print(LocalBanner.of(local));
+            out.flush();
+        }
         stopped.await();
         return 0;
     }

@@ -105,7 +105,8 @@ public final class CertificateStatusRequests implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        poller.scheduleWithFixedDelay(this::pollQuietly, 0, every.toMillis(), TimeUnit.MILLISECONDS);
+        // The owner applies what is pending before anyone can connect; the first poll waits a period.
+        poller.scheduleWithFixedDelay(this::pollQuietly, every.toMillis(), every.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /**
