@@ -74,12 +74,7 @@ public final class CertificateStatusRequests implements AutoCloseable {
      * @return the request file; it disappears once CMS Local has applied it
      */
     public static Path submit(Path iotDir, String certificateId, LocalIotRegistry.Status status) {
-        if (status != LocalIotRegistry.Status.INACTIVE && status != LocalIotRegistry.Status.REVOKED) {
-            throw new IllegalArgumentException("only INACTIVE or REVOKED can be requested, got " + status);
-        }
-        if (certificateId == null || !CERTIFICATE_ID.matcher(certificateId).matches()) {
-            throw new IllegalArgumentException("a certificate id is 64 lower-case hex digits, got '" + certificateId + "'");
-        }
+        validate(certificateId, status == null ? null : status.name());
         Path dir = folder(iotDir);
         ObjectNode node = Json.object();
         node.put("certificateId", certificateId);
@@ -93,6 +88,24 @@ public final class CertificateStatusRequests implements AutoCloseable {
             throw new UncheckedIOException("cannot write a certificate status request in " + dir, e);
         }
         return file;
+    }
+
+    /**
+     * Checks a request, the same for the process that writes it and for CMS Local that reads it.
+     *
+     * @return the requested status
+     * @throws IllegalArgumentException when the id is not 64 lower-case hex digits or the status is
+     *     not a deactivation (INACTIVE or REVOKED)
+     */
+    static LocalIotRegistry.Status validate(String certificateId, String status) {
+        if (certificateId == null || !CERTIFICATE_ID.matcher(certificateId).matches()) {
+            throw new IllegalArgumentException("'certificateId' must be 64 lower-case hex digits, got '" + certificateId + "'");
+        }
+        if (!"INACTIVE".equals(status) && !"REVOKED".equals(status)) {
+            throw new IllegalArgumentException("'status' must be INACTIVE or REVOKED (only deactivations can be requested), got '"
+                    + status + "'");
+        }
+        return LocalIotRegistry.Status.valueOf(status);
     }
 
     /** Applies the pending requests in order, then polls the folder every {@code every} on a daemon thread. */
@@ -148,14 +161,7 @@ public final class CertificateStatusRequests implements AutoCloseable {
         try {
             JsonNode node = Json.parse(Files.readString(file, StandardCharsets.UTF_8));
             certificateId = node.path("certificateId").asText("");
-            if (!CERTIFICATE_ID.matcher(certificateId).matches()) {
-                throw new IllegalArgumentException("'certificateId' must be 64 lower-case hex digits");
-            }
-            String s = node.path("status").asText("");
-            if (!s.equals("INACTIVE") && !s.equals("REVOKED")) {
-                throw new IllegalArgumentException("'status' must be INACTIVE or REVOKED, got '" + s + "'");
-            }
-            status = LocalIotRegistry.Status.valueOf(s);
+            status = validate(certificateId, node.path("status").asText(""));
         } catch (NoSuchFileException e) {
             return false;
         } catch (IOException | RuntimeException e) {

@@ -90,5 +90,19 @@ class CertificateStatusRequestsTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("INACTIVE or REVOKED");
         assertThatThrownBy(() -> CertificateStatusRequests.submit(dir, "../x", LocalIotRegistry.Status.INACTIVE))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("64 lower-case hex");
+        assertThatThrownBy(() -> CertificateStatusRequests.submit(dir, CERT.toUpperCase(), LocalIotRegistry.Status.REVOKED))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("64 lower-case hex");
+    }
+
+    @Test
+    void submitAndApplyCheckARequestTheSameWay() {
+        assertThat(CertificateStatusRequests.validate(CERT, "REVOKED")).isEqualTo(LocalIotRegistry.Status.REVOKED);
+        assertThat(CertificateStatusRequests.validate(CERT, "INACTIVE")).isEqualTo(LocalIotRegistry.Status.INACTIVE);
+        for (String status : new String[] {"ACTIVE", "PENDING_ACTIVATION", "inactive", "", null}) {
+            assertThatThrownBy(() -> CertificateStatusRequests.validate(CERT, status)).as(status)
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("INACTIVE or REVOKED");
+        }
+        assertThatThrownBy(() -> CertificateStatusRequests.validate(null, "INACTIVE"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("64 lower-case hex");
     }
 }
