@@ -93,7 +93,7 @@ public final class LocalIotRegistry implements PrincipalDirectory, AutoCloseable
             return existing;
         }
         Certificate c = new Certificate(certificateId, status, null, claim, Instant.now());
-        apply(c);
+        apply(certificates, c);
         append(event("certificate", c));
         return c;
     }
@@ -102,7 +102,7 @@ public final class LocalIotRegistry implements PrincipalDirectory, AutoCloseable
     public synchronized Certificate setStatus(String certificateId, Status status) {
         Certificate c = certificate(certificateId).orElseThrow(() -> new IllegalArgumentException("unknown certificate " + certificateId));
         Certificate updated = new Certificate(c.certificateId(), status, c.thingName(), c.claim(), c.createdAt());
-        apply(updated);
+        apply(certificates, updated);
         append(event("certificate", updated));
         return updated;
     }
@@ -117,7 +117,7 @@ public final class LocalIotRegistry implements PrincipalDirectory, AutoCloseable
         thing.set("attributes", Json.object(attributes));
         append(thing);
         Certificate updated = new Certificate(c.certificateId(), c.status(), thingName, c.claim(), c.createdAt());
-        apply(updated);
+        apply(certificates, updated);
         append(event("certificate", updated));
     }
 
@@ -128,7 +128,7 @@ public final class LocalIotRegistry implements PrincipalDirectory, AutoCloseable
             return;
         }
         Certificate updated = new Certificate(c.certificateId(), c.status(), null, c.claim(), c.createdAt());
-        apply(updated);
+        apply(certificates, updated);
         append(event("certificate", updated));
     }
 
@@ -200,10 +200,7 @@ public final class LocalIotRegistry implements PrincipalDirectory, AutoCloseable
         }
     }
 
-    private void apply(Certificate c) {
-        certificates.put(c.certificateId(), c);
-    }
-
+    /** Records a certificate's state in a map of certificates: this registry's, or one being replayed. */
     private static void apply(Map<String, Certificate> certificates, Certificate c) {
         certificates.put(c.certificateId(), c);
     }
