@@ -64,8 +64,12 @@ public final class CmsLocal implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(CmsLocal.class);
     /** Vehicle certificates issued by provisioning are valid this long. */
     public static final Duration VEHICLE_CERTIFICATE_VALIDITY = Duration.ofDays(365);
-    /** How often the certificate status requests of the CLI ({@link CertificateStatusRequests}) are polled. */
-    static final Duration IOT_REQUESTS_POLL = Duration.ofMillis(250);
+    /**
+     * How often the certificate status requests of the CLI ({@link CertificateStatusRequests}) are
+     * polled: well within the CLI's wait ({@code cms registry revoke --local} waits 5 s), without
+     * listing the folder several times a second for requests that come rarely.
+     */
+    static final Duration IOT_REQUESTS_POLL = Duration.ofSeconds(1);
     /** Where the API module's GraphQL API is served. */
     public static final String API_PATH = "/graphql";
     /** Where the Alerts publish API is served. */
