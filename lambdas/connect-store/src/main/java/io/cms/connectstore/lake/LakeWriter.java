@@ -31,6 +31,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 import java.util.zip.Deflater;
 import java.util.zip.GZIPOutputStream;
@@ -123,7 +124,20 @@ public final class LakeWriter implements AutoCloseable {
      * @param receivedAt receive time, epoch ms
      * @return the batch committed by this call because a limit was reached, or null
      */
-    public synchronized CommittedBatch accept(String topic, byte[] payload, long receivedAt) {
+    public CommittedBatch accept(String topic, byte[] payload, long receivedAt) {
+        return accept(topic, payload, receivedAt, null);
+    }
+
+    /**
+     * {@link #accept(String, byte[], long)} that also hands the validated message to
+     * {@code onAccepted} (on the caller's thread, once it is buffered), so a consumer that needs the
+     * typed values, such as a latest-state projection, does not parse the payload again. Refused
+     * messages are not handed over. An exception {@code onAccepted} throws reaches the caller; the
+     * message stays buffered.
+     *
+     * @param onAccepted receives the {@link Telemetry} of an accepted message; may be null
+     */
+    public synchronized CommittedBatch accept(String topic, byte[] payload, long receivedAt, Consumer<Telemetry> onAccepted) {
         ensureOpen();
         CommittedBatch committed = null;
         if (batchId != null && config.clock().millis() - batchStartedAt >= config.maxBatchAge().toMillis()) {
@@ -132,10 +146,12 @@ public final class LakeWriter implements AutoCloseable {
         if (batchId == null) {
             startBatch();
         }
+        Telemetry valid = null;
         try {
             Verdict verdict = validator.validate(topic, payload, receivedAt);
             if (verdict instanceof Verdict.Accepted accepted) {
-                write(accepted.telemetry(), payload);
+                valid = accepted.telemetry();
+                write(valid, payload);
                 rows++;
             } else {
                 writeQuarantine(topic, payload, receivedAt, (Verdict.Rejected) verdict);
@@ -145,6 +161,9 @@ public final class LakeWriter implements AutoCloseable {
             abort();
             throw e instanceof IOException io ? new UncheckedIOException("lake write failed; the batch was discarded", io)
                     : (RuntimeException) e;
+        }
+        if (valid != null && onAccepted != null) {
+            onAccepted.accept(valid);
         }
         if (rows + quarantined >= config.maxBatchRecords() || hours.size() + quarantine.size() > config.maxOpenPartitions()) {
             CommittedBatch now = flush();

@@ -76,6 +76,26 @@ class LakeWriterTest {
     }
 
     @Test
+    void handsOnlyAcceptedMessagesToTheListenerWithTheirValidatedValues() throws Exception {
+        List<io.cms.connectstore.telemetry.Telemetry> handed = new ArrayList<>();
+        try (LakeWriter w = writer(LakeWriterConfig.builder(root).clock(new TestClock()))) {
+            w.accept(Payloads.topic(VIN), good(VIN, T, 1), T + 5, handed::add);
+            w.accept(Payloads.topic(VIN), "nope".getBytes(StandardCharsets.UTF_8), T + 6, handed::add);
+            w.accept(Payloads.topic(Payloads.vin(8)), good(VIN, T, 2), T + 7, handed::add);
+            w.accept(Payloads.topic(VIN), good(VIN, T + 1, 3), T + 8, null);
+            CommittedBatch batch = w.flush();
+            assertThat(batch.rows()).isEqualTo(2);
+            assertThat(batch.quarantined()).isEqualTo(2);
+        }
+        assertThat(handed).singleElement().satisfies(t -> {
+            assertThat(t.vin()).isEqualTo(VIN);
+            assertThat(t.timestamp()).isEqualTo(T);
+            assertThat(t.receivedAt()).isEqualTo(T + 5);
+            assertThat(t.reported()).isGreaterThan(20);
+        });
+    }
+
+    @Test
     void partitionsByMeasurementHourNotArrival() throws Exception {
         long previousHour = T - 3_600_000;
         try (LakeWriter w = writer(LakeWriterConfig.builder(root))) {
