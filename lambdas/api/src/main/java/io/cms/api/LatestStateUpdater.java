@@ -72,31 +72,53 @@ public final class LatestStateUpdater {
      */
     public List<Result> applyAll(List<Message> messages) {
         List<Result> results = new ArrayList<>(Collections.nCopies(messages.size(), (Result) null));
-        List<Integer> accepted = new ArrayList<>();
-        List<LatestStateStore.Update> updates = new ArrayList<>();
-        List<Integer> later = new ArrayList<>();
-        Set<String> batched = new HashSet<>();
+        List<Integer> validAt = new ArrayList<>();
+        List<Telemetry> valid = new ArrayList<>();
         for (int i = 0; i < messages.size(); i++) {
             Message m = messages.get(i);
             Verdict verdict = validator.validate(m.topic(), m.payload(), m.receivedAt());
             if (verdict instanceof Verdict.Rejected rejected) {
                 results.set(i, new Result(Outcome.REJECTED, rejected.reason() + ": " + rejected.detail()));
-                continue;
+            } else {
+                validAt.add(i);
+                valid.add(((Verdict.Accepted) verdict).telemetry());
             }
-            Telemetry t = ((Verdict.Accepted) verdict).telemetry();
+        }
+        List<Result> stored = storeAll(valid);
+        for (int k = 0; k < valid.size(); k++) {
+            results.set(validAt.get(k), stored.get(k));
+        }
+        return results;
+    }
+
+    /**
+     * Applies messages this module's {@link TelemetryValidator} has already accepted (as the lake
+     * writer hands them on), of different vehicles, with the store's batched write.
+     *
+     * @param messages validated messages; several of one vehicle are applied one by one after the batch
+     * @return per message, in order, {@link Outcome#UPDATED} or {@link Outcome#OLDER}
+     */
+    public List<Result> storeAll(List<Telemetry> messages) {
+        List<Result> results = new ArrayList<>(Collections.nCopies(messages.size(), (Result) null));
+        List<Integer> batchedAt = new ArrayList<>();
+        List<LatestStateStore.Update> updates = new ArrayList<>();
+        List<Integer> later = new ArrayList<>();
+        Set<String> batched = new HashSet<>();
+        for (int i = 0; i < messages.size(); i++) {
+            Telemetry t = messages.get(i);
             if (!batched.add(t.vin())) {
                 later.add(i);
                 continue;
             }
-            accepted.add(i);
+            batchedAt.add(i);
             updates.add(new LatestStateStore.Update(t.vin(), t.timestamp(), signals(validator.catalog(), t)));
         }
         List<Boolean> stored = store.updateAll(updates);
-        for (int k = 0; k < accepted.size(); k++) {
-            results.set(accepted.get(k), new Result(stored.get(k) ? Outcome.UPDATED : Outcome.OLDER, null));
+        for (int k = 0; k < batchedAt.size(); k++) {
+            results.set(batchedAt.get(k), new Result(stored.get(k) ? Outcome.UPDATED : Outcome.OLDER, null));
         }
         for (int i : later) {
-            results.set(i, apply(messages.get(i).topic(), messages.get(i).payload(), messages.get(i).receivedAt()));
+            results.set(i, storeAll(List.of(messages.get(i))).get(0));
         }
         return results;
     }

@@ -78,4 +78,20 @@ class LatestStateUpdaterTest {
         assertThat(store.get(Telemetry.vin(14)).orElseThrow().timestamp()).as("the second message of a vehicle is applied after the batch")
                 .isEqualTo(T + 1_000);
     }
+
+    @Test
+    void validatedMessagesAreStoredWithoutASecondValidation() {
+        TelemetryValidator validator = new TelemetryValidator(VssCatalog.load());
+        List<io.cms.connectstore.telemetry.Telemetry> valid = java.util.stream.Stream.of(
+                        message(20, T + 2_000, 1), message(21, T, 2), message(20, T + 1_000, 3))
+                .map(m -> ((io.cms.connectstore.telemetry.Verdict.Accepted) validator.validate(m.topic(), m.payload(), m.receivedAt()))
+                        .telemetry())
+                .toList();
+
+        assertThat(updater.storeAll(valid)).extracting(Result::outcome)
+                .containsExactly(Outcome.UPDATED, Outcome.UPDATED, Outcome.OLDER);
+        assertThat(store.get(Telemetry.vin(20)).orElseThrow().timestamp()).isEqualTo(T + 2_000);
+        assertThat(store.get(Telemetry.vin(21)).orElseThrow().signals().at("/Vehicle/Speed").floatValue())
+                .isEqualTo((float) Telemetry.speed(21, 2));
+    }
 }
