@@ -332,6 +332,34 @@ class CmsLocalTest {
         mqtt.close();
     }
 
+    @Test
+    @Order(12)
+    void aConnectedVehicleIsDisconnectedWhenItsDeactivationIsRequestedWhileRunning() throws Exception {
+        String vin = "5YJ3E1EA7KF317098";
+        local.vehicleRegistry().authorize(vin, "Tesla", "Model 3", "2019");
+        VehicleCredentials revoked = provisioning().provision(vin);
+        String certificateId = io.cms.local.pki.LocalCa.certificateId(
+                io.cms.simulator.pki.Pem.readCertificate(revoked.certificatePem()));
+        MqttClient connected = connect(revoked);
+        MqttClient bystander = connect(vehicle);
+        assertThat(connected.isConnected()).isTrue();
+
+        // What `cms registry revoke --local` drops into the folder, from another process.
+        Path request = io.cms.local.iot.CertificateStatusRequests.submit(dir.resolve("iot"), certificateId,
+                io.cms.local.iot.LocalIotRegistry.Status.INACTIVE);
+
+        await(() -> connected.isConnected() ? Optional.empty() : Optional.of(true), "the broker to disconnect the revoked vehicle");
+        connected.close();
+        assertThat(request).doesNotExist();
+        assertThat(local.iot().certificate(certificateId).orElseThrow().status())
+                .isEqualTo(io.cms.local.iot.LocalIotRegistry.Status.INACTIVE);
+        assertThatThrownBy(() -> connect(revoked)).as("reconnecting with the deactivated certificate")
+                .isInstanceOf(MqttException.class);
+        assertThat(bystander.isConnected()).as("another vehicle's connection").isTrue();
+        bystander.disconnect();
+        bystander.close();
+    }
+
     private String quarantineText() {
         Path root = local.lakeRoot().resolve("quarantine");
         if (!Files.exists(root)) {
