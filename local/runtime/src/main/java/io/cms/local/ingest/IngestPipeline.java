@@ -2,19 +2,22 @@ package io.cms.local.ingest;
 
 import io.cms.connectstore.lake.CommittedBatch;
 import io.cms.connectstore.lake.LakeWriter;
+import io.cms.connectstore.telemetry.Telemetry;
 import io.cms.local.broker.InboundMessage;
 import io.cms.local.broker.TopicRule;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * CMS Local's {@code cms/data/#} rule: the broker acknowledges a telemetry message once it is in
  * the {@link IngestJournal}; one consumer thread feeds the journal to the Connect &amp; Store lake
- * writer and to the latest-state projection and commits the lake every {@code flushEvery}. The
+ * writer, hands the messages it accepted (validated once, there) to the latest-state projection and
+ * commits the lake every {@code flushEvery}. The
  * journal checkpoint advances to the smaller of what the lake has committed and what the
  * projection has stored ({@link LatestState#storedThrough()}), at lake commits and while idle, at
  * most every {@link #CHECKPOINT_INTERVAL_MS}. A crash replays whatever either had not made durable
@@ -34,17 +37,19 @@ public final class IngestPipeline implements AutoCloseable {
     @FunctionalInterface
     public interface LatestState {
         /**
-         * Takes one journal message, in journal order.
+         * Takes one message the lake writer accepted, in journal order (refused and unreadable
+         * messages are not given).
          *
          * @param offset where the message starts in the journal
          * @param nextOffset where the next message starts
+         * @param telemetry the message as the validator accepted it
          */
-        void update(long offset, long nextOffset, String topic, byte[] payload, long receivedAt);
+        void update(long offset, long nextOffset, Telemetry telemetry);
 
         /**
          * The journal offset before which the effect of every message given to {@link #update} is
-         * stored; the checkpoint never passes it. At or past the {@code nextOffset} of the last
-         * message given once everything is stored.
+         * stored; the checkpoint never passes it. {@link Long#MAX_VALUE} once everything given is
+         * stored.
          */
         default long storedThrough() {
             return Long.MAX_VALUE;
@@ -70,6 +75,9 @@ public final class IngestPipeline implements AutoCloseable {
     private final AtomicLong quarantined = new AtomicLong();
     private volatile boolean running = true;
     private volatile Throwable failure;
+    /** The message the lake writer accepted last (consumer thread only). */
+    private Telemetry accepted;
+    private final Consumer<Telemetry> keepAccepted = t -> accepted = t;
 
     public IngestPipeline(IngestJournal journal, LakeWriter lake, LatestState latest, Duration flushEvery) {
         this.journal = journal;
@@ -107,8 +115,6 @@ public final class IngestPipeline implements AutoCloseable {
         long position = journal.checkpoint();
         /** Everything before it is committed to the lake. */
         long lakeThrough = position;
-        /** The {@code nextOffset} of the last message given to the projection. */
-        long given = position;
         /** The last checkpoint written. */
         long checkpointed = position;
         long lastCheckpointAt;
@@ -118,10 +124,7 @@ public final class IngestPipeline implements AutoCloseable {
          * that is further than the last one and (unless {@code now}) the last write is long enough ago.
          */
         void checkpoint(boolean now) {
-            long stored = latest.storedThrough();
-            // A projection that has stored all it was given holds nothing back (records it was not
-            // given, unreadable ones, count as stored).
-            long target = stored >= given ? lakeThrough : Math.min(lakeThrough, stored);
+            long target = Math.min(lakeThrough, latest.storedThrough());
             long at = System.currentTimeMillis();
             if (target > checkpointed && (now || at - lastCheckpointAt >= CHECKPOINT_INTERVAL_MS)) {
                 journal.checkpoint(target);
@@ -149,18 +152,20 @@ public final class IngestPipeline implements AutoCloseable {
                         }
                         continue;
                     }
-                    CommittedBatch committed = lake.accept(record.topic(), record.payload(), record.receivedAt());
+                    accepted = null;
+                    CommittedBatch committed = lake.accept(record.topic(), record.payload(), record.receivedAt(), keepAccepted);
                     if (committed != null) {
                         count(committed);
                         // The writer committed what came before this record, and this record too
                         // when nothing is left pending (a batch full with it).
                         cursor.lakeThrough = lake.pending() == 0 ? entry.nextOffset() : entry.offset();
                     }
-                    try {
-                        latest.update(entry.offset(), entry.nextOffset(), record.topic(), record.payload(), record.receivedAt());
-                        cursor.given = entry.nextOffset();
-                    } catch (RuntimeException e) {
-                        LOG.warn("latest-state update failed for {}: {}", record.topic(), e.getMessage());
+                    if (accepted != null) {
+                        try {
+                            latest.update(entry.offset(), entry.nextOffset(), accepted);
+                        } catch (RuntimeException e) {
+                            LOG.warn("latest-state update failed for {}: {}", record.topic(), e.getMessage());
+                        }
                     }
                     consumed.incrementAndGet();
                     cursor.position = entry.nextOffset();

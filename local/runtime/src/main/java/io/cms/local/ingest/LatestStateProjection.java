@@ -1,10 +1,8 @@
 package io.cms.local.ingest;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
 import io.cms.api.LatestStateStore;
 import io.cms.api.LatestStateUpdater;
+import io.cms.connectstore.telemetry.Telemetry;
 import io.cms.connectstore.telemetry.TelemetryValidator;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -17,7 +15,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The API module's latest-state projection ({@link LatestStateUpdater}, as the Lambda runs it) fed
- * from the ingest journal. A message that passes the telemetry rules becomes the vehicle's pending state if it is newer than the one pending; a writer
+ * from the ingest journal. A message the lake writer accepted (it hands over the validated values,
+ * so nothing is parsed twice) becomes the vehicle's pending state if it is newer than the one
+ * pending; a writer
  * thread stores each vehicle's newest pending state with the store's ordering guard. Writes are
  * coalesced per vehicle: however many messages a vehicle sends while a write round runs, one write
  * carries the newest. Rounds start at most once per round interval (default {@link #DEFAULT_ROUND_INTERVAL}),
@@ -42,9 +42,13 @@ public final class LatestStateProjection implements IngestPipeline.LatestState, 
     public static final Duration DEFAULT_ROUND_INTERVAL = Duration.ofSeconds(1);
 
     /** A vehicle's newest state waiting for a round; {@code offset} is where its message starts in the journal. */
-    private record Pending(long offset, long timestamp, String topic, byte[] payload, long receivedAt, int attempts) {
+    private record Pending(long offset, Telemetry telemetry, int attempts) {
         Pending retried() {
-            return new Pending(offset, timestamp, topic, payload, receivedAt, attempts + 1);
+            return new Pending(offset, telemetry, attempts + 1);
+        }
+
+        long timestamp() {
+            return telemetry.timestamp();
         }
     }
 
@@ -57,7 +61,6 @@ public final class LatestStateProjection implements IngestPipeline.LatestState, 
     public record Stats(long written, long coalesced, long failures, int pending, long rounds, long storedThrough) {
     }
 
-    private static final JsonFactory JSON = new JsonFactory();
     private final LatestStateUpdater updater;
     private final ConcurrentHashMap<String, Pending> pending = new ConcurrentHashMap<>();
     private final Thread roundLoop;
@@ -94,50 +97,39 @@ public final class LatestStateProjection implements IngestPipeline.LatestState, 
     }
 
     /**
-     * Keeps the message if it is the newest pending one of its vehicle. Only the VIN (from the
-     * topic, which the broker ties to the certificate) and the timestamp are read here, with a
-     * streaming scan of the top-level fields; the full validation runs once per written state.
-     * Called by one thread (the ingest consumer), in journal order.
+     * Keeps the message if it is the newest pending one of its vehicle (so an invalid message never
+     * displaces a valid one: only accepted messages arrive here). Called by one thread (the ingest
+     * consumer), in journal order.
      *
      * @param offset where the message starts in the journal
      * @param nextOffset where the next message starts (what {@link #storedThrough()} reaches once
      *     this message's state is stored)
+     * @param telemetry the message as the validator accepted it
      */
     @Override
-    public void update(long offset, long nextOffset, String topic, byte[] payload, long receivedAt) {
+    public void update(long offset, long nextOffset, Telemetry telemetry) {
         if (offset < 0 || nextOffset <= offset || offset < given) {
             throw new IllegalArgumentException("journal offsets must increase: got [" + offset + ", " + nextOffset
                     + ") after " + given);
         }
-        try {
-            String[] levels = topic.split("/", 4);
-            if (levels.length < 3 || !"cms".equals(levels[0]) || !"data".equals(levels[1])) {
-                return;
-            }
-            long timestamp = timestamp(payload, receivedAt);
-            if (timestamp == Long.MIN_VALUE) {
-                return;
-            }
-            Pending next = new Pending(offset, timestamp, topic, payload, receivedAt, 0);
-            pending.merge(levels[2], next, (old, now) -> {
-                coalesced.incrementAndGet();
-                return now.timestamp() > old.timestamp() ? now : old;
-            });
-        } finally {
-            // After the merge: a round that sees this offset also sees the state.
-            given = nextOffset;
-        }
+        pending.merge(telemetry.vin(), new Pending(offset, telemetry, 0), (old, now) -> {
+            coalesced.incrementAndGet();
+            return now.timestamp() > old.timestamp() ? now : old;
+        });
+        // After the merge: a round that sees this offset also sees the state.
+        given = nextOffset;
     }
 
     /**
      * The journal offset before which every message given to {@link #update} has its effect on the
-     * table stored (or is superseded by a stored or pending newer state of its vehicle, was refused
-     * by the validation, or was given up after {@link #MAX_ATTEMPTS}). Equals the offset given so
-     * far once nothing is pending; 0 before the first round.
+     * table stored (or is superseded by a stored or pending newer state of its vehicle, or was given
+     * up after {@link #MAX_ATTEMPTS}); {@link Long#MAX_VALUE} when everything given so far is
+     * stored, so messages never given (refused by the lake, unreadable) hold nothing back.
      */
     @Override
     public long storedThrough() {
-        return storedThrough;
+        long stored = storedThrough;
+        return stored >= given ? Long.MAX_VALUE : stored;
     }
 
     /** Runs rounds until nothing is pending (a state the table keeps refusing is given up after {@link #MAX_ATTEMPTS}). */
@@ -148,39 +140,9 @@ public final class LatestStateProjection implements IngestPipeline.LatestState, 
         }
     }
 
-    /**
-     * The envelope's {@code timestamp} (epoch ms or ISO 8601; the receive time when absent), or
-     * {@link Long#MIN_VALUE} when the payload is not a JSON object or the timestamp is unreadable
-     * (the lake quarantines such messages).
-     */
-    static long timestamp(byte[] payload, long receivedAt) {
-        try (JsonParser p = JSON.createParser(payload)) {
-            if (p.nextToken() != JsonToken.START_OBJECT) {
-                return Long.MIN_VALUE;
-            }
-            while (p.nextToken() == JsonToken.FIELD_NAME) {
-                String name = p.currentName();
-                JsonToken value = p.nextToken();
-                if ("timestamp".equals(name)) {
-                    if (value == JsonToken.VALUE_NUMBER_INT) {
-                        return p.getLongValue();
-                    }
-                    if (value == JsonToken.VALUE_STRING) {
-                        return java.time.OffsetDateTime.parse(p.getText()).toInstant().toEpochMilli();
-                    }
-                    return Long.MIN_VALUE;
-                }
-                p.skipChildren();
-            }
-            return receivedAt;
-        } catch (java.io.IOException | RuntimeException e) {
-            return Long.MIN_VALUE;
-        }
-    }
-
     /** Counters since start. */
     public Stats stats() {
-        return new Stats(written.get(), coalesced.get(), failures.get(), pending.size(), rounds.get(), storedThrough);
+        return new Stats(written.get(), coalesced.get(), failures.get(), pending.size(), rounds.get(), storedThrough());
     }
 
     private void loop() {
@@ -241,13 +203,13 @@ public final class LatestStateProjection implements IngestPipeline.LatestState, 
         if (states.isEmpty()) {
             return;
         }
-        List<LatestStateUpdater.Message> messages = new ArrayList<>(states.size());
+        List<Telemetry> messages = new ArrayList<>(states.size());
         for (Pending p : states) {
-            messages.add(new LatestStateUpdater.Message(p.topic(), p.payload(), p.receivedAt()));
+            messages.add(p.telemetry());
         }
         List<LatestStateUpdater.Result> results;
         try {
-            results = updater.applyAll(messages);
+            results = updater.storeAll(messages);
         } catch (RuntimeException e) {
             failures.addAndGet(states.size());
             LOG.warn("latest state of {} vehicles not stored: {}", states.size(), e.getMessage());
@@ -262,15 +224,7 @@ public final class LatestStateProjection implements IngestPipeline.LatestState, 
             }
             return;
         }
-        for (int i = 0; i < results.size(); i++) {
-            LatestStateUpdater.Result result = results.get(i);
-            if (result.outcome() == LatestStateUpdater.Outcome.REJECTED) {
-                failures.incrementAndGet();
-                LOG.warn("latest state of {} not stored: {}", vins.get(i), result.reason());
-            } else {
-                written.incrementAndGet();
-            }
-        }
+        written.addAndGet(results.size());
     }
 
     /** Stops the rounds, then writes what is pending. */

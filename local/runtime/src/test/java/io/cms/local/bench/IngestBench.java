@@ -77,7 +77,7 @@ public final class IngestBench {
         LatestStateProjection projection = new LatestStateProjection(validator,
                 new LatestStateStore(dynamo.client(), tables.vehicleState()));
         IngestPipeline pipeline = new IngestPipeline(journal, new LakeWriter(LakeWriterConfig.builder(dir.resolve("lake"))
-                .validator(validator).build()), latestStateOn ? projection : (offset, nextOffset, topic, payload, receivedAt) -> { },
+                .validator(validator).build()), latestStateOn ? projection : (offset, nextOffset, telemetry) -> { },
                 Duration.ofSeconds(5));
         Function<InboundMessage, CompletionStage<Void>> none = m -> CompletableFuture.completedFuture(null);
         Function<InboundMessage, CompletionStage<Void>> ingest = m -> pipeline.rule().handler().handle(m);

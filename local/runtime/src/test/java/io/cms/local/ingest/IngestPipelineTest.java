@@ -118,4 +118,31 @@ class IngestPipelineTest {
                     .satisfies(s -> assertThat(s.signals().path("Vehicle").path("Speed").asDouble()).isEqualTo(55));
         }
     }
+
+    @Test
+    void anInvalidNewerMessageDoesNotDisplaceTheValidStateOfTheSameRoundNorHoldTheCheckpoint() throws Exception {
+        String vin = "5YJ3E1EA7KF317024";
+        long now = System.currentTimeMillis();
+        try (IngestJournal journal = IngestJournal.open(dir.resolve("journal-invalid"));
+             LatestStateProjection projection = new LatestStateProjection(validator, store, Duration.ofHours(1))) {
+            IngestPipeline pipeline = new IngestPipeline(journal, lake(dir.resolve("lake-invalid")), projection, Duration.ofMillis(50));
+            try {
+                publish(journal, MOVING, now + 20, 1);
+                // The projection's first round starts at once; the next one waits an hour.
+                await(() -> projection.stats().written() == 1, "the first round is over");
+                publish(journal, vin, now, 61);
+                byte[] wrongType = ("{\"vin\":\"" + vin + "\",\"timestamp\":" + (now + 5) + ",\"Vehicle\":{\"Speed\":\"fast\"}}")
+                        .getBytes(StandardCharsets.UTF_8);
+                journal.append(new IngestRecord(now, "cms/data/" + vin + "/telemetry", wrongType).encode()).join();
+                await(() -> pipeline.stats().quarantined() == 1 && pipeline.stats().lakeRows() == 2, "the lake took both");
+
+                projection.flush();
+                await(pipeline::drained, "the checkpoint reaches the end (the refused message holds nothing back)");
+                assertThat(store.get(vin)).as("the valid older message of the round is the latest state").get()
+                        .satisfies(s -> assertThat(s.signals().path("Vehicle").path("Speed").asDouble()).isEqualTo(61));
+            } finally {
+                pipeline.close();
+            }
+        }
+    }
 }
