@@ -10,11 +10,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -32,7 +32,9 @@ import org.slf4j.LoggerFactory;
  * The running CMS Local polls the folder, sets the certificate's status in its
  * {@link LocalIotRegistry}, disconnects the clients connected with it and deletes the file; requests
  * left while CMS Local was stopped are applied when it starts. A malformed request, or one naming
- * an unknown certificate, is renamed to {@code *.rejected} with a WARN and never stops the poller.
+ * an unknown certificate, or one that would take a REVOKED certificate back to INACTIVE (REVOKED is
+ * final, as in AWS IoT), is replaced by a {@code *.rejected} file holding the reason, with a WARN,
+ * and never stops the poller.
  *
  * <pre>{@code {"certificateId":"<hex sha-256>","status":"INACTIVE","requestedAt":"2026-01-01T00:00:00Z"}}</pre>
  */
@@ -156,25 +158,32 @@ public final class CertificateStatusRequests implements AutoCloseable {
     }
 
     private boolean apply(Path file) {
+        String text = null;
         String certificateId;
         LocalIotRegistry.Status status;
         try {
-            JsonNode node = Json.parse(Files.readString(file, StandardCharsets.UTF_8));
+            text = Files.readString(file, StandardCharsets.UTF_8);
+            JsonNode node = Json.parse(text);
             certificateId = node.path("certificateId").asText("");
             status = validate(certificateId, node.path("status").asText(""));
         } catch (NoSuchFileException e) {
             return false;
         } catch (IOException | RuntimeException e) {
-            reject(file, e.getMessage());
+            reject(file, text, e.getMessage());
             return false;
         }
         LocalIotRegistry.Certificate current = registry.certificate(certificateId).orElse(null);
         if (current == null) {
-            reject(file, "unknown certificate " + certificateId);
+            reject(file, text, "unknown certificate " + certificateId);
             return false;
         }
-        // A REVOKED certificate stays REVOKED (IoT refuses that transition too).
-        if (current.status() != status && current.status() != LocalIotRegistry.Status.REVOKED) {
+        if (current.status() == LocalIotRegistry.Status.REVOKED && status != LocalIotRegistry.Status.REVOKED) {
+            // As in AWS IoT, which refuses that transition: REVOKED is final.
+            reject(file, text, "certificate " + certificateId + " is REVOKED, which is final: it stays REVOKED and cannot become "
+                    + status);
+            return false;
+        }
+        if (current.status() != status) {
             registry.setStatus(certificateId, status);
         }
         // After the status change, so a client cannot authenticate again in between.
@@ -189,11 +198,23 @@ public final class CertificateStatusRequests implements AutoCloseable {
         return true;
     }
 
-    private void reject(Path file, String reason) {
-        Path aside = file.resolveSibling(file.getFileName() + REJECTED_SUFFIX);
+    /**
+     * Replaces a refused request by its {@code *.rejected} file: the reason, when, and the request
+     * as it was (when it could be read). The rejection is written before the request disappears, so
+     * whoever waits for the request to go finds the reason ({@link #rejection}).
+     */
+    private void reject(Path file, String text, String reason) {
+        Path aside = rejectedFile(file);
         LOG.warn("certificate status request {} refused ({}); moved to {}", file, reason, aside.getFileName());
+        ObjectNode rejection = Json.object();
+        rejection.put("reason", reason);
+        rejection.put("rejectedAt", Instant.now().toString());
+        if (text != null) {
+            rejection.put("request", text);
+        }
         try {
-            Files.move(file, aside, StandardCopyOption.REPLACE_EXISTING);
+            PrivateFiles.write(aside, Json.write(rejection));
+            Files.deleteIfExists(file);
         } catch (IOException e) {
             LOG.warn("cannot move {} aside ({}); deleting it", file, e.getMessage());
             try {
@@ -201,6 +222,35 @@ public final class CertificateStatusRequests implements AutoCloseable {
             } catch (IOException again) {
                 LOG.warn("cannot delete {} either: {}", file, again.getMessage());
             }
+        }
+    }
+
+    /** The file a refused request {@code request} is replaced by. */
+    public static Path rejectedFile(Path request) {
+        return request.resolveSibling(request.getFileName() + REJECTED_SUFFIX);
+    }
+
+    /**
+     * Why CMS Local refused a request (for the process that submitted it).
+     *
+     * @param request the file {@link #submit} returned
+     * @return the reason, or empty when the request was not refused
+     */
+    public static Optional<String> rejection(Path request) {
+        Path rejected = rejectedFile(request);
+        String text;
+        try {
+            text = Files.readString(rejected, StandardCharsets.UTF_8);
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        } catch (IOException e) {
+            return Optional.of("the reason cannot be read from " + rejected + ": " + e.getMessage());
+        }
+        try {
+            String reason = Json.parse(text).path("reason").asText("");
+            return Optional.of(reason.isBlank() ? "no reason recorded in " + rejected : reason);
+        } catch (RuntimeException e) {
+            return Optional.of("no reason recorded in " + rejected);
         }
     }
 

@@ -2,7 +2,9 @@ package io.cms.local.iot;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.InstanceOfAssertFactories.STRING;
 
+import io.cms.lambda.common.Json;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -67,7 +69,7 @@ class CertificateStatusRequestsTest {
         Path good = CertificateStatusRequests.submit(dir, CERT, LocalIotRegistry.Status.INACTIVE);
 
         long deadline = System.nanoTime() + 5_000_000_000L;
-        while (Files.exists(good) && System.nanoTime() < deadline) {
+        while ((Files.exists(good) || Files.exists(unknown)) && System.nanoTime() < deadline) {
             Thread.sleep(20);
         }
 
@@ -81,6 +83,37 @@ class CertificateStatusRequestsTest {
             assertThat(files.map(f -> f.getFileName().toString()).sorted().toList())
                     .containsExactly("0-garbage.json.rejected", "1-active.json.rejected", "2-unknown.json.rejected");
         }
+        assertThat(disconnected).containsExactly(CERT);
+        assertThat(CertificateStatusRequests.rejection(garbage)).get(STRING).startsWith("malformed JSON");
+        assertThat(CertificateStatusRequests.rejection(badStatus)).get(STRING).contains("must be INACTIVE or REVOKED");
+        assertThat(CertificateStatusRequests.rejection(unknown)).hasValue("unknown certificate " + "c".repeat(64));
+        assertThat(CertificateStatusRequests.rejection(good)).isEmpty();
+        // The rejection keeps the request as it was, for whoever looks into it.
+        assertThat(Json.parse(Files.readString(CertificateStatusRequests.rejectedFile(garbage))).path("request").asText())
+                .isEqualTo("{not json");
+    }
+
+    @Test
+    void aRevokedCertificateStaysRevokedAndAnInactiveRequestForItIsRejectedWithTheReason() {
+        registry.setStatus(CERT, LocalIotRegistry.Status.REVOKED);
+        Path inactive = CertificateStatusRequests.submit(dir, CERT, LocalIotRegistry.Status.INACTIVE);
+
+        assertThat(requests.applyPending()).isZero();
+
+        assertThat(registry.certificate(CERT).orElseThrow().status()).isEqualTo(LocalIotRegistry.Status.REVOKED);
+        assertThat(LocalIotRegistry.readCertificate(dir, CERT).orElseThrow().status()).isEqualTo(LocalIotRegistry.Status.REVOKED);
+        assertThat(inactive).doesNotExist();
+        assertThat(CertificateStatusRequests.rejectedFile(inactive)).exists();
+        assertThat(CertificateStatusRequests.rejection(inactive)).hasValue("certificate " + CERT
+                + " is REVOKED, which is final: it stays REVOKED and cannot become INACTIVE");
+        assertThat(disconnected).isEmpty();
+
+        // Revoking it again is no change, but answered: applied and its connections closed.
+        Path revoke = CertificateStatusRequests.submit(dir, CERT, LocalIotRegistry.Status.REVOKED);
+        assertThat(requests.applyPending()).isEqualTo(1);
+        assertThat(revoke).doesNotExist();
+        assertThat(CertificateStatusRequests.rejection(revoke)).isEmpty();
+        assertThat(registry.certificate(CERT).orElseThrow().status()).isEqualTo(LocalIotRegistry.Status.REVOKED);
         assertThat(disconnected).containsExactly(CERT);
     }
 
