@@ -6,6 +6,7 @@ import io.cms.lambda.common.Json;
 import io.cms.lambda.common.PrivateFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -13,8 +14,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -34,7 +37,8 @@ import org.slf4j.LoggerFactory;
  * left while CMS Local was stopped are applied when it starts. A malformed request, or one naming
  * an unknown certificate, or one that would take a REVOKED certificate back to INACTIVE (REVOKED is
  * final, as in AWS IoT), is replaced by a {@code *.rejected} file holding the reason, with a WARN,
- * and never stops the poller.
+ * and never stops the poller. A request that cannot be applied for an I/O failure stays pending
+ * and is tried again every poll (see {@link #applyPending}).
  *
  * <pre>{@code {"certificateId":"<hex sha-256>","status":"INACTIVE","requestedAt":"2026-01-01T00:00:00Z"}}</pre>
  */
@@ -53,6 +57,8 @@ public final class CertificateStatusRequests implements AutoCloseable {
     private final LocalIotRegistry registry;
     private final Consumer<String> disconnect;
     private ScheduledExecutorService poller;
+    /** The requests an I/O failure has kept pending (warned about once each). */
+    private final Set<Path> retrying = new HashSet<>();
 
     /**
      * @param iotDir the registry's directory ({@code <data-dir>/iot})
@@ -125,9 +131,12 @@ public final class CertificateStatusRequests implements AutoCloseable {
     }
 
     /**
-     * Applies every pending request, oldest first.
+     * Applies every pending request, oldest first. A request that cannot be applied for an I/O
+     * failure (the registry journal or the request folder cannot be written, the file cannot be
+     * read) stays pending and is tried again at the next call, with one WARN per request; it never
+     * fails the caller (CMS Local's boot) and is never lost.
      *
-     * @return how many were applied (rejected ones not counted)
+     * @return how many were applied (rejected and still pending ones not counted)
      */
     public synchronized int applyPending() {
         List<Path> pending = new ArrayList<>();
@@ -136,14 +145,27 @@ public final class CertificateStatusRequests implements AutoCloseable {
         }
         try (Stream<Path> files = Files.list(folder)) {
             files.filter(f -> f.getFileName().toString().endsWith(SUFFIX)).forEach(pending::add);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot list " + folder, e);
+        } catch (IOException | UncheckedIOException e) {
+            LOG.warn("cannot list the certificate status requests in {} ({}); they stay pending and are tried again", folder,
+                    e.getMessage());
+            return 0;
         }
         pending.sort(null);
+        retrying.retainAll(pending);
         int applied = 0;
         for (Path file : pending) {
-            if (apply(file)) {
-                applied++;
+            try {
+                if (apply(file)) {
+                    applied++;
+                }
+                retrying.remove(file);
+            } catch (IOException | UncheckedIOException e) {
+                if (retrying.add(file)) {
+                    LOG.warn("certificate status request {} cannot be applied now ({}); it stays pending and is tried again "
+                            + "every poll and at the next start", file, e.getMessage());
+                } else {
+                    LOG.debug("certificate status request {} still cannot be applied: {}", file, e.getMessage());
+                }
             }
         }
         return applied;
@@ -157,7 +179,13 @@ public final class CertificateStatusRequests implements AutoCloseable {
         }
     }
 
-    private boolean apply(Path file) {
+    /**
+     * Applies or rejects one request.
+     *
+     * @return whether it was applied (false: rejected, or gone meanwhile)
+     * @throws IOException or {@link UncheckedIOException} when it could be neither: it stays pending
+     */
+    private boolean apply(Path file) throws IOException {
         String text = null;
         String certificateId;
         LocalIotRegistry.Status status;
@@ -168,8 +196,8 @@ public final class CertificateStatusRequests implements AutoCloseable {
             status = validate(certificateId, node.path("status").asText(""));
         } catch (NoSuchFileException e) {
             return false;
-        } catch (IOException | RuntimeException e) {
-            reject(file, text, e.getMessage());
+        } catch (CharacterCodingException | RuntimeException e) {
+            reject(file, text, e instanceof CharacterCodingException ? "not UTF-8 text" : e.getMessage());
             return false;
         }
         LocalIotRegistry.Certificate current = registry.certificate(certificateId).orElse(null);
@@ -202,27 +230,20 @@ public final class CertificateStatusRequests implements AutoCloseable {
      * Replaces a refused request by its {@code *.rejected} file: the reason, when, and the request
      * as it was (when it could be read). The rejection is written before the request disappears, so
      * whoever waits for the request to go finds the reason ({@link #rejection}).
+     *
+     * @throws IOException when the rejection cannot be written: the request stays pending
      */
-    private void reject(Path file, String text, String reason) {
+    private void reject(Path file, String text, String reason) throws IOException {
         Path aside = rejectedFile(file);
-        LOG.warn("certificate status request {} refused ({}); moved to {}", file, reason, aside.getFileName());
         ObjectNode rejection = Json.object();
         rejection.put("reason", reason);
         rejection.put("rejectedAt", Instant.now().toString());
         if (text != null) {
             rejection.put("request", text);
         }
-        try {
-            PrivateFiles.write(aside, Json.write(rejection));
-            Files.deleteIfExists(file);
-        } catch (IOException e) {
-            LOG.warn("cannot move {} aside ({}); deleting it", file, e.getMessage());
-            try {
-                Files.deleteIfExists(file);
-            } catch (IOException again) {
-                LOG.warn("cannot delete {} either: {}", file, again.getMessage());
-            }
-        }
+        PrivateFiles.write(aside, Json.write(rejection));
+        Files.deleteIfExists(file);
+        LOG.warn("certificate status request {} refused ({}); moved to {}", file, reason, aside.getFileName());
     }
 
     /** The file a refused request {@code request} is replaced by. */

@@ -5,8 +5,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cms.lambda.common.Json;
 import io.cms.local.broker.Principal;
 import io.cms.local.broker.PrincipalDirectory;
-import java.io.BufferedWriter;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,7 +26,9 @@ import org.slf4j.LoggerFactory;
  * The IoT registry of CMS Local: certificates (status, owner thing, whether it is the claim
  * certificate) and things. It stands in for the AWS IoT control plane. State is an append-only
  * journal of JSON lines in the data directory, replayed on start, so a restart keeps every
- * provisioned vehicle and a crash loses at most the line being written.
+ * provisioned vehicle and a crash loses at most the line being written. A change is written to the
+ * journal before it is made in memory: when the write fails (disk full, I/O error) the change is
+ * not made, the caller gets an {@link UncheckedIOException}, and the same change can be retried.
  */
 public final class LocalIotRegistry implements PrincipalDirectory, AutoCloseable {
 
@@ -52,19 +55,27 @@ public final class LocalIotRegistry implements PrincipalDirectory, AutoCloseable
     private final Map<String, Certificate> certificates = new ConcurrentHashMap<>();
     private final Map<String, Map<String, String>> things = new ConcurrentHashMap<>();
     private final Path journal;
-    private final BufferedWriter writer;
+    /** Unbuffered: a line whose write failed is not written again with the next one. */
+    private final OutputStream out;
+    /** Whether the last write failed, perhaps halfway: the next line starts on a line of its own. */
+    private boolean torn;
 
-    private LocalIotRegistry(Path journal) throws IOException {
+    private LocalIotRegistry(Path journal, UnaryOperator<OutputStream> output) throws IOException {
         this.journal = journal;
         replay(journal, certificates, things);
-        this.writer = Files.newBufferedWriter(journal, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        this.out = output.apply(Files.newOutputStream(journal, StandardOpenOption.CREATE, StandardOpenOption.APPEND));
     }
 
     /** Opens (and replays) the registry journal in {@code dir}. */
     public static LocalIotRegistry open(Path dir) {
+        return open(dir, UnaryOperator.identity());
+    }
+
+    /** @param output wraps the journal's output stream (a seam for tests that make writes fail) */
+    static LocalIotRegistry open(Path dir, UnaryOperator<OutputStream> output) {
         try {
             Files.createDirectories(dir);
-            return new LocalIotRegistry(dir.resolve(JOURNAL));
+            return new LocalIotRegistry(dir.resolve(JOURNAL), output);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open the IoT registry in " + dir, e);
         }
@@ -93,8 +104,8 @@ public final class LocalIotRegistry implements PrincipalDirectory, AutoCloseable
             return existing;
         }
         Certificate c = new Certificate(certificateId, status, null, claim, Instant.now());
-        apply(certificates, c);
         append(event("certificate", c));
+        apply(certificates, c);
         return c;
     }
 
@@ -102,23 +113,23 @@ public final class LocalIotRegistry implements PrincipalDirectory, AutoCloseable
     public synchronized Certificate setStatus(String certificateId, Status status) {
         Certificate c = certificate(certificateId).orElseThrow(() -> new IllegalArgumentException("unknown certificate " + certificateId));
         Certificate updated = new Certificate(c.certificateId(), status, c.thingName(), c.claim(), c.createdAt());
-        apply(certificates, updated);
         append(event("certificate", updated));
+        apply(certificates, updated);
         return updated;
     }
 
     /** Creates or updates a thing and attaches the certificate to it. */
     public synchronized void attach(String thingName, Map<String, String> attributes, String certificateId) {
         Certificate c = certificate(certificateId).orElseThrow(() -> new IllegalArgumentException("unknown certificate " + certificateId));
-        things.put(thingName, Map.copyOf(attributes));
         ObjectNode thing = Json.object();
         thing.put("type", "thing");
         thing.put("thingName", thingName);
         thing.set("attributes", Json.object(attributes));
         append(thing);
+        things.put(thingName, Map.copyOf(attributes));
         Certificate updated = new Certificate(c.certificateId(), c.status(), thingName, c.claim(), c.createdAt());
-        apply(certificates, updated);
         append(event("certificate", updated));
+        apply(certificates, updated);
     }
 
     /** Detaches a certificate from its thing; detaching what is not attached is a no-op. */
@@ -128,8 +139,8 @@ public final class LocalIotRegistry implements PrincipalDirectory, AutoCloseable
             return;
         }
         Certificate updated = new Certificate(c.certificateId(), c.status(), null, c.claim(), c.createdAt());
-        apply(certificates, updated);
         append(event("certificate", updated));
+        apply(certificates, updated);
     }
 
     /**
@@ -150,11 +161,11 @@ public final class LocalIotRegistry implements PrincipalDirectory, AutoCloseable
         if (c.thingName() != null) {
             throw new IllegalStateException("certificate " + certificateId + " is attached to thing " + c.thingName());
         }
-        certificates.remove(certificateId);
         ObjectNode node = Json.object();
         node.put("type", "deleted");
         node.put("certificateId", certificateId);
         append(node);
+        certificates.remove(certificateId);
         return true;
     }
 
@@ -194,7 +205,7 @@ public final class LocalIotRegistry implements PrincipalDirectory, AutoCloseable
     @Override
     public synchronized void close() {
         try {
-            writer.close();
+            out.close();
         } catch (IOException e) {
             LOG.warn("closing the registry journal failed: {}", e.getMessage());
         }
@@ -219,12 +230,15 @@ public final class LocalIotRegistry implements PrincipalDirectory, AutoCloseable
     }
 
     private void append(ObjectNode node) {
+        String line = (torn ? "\n" : "") + Json.write(node) + "\n";
         try {
-            writer.write(Json.write(node));
-            writer.newLine();
-            writer.flush();
+            out.write(line.getBytes(StandardCharsets.UTF_8));
+            out.flush();
+            torn = false;
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write the IoT registry journal " + journal, e);
+            // Replay skips the fragment a failed write may have left, as it skips a torn last line.
+            torn = true;
+            throw new UncheckedIOException("cannot write the IoT registry journal " + journal + ": " + e.getMessage(), e);
         }
     }
 

@@ -118,6 +118,42 @@ class CertificateStatusRequestsTest {
     }
 
     @Test
+    void aRequestARegistryWriteFailureKeepsFromApplyingStaysPendingAndIsAppliedOnceWritesWork(@TempDir Path iotDir)
+            throws Exception {
+        FailingOutput[] output = new FailingOutput[1];
+        try (LocalIotRegistry failing = LocalIotRegistry.open(iotDir, out -> output[0] = new FailingOutput(out));
+             CertificateStatusRequests requests = new CertificateStatusRequests(iotDir, failing, disconnected::add)) {
+            failing.register(CERT, LocalIotRegistry.Status.ACTIVE, false);
+            Path request = CertificateStatusRequests.submit(iotDir, CERT, LocalIotRegistry.Status.INACTIVE);
+            Path invalid = Files.writeString(CertificateStatusRequests.folder(iotDir).resolve("9-invalid.json"),
+                    "{\"certificateId\":\"" + CERT + "\",\"status\":\"ACTIVE\"}");
+            output[0].failing = true;
+
+            // As at CMS Local's boot, then as the poller: no exception, nothing lost, nothing half-applied.
+            assertThat(requests.applyPending()).isZero();
+            assertThat(requests.applyPending()).isZero();
+
+            assertThat(request).exists();
+            assertThat(CertificateStatusRequests.rejection(request)).isEmpty();
+            assertThat(failing.certificate(CERT).orElseThrow().status()).isEqualTo(LocalIotRegistry.Status.ACTIVE);
+            assertThat(disconnected).isEmpty();
+            // An invalid request needs no registry write: it is rejected with its reason all the same.
+            assertThat(invalid).doesNotExist();
+            assertThat(CertificateStatusRequests.rejection(invalid)).get(STRING).contains("must be INACTIVE or REVOKED");
+
+            output[0].failing = false;
+            assertThat(requests.applyPending()).isEqualTo(1);
+
+            assertThat(request).doesNotExist();
+            assertThat(CertificateStatusRequests.rejection(request)).isEmpty();
+            assertThat(failing.certificate(CERT).orElseThrow().status()).isEqualTo(LocalIotRegistry.Status.INACTIVE);
+            assertThat(LocalIotRegistry.readCertificate(iotDir, CERT).orElseThrow().status())
+                    .isEqualTo(LocalIotRegistry.Status.INACTIVE);
+            assertThat(disconnected).containsExactly(CERT);
+        }
+    }
+
+    @Test
     void onlyDeactivationsOfWellFormedIdsCanBeSubmitted() {
         assertThatThrownBy(() -> CertificateStatusRequests.submit(dir, CERT, LocalIotRegistry.Status.ACTIVE))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("INACTIVE or REVOKED");

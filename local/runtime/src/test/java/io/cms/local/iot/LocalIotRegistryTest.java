@@ -1,0 +1,54 @@
+package io.cms.local.iot;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class LocalIotRegistryTest {
+
+    private static final String CERT = "a".repeat(64);
+    private static final String OTHER = "b".repeat(64);
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void aFailedJournalWriteChangesNothingAndTheSameChangeCanBeRetried() {
+        AtomicReference<FailingOutput> output = new AtomicReference<>();
+        try (LocalIotRegistry registry = LocalIotRegistry.open(dir, out -> {
+            output.set(new FailingOutput(out));
+            return output.get();
+        })) {
+            registry.register(CERT, LocalIotRegistry.Status.ACTIVE, false);
+            output.get().failing = true;
+
+            assertThatThrownBy(() -> registry.setStatus(CERT, LocalIotRegistry.Status.INACTIVE))
+                    .isInstanceOf(UncheckedIOException.class).hasMessageContaining("No space left on device");
+            assertThatThrownBy(() -> registry.register(OTHER, LocalIotRegistry.Status.ACTIVE, false))
+                    .isInstanceOf(UncheckedIOException.class);
+            assertThatThrownBy(() -> registry.attach("VIN1", Map.of("vin", "VIN1"), CERT)).isInstanceOf(UncheckedIOException.class);
+
+            // Not in memory either: what the registry answers is what a restart would replay.
+            assertThat(registry.certificate(CERT).orElseThrow().status()).isEqualTo(LocalIotRegistry.Status.ACTIVE);
+            assertThat(registry.certificate(CERT).orElseThrow().thingName()).isNull();
+            assertThat(registry.certificate(OTHER)).isEmpty();
+            assertThat(registry.thing("VIN1")).isEmpty();
+
+            output.get().failing = false;
+            registry.setStatus(CERT, LocalIotRegistry.Status.INACTIVE);
+            registry.register(OTHER, LocalIotRegistry.Status.ACTIVE, false);
+        }
+        // The torn lines the failed writes left are skipped; the retried changes follow them intact.
+        try (LocalIotRegistry replayed = LocalIotRegistry.open(dir)) {
+            assertThat(replayed.certificate(CERT).orElseThrow().status()).isEqualTo(LocalIotRegistry.Status.INACTIVE);
+            assertThat(replayed.certificate(OTHER).orElseThrow().status()).isEqualTo(LocalIotRegistry.Status.ACTIVE);
+            assertThat(replayed.thing("VIN1")).isEmpty();
+        }
+    }
+}
