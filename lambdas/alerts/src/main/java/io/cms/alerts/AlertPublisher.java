@@ -20,11 +20,6 @@ public final class AlertPublisher {
         this.intake = intake;
     }
 
-    /** The configuration this publisher validates alerts with (and whose publish scopes guard the API). */
-    public AlertsConfig config() {
-        return config;
-    }
-
     /**
      * Publishes one alert and returns its message id.
      *

@@ -18,16 +18,13 @@ import java.util.regex.Pattern;
  *                            default {@code VEHICLE_ALARM,EV_BATTERY_HEALTH_ALARM})
  * @param adminScopes         scopes that let a caller manage anyone's subscriptions ({@code ADMIN_SCOPES},
  *                            comma-separated, default none: nobody is an administrator)
- * @param publishScopes       scopes that let a caller publish alerts through {@code Mutation.publish}
- *                            ({@code PUBLISH_SCOPES}, comma-separated, required: a configuration without
- *                            it is refused rather than letting every signed-in caller raise alarms)
  * @param maxMessageLength    longest accepted alert message ({@code MAX_MESSAGE_LENGTH}, default 2048)
  * @param retention           how long a notification is kept before DynamoDB TTL removes it
  *                            ({@code NOTIFICATION_RETENTION_DAYS}, default 90)
  * @param maxAlarmsPerRequest most alarms one {@code updateUserSubscriptions} call may carry (50)
  */
 public record AlertsConfig(String topicPrefix, Set<String> alarmTypes, Set<String> adminScopes,
-        Set<String> publishScopes, int maxMessageLength, Duration retention, int maxAlarmsPerRequest) {
+        int maxMessageLength, Duration retention, int maxAlarmsPerRequest) {
 
     /** The most SNS accepts in one published message: 256 KiB of UTF-8. */
     public static final int SNS_MAX_MESSAGE_BYTES = 256 * 1024;
@@ -37,8 +34,6 @@ public record AlertsConfig(String topicPrefix, Set<String> alarmTypes, Set<Strin
 
     private static final Pattern PREFIX = Pattern.compile("^[A-Za-z0-9_-]{1,64}$");
     private static final Pattern ALARM_TYPE = Pattern.compile("^[A-Z][A-Z0-9_]{0,63}$");
-    /** An OAuth 2.0 scope token (RFC 6749, section 3.3), bounded in length. */
-    private static final Pattern SCOPE = Pattern.compile("^[\\x21\\x23-\\x5B\\x5D-\\x7E]{1,256}$");
 
     public AlertsConfig {
         if (topicPrefix == null || !PREFIX.matcher(topicPrefix).matches()) {
@@ -54,23 +49,11 @@ public record AlertsConfig(String topicPrefix, Set<String> alarmTypes, Set<Strin
                         + "' must be upper-case letters, digits and '_' (a GraphQL enum value)");
             }
         }
-        if (publishScopes == null || publishScopes.isEmpty()) {
-            throw new ConfigurationException("PUBLISH_SCOPES must name at least one token scope that may publish"
-                    + " alerts (comma-separated, for example the backend service scope"
-                    + " {idp}-service-resource-server/{idp}-service); without it nobody may publish");
-        }
-        for (String scope : publishScopes) {
-            if (!SCOPE.matcher(scope).matches()) {
-                throw new ConfigurationException("PUBLISH_SCOPES entry '" + printable(scope)
-                        + "' is not an OAuth scope (printable ASCII without spaces, quotes or backslashes)");
-            }
-        }
         if (maxMessageLength < 1 || maxMessageLength > 100_000) {
             throw new ConfigurationException("MAX_MESSAGE_LENGTH must be within 1..100000");
         }
         alarmTypes = Set.copyOf(new LinkedHashSet<>(alarmTypes));
         adminScopes = Set.copyOf(adminScopes);
-        publishScopes = Set.copyOf(publishScopes);
     }
 
     /** Reads the configuration from the environment. */
@@ -79,15 +62,14 @@ public record AlertsConfig(String topicPrefix, Set<String> alarmTypes, Set<Strin
                 env.optional("SNS_TOPIC_PREFIX", "CMS"),
                 new LinkedHashSet<>(env.list("ALARM_TYPES", DEFAULT_ALARM_TYPES)),
                 new LinkedHashSet<>(env.list("ADMIN_SCOPES", List.of())),
-                new LinkedHashSet<>(env.list("PUBLISH_SCOPES", List.of())),
                 env.integer("MAX_MESSAGE_LENGTH", 2048, 1, 100_000),
                 Duration.ofDays(env.integer("NOTIFICATION_RETENTION_DAYS", 90, 1, 3650)),
                 50);
     }
 
-    /** Whether a caller holding {@code callerScopes} may publish alerts: one of them is a publish scope. */
-    public boolean mayPublish(Set<String> callerScopes) {
-        return callerScopes.stream().anyMatch(publishScopes::contains);
+    /** A configuration with the defaults, for tests and CMS Local. */
+    public static AlertsConfig defaults() {
+        return from(EnvConfig.of(java.util.Map.of()));
     }
 
     /** Returns the alarm type if it is configured, otherwise throws a caller-facing error. */

@@ -15,7 +15,7 @@ import java.util.Set;
  * resolver as {@code identity.resolverContext}. {@code scopes} is the token's space-separated
  * {@code scope} claim (a JSON array is accepted too). {@code email} may be absent for
  * machine-to-machine tokens; such callers own no subscriptions. Only a caller whose scopes include
- * one of {@link AlertsConfig#publishScopes()} may publish alerts.
+ * one of the {@link PublishScopes} may publish alerts.
  *
  * @param subject  the token subject ({@code sub}), never blank
  * @param username the user name, or null

@@ -28,11 +28,10 @@ class AlertsConfigTest {
     void readsEveryVariable() {
         AlertsConfig config = Configs.with(Map.of("SNS_TOPIC_PREFIX", "fleet",
                 "ALARM_TYPES", "FIRE,FLOOD", "ADMIN_SCOPES", "a/admin, b/admin", "MAX_MESSAGE_LENGTH", "10",
-                "NOTIFICATION_RETENTION_DAYS", "7", "PUBLISH_SCOPES", "fleet-service/publish"));
+                "NOTIFICATION_RETENTION_DAYS", "7"));
         assertThat(config.topicPrefix()).isEqualTo("fleet");
         assertThat(config.alarmTypes()).containsExactlyInAnyOrder("FIRE", "FLOOD");
         assertThat(config.adminScopes()).containsExactlyInAnyOrder("a/admin", "b/admin");
-        assertThat(config.publishScopes()).containsExactly("fleet-service/publish");
         assertThat(config.maxMessageLength()).isEqualTo(10);
         assertThat(config.retention()).isEqualTo(Duration.ofDays(7));
     }
@@ -50,23 +49,11 @@ class AlertsConfigTest {
     }
 
     @Test
-    void aConfigurationWithoutPublishScopesIsRefusedNamingTheVariable() {
-        // Without PUBLISH_SCOPES every token the authorizer accepts could raise alarms; refuse to start instead.
-        assertThatThrownBy(() -> AlertsConfig.from(EnvConfig.of(Map.of())))
-                .isInstanceOf(ConfigurationException.class).hasMessageContaining("PUBLISH_SCOPES");
-        assertThatThrownBy(() -> AlertsConfig.from(EnvConfig.of(Map.of("PUBLISH_SCOPES", " , "))))
-                .isInstanceOf(ConfigurationException.class).hasMessageContaining("PUBLISH_SCOPES");
-    }
-
-    @Test
-    void readsSeveralPublishScopesAndRefusesOneThatIsNoScope() {
-        AlertsConfig config = Configs.with(Map.of("PUBLISH_SCOPES", "a/service, b/publish"));
-        assertThat(config.publishScopes()).containsExactlyInAnyOrder("a/service", "b/publish");
-        assertThat(config.mayPublish(java.util.Set.of("openid", "b/publish"))).isTrue();
-        assertThat(config.mayPublish(java.util.Set.of("openid", "a/user"))).isFalse();
-        assertThat(config.mayPublish(java.util.Set.of())).isFalse();
-        assertThatThrownBy(() -> Configs.with(Map.of("PUBLISH_SCOPES", "a/service b/publish")))
-                .isInstanceOf(ConfigurationException.class).hasMessageContaining("PUBLISH_SCOPES entry");
+    void publishScopesAreNoneOfTheSharedConfigurationsBusiness() {
+        // create-alerts, send-notifications and user-subscriptions have no PUBLISH_SCOPES and must start.
+        AlertsConfig config = AlertsConfig.from(EnvConfig.of(Map.of("ADMIN_SCOPES", "a/admin")));
+        assertThat(config.adminScopes()).containsExactly("a/admin");
+        assertThat(AlertsConfig.defaults().topicPrefix()).isEqualTo("CMS");
     }
 
     private static final String VIN = "1HGCM82633A004352";

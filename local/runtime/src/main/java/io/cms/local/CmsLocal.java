@@ -1,6 +1,7 @@
 package io.cms.local;
 
 import io.cms.alerts.AlertsConfig;
+import io.cms.alerts.PublishScopes;
 import io.cms.connectstore.lake.LakeWriter;
 import io.cms.connectstore.lake.LakeWriterConfig;
 import io.cms.connectstore.telemetry.TelemetryValidator;
@@ -243,8 +244,9 @@ public final class CmsLocal implements AutoCloseable {
 
         alerts = new LocalAlerts(dynamo.client(), tables.notifications(), tables.subscriptions(), dir.resolve("outbox"),
                 // The operator's CLI (the service client) administers subscriptions, as alertsAdminScopes allows in AWS.
-                AlertsConfig.from(EnvConfig.of(Map.of("ADMIN_SCOPES", LocalOidcIssuer.serviceScope(settings.appId()),
-                        "PUBLISH_SCOPES", LocalOidcIssuer.serviceScope(settings.appId())))),
+                AlertsConfig.from(EnvConfig.of(Map.of("ADMIN_SCOPES", LocalOidcIssuer.serviceScope(settings.appId())))),
+                // Only the service client may publish, as alertsPublishScopes defaults to in AWS.
+                new PublishScopes(java.util.Set.of(LocalOidcIssuer.serviceScope(settings.appId()))),
                 Clock.systemUTC());
 
         List<TopicRule> rules = List.of(ingest.rule(), alerts.vehicleAlarmRule(),

@@ -6,6 +6,7 @@ import io.cms.alerts.AlertsConfig;
 import io.cms.alerts.NotificationQueries;
 import io.cms.alerts.NotificationSender;
 import io.cms.alerts.NotificationStore;
+import io.cms.alerts.PublishScopes;
 import io.cms.alerts.SubscriptionStore;
 import io.cms.alerts.UserSubscriptions;
 import io.cms.alerts.sns.SnsAlertIntake;
@@ -18,8 +19,8 @@ import software.amazon.awssdk.services.sns.SnsClient;
 
 /**
  * Builds the production objects of each handler from its environment. Each handler asks only for
- * what it uses, so each function needs only its own variables, plus {@code PUBLISH_SCOPES}, which
- * every function needs because {@link AlertsConfig} refuses a configuration without it:
+ * what it uses, so each function needs only its own variables ({@code PUBLISH_SCOPES} is read, and
+ * required, only by the publish function):
  * <ul>
  *   <li>publish: {@code ALERTS_SNS_TOPIC_ARN}, {@code ALARM_TYPES}, {@code MAX_MESSAGE_LENGTH},
  *       {@code PUBLISH_SCOPES}</li>
@@ -36,7 +37,7 @@ final class AlertsWiring {
     private final EnvConfig env;
     private final AlertsConfig config;
 
-    private AlertsWiring(EnvConfig env) {
+    AlertsWiring(EnvConfig env) {
         this.env = env;
         this.config = AlertsConfig.from(env);
     }
@@ -47,6 +48,11 @@ final class AlertsWiring {
 
     AlertsConfig config() {
         return config;
+    }
+
+    /** Who may publish: {@code PUBLISH_SCOPES}, required by the publish function only. */
+    PublishScopes publishScopes() {
+        return PublishScopes.from(env);
     }
 
     AlertPublisher publisher() {

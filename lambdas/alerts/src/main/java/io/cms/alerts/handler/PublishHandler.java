@@ -5,8 +5,8 @@ import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cms.alerts.AccessDeniedException;
 import io.cms.alerts.AlertPublisher;
-import io.cms.alerts.AlertsConfig;
 import io.cms.alerts.CallerIdentity;
+import io.cms.alerts.PublishScopes;
 import io.cms.lambda.common.BadInputException;
 import io.cms.lambda.common.Json;
 import io.cms.lambda.common.appsync.AppSyncRequest;
@@ -14,6 +14,7 @@ import io.cms.lambda.common.appsync.FieldResolver;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,16 +32,21 @@ public final class PublishHandler implements RequestStreamHandler, FieldResolver
     private static final Logger LOG = LoggerFactory.getLogger(PublishHandler.class);
 
     private final AlertPublisher publisher;
-    private final AlertsConfig config;
+    private final PublishScopes publishScopes;
 
     public PublishHandler() {
-        this(AlertsWiring.fromSystem().publisher());
+        this(AlertsWiring.fromSystem());
     }
 
-    /** A handler that admits the publish scopes of the publisher's configuration. */
-    public PublishHandler(AlertPublisher publisher) {
-        this.publisher = publisher;
-        this.config = publisher.config();
+    private PublishHandler(AlertsWiring wiring) {
+        // The publish scopes first: a function without PUBLISH_SCOPES is refused before any client is built.
+        this(wiring.publishScopes(), wiring.publisher());
+    }
+
+    /** A handler that publishes through {@code publisher} for callers holding one of {@code publishScopes}. */
+    public PublishHandler(PublishScopes publishScopes, AlertPublisher publisher) {
+        this.publishScopes = java.util.Objects.requireNonNull(publishScopes, "publishScopes");
+        this.publisher = java.util.Objects.requireNonNull(publisher, "publisher");
     }
 
     @Override
@@ -51,7 +57,8 @@ public final class PublishHandler implements RequestStreamHandler, FieldResolver
     /** Resolves one request; exceptions become GraphQL errors. */
     public ObjectNode resolve(AppSyncRequest request) {
         try {
-            requireMayPublish(CallerIdentity.fromAppSyncIdentity(request.identity(), config.adminScopes()));
+            // Administrators of subscriptions get no say here: only the publish scopes admit.
+            requireMayPublish(CallerIdentity.fromAppSyncIdentity(request.identity(), Set.of()));
             if (!"publish".equals(request.fieldName())) {
                 throw new BadInputException("the publish API has no field '" + request.fieldName() + "'");
             }
@@ -70,7 +77,7 @@ public final class PublishHandler implements RequestStreamHandler, FieldResolver
      * caller's token content nor the scopes it holds.
      */
     private void requireMayPublish(CallerIdentity caller) {
-        if (!config.mayPublish(caller.scopes())) {
+        if (!publishScopes.admit(caller.scopes())) {
             throw new AccessDeniedException("publishing alerts needs a publish scope (PUBLISH_SCOPES);"
                     + " the caller's token carries none");
         }

@@ -8,6 +8,7 @@ import io.cms.alerts.AccessDeniedException;
 import io.cms.alerts.AlertPublisher;
 import io.cms.alerts.AlertsConfig;
 import io.cms.alerts.NotificationFailedException;
+import io.cms.alerts.PublishScopes;
 import io.cms.alerts.sns.SnsAlertIntake;
 import io.cms.alerts.testutils.Configs;
 import io.cms.alerts.testutils.Events;
@@ -18,6 +19,7 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -38,7 +40,8 @@ class PublishHandlerTest {
     void setUp() {
         sns = new FakeSnsClient();
         alertsTopic = sns.createTopic(b -> b.name("cms-alerts-topic")).topicArn();
-        handler = new PublishHandler(new AlertPublisher(Configs.standard(), new SnsAlertIntake(sns, alertsTopic)));
+        handler = new PublishHandler(Configs.publishScopes(),
+                new AlertPublisher(Configs.standard(), new SnsAlertIntake(sns, alertsTopic)));
     }
 
     private JsonNode publish(String vin, String alarmType, String message) {
@@ -75,7 +78,7 @@ class PublishHandlerTest {
     @Test
     void alarmTypesComeFromTheConfiguration() {
         AlertsConfig config = Configs.with(Map.of("ALARM_TYPES", "FIRE, FLOOD"));
-        PublishHandler custom = new PublishHandler(new AlertPublisher(config, new SnsAlertIntake(sns, alertsTopic)));
+        PublishHandler custom = new PublishHandler(Configs.publishScopes(), new AlertPublisher(config, new SnsAlertIntake(sns, alertsTopic)));
         assertThat(custom.resolve(Events.appSync("Mutation", "publish",
                 Map.of("vin", VIN, "alarmType", "FLOOD", "message", "water"), SERVICE)).get("status").asText())
                 .isEqualTo("SUCCESS");
@@ -93,7 +96,7 @@ class PublishHandlerTest {
     @Test
     void aMultiByteMessageOverTheSnsLimitIsRefusedUpFrontNotAsARetryableFailure() {
         AlertsConfig config = Configs.with(Map.of("MAX_MESSAGE_LENGTH", "100000"));
-        PublishHandler custom = new PublishHandler(new AlertPublisher(config, new SnsAlertIntake(sns, alertsTopic)));
+        PublishHandler custom = new PublishHandler(Configs.publishScopes(), new AlertPublisher(config, new SnsAlertIntake(sns, alertsTopic)));
         // 90 000 characters (within MAX_MESSAGE_LENGTH), 270 000 bytes in UTF-8 (over SNS's 262 144).
         String message = "\u20ac".repeat(90_000);
         assertThatThrownBy(() -> custom.resolve(Events.appSync("Mutation", "publish",
@@ -133,7 +136,7 @@ class PublishHandlerTest {
     @Test
     void anAdministratorScopeDoesNotGrantPublishing() {
         Map<String, String> admin = Events.caller("ops", "ops@example.com", USER_SCOPE + " " + ADMIN_SCOPE);
-        PublishHandler withAdmins = new PublishHandler(new AlertPublisher(
+        PublishHandler withAdmins = new PublishHandler(Configs.publishScopes(), new AlertPublisher(
                 Configs.with(Map.of("ADMIN_SCOPES", ADMIN_SCOPE)), new SnsAlertIntake(sns, alertsTopic)));
         assertThatThrownBy(() -> withAdmins.resolve(Events.appSync("Mutation", "publish",
                 Map.of("vin", VIN, "alarmType", "VEHICLE_ALARM", "message", "x"), admin)))
@@ -154,9 +157,9 @@ class PublishHandlerTest {
 
     @Test
     void anyConfiguredPublishScopeAdmits() {
-        PublishHandler custom = new PublishHandler(new AlertPublisher(
-                Configs.with(Map.of("PUBLISH_SCOPES", "fleet/publisher, " + Configs.SERVICE_SCOPE)),
-                new SnsAlertIntake(sns, alertsTopic)));
+        PublishHandler custom = new PublishHandler(
+                new PublishScopes(Set.of("fleet/publisher", Configs.SERVICE_SCOPE)),
+                new AlertPublisher(Configs.standard(), new SnsAlertIntake(sns, alertsTopic)));
         assertThat(custom.resolve(Events.appSync("Mutation", "publish",
                 Map.of("vin", VIN, "alarmType", "VEHICLE_ALARM", "message", "x"),
                 Map.of("sub", "fleet-backend", "scopes", "fleet/publisher"))).get("status").asText())

@@ -119,7 +119,7 @@ class SubscriptionOwnershipWithRealTokensTest {
         // Publish hands the alert straight to create-alerts' recorder (as CMS Local does), so a refused
         // publish is seen to record nothing.
         AlertRecorder recorder = new AlertRecorder(config, tables.notifications(), Clock.systemUTC());
-        publishResolver = new PublishHandler(new AlertPublisher(config, alert -> {
+        publishResolver = new PublishHandler(Configs.publishScopes(), new AlertPublisher(config, alert -> {
             QueuedMessage message = new QueuedMessage(UUID.randomUUID().toString(), alert.toJson(), Instant.now());
             recorder.record(message);
             return message.messageId();

@@ -1,11 +1,12 @@
 package io.cms.alerts.testutils;
 
 import io.cms.alerts.AlertsConfig;
+import io.cms.alerts.PublishScopes;
 import io.cms.lambda.common.EnvConfig;
-import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
 
-/** Alerts configurations for tests: the defaults plus the required publish scope. */
+/** Alerts configurations for tests. */
 public final class Configs {
 
     /** The Auth Setup service scope of identity provider {@code cms}: what backend services' tokens carry. */
@@ -14,15 +15,18 @@ public final class Configs {
     private Configs() {
     }
 
-    /** The default configuration, publishable with {@link #SERVICE_SCOPE}. */
+    /** The default configuration. */
     public static AlertsConfig standard() {
-        return with(Map.of());
+        return AlertsConfig.defaults();
     }
 
-    /** The configuration of {@code env}, with {@code PUBLISH_SCOPES} = {@link #SERVICE_SCOPE} unless it names one. */
+    /** The configuration of {@code env}. */
     public static AlertsConfig with(Map<String, String> env) {
-        Map<String, String> all = new HashMap<>(Map.of("PUBLISH_SCOPES", SERVICE_SCOPE));
-        all.putAll(env);
-        return AlertsConfig.from(EnvConfig.of(all));
+        return AlertsConfig.from(EnvConfig.of(env));
+    }
+
+    /** The publish scopes of a deployment with the defaults: only {@link #SERVICE_SCOPE} may publish. */
+    public static PublishScopes publishScopes() {
+        return new PublishScopes(Set.of(SERVICE_SCOPE));
     }
 }

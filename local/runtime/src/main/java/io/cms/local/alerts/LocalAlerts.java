@@ -6,6 +6,7 @@ import io.cms.alerts.AlertIntake;
 import io.cms.alerts.AlertPublisher;
 import io.cms.alerts.AlertRecorder;
 import io.cms.alerts.AlertsConfig;
+import io.cms.alerts.PublishScopes;
 import io.cms.alerts.NotificationQueries;
 import io.cms.alerts.NotificationSender;
 import io.cms.alerts.NotificationStore;
@@ -53,7 +54,7 @@ public final class LocalAlerts implements AlertIntake {
     private final Clock clock;
 
     public LocalAlerts(DynamoDbClient dynamo, String notificationsTable, String subscriptionsTable, Path outboxDir,
-                       AlertsConfig config, Clock clock) {
+                       AlertsConfig config, PublishScopes publishScopes, Clock clock) {
         this.config = config;
         this.clock = clock;
         this.outbox = new LocalOutbox(outboxDir, clock);
@@ -62,7 +63,7 @@ public final class LocalAlerts implements AlertIntake {
         this.recorder = new AlertRecorder(config, notifications, clock);
         this.sender = new NotificationSender(outbox);
         this.publisher = new AlertPublisher(config, this);
-        this.publishApi = new PublishHandler(publisher);
+        this.publishApi = new PublishHandler(publishScopes, publisher);
         this.frontendApi = new FrontendHandler(new UserSubscriptions(config, subscriptions, outbox),
                 new NotificationQueries(config, notifications, subscriptions), config);
     }

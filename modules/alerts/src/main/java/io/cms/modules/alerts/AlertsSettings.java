@@ -1,6 +1,7 @@
 package io.cms.modules.alerts;
 
 import io.cms.alerts.AlertsConfig;
+import io.cms.alerts.PublishScopes;
 import io.cms.constructs.CmsContext;
 import io.cms.lambda.common.ConfigurationException;
 import io.cms.lambda.common.EnvConfig;
@@ -9,8 +10,8 @@ import java.util.Map;
 
 /**
  * The Alerts module's deployment settings, read from CDK context (or the environment) and
- * validated at synth by the same {@link AlertsConfig} the Lambdas validate at run time, so a value
- * the functions would refuse never reaches a deployment.
+ * validated at synth by the same {@link AlertsConfig} and {@link PublishScopes} the Lambdas validate at
+ * run time, so a value the functions would refuse never reaches a deployment.
  *
  * <ul>
  *   <li>{@code snsTopicPrefix} ({@code SNS_TOPIC_PREFIX}): prefix of the per-VIN-and-type topics; default {@code CMS}</li>
@@ -21,22 +22,27 @@ import java.util.Map;
  *   <li>{@code alertsPublishScopes} ({@code ALERTS_PUBLISH_SCOPES}): comma-separated token scopes that may publish
  *       alerts; default the Auth Setup service scope of the identity provider,
  *       {@code {identityProviderId}-service-resource-server/{identityProviderId}-service}, which the
- *       vehicle-alarm Lambda's client-credentials token carries. Signed-in users never hold it.</li>
+ *       vehicle-alarm Lambda's client-credentials token carries. Signed-in users never hold it. Only the
+ *       publish function gets it.</li>
  *   <li>{@code notificationRetentionDays} ({@code NOTIFICATION_RETENTION_DAYS}): days before TTL removes a
  *       notification; default 90</li>
  *   <li>{@code maxMessageLength} ({@code MAX_MESSAGE_LENGTH}): longest alert message; default 2048</li>
  * </ul>
  *
- * @param config      the validated configuration
- * @param environment the same values as the functions' environment variables
+ * @param config             the validated configuration shared by every function
+ * @param publishScopes      the validated scopes that may publish
+ * @param environment        the environment variables of every function ({@code config}'s values)
+ * @param publishEnvironment the environment variables only the publish function gets ({@code PUBLISH_SCOPES})
  */
-public record AlertsSettings(AlertsConfig config, Map<String, String> environment) {
+public record AlertsSettings(AlertsConfig config, PublishScopes publishScopes, Map<String, String> environment,
+                             Map<String, String> publishEnvironment) {
 
     /** Receives of one intake message before SQS moves it to the dead-letter queue. */
     public static final int MAX_RECEIVE_COUNT = 5;
 
     public AlertsSettings {
         environment = Map.copyOf(environment);
+        publishEnvironment = Map.copyOf(publishEnvironment);
     }
 
     /** Reads and validates the settings; a bad value fails synth naming the parameter. */
@@ -47,11 +53,13 @@ public record AlertsSettings(AlertsConfig config, Map<String, String> environmen
         env.put("SNS_TOPIC_PREFIX", context.value("snsTopicPrefix", context.appUniqueId() + "-vin"));
         env.put("ALARM_TYPES", context.value("alarmTypes", String.join(",", AlertsConfig.DEFAULT_ALARM_TYPES)));
         env.put("ADMIN_SCOPES", context.value("alertsAdminScopes", ""));
-        env.put("PUBLISH_SCOPES", context.value("alertsPublishScopes", serviceScope(context.identityProviderId())));
         env.put("NOTIFICATION_RETENTION_DAYS", context.value("notificationRetentionDays", "90"));
         env.put("MAX_MESSAGE_LENGTH", context.value("maxMessageLength", "2048"));
+        Map<String, String> publishEnv = Map.of(PublishScopes.VARIABLE,
+                context.value("alertsPublishScopes", serviceScope(context.identityProviderId())));
         try {
-            return new AlertsSettings(AlertsConfig.from(EnvConfig.of(env)), env);
+            return new AlertsSettings(AlertsConfig.from(EnvConfig.of(env)), PublishScopes.from(EnvConfig.of(publishEnv)),
+                    env, publishEnv);
         } catch (ConfigurationException | IllegalArgumentException e) {
             throw new IllegalArgumentException("Alerts module parameter: " + e.getMessage()
                     + " (context keys snsTopicPrefix, alarmTypes, alertsAdminScopes, alertsPublishScopes,"

@@ -146,7 +146,8 @@ public class AlertsStack extends CmsModuleStack {
 
         this.publish = function("Publish", "publish", "io.cms.alerts.handler.PublishHandler",
                 "Alerts publish API: validates an alert and publishes it to the intake topic",
-                Duration.seconds(30), with(config, Map.of("ALERTS_SNS_TOPIC_ARN", intakeTopic.getTopicArn())));
+                Duration.seconds(30), with(with(config, settings.publishEnvironment()),
+                        Map.of("ALERTS_SNS_TOPIC_ARN", intakeTopic.getTopicArn())));
         this.createAlerts = function("CreateAlerts", "create-alerts", "io.cms.alerts.handler.CreateAlertsHandler",
                 "Records each queued alert once in the Notifications table",
                 Duration.seconds(30), with(config, Map.of("NOTIFICATIONS_TABLE_NAME", notifications.table().getTableName())));

@@ -30,19 +30,27 @@ class AlertsSettingsTest {
     @Test
     void onlyTheServiceScopeOfTheIdentityProviderMayPublishByDefault() {
         AlertsSettings s = settings(Map.of());
-        assertThat(s.config().publishScopes()).containsExactly("cms-service-resource-server/cms-service");
-        assertThat(s.environment()).containsEntry("PUBLISH_SCOPES", "cms-service-resource-server/cms-service");
-        assertThat(settings(Map.of("identityProviderId", "fleet-idp")).environment())
+        assertThat(s.publishScopes().scopes()).containsExactly("cms-service-resource-server/cms-service");
+        assertThat(s.publishEnvironment()).containsEntry("PUBLISH_SCOPES", "cms-service-resource-server/cms-service");
+        assertThat(settings(Map.of("identityProviderId", "fleet-idp")).publishEnvironment())
                 .containsEntry("PUBLISH_SCOPES", "fleet-idp-service-resource-server/fleet-idp-service");
     }
 
     @Test
     void thePublishScopesCanBeOverriddenByContext() {
         AlertsSettings s = settings(Map.of("alertsPublishScopes", "fleet/publisher, cms-service-resource-server/cms-service"));
-        assertThat(s.config().publishScopes())
+        assertThat(s.publishScopes().scopes())
                 .containsExactlyInAnyOrder("fleet/publisher", "cms-service-resource-server/cms-service");
-        assertThat(s.environment())
+        assertThat(s.publishEnvironment())
                 .containsEntry("PUBLISH_SCOPES", "fleet/publisher, cms-service-resource-server/cms-service");
+    }
+
+    @Test
+    void onlyThePublishFunctionGetsThePublishScopes() {
+        // The other functions neither read nor need PUBLISH_SCOPES.
+        assertThat(settings(Map.of()).environment()).doesNotContainKey("PUBLISH_SCOPES")
+                .containsKeys("SNS_TOPIC_PREFIX", "ALARM_TYPES", "ADMIN_SCOPES");
+        assertThat(settings(Map.of()).publishEnvironment()).containsOnlyKeys("PUBLISH_SCOPES");
     }
 
     @Test
