@@ -1,5 +1,6 @@
 package io.cms.cli.registry;
 
+import io.cms.cli.local.ApiCallFailedException;
 import io.cms.local.iot.CertificateStatusRequests;
 import io.cms.local.iot.LocalIotRegistry;
 import io.cms.local.provisioning.LocalIotControlPlane;
@@ -70,6 +71,9 @@ final class CmsLocalIotRegistry implements IotRegistry {
     /**
      * Asks CMS Local to deactivate the certificate and waits up to {@link #APPLY_TIMEOUT} for it;
      * a request not applied in time stays and is applied when CMS Local (re)starts.
+     *
+     * @throws ApiCallFailedException when CMS Local rejected the request, with its reason (e.g. the
+     *     certificate was REVOKED meanwhile: REVOKED is final)
      */
     @Override
     public void updateCertificateStatus(String certificateId, IotCertificateStatus status) {
@@ -98,13 +102,13 @@ final class CmsLocalIotRegistry implements IotRegistry {
                 throw new IllegalStateException("interrupted while waiting for CMS Local to apply " + request, e);
             }
         }
-        if (Files.exists(request.resolveSibling(request.getFileName() + CertificateStatusRequests.REJECTED_SUFFIX))) {
-            throw new IllegalStateException("CMS Local refused the deactivation of certificate " + certificateId
-                    + "; see its log and " + request.getFileName() + CertificateStatusRequests.REJECTED_SUFFIX);
+        Optional<String> rejection = CertificateStatusRequests.rejection(request);
+        if (rejection.isPresent()) {
+            throw new ApiCallFailedException("CMS Local rejected the deactivation of certificate " + certificateId + ": "
+                    + rejection.get() + " (the request is kept as " + CertificateStatusRequests.rejectedFile(request) + ")");
         }
-        // Applied: what CMS Local wrote to its journal (a REVOKED certificate stays REVOKED).
-        known.put(certificateId, Optional.of(certificate(certificateId,
-                current.status() == IotCertificateStatus.REVOKED ? IotCertificateStatus.REVOKED : status)));
+        // Applied: what CMS Local wrote to its journal.
+        known.put(certificateId, Optional.of(certificate(certificateId, status)));
     }
 
     @Override

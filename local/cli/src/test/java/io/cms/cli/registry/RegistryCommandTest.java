@@ -114,7 +114,11 @@ class RegistryCommandTest {
     }
 
     private int cms(String... args) {
-        CommandLine cli = CmsCli.commandLine(connector());
+        return cms(connector(), args);
+    }
+
+    private int cms(RegistryConnector connector, String... args) {
+        CommandLine cli = CmsCli.commandLine(connector);
         cli.setOut(new PrintWriter(out, true));
         cli.setErr(new PrintWriter(err, true));
         return cli.execute(args);
@@ -305,6 +309,34 @@ class RegistryCommandTest {
             assertThat(new VehicleRegistry(store, next).revoke(VIN).deactivatedInIot()).isZero();
             assertThat(again).hasValue(1);
             assertThat(disconnected).containsExactly(cert);
+        }
+    }
+
+    @Test
+    void revokeReportsWhyCmsLocalRejectedTheDeactivationAndFails(@TempDir Path dataDir) {
+        cms(withTables("registry", "authorize", VIN, "--make", "Honda", "--model", "Accord", "--year", "2003"));
+        String cert = provisionOnce();
+        Path iotDir = dataDir.resolve("iot");
+        try (LocalIotRegistry cmsLocal = LocalIotRegistry.open(iotDir);
+             CertificateStatusRequests requests = new CertificateStatusRequests(iotDir, cmsLocal, id -> { })) {
+            cmsLocal.register(cert, LocalIotRegistry.Status.ACTIVE, false);
+            requests.start(Duration.ofMillis(20));
+            // The CLI reads the certificate ACTIVE; an operator revokes it in CMS Local right after.
+            CmsLocalIotRegistry local = new CmsLocalIotRegistry(dataDir, new PrintWriter(err, true), Duration.ofSeconds(5),
+                    (dir, certificateId) -> {
+                        Optional<LocalIotRegistry.Certificate> read = LocalIotRegistry.readCertificate(dir, certificateId);
+                        cmsLocal.setStatus(certificateId, LocalIotRegistry.Status.REVOKED);
+                        return read;
+                    });
+
+            int exit = cms(RegistryConnector.withIot(target -> local), withTables("registry", "revoke", VIN));
+
+            assertThat(exit).isEqualTo(ExitCodes.FAILURE);
+            assertThat(err.toString()).contains("CMS Local rejected the deactivation of certificate " + cert + ": certificate "
+                    + cert + " is REVOKED, which is final: it stays REVOKED and cannot become INACTIVE")
+                    .contains(CertificateStatusRequests.REJECTED_SUFFIX);
+            assertThat(out.toString()).doesNotContain("revoked " + VIN);
+            assertThat(cmsLocal.certificate(cert).orElseThrow().status()).isEqualTo(LocalIotRegistry.Status.REVOKED);
         }
     }
 
