@@ -16,7 +16,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.BiFunction;
+import java.util.function.Function;
 
 /**
  * The IoT control plane of a CMS Local, seen from the CLI (another process): certificates are read
@@ -24,10 +24,11 @@ import java.util.function.BiFunction;
  * file that the running CMS Local applies, disconnecting the clients connected with the certificate
  * ({@link CertificateStatusRequests}). Only what {@code cms registry revoke} needs is supported.
  *
- * <p>One instance serves one command: it keeps what it has read of each certificate, so a revoke
- * reads the journal once per certificate (not again to update it), and records the status a
- * deactivation CMS Local has applied. A deactivation still pending (or refused) is forgotten, so
- * the next look at that certificate reads the journal again. Not thread-safe.
+ * <p>One instance serves one command: it reads the journal once, when it first looks at a
+ * certificate, and keeps what it read, so a revoke reads it once however many certificates the
+ * vehicle has; it records the status a deactivation CMS Local has applied. After a deactivation
+ * still pending (or refused) it forgets what it read, so the next look reads the journal again.
+ * Not thread-safe.
  */
 final class CmsLocalIotRegistry implements IotRegistry {
 
@@ -37,21 +38,21 @@ final class CmsLocalIotRegistry implements IotRegistry {
     private final Path iotDir;
     private final PrintWriter err;
     private final Duration timeout;
-    private final BiFunction<Path, String, Optional<LocalIotRegistry.Certificate>> journal;
-    /** What this instance knows of each certificate it has looked at (empty: not in the journal). */
-    private final Map<String, Optional<IotCertificate>> known = new HashMap<>();
+    private final Function<Path, Map<String, LocalIotRegistry.Certificate>> journal;
+    /** The certificates as this instance last read them from the journal, by id; null: to be read. */
+    private Map<String, IotCertificate> known;
 
     /**
      * @param dataDir the CMS Local data directory
      * @param err where a request CMS Local has not applied yet is reported
      */
     CmsLocalIotRegistry(Path dataDir, PrintWriter err, Duration timeout) {
-        this(dataDir, err, timeout, LocalIotRegistry::readCertificate);
+        this(dataDir, err, timeout, LocalIotRegistry::readCertificates);
     }
 
-    /** @param journal reads one certificate from the registry journal of an IoT directory (a seam for tests) */
+    /** @param journal reads every certificate from the registry journal of an IoT directory (a seam for tests) */
     CmsLocalIotRegistry(Path dataDir, PrintWriter err, Duration timeout,
-                        BiFunction<Path, String, Optional<LocalIotRegistry.Certificate>> journal) {
+                        Function<Path, Map<String, LocalIotRegistry.Certificate>> journal) {
         this.iotDir = dataDir.resolve("iot");
         this.err = err;
         this.timeout = timeout;
@@ -60,8 +61,12 @@ final class CmsLocalIotRegistry implements IotRegistry {
 
     @Override
     public Optional<IotCertificate> describeCertificate(String certificateId) {
-        return known.computeIfAbsent(certificateId, id -> journal.apply(iotDir, id)
-                .map(c -> certificate(c.certificateId(), IotCertificateStatus.valueOf(c.status().name()))));
+        if (known == null) {
+            known = new HashMap<>();
+            journal.apply(iotDir).forEach((id, c) ->
+                    known.put(id, certificate(id, IotCertificateStatus.valueOf(c.status().name()))));
+        }
+        return Optional.ofNullable(known.get(certificateId));
     }
 
     private static IotCertificate certificate(String certificateId, IotCertificateStatus status) {
@@ -81,10 +86,11 @@ final class CmsLocalIotRegistry implements IotRegistry {
             throw new UnsupportedOperationException("CMS Local's IoT registry can only be asked to deactivate a certificate, not to set "
                     + status);
         }
-        IotCertificate current = describeCertificate(certificateId).orElseThrow(() -> new IotNotFoundException(
+        describeCertificate(certificateId).orElseThrow(() -> new IotNotFoundException(
                 "certificate " + certificateId + " does not exist in CMS Local's IoT registry"));
         // Until CMS Local has applied the request, the journal is the truth: read it again if asked.
-        known.remove(certificateId);
+        Map<String, IotCertificate> read = known;
+        known = null;
         Path request = CertificateStatusRequests.submit(iotDir, certificateId, LocalIotRegistry.Status.valueOf(status.name()));
         long deadline = System.nanoTime() + timeout.toNanos();
         while (Files.exists(request)) {
@@ -108,7 +114,8 @@ final class CmsLocalIotRegistry implements IotRegistry {
                     + rejection.get() + " (the request is kept as " + CertificateStatusRequests.rejectedFile(request) + ")");
         }
         // Applied: what CMS Local wrote to its journal.
-        known.put(certificateId, Optional.of(certificate(certificateId, status)));
+        read.put(certificateId, certificate(certificateId, status));
+        known = read;
     }
 
     @Override

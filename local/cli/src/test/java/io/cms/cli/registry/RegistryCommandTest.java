@@ -34,7 +34,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.BiFunction;
+import java.util.function.Function;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -323,9 +323,9 @@ class RegistryCommandTest {
             requests.start(Duration.ofMillis(20));
             // The CLI reads the certificate ACTIVE; an operator revokes it in CMS Local right after.
             CmsLocalIotRegistry local = new CmsLocalIotRegistry(dataDir, new PrintWriter(err, true), Duration.ofSeconds(5),
-                    (dir, certificateId) -> {
-                        Optional<LocalIotRegistry.Certificate> read = LocalIotRegistry.readCertificate(dir, certificateId);
-                        cmsLocal.setStatus(certificateId, LocalIotRegistry.Status.REVOKED);
+                    dir -> {
+                        Map<String, LocalIotRegistry.Certificate> read = LocalIotRegistry.readCertificates(dir);
+                        cmsLocal.setStatus(cert, LocalIotRegistry.Status.REVOKED);
                         return read;
                     });
 
@@ -340,11 +340,42 @@ class RegistryCommandTest {
         }
     }
 
+    @Test
+    void revokeOfAVehicleWithSeveralCertificatesReadsCmsLocalsJournalOnce(@TempDir Path dataDir) {
+        cms(withTables("registry", "authorize", VIN, "--make", "Honda", "--model", "Accord", "--year", "2003"));
+        String first = provisionOnce();
+        ProvisioningStore store = new ProvisioningStore(dynamo, authorized, provisioned, Clock.systemUTC());
+        // A second certificate, of a provisioning still in flight.
+        String second = iot.createCertificate();
+        assertThat(store.putPending(store.vehicle(VIN).orElseThrow(), second, VIN, 2)).isTrue();
+        List<String> disconnected = new CopyOnWriteArrayList<>();
+        Path iotDir = dataDir.resolve("iot");
+        try (LocalIotRegistry cmsLocal = LocalIotRegistry.open(iotDir);
+             CertificateStatusRequests requests = new CertificateStatusRequests(iotDir, cmsLocal, disconnected::add)) {
+            cmsLocal.register(first, LocalIotRegistry.Status.ACTIVE, false);
+            cmsLocal.register(second, LocalIotRegistry.Status.ACTIVE, false);
+            requests.start(Duration.ofMillis(20));
+            AtomicInteger reads = new AtomicInteger();
+            CmsLocalIotRegistry local = new CmsLocalIotRegistry(dataDir, new PrintWriter(err, true), Duration.ofSeconds(5),
+                    counting(reads));
+
+            VehicleRegistry.Revocation revocation = new VehicleRegistry(store, local).revoke(VIN);
+
+            assertThat(revocation.deactivatedInIot()).isEqualTo(2);
+            assertThat(reads).as("journal reads of one revoke of a vehicle with two certificates").hasValue(1);
+            assertThat(disconnected).containsExactlyInAnyOrder(first, second);
+            assertThat(LocalIotRegistry.readCertificates(iotDir).values()).extracting(LocalIotRegistry.Certificate::status)
+                    .containsOnly(LocalIotRegistry.Status.INACTIVE);
+            assertThat(local.describeCertificate(second).orElseThrow().status()).isEqualTo(IotCertificateStatus.INACTIVE);
+            assertThat(reads).hasValue(1);
+        }
+    }
+
     /** CMS Local's journal as the CLI reads it, counting the reads. */
-    private static BiFunction<Path, String, Optional<LocalIotRegistry.Certificate>> counting(AtomicInteger reads) {
-        return (dir, certificateId) -> {
+    private static Function<Path, Map<String, LocalIotRegistry.Certificate>> counting(AtomicInteger reads) {
+        return dir -> {
             reads.incrementAndGet();
-            return LocalIotRegistry.readCertificate(dir, certificateId);
+            return LocalIotRegistry.readCertificates(dir);
         };
     }
 

@@ -88,13 +88,23 @@ public final class LocalIotRegistry implements PrincipalDirectory, AutoCloseable
      * @return the certificate, or empty when the journal does not know it (or does not exist)
      */
     public static Optional<Certificate> readCertificate(Path dir, String certificateId) {
+        return Optional.ofNullable(readCertificates(dir).get(certificateId));
+    }
+
+    /**
+     * Reads every certificate's current state from the journal in {@code dir}, in one pass and
+     * without opening it for writing: for other processes that look at several certificates.
+     *
+     * @return the certificates by id (empty when the journal does not exist)
+     */
+    public static Map<String, Certificate> readCertificates(Path dir) {
         Map<String, Certificate> certificates = new java.util.HashMap<>();
         try {
             replay(dir.resolve(JOURNAL), certificates, new java.util.HashMap<>());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the IoT registry journal in " + dir, e);
         }
-        return Optional.ofNullable(certificates.get(certificateId));
+        return Map.copyOf(certificates);
     }
 
     /** Registers a certificate; the claim certificate is registered ACTIVE, vehicle ones INACTIVE until provisioned. */

@@ -19,6 +19,27 @@ class LocalIotRegistryTest {
     Path dir;
 
     @Test
+    void readCertificatesReadsEveryCertificatesCurrentStateFromTheJournalWithoutOpeningIt() {
+        assertThat(LocalIotRegistry.readCertificates(dir)).as("no journal yet").isEmpty();
+        try (LocalIotRegistry registry = LocalIotRegistry.open(dir)) {
+            registry.register(CERT, LocalIotRegistry.Status.ACTIVE, false);
+            registry.register(OTHER, LocalIotRegistry.Status.ACTIVE, false);
+            registry.attach("VIN1", Map.of("vin", "VIN1"), CERT);
+            registry.setStatus(CERT, LocalIotRegistry.Status.INACTIVE);
+            registry.register("c".repeat(64), LocalIotRegistry.Status.INACTIVE, false);
+            registry.delete("c".repeat(64));
+
+            Map<String, LocalIotRegistry.Certificate> read = LocalIotRegistry.readCertificates(dir);
+
+            assertThat(read).containsOnlyKeys(CERT, OTHER);
+            assertThat(read.get(CERT).status()).isEqualTo(LocalIotRegistry.Status.INACTIVE);
+            assertThat(read.get(CERT).thingName()).isEqualTo("VIN1");
+            assertThat(read.get(OTHER)).isEqualTo(registry.certificate(OTHER).orElseThrow());
+            assertThat(LocalIotRegistry.readCertificate(dir, OTHER)).contains(read.get(OTHER));
+        }
+    }
+
+    @Test
     void aFailedJournalWriteChangesNothingAndTheSameChangeCanBeRetried() {
         AtomicReference<FailingOutput> output = new AtomicReference<>();
         try (LocalIotRegistry registry = LocalIotRegistry.open(dir, out -> {
