@@ -311,11 +311,8 @@ class CmsLocalTest {
     @Test
     @Order(11)
     void aDeactivationRequestedWhileStoppedIsAppliedAtStart() throws Exception {
-        String vin = "5YJ3E1EA7KF317099";
-        local.vehicleRegistry().authorize(vin, "Tesla", "Model 3", "2019");
-        VehicleCredentials other = provisioning().provision(vin);
-        String certificateId = io.cms.local.pki.LocalCa.certificateId(
-                io.cms.simulator.pki.Pem.readCertificate(other.certificatePem()));
+        VehicleCredentials other = authorizeAndProvision("5YJ3E1EA7KF317099");
+        String certificateId = certificateId(other);
         local.close();
         Path request = io.cms.local.iot.CertificateStatusRequests.submit(dir.resolve("iot"), certificateId,
                 io.cms.local.iot.LocalIotRegistry.Status.INACTIVE);
@@ -335,11 +332,8 @@ class CmsLocalTest {
     @Test
     @Order(12)
     void aConnectedVehicleIsDisconnectedWhenItsDeactivationIsRequestedWhileRunning() throws Exception {
-        String vin = "5YJ3E1EA7KF317098";
-        local.vehicleRegistry().authorize(vin, "Tesla", "Model 3", "2019");
-        VehicleCredentials revoked = provisioning().provision(vin);
-        String certificateId = io.cms.local.pki.LocalCa.certificateId(
-                io.cms.simulator.pki.Pem.readCertificate(revoked.certificatePem()));
+        VehicleCredentials revoked = authorizeAndProvision("5YJ3E1EA7KF317098");
+        String certificateId = certificateId(revoked);
         MqttClient connected = connect(revoked);
         MqttClient bystander = connect(vehicle);
         assertThat(connected.isConnected()).isTrue();
@@ -358,6 +352,15 @@ class CmsLocalTest {
         assertThat(bystander.isConnected()).as("another vehicle's connection").isTrue();
         bystander.disconnect();
         bystander.close();
+    }
+
+    private VehicleCredentials authorizeAndProvision(String vin) {
+        local.vehicleRegistry().authorize(vin, "Tesla", "Model 3", "2019");
+        return provisioning().provision(vin);
+    }
+
+    private static String certificateId(VehicleCredentials credentials) {
+        return io.cms.local.pki.LocalCa.certificateId(io.cms.simulator.pki.Pem.readCertificate(credentials.certificatePem()));
     }
 
     private String quarantineText() {
