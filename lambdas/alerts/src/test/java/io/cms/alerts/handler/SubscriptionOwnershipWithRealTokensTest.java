@@ -25,6 +25,7 @@ import io.cms.auth.handler.AppSyncAuthorizerHandler;
 import io.cms.lambda.common.ConfigurationException;
 import io.cms.lambda.common.Json;
 import io.cms.local.oidc.LocalOidcIssuer;
+import io.cms.local.oidc.ServiceScopes;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -199,7 +200,7 @@ class SubscriptionOwnershipWithRealTokensTest {
 
     @Test
     void aServiceTokenWithoutEmailOwnsNoSubscriptions() {
-        String service = issuer.mintServiceToken(Set.of(LocalOidcIssuer.serviceScope(IDP)));
+        String service = issuer.mintServiceToken(Set.of(ServiceScopes.scope(IDP)));
         assertThatThrownBy(() -> subscriptionsOf(service, ALICE)).isInstanceOf(AccessDeniedException.class);
     }
 
@@ -215,7 +216,7 @@ class SubscriptionOwnershipWithRealTokensTest {
 
     @Test
     void theServiceClientsTokenPublishesAndTheAlertIsRecorded() {
-        String service = issuer.mintServiceToken(Set.of(LocalOidcIssuer.serviceScope(IDP)));
+        String service = issuer.mintServiceToken(Set.of(ServiceScopes.scope(IDP)));
         assertThat(publish(service, "tyre pressure low").get("status").asText()).isEqualTo("SUCCESS");
         assertThat(tables.notificationCount()).isEqualTo(1);
     }

@@ -4,6 +4,7 @@ import io.cms.auth.IdpConfigProvider;
 import io.cms.auth.TokenValidator;
 import io.cms.auth.ValidatorSettings;
 import io.cms.local.oidc.LocalOidcIssuer;
+import io.cms.local.oidc.ServiceScopes;
 import java.time.Clock;
 import java.util.Set;
 
@@ -43,7 +44,7 @@ public final class AuthFixture implements AutoCloseable {
 
     /** A valid service access token. */
     public String serviceToken() {
-        return issuer.mintServiceToken(Set.of(LocalOidcIssuer.serviceScope(IDP)));
+        return issuer.mintServiceToken(Set.of(ServiceScopes.scope(IDP)));
     }
 
     @Override

@@ -93,7 +93,7 @@ public final class LocalOidcIssuer implements AutoCloseable {
                 Set.of(OidcClient.AUTHORIZATION_CODE), Set.of("email", "openid", userScope(identityProviderId)),
                 b.redirectUris));
         all.put(serviceClientId(identityProviderId), new OidcClient(serviceClientId(identityProviderId),
-                b.serviceClientSecret, Set.of(OidcClient.CLIENT_CREDENTIALS), Set.of(serviceScope(identityProviderId)),
+                b.serviceClientSecret, Set.of(OidcClient.CLIENT_CREDENTIALS), Set.of(ServiceScopes.scope(identityProviderId)),
                 Set.of()));
         for (OidcClient c : b.extraClients) {
             all.put(c.clientId(), c);
@@ -114,11 +114,6 @@ public final class LocalOidcIssuer implements AutoCloseable {
     /** The user resource-server scope of Auth Setup: {@code {idp}-user-resource-server/{idp}-user}. */
     public static String userScope(String idp) {
         return idp + "-user-resource-server/" + idp + "-user";
-    }
-
-    /** The service resource-server scope: {@code {idp}-service-resource-server/{idp}-service}. */
-    public static String serviceScope(String idp) {
-        return idp + "-service-resource-server/" + idp + "-service";
     }
 
     /** The users client id, as Auth Setup names the Cognito client: {@code {idp}-users-client}. */

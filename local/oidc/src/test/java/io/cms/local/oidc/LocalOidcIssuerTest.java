@@ -66,7 +66,7 @@ class LocalOidcIssuerTest {
         assertThat(claims.getSubject()).isEqualTo(c.clientId());
         assertThat(claims.getStringClaim("client_id")).isEqualTo(c.clientId());
         assertThat(claims.getStringClaim("token_use")).isEqualTo("access");
-        assertThat(claims.getStringClaim("scope")).isEqualTo(LocalOidcIssuer.serviceScope("cms"));
+        assertThat(claims.getStringClaim("scope")).isEqualTo(ServiceScopes.scope("cms"));
         assertThat(claims.getJWTID()).isNotBlank();
         assertThat(claims.getExpirationTime()).isAfter(claims.getIssueTime());
     }

@@ -5,6 +5,7 @@ import io.cms.alerts.PublishScopes;
 import io.cms.constructs.CmsContext;
 import io.cms.lambda.common.ConfigurationException;
 import io.cms.lambda.common.EnvConfig;
+import io.cms.local.oidc.ServiceScopes;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -56,7 +57,7 @@ public record AlertsSettings(AlertsConfig config, PublishScopes publishScopes, M
         env.put("NOTIFICATION_RETENTION_DAYS", context.value("notificationRetentionDays", "90"));
         env.put("MAX_MESSAGE_LENGTH", context.value("maxMessageLength", "2048"));
         Map<String, String> publishEnv = Map.of(PublishScopes.VARIABLE,
-                context.value("alertsPublishScopes", serviceScope(context.identityProviderId())));
+                context.value("alertsPublishScopes", ServiceScopes.scope(context.identityProviderId())));
         try {
             return new AlertsSettings(AlertsConfig.from(EnvConfig.of(env)), PublishScopes.from(EnvConfig.of(publishEnv)),
                     env, publishEnv);
@@ -65,11 +66,6 @@ public record AlertsSettings(AlertsConfig config, PublishScopes publishScopes, M
                     + " (context keys snsTopicPrefix, alarmTypes, alertsAdminScopes, alertsPublishScopes,"
                     + " notificationRetentionDays, maxMessageLength)", e);
         }
-    }
-
-    /** The Auth Setup service scope of identity provider {@code idp}: what backend services' tokens carry. */
-    public static String serviceScope(String idp) {
-        return idp + "-service-resource-server/" + idp + "-service";
     }
 
     /** The publish API schema with its {@code AlarmType} enum rendered from the configured alarm types. */

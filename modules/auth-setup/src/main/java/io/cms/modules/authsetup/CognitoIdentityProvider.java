@@ -1,5 +1,6 @@
 package io.cms.modules.authsetup;
 
+import io.cms.local.oidc.ServiceScopes;
 import java.util.List;
 import software.amazon.awscdk.Aws;
 import software.amazon.awscdk.Duration;
@@ -111,9 +112,9 @@ public class CognitoIdentityProvider extends Construct {
         this.userResourceServer = resourceServer("UserResourceServer", idp + "-user-resource-server", idp + "-user",
                 "Access to " + idp + " APIs on behalf of a signed-in user");
         this.userScope = OAuthScope.resourceServer(userResourceServer, scopeOf(idp + "-user", "user"));
-        this.serviceResourceServer = resourceServer("ServiceResourceServer", idp + "-service-resource-server",
-                idp + "-service", "Access to " + idp + " APIs by a trusted backend service");
-        this.serviceScope = OAuthScope.resourceServer(serviceResourceServer, scopeOf(idp + "-service", "service"));
+        this.serviceResourceServer = resourceServer("ServiceResourceServer", ServiceScopes.resourceServer(idp),
+                ServiceScopes.scopeName(idp), "Access to " + idp + " APIs by a trusted backend service");
+        this.serviceScope = OAuthScope.resourceServer(serviceResourceServer, scopeOf(ServiceScopes.scopeName(idp), "service"));
 
         this.usersClient = userPool.addClient("UsersClient", UserPoolClientOptions.builder()
                 .userPoolClientName(idp + "-users-client")
