@@ -3,6 +3,7 @@ package io.cms.alerts;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.cms.lambda.common.BadInputException;
 import io.cms.lambda.common.Json;
+import io.cms.lambda.common.Printable;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -68,7 +69,7 @@ public final class AlertRecorder {
                 try {
                     publishedAt = Instant.parse(timestamp);
                 } catch (DateTimeParseException e) {
-                    throw new BadInputException("SNS envelope Timestamp '" + AlertsConfig.printable(timestamp)
+                    throw new BadInputException("SNS envelope Timestamp '" + Printable.clip(timestamp, 64)
                             + "' is not an ISO-8601 instant");
                 }
             }

@@ -3,6 +3,7 @@ package io.cms.alerts;
 import io.cms.lambda.common.BadInputException;
 import io.cms.lambda.common.ConfigurationException;
 import io.cms.lambda.common.EnvConfig;
+import io.cms.lambda.common.Printable;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashSet;
@@ -76,7 +77,7 @@ public record AlertsConfig(String topicPrefix, Set<String> alarmTypes, Set<Strin
     public String requireAlarmType(String alarmType) {
         if (alarmType == null || !alarmTypes.contains(alarmType)) {
             throw new BadInputException("alarmType must be one of " + alarmTypes.stream().sorted().toList()
-                    + (alarmType == null ? "" : " (got '" + printable(alarmType) + "')"));
+                    + (alarmType == null ? "" : " (got '" + Printable.clip(alarmType, 64) + "')"));
         }
         return alarmType;
     }
@@ -116,18 +117,5 @@ public record AlertsConfig(String topicPrefix, Set<String> alarmTypes, Set<Strin
     /** The topic name of one VIN and alarm type: {@code {prefix}-{alarmType}-{vin}}. */
     public String topicName(String alarmType, String vin) {
         return topicPrefix + "-" + alarmType + "-" + vin;
-    }
-
-    /** A value quoted in an error message or log: clipped to 64 characters, printable ASCII only. */
-    public static String printable(String value) {
-        return printable(value, 64);
-    }
-
-    /**
-     * A value quoted in an error message or log: clipped to {@code max} characters (then {@code ...}),
-     * every character outside printable ASCII (newlines included) replaced by {@code ?}.
-     */
-    public static String printable(String value, int max) {
-        return io.cms.lambda.common.Printable.clip(value, max);
     }
 }

@@ -2,6 +2,7 @@ package io.cms.alerts;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.cms.lambda.common.Json;
+import io.cms.lambda.common.Printable;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.Locale;
@@ -96,7 +97,7 @@ public record CallerIdentity(String subject, String username, String email, Set<
             String trimmed = email == null ? "" : email.trim().toLowerCase(Locale.ROOT);
             if (trimmed.length() > 254 || !SHAPE.matcher(trimmed).matches()) {
                 throw new io.cms.lambda.common.BadInputException("email must be an email address"
-                        + (email == null ? "" : " (got '" + AlertsConfig.printable(email) + "')"));
+                        + (email == null ? "" : " (got '" + Printable.clip(email, 64) + "')"));
             }
             return trimmed;
         }

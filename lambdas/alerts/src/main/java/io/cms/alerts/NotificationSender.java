@@ -1,5 +1,6 @@
 package io.cms.alerts;
 
+import io.cms.lambda.common.Printable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,7 +29,7 @@ public final class NotificationSender {
      *                                                 cannot help
      */
     public String send(Notification notification) {
-        AlertsConfig.requireFitsSns("notification " + AlertsConfig.printable(notification.id()) + " message",
+        AlertsConfig.requireFitsSns("notification " + Printable.clip(notification.id(), 64) + " message",
                 notification.message());
         String arn = topics.ensureTopic(notification.topic());
         String subject = subject(notification);

@@ -92,8 +92,11 @@ class AlertsConfigTest {
     }
 
     @Test
-    void printableClipsAndReplacesNonPrintableCharacters() {
-        assertThat(AlertsConfig.printable("a\nb\u00e9", 10)).isEqualTo("a?b?");
-        assertThat(AlertsConfig.printable("x".repeat(20), 10)).isEqualTo("x".repeat(10) + "...");
+    void anUnknownAlarmTypeIsQuotedClippedAndPrintableInTheError() {
+        // Printable.clip itself is tested in lambdas/common; here: the caller's value reaches the message safely.
+        assertThatThrownBy(() -> Configs.standard().requireAlarmType("FIRE\nINFO forged\u00e9" + "X".repeat(100)))
+                .isInstanceOf(BadInputException.class)
+                .hasMessageContaining("(got 'FIRE?INFO forged?" + "X".repeat(64 - 17) + "...')")
+                .hasMessageNotContaining("\n");
     }
 }

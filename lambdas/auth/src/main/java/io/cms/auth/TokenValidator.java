@@ -80,7 +80,7 @@ public final class TokenValidator {
             return ValidationResult.unavailable("identity provider signing keys cannot be fetched");
         } catch (RuntimeException e) {
             // A library surprise on hostile input must still be a clean rejection, not an invocation error.
-            LOG.warn("token rejected by an unexpected parser error: {}", printable(e.toString(), 200));
+            LOG.warn("token rejected by an unexpected parser error: {}", Printable.clip(e.toString(), 200));
             return ValidationResult.invalid("malformed token");
         }
     }
@@ -121,7 +121,7 @@ public final class TokenValidator {
         }
         JWSAlgorithm alg = header.getAlgorithm();
         if (!settings.allowedAlgorithms().contains(alg)) {
-            return reject("algorithm " + printable(String.valueOf(alg)) + " is not allowed");
+            return reject("algorithm " + Printable.clip(String.valueOf(alg), MAX_SHOWN_HEADER_CHARS) + " is not allowed");
         }
         String kid = header.getKeyID();
         if (kid == null || kid.isEmpty()) {
@@ -129,7 +129,7 @@ public final class TokenValidator {
         }
         // The kid is attacker-controlled (any JSON string, up to the token size): only a clipped,
         // printable form goes into the reason, which is logged and returned.
-        String shownKid = printable(kid);
+        String shownKid = Printable.clip(kid, MAX_SHOWN_HEADER_CHARS);
 
         IdpConfig config = configs.get();
         String issuer = expectedIssuer(config);
@@ -253,21 +253,11 @@ public final class TokenValidator {
         return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
     }
 
-    /** Longest header value (kid, alg) shown in a rejection reason. */
-    static final int MAX_SHOWN_HEADER_CHARS = 64;
-
     /**
-     * A header value made safe for logs and rejection reasons: clipped to
-     * {@value #MAX_SHOWN_HEADER_CHARS} characters (then {@code ...}), and every character outside
-     * printable ASCII (newlines, other control characters, non-ASCII) replaced by {@code ?}.
+     * Longest header value (kid, alg) shown in a rejection reason; {@link Printable#clip} also
+     * replaces every character outside printable ASCII, so a header cannot forge log lines.
      */
-    static String printable(String value) {
-        return printable(value, MAX_SHOWN_HEADER_CHARS);
-    }
-
-    private static String printable(String value, int max) {
-        return Printable.clip(value, max);
-    }
+    static final int MAX_SHOWN_HEADER_CHARS = 64;
 
     private static ValidationResult reject(String reason) {
         LOG.info("token rejected: {}", reason);

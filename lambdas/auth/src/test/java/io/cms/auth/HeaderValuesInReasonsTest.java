@@ -32,21 +32,41 @@ class HeaderValuesInReasonsTest {
         fixture.close();
     }
 
-    @Test
-    void printableReplacesControlAndNonAsciiCharacters() {
-        assertThat(TokenValidator.printable("key-1\nINFO forged\r\u0000é")).isEqualTo("key-1?INFO forged???");
+    private ValidationResult validateWithKid(String kid) {
+        LocalOidcIssuer issuer = fixture.issuer;
+        return validator.validate(issuer.sign(issuer.header().keyID(kid).build(),
+                issuer.accessTokenClaims("mallory", "mallory@example.com", Set.of(LocalOidcIssuer.userScope("cms")))
+                        .build()));
     }
 
     @Test
-    void printableClipsLongValues() {
-        String shown = TokenValidator.printable("k".repeat(16_000));
-        assertThat(shown).isEqualTo("k".repeat(TokenValidator.MAX_SHOWN_HEADER_CHARS) + "...");
+    void controlAndNonAsciiCharactersOfTheKidAreReplacedInTheReason() {
+        ValidationResult result = validateWithKid("key-1\nINFO forged\r\u0000\u00e9");
+        assertThat(result.statusCode()).isEqualTo(401);
+        assertThat(result.message()).contains("signing key key-1?INFO forged??? is not published")
+                .doesNotContain("\n").doesNotContain("\r");
     }
 
     @Test
-    void printableKeepsOrdinaryValues() {
-        assertThat(TokenValidator.printable("2024-rsa-key_01")).isEqualTo("2024-rsa-key_01");
-        assertThat(TokenValidator.printable(null)).isEqualTo("null");
+    void anOrdinaryKidIsShownAsItIs() {
+        assertThat(validateWithKid("2024-rsa-key_01").message())
+                .contains("signing key 2024-rsa-key_01 is not published");
+    }
+
+    @Test
+    void aLongKidIsClippedToTheShownLength() {
+        assertThat(validateWithKid("k".repeat(4_000)).message())
+                .contains("signing key " + "k".repeat(TokenValidator.MAX_SHOWN_HEADER_CHARS) + "... is not published")
+                .doesNotContain("k".repeat(TokenValidator.MAX_SHOWN_HEADER_CHARS + 1));
+    }
+
+    @Test
+    void aLongAlgIsClippedToTheShownLength() {
+        String header = "{\"alg\":\"" + "A".repeat(1000) + "\",\"kid\":\"k\"}";
+        ValidationResult result = validator.validate(b64(header) + "." + b64("{}") + "." + b64("sig"));
+        assertThat(result.statusCode()).isEqualTo(401);
+        assertThat(result.message())
+                .contains("algorithm " + "A".repeat(TokenValidator.MAX_SHOWN_HEADER_CHARS) + "... is not allowed");
     }
 
     @Test

@@ -4,11 +4,11 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.cms.alerts.AlertsConfig;
 import io.cms.alerts.NotificationSender;
 import io.cms.alerts.NotificationStore;
 import io.cms.lambda.common.BadInputException;
 import io.cms.lambda.common.Json;
+import io.cms.lambda.common.Printable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -65,8 +65,8 @@ public final class SendNotificationsHandler implements RequestStreamHandler {
             } catch (BadInputException permanent) {
                 // Retrying cannot help, and a failed stream record holds back the rest of its shard.
                 LOG.error("stream record {} is skipped, its notification cannot be sent: {}",
-                        AlertsConfig.printable(String.valueOf(sequence)),
-                        AlertsConfig.printable(String.valueOf(permanent.getMessage()), MAX_LOGGED_REASON));
+                        Printable.clip(String.valueOf(sequence), 64),
+                        Printable.clip(String.valueOf(permanent.getMessage()), MAX_LOGGED_REASON));
             } catch (RuntimeException e) {
                 LOG.error("stream record {} could not be sent; retrying from it", sequence, e);
                 response.putArray("batchItemFailures").addObject().put("itemIdentifier", sequence);
