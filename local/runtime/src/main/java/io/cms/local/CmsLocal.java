@@ -8,7 +8,7 @@ import io.cms.connectstore.telemetry.TelemetryValidator;
 import io.cms.lambda.common.EnvConfig;
 import io.cms.local.alerts.LocalAlerts;
 import io.cms.local.api.LocalVehicleApi;
-import io.cms.local.oidc.ServiceScopes;
+import io.cms.lambda.common.ServiceScopes;
 import java.util.Map;
 import java.util.Optional;
 import io.cms.local.auth.LocalAuth;

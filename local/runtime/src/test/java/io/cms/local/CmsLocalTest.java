@@ -117,7 +117,7 @@ class CmsLocalTest {
         Path parquet = await(() -> parquetFiles().findFirst(), "a Parquet file in the lake");
         assertThat(local.lakeRoot().relativize(parquet).toString().replace('\\', '/'))
                 .matches("parquet/year=\\d{4}/month=\\d{1,2}/day=\\d{1,2}/hour=\\d{1,2}/.+\\.parquet");
-        String token = local.auth().issuer().mintServiceToken(java.util.Set.of(io.cms.local.oidc.ServiceScopes.scope("cms")));
+        String token = local.auth().issuer().mintServiceToken(java.util.Set.of(io.cms.lambda.common.ServiceScopes.scope("cms")));
         JsonNode latest = graphql(CmsLocal.API_PATH, token, "{ getVehicle(vin: \"" + VIN + "\") { vin timestamp speed { value } } }");
         assertThat(latest.at("/data/getVehicle/speed/value").asDouble()).as(latest.toString()).isEqualTo(42.5);
 

@@ -25,7 +25,7 @@ import io.cms.auth.handler.AppSyncAuthorizerHandler;
 import io.cms.lambda.common.ConfigurationException;
 import io.cms.lambda.common.Json;
 import io.cms.local.oidc.LocalOidcIssuer;
-import io.cms.local.oidc.ServiceScopes;
+import io.cms.lambda.common.ServiceScopes;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

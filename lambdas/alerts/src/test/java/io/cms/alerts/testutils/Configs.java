@@ -3,7 +3,7 @@ package io.cms.alerts.testutils;
 import io.cms.alerts.AlertsConfig;
 import io.cms.alerts.PublishScopes;
 import io.cms.lambda.common.EnvConfig;
-import io.cms.local.oidc.ServiceScopes;
+import io.cms.lambda.common.ServiceScopes;
 import java.util.Map;
 import java.util.Set;
 

@@ -4,7 +4,7 @@ import io.cms.auth.IdpConfigProvider;
 import io.cms.auth.TokenValidator;
 import io.cms.auth.ValidatorSettings;
 import io.cms.local.oidc.LocalOidcIssuer;
-import io.cms.local.oidc.ServiceScopes;
+import io.cms.lambda.common.ServiceScopes;
 import java.time.Clock;
 import java.util.Set;
 

@@ -1,5 +1,6 @@
 package io.cms.local.oidc;
 
+import io.cms.lambda.common.ServiceScopes;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;

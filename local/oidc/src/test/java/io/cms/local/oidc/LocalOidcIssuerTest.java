@@ -1,5 +1,6 @@
 package io.cms.local.oidc;
 
+import io.cms.lambda.common.ServiceScopes;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.nimbusds.jose.crypto.RSASSAVerifier;

@@ -5,7 +5,7 @@ import io.cms.alerts.PublishScopes;
 import io.cms.constructs.CmsContext;
 import io.cms.lambda.common.ConfigurationException;
 import io.cms.lambda.common.EnvConfig;
-import io.cms.local.oidc.ServiceScopes;
+import io.cms.lambda.common.ServiceScopes;
 import java.util.LinkedHashMap;
 import java.util.Map;
 

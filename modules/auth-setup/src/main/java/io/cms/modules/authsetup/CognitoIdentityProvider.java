@@ -1,6 +1,6 @@
 package io.cms.modules.authsetup;
 
-import io.cms.local.oidc.ServiceScopes;
+import io.cms.lambda.common.ServiceScopes;
 import java.util.List;
 import software.amazon.awscdk.Aws;
 import software.amazon.awscdk.Duration;

@@ -1,4 +1,4 @@
-package io.cms.local.oidc;
+package io.cms.lambda.common;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

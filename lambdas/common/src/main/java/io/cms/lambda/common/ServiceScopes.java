@@ -1,4 +1,4 @@
-package io.cms.local.oidc;
+package io.cms.lambda.common;
 
 import java.util.regex.Pattern;
 
@@ -8,8 +8,8 @@ import java.util.regex.Pattern;
  * (signed-in users' tokens never do), {@code {idp}-service-resource-server/{idp}-service}.
  *
  * <p>The one place these names are built: Auth Setup's Cognito resources, the Alerts module's
- * default publish scope, the local OIDC issuer and CMS Local all use it. It lives in
- * {@code local-oidc}, the only module every one of them can depend on.
+ * default publish scope, the local OIDC issuer and CMS Local all use it (here, in the module every
+ * one of them depends on).
  */
 public final class ServiceScopes {
 
@@ -38,13 +38,8 @@ public final class ServiceScopes {
         if (idp == null || !IDP.matcher(idp).matches()) {
             throw new IllegalArgumentException("identity provider id must be 1-128 printable ASCII characters"
                     + " without spaces, '/', quotes or backslashes (got "
-                    + (idp == null ? "null" : "'" + clip(idp) + "'") + ")");
+                    + (idp == null ? "null" : "'" + Printable.clip(idp, 64) + "'") + ")");
         }
         return idp;
-    }
-
-    private static String clip(String value) {
-        String shown = value.length() > 64 ? value.substring(0, 64) + "..." : value;
-        return shown.replaceAll("[^\\x20-\\x7e]", "?");
     }
 }
