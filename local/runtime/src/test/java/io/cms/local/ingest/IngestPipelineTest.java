@@ -46,10 +46,19 @@ class IngestPipelineTest {
         dynamo.shutdown();
     }
 
-    private static long publish(IngestJournal journal, String vin, long timestamp, int speed) {
+    private static long publish(IngestJournal journal, String vin, long timestamp, Object speed) {
         byte[] payload = ("{\"vin\":\"" + vin + "\",\"timestamp\":" + timestamp + ",\"Vehicle\":{\"Speed\":" + speed + "}}")
                 .getBytes(StandardCharsets.UTF_8);
         return journal.append(new IngestRecord(System.currentTimeMillis(), "cms/data/" + vin + "/telemetry", payload).encode()).join();
+    }
+
+    /**
+     * Publishes a state of {@link #MOVING} and waits for the projection's first round, which starts
+     * at once (the tests' hour-long round interval leaves the next one to flush or close).
+     */
+    private static void firstRound(IngestJournal journal, LatestStateProjection projection, long timestamp) throws InterruptedException {
+        publish(journal, MOVING, timestamp, 10);
+        await(() -> projection.stats().written() == 1, "the first round is over");
     }
 
     private static void await(BooleanSupplier condition, String what) throws InterruptedException {
@@ -73,9 +82,7 @@ class IngestPipelineTest {
              LatestStateProjection projection = new LatestStateProjection(validator, store, Duration.ofHours(1))) {
             IngestPipeline pipeline = new IngestPipeline(journal, lake(dir.resolve("lake")), projection, Duration.ofMillis(50));
             try {
-                publish(journal, MOVING, now, 10);
-                // The projection's first round starts at once; its next one not for an hour.
-                await(() -> projection.stats().written() == 1, "the first state is stored");
+                firstRound(journal, projection, now);
                 await(pipeline::drained, "the checkpoint reaches the end");
 
                 long parked = publish(journal, PARKED, now, 0);
@@ -106,8 +113,7 @@ class IngestPipelineTest {
         try (IngestJournal journal = IngestJournal.open(dir.resolve("journal-close"));
              LatestStateProjection projection = new LatestStateProjection(validator, store, Duration.ofHours(1))) {
             IngestPipeline pipeline = new IngestPipeline(journal, lake(dir.resolve("lake-close")), projection, Duration.ofHours(1));
-            publish(journal, MOVING, now + 10, 1);
-            await(() -> projection.stats().written() == 1, "the first round is over");
+            firstRound(journal, projection, now + 10);
             publish(journal, vin, now, 55);
             await(() -> pipeline.stats().consumed() == 2, "the consumer gave the projection the message");
 
@@ -127,13 +133,9 @@ class IngestPipelineTest {
              LatestStateProjection projection = new LatestStateProjection(validator, store, Duration.ofHours(1))) {
             IngestPipeline pipeline = new IngestPipeline(journal, lake(dir.resolve("lake-invalid")), projection, Duration.ofMillis(50));
             try {
-                publish(journal, MOVING, now + 20, 1);
-                // The projection's first round starts at once; the next one waits an hour.
-                await(() -> projection.stats().written() == 1, "the first round is over");
+                firstRound(journal, projection, now + 20);
                 publish(journal, vin, now, 61);
-                byte[] wrongType = ("{\"vin\":\"" + vin + "\",\"timestamp\":" + (now + 5) + ",\"Vehicle\":{\"Speed\":\"fast\"}}")
-                        .getBytes(StandardCharsets.UTF_8);
-                journal.append(new IngestRecord(now, "cms/data/" + vin + "/telemetry", wrongType).encode()).join();
+                publish(journal, vin, now + 5, "\"fast\"");
                 await(() -> pipeline.stats().quarantined() == 1 && pipeline.stats().lakeRows() == 2, "the lake took both");
 
                 projection.flush();
