@@ -52,13 +52,16 @@ class IngestPipelineTest {
         return journal.append(new IngestRecord(System.currentTimeMillis(), "cms/data/" + vin + "/telemetry", payload).encode()).join();
     }
 
-    /**
-     * Publishes a state of {@link #MOVING} and waits for the projection's first round, which starts
-     * at once (the tests' hour-long round interval leaves the next one to flush or close).
-     */
-    private static void firstRound(IngestJournal journal, LatestStateProjection projection, long timestamp) throws InterruptedException {
-        publish(journal, MOVING, timestamp, 10);
-        await(() -> projection.stats().written() == 1, "the first round is over");
+    /** The speed in the stored latest state of {@code vin} (fails when there is none). */
+    private double storedSpeed(String vin) {
+        return store.get(vin).orElseThrow(() -> new AssertionError("no latest state of " + vin))
+                .signals().path("Vehicle").path("Speed").asDouble();
+    }
+
+    /** Publishes a state of {@link #MOVING} and waits for the projection's first round, which starts at once. */
+    private static void firstRound(Rig rig, long timestamp) throws InterruptedException {
+        publish(rig.journal, MOVING, timestamp, 10);
+        await(() -> rig.projection.stats().written() == 1, "the first round is over");
     }
 
     private static void await(BooleanSupplier condition, String what) throws InterruptedException {
@@ -71,38 +74,53 @@ class IngestPipelineTest {
         }
     }
 
-    private LakeWriter lake(Path root) {
-        return new LakeWriter(LakeWriterConfig.builder(root).validator(validator).build());
+    /**
+     * A journal, a projection whose rounds after the first wait an hour (so tests run them with
+     * flush or close) and a pipeline over both, in their own directories; closes in CmsLocal's order.
+     */
+    private final class Rig implements AutoCloseable {
+        final IngestJournal journal;
+        final LatestStateProjection projection;
+        final IngestPipeline pipeline;
+
+        Rig(String name, Duration lakeCommitEvery) {
+            journal = IngestJournal.open(dir.resolve("journal-" + name));
+            projection = new LatestStateProjection(validator, store, Duration.ofHours(1));
+            pipeline = new IngestPipeline(journal, new LakeWriter(LakeWriterConfig.builder(dir.resolve("lake-" + name))
+                    .validator(validator).build()), projection, lakeCommitEvery);
+        }
+
+        @Override
+        public void close() {
+            pipeline.close();
+            projection.close();
+            journal.close();
+        }
     }
 
     @Test
     void theCheckpointWaitsForTheLatestStateRoundAfterTheLakeCommittedAndThenReachesTheEnd() throws Exception {
         long now = System.currentTimeMillis();
-        try (IngestJournal journal = IngestJournal.open(dir.resolve("journal"));
-             LatestStateProjection projection = new LatestStateProjection(validator, store, Duration.ofHours(1))) {
-            IngestPipeline pipeline = new IngestPipeline(journal, lake(dir.resolve("lake")), projection, Duration.ofMillis(50));
-            try {
-                firstRound(journal, projection, now);
-                await(pipeline::drained, "the checkpoint reaches the end");
+        try (Rig rig = new Rig("wait", Duration.ofMillis(50))) {
+            IngestJournal journal = rig.journal;
+            firstRound(rig, now);
+            await(rig.pipeline::drained, "the checkpoint reaches the end");
 
-                long parked = publish(journal, PARKED, now, 0);
-                publish(journal, MOVING, now + 1, 20);
-                await(() -> pipeline.stats().lakeRows() == 3, "the lake committed every message");
-                // Several lake commits and idle checkpoint chances later:
-                Thread.sleep(5 * IngestPipeline.CHECKPOINT_INTERVAL_MS);
-                assertThat(store.get(PARKED)).as("the round has not run").isEmpty();
-                assertThat(journal.checkpoint()).as("the checkpoint stays before the first message whose state is not stored")
-                        .isEqualTo(parked);
-                assertThat(pipeline.drained()).isFalse();
+            long parked = publish(journal, PARKED, now, 0);
+            publish(journal, MOVING, now + 1, 20);
+            await(() -> rig.pipeline.stats().lakeRows() == 3, "the lake committed every message");
+            // Several lake commits and idle checkpoint chances later:
+            Thread.sleep(5 * IngestPipeline.CHECKPOINT_INTERVAL_MS);
+            assertThat(store.get(PARKED)).as("the round has not run").isEmpty();
+            assertThat(journal.checkpoint()).as("the checkpoint stays before the first message whose state is not stored")
+                    .isEqualTo(parked);
+            assertThat(rig.pipeline.drained()).isFalse();
 
-                projection.flush();
-                await(pipeline::drained, "the checkpoint reaches the end once the round stored the states");
-                assertThat(journal.checkpoint()).isEqualTo(journal.durableEnd());
-                assertThat(store.get(PARKED)).isPresent();
-                assertThat(store.get(MOVING)).get().satisfies(s -> assertThat(s.timestamp()).isEqualTo(now + 1));
-            } finally {
-                pipeline.close();
-            }
+            rig.projection.flush();
+            await(rig.pipeline::drained, "the checkpoint reaches the end once the round stored the states");
+            assertThat(journal.checkpoint()).isEqualTo(journal.durableEnd());
+            assertThat(store.get(PARKED)).isPresent();
+            assertThat(store.get(MOVING)).get().satisfies(s -> assertThat(s.timestamp()).isEqualTo(now + 1));
         }
     }
 
@@ -110,18 +128,15 @@ class IngestPipelineTest {
     void closingThePipelineStoresThePendingStatesBeforeTheLastCheckpoint() throws Exception {
         String vin = "5YJ3E1EA7KF317023";
         long now = System.currentTimeMillis();
-        try (IngestJournal journal = IngestJournal.open(dir.resolve("journal-close"));
-             LatestStateProjection projection = new LatestStateProjection(validator, store, Duration.ofHours(1))) {
-            IngestPipeline pipeline = new IngestPipeline(journal, lake(dir.resolve("lake-close")), projection, Duration.ofHours(1));
-            firstRound(journal, projection, now + 10);
-            publish(journal, vin, now, 55);
-            await(() -> pipeline.stats().consumed() == 2, "the consumer gave the projection the message");
+        try (Rig rig = new Rig("close", Duration.ofHours(1))) {
+            firstRound(rig, now + 10);
+            publish(rig.journal, vin, now, 55);
+            await(() -> rig.pipeline.stats().consumed() == 2, "the consumer gave the projection the message");
 
             // As CmsLocal stops: the pipeline first, the projection after it.
-            pipeline.close();
-            assertThat(journal.checkpoint()).isEqualTo(journal.durableEnd());
-            assertThat(store.get(vin)).as("stored before the last checkpoint").get()
-                    .satisfies(s -> assertThat(s.signals().path("Vehicle").path("Speed").asDouble()).isEqualTo(55));
+            rig.pipeline.close();
+            assertThat(rig.journal.checkpoint()).isEqualTo(rig.journal.durableEnd());
+            assertThat(storedSpeed(vin)).as("stored before the last checkpoint").isEqualTo(55);
         }
     }
 
@@ -129,22 +144,15 @@ class IngestPipelineTest {
     void anInvalidNewerMessageDoesNotDisplaceTheValidStateOfTheSameRoundNorHoldTheCheckpoint() throws Exception {
         String vin = "5YJ3E1EA7KF317024";
         long now = System.currentTimeMillis();
-        try (IngestJournal journal = IngestJournal.open(dir.resolve("journal-invalid"));
-             LatestStateProjection projection = new LatestStateProjection(validator, store, Duration.ofHours(1))) {
-            IngestPipeline pipeline = new IngestPipeline(journal, lake(dir.resolve("lake-invalid")), projection, Duration.ofMillis(50));
-            try {
-                firstRound(journal, projection, now + 20);
-                publish(journal, vin, now, 61);
-                publish(journal, vin, now + 5, "\"fast\"");
-                await(() -> pipeline.stats().quarantined() == 1 && pipeline.stats().lakeRows() == 2, "the lake took both");
+        try (Rig rig = new Rig("invalid", Duration.ofMillis(50))) {
+            firstRound(rig, now + 20);
+            publish(rig.journal, vin, now, 61);
+            publish(rig.journal, vin, now + 5, "\"fast\"");
+            await(() -> rig.pipeline.stats().quarantined() == 1 && rig.pipeline.stats().lakeRows() == 2, "the lake took both");
 
-                projection.flush();
-                await(pipeline::drained, "the checkpoint reaches the end (the refused message holds nothing back)");
-                assertThat(store.get(vin)).as("the valid older message of the round is the latest state").get()
-                        .satisfies(s -> assertThat(s.signals().path("Vehicle").path("Speed").asDouble()).isEqualTo(61));
-            } finally {
-                pipeline.close();
-            }
+            rig.projection.flush();
+            await(rig.pipeline::drained, "the checkpoint reaches the end (the refused message holds nothing back)");
+            assertThat(storedSpeed(vin)).as("the valid older message of the round is the latest state").isEqualTo(61);
         }
     }
 }
