@@ -81,9 +81,15 @@ public final class CmsLocal implements AutoCloseable {
     /** What {@link #boot()} throws when {@link #close()} was called before it finished. */
     static final String STOPPED_WHILE_STARTING = "CMS Local was stopped while starting";
 
+    /** How long {@link #close()} waits for a boot step in progress before it stops what has started without it. */
+    static final Duration DEFAULT_STOP_WAIT = Duration.ofSeconds(30);
+
     private final CmsLocalSettings settings;
     /** Called in the booting thread after each part has started (tests stop CMS Local there). */
     private final Consumer<String> onStarted;
+    private final Duration stopWait;
+    /** The part started last (for the message when a boot step hangs); guarded by {@code this}. */
+    private String lastStarted = "nothing";
     /** What has started, the newest first; guarded by {@code this}. */
     private final Deque<AutoCloseable> resources = new ArrayDeque<>();
     /** Set by {@link #close()}: {@link #boot()} checks it between its steps and gives up. */
@@ -107,9 +113,10 @@ public final class CmsLocal implements AutoCloseable {
     private Path claimCertificate;
     private Path claimKey;
 
-    private CmsLocal(CmsLocalSettings settings, Consumer<String> onStarted) {
+    private CmsLocal(CmsLocalSettings settings, Consumer<String> onStarted, Duration stopWait) {
         this.settings = settings;
         this.onStarted = onStarted;
+        this.stopWait = stopWait;
     }
 
     /**
@@ -132,7 +139,12 @@ public final class CmsLocal implements AutoCloseable {
 
     /** {@link #create(CmsLocalSettings)} telling {@code onStarted}, in the booting thread, each part that has started. */
     static CmsLocal create(CmsLocalSettings settings, Consumer<String> onStarted) {
-        return new CmsLocal(settings, onStarted);
+        return create(settings, onStarted, DEFAULT_STOP_WAIT);
+    }
+
+    /** {@link #create(CmsLocalSettings, Consumer)} whose {@link #close()} waits at most {@code stopWait} for a boot step in progress. */
+    static CmsLocal create(CmsLocalSettings settings, Consumer<String> onStarted, Duration stopWait) {
+        return new CmsLocal(settings, onStarted, stopWait);
     }
 
     /**
@@ -186,6 +198,7 @@ public final class CmsLocal implements AutoCloseable {
     private <T extends AutoCloseable> T started(String part, T resource) {
         synchronized (this) {
             resources.push(resource);
+            lastStarted = part;
         }
         onStarted.accept(part);
         checkNotStopping();
@@ -401,7 +414,9 @@ public final class CmsLocal implements AutoCloseable {
      * Stops everything in reverse start order; the broker first, so nothing new arrives while the lake commits.
      * During {@link #boot()} (from another thread), the boot gives up after its current step and
      * stops what it started; this waits for that (not for the whole boot), so that when it returns
-     * everything is stopped. Safe to call more than once.
+     * everything is stopped. A boot step that hangs is waited for at most {@link #DEFAULT_STOP_WAIT}:
+     * then what has started is stopped without it (the step's part, if it ever finishes, is stopped
+     * by the boot), so Ctrl-C always ends the process. Safe to call more than once.
      */
     @Override
     public void close() {
@@ -411,9 +426,17 @@ public final class CmsLocal implements AutoCloseable {
             if (bootThread == Thread.currentThread()) {
                 return; // called from within the boot: it stops at its next step and closes what it started
             }
+            long deadline = System.nanoTime() + stopWait.toNanos();
             while (bootThread != null) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    LOG.warn("the start step after {} did not finish within {} s; stopping what has started without it",
+                            lastStarted, stopWait.toSeconds());
+                    break;
+                }
                 try {
-                    wait(); // releases the lock: the boot can record its current part and close it
+                    // Releases the lock: the boot can record its current part and close it.
+                    wait(Math.max(1, left / 1_000_000));
                 } catch (InterruptedException e) {
                     interrupted = true; // still wait: returning early would let the JVM exit mid-boot
                 }

@@ -88,6 +88,50 @@ class CmsLocalStopWhileStartingTest {
     }
 
     @Test
+    void aBootStepThatHangsDelaysTheStopOnlyUntilTheWaitRunsOut() throws Exception {
+        java.util.concurrent.CountDownLatch hang = new java.util.concurrent.CountDownLatch(1);
+        List<String> started = new CopyOnWriteArrayList<>();
+        // The step after the IoT registry never finishes (until the test lets it).
+        CmsLocal local = CmsLocal.create(CmsLocalSettings.ephemeral(dir), part -> {
+            started.add(part);
+            if (part.equals("IoT registry")) {
+                try {
+                    hang.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }, Duration.ofMillis(300));
+        AtomicReference<Throwable> bootError = new AtomicReference<>();
+        Thread boot = new Thread(() -> {
+            try {
+                local.boot();
+            } catch (Throwable e) {
+                bootError.set(e);
+            }
+        }, "boot");
+        boot.start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (!started.contains("IoT registry") && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        assertThat(started).contains("IoT registry");
+
+        Thread stop = new Thread(local::close, "stopper");
+        stop.start();
+        stop.join(TimeUnit.SECONDS.toMillis(10));
+        assertThat(stop.isAlive()).as("close() still waits for the hanging step").isFalse();
+        // What had started is stopped although the boot still hangs: the data directory is unlocked.
+        assertThat(boot.isAlive()).isTrue();
+        DataDirLock.acquire(dir.toAbsolutePath()).close();
+
+        hang.countDown();
+        boot.join(TimeUnit.SECONDS.toMillis(30));
+        assertThat(bootError.get()).hasMessage("CMS Local was stopped while starting");
+        assertThat(started).as("the boot went no further once the step ended").last().isEqualTo("IoT registry");
+    }
+
+    @Test
     void aStopBeforeTheBootMeansItStartsNothing() {
         CmsLocal local = CmsLocal.create(CmsLocalSettings.ephemeral(dir.resolve("data")));
         local.close();
