@@ -1,5 +1,6 @@
 package io.cms.auth;
 
+import io.cms.lambda.common.AuthSetupScopes;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.nimbusds.jose.util.Base64URL;
@@ -35,7 +36,7 @@ class HeaderValuesInReasonsTest {
     private ValidationResult validateWithKid(String kid) {
         LocalOidcIssuer issuer = fixture.issuer;
         return validator.validate(issuer.sign(issuer.header().keyID(kid).build(),
-                issuer.accessTokenClaims("mallory", "mallory@example.com", Set.of(LocalOidcIssuer.userScope("cms")))
+                issuer.accessTokenClaims("mallory", "mallory@example.com", Set.of(AuthSetupScopes.userScope("cms")))
                         .build()));
     }
 
@@ -74,7 +75,7 @@ class HeaderValuesInReasonsTest {
         LocalOidcIssuer issuer = fixture.issuer;
         String kid = "evil\nINFO token accepted for admin" + "x".repeat(4000);
         String token = issuer.sign(issuer.header().keyID(kid).build(),
-                issuer.accessTokenClaims("mallory", "mallory@example.com", Set.of(LocalOidcIssuer.userScope("cms")))
+                issuer.accessTokenClaims("mallory", "mallory@example.com", Set.of(AuthSetupScopes.userScope("cms")))
                         .build());
 
         ValidationResult result = validator.validate(token);

@@ -1,5 +1,6 @@
 package io.cms.auth;
 
+import io.cms.lambda.common.AuthSetupScopes;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.nimbusds.jose.jwk.RSAKey;
@@ -38,7 +39,7 @@ class JwksCacheTest {
                 Duration.ofDays(2), s.jwksTtl(), s.jwksMinRefreshInterval(), Duration.ofMillis(500), "http",
                 jwks.url("/.well-known/jwks.json")), clock);
         token = fixture.issuer.sign(fixture.issuer.header().build(), fixture.issuer
-                .accessTokenClaims("alice", "alice@example.com", Set.of(LocalOidcIssuer.userScope("cms")))
+                .accessTokenClaims("alice", "alice@example.com", Set.of(AuthSetupScopes.userScope("cms")))
                 .expirationTime(java.util.Date.from(Instant.now().plus(Duration.ofDays(1)))).build());
     }
 
@@ -82,7 +83,7 @@ class JwksCacheTest {
         clock.advance(Duration.ofSeconds(31));
         ValidationResult result = validator.validate(fixture.issuer.sign(
                 fixture.issuer.header().keyID("rotated-key").build(),
-                fixture.issuer.accessTokenClaims("alice", null, Set.of(LocalOidcIssuer.userScope("cms"))).build()));
+                fixture.issuer.accessTokenClaims("alice", null, Set.of(AuthSetupScopes.userScope("cms"))).build()));
         assertThat(result.statusCode()).isEqualTo(500);
     }
 
@@ -104,7 +105,7 @@ class JwksCacheTest {
     void refreshesOnUnknownKidAtMostOncePerInterval() {
         assertThat(validator.validate(token).validated()).isTrue();
         String unknownKid = fixture.issuer.sign(fixture.issuer.header().keyID("random-kid").build(),
-                fixture.issuer.accessTokenClaims("alice", null, Set.of(LocalOidcIssuer.userScope("cms"))).build());
+                fixture.issuer.accessTokenClaims("alice", null, Set.of(AuthSetupScopes.userScope("cms"))).build());
         clock.advance(Duration.ofSeconds(31));
         for (int i = 0; i < 10; i++) {
             assertThat(validator.validate(unknownKid).statusCode()).isEqualTo(401);
@@ -120,7 +121,7 @@ class JwksCacheTest {
                 fixture.issuer.signingKey().toPublicJWK(), rotated.toPublicJWK())).toString());
         clock.advance(Duration.ofSeconds(31));
         String signedByRotated = LocalOidcIssuer.sign(rotated, fixture.issuer.header().keyID("rotated").build(),
-                fixture.issuer.accessTokenClaims("alice", null, Set.of(LocalOidcIssuer.userScope("cms"))).build());
+                fixture.issuer.accessTokenClaims("alice", null, Set.of(AuthSetupScopes.userScope("cms"))).build());
         ValidationResult result = validator.validate(signedByRotated);
         assertThat(result.validated()).as(result.message()).isTrue();
     }

@@ -1,5 +1,6 @@
 package io.cms.auth;
 
+import io.cms.lambda.common.AuthSetupScopes;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.nimbusds.jose.EncryptionMethod;
@@ -61,7 +62,7 @@ class TokenAttackSuiteTest {
     }
 
     private static JWTClaimsSet.Builder userClaims() {
-        return issuer().accessTokenClaims("mallory", "mallory@example.com", Set.of(LocalOidcIssuer.userScope("cms")));
+        return issuer().accessTokenClaims("mallory", "mallory@example.com", Set.of(AuthSetupScopes.userScope("cms")));
     }
 
     private static String signed(JWTClaimsSet claims) {

@@ -8,7 +8,7 @@ import io.cms.connectstore.telemetry.TelemetryValidator;
 import io.cms.lambda.common.EnvConfig;
 import io.cms.local.alerts.LocalAlerts;
 import io.cms.local.api.LocalVehicleApi;
-import io.cms.lambda.common.ServiceScopes;
+import io.cms.lambda.common.AuthSetupScopes;
 import java.util.Map;
 import java.util.Optional;
 import io.cms.local.auth.LocalAuth;
@@ -257,9 +257,9 @@ public final class CmsLocal implements AutoCloseable {
 
         alerts = new LocalAlerts(dynamo.client(), tables.notifications(), tables.subscriptions(), dir.resolve("outbox"),
                 // The operator's CLI (the service client) administers subscriptions, as alertsAdminScopes allows in AWS.
-                AlertsConfig.from(EnvConfig.of(Map.of("ADMIN_SCOPES", ServiceScopes.scope(settings.appId())))),
+                AlertsConfig.from(EnvConfig.of(Map.of("ADMIN_SCOPES", AuthSetupScopes.serviceScope(settings.appId())))),
                 // Only the service client may publish, as alertsPublishScopes defaults to in AWS.
-                new PublishScopes(java.util.Set.of(ServiceScopes.scope(settings.appId()))),
+                new PublishScopes(java.util.Set.of(AuthSetupScopes.serviceScope(settings.appId()))),
                 Clock.systemUTC());
 
         List<TopicRule> rules = List.of(ingest.rule(), alerts.vehicleAlarmRule(),

@@ -1,5 +1,6 @@
 package io.cms.local;
 
+import io.cms.lambda.common.AuthSetupScopes;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -117,7 +118,7 @@ class CmsLocalTest {
         Path parquet = await(() -> parquetFiles().findFirst(), "a Parquet file in the lake");
         assertThat(local.lakeRoot().relativize(parquet).toString().replace('\\', '/'))
                 .matches("parquet/year=\\d{4}/month=\\d{1,2}/day=\\d{1,2}/hour=\\d{1,2}/.+\\.parquet");
-        String token = local.auth().issuer().mintServiceToken(java.util.Set.of(io.cms.lambda.common.ServiceScopes.scope("cms")));
+        String token = local.auth().issuer().mintServiceToken(java.util.Set.of(AuthSetupScopes.serviceScope("cms")));
         JsonNode latest = graphql(CmsLocal.API_PATH, token, "{ getVehicle(vin: \"" + VIN + "\") { vin timestamp speed { value } } }");
         assertThat(latest.at("/data/getVehicle/speed/value").asDouble()).as(latest.toString()).isEqualTo(42.5);
 
@@ -137,7 +138,7 @@ class CmsLocalTest {
     void vehicleAlarmReachesTheSubscribedUsersOutboxThroughTheAlertsApis() throws Exception {
         String alice = "alice@example.com";
         String token = local.auth().issuer().mintAccessToken("alice", alice,
-                java.util.Set.of(io.cms.local.oidc.LocalOidcIssuer.userScope("cms")));
+                java.util.Set.of(AuthSetupScopes.userScope("cms")));
         JsonNode subscribed = graphql(CmsLocal.ALERTS_FRONTEND_PATH, token,
                 "mutation { updateUserSubscriptions(email: \"" + alice + "\", alarms: [{alarmType: \"VEHICLE_ALARM\", "
                         + "vin: \"" + VIN + "\", emailEnabled: true}]) }");
@@ -258,7 +259,7 @@ class CmsLocalTest {
     @Order(6)
     void tokensOfTheLocalIssuerPassTheApiAuthorizerAndForgedOnesDoNot() {
         String token = local.auth().issuer().mintAccessToken("alice", "alice@example.com",
-                java.util.Set.of(io.cms.local.oidc.LocalOidcIssuer.userScope("cms")));
+                java.util.Set.of(AuthSetupScopes.userScope("cms")));
 
         com.fasterxml.jackson.databind.JsonNode context = local.auth().authorize("Bearer " + token);
         assertThat(context).isNotNull();

@@ -25,7 +25,7 @@ import io.cms.auth.handler.AppSyncAuthorizerHandler;
 import io.cms.lambda.common.ConfigurationException;
 import io.cms.lambda.common.Json;
 import io.cms.local.oidc.LocalOidcIssuer;
-import io.cms.lambda.common.ServiceScopes;
+import io.cms.lambda.common.AuthSetupScopes;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -97,7 +97,7 @@ class SubscriptionOwnershipWithRealTokensTest {
                 ValidatorSettings.defaults().withIssuerScheme("http"), Clock.systemUTC());
         authorizer = new AppSyncAuthorizerHandler(new AppSyncAuthorization(validator, Duration.ofSeconds(60),
                 Clock.systemUTC()));
-        String user = LocalOidcIssuer.userScope(IDP);
+        String user = AuthSetupScopes.userScope(IDP);
         aliceToken = issuer.mintAccessToken("alice", ALICE, Set.of(user));
         bobToken = issuer.mintAccessToken("bob", BOB, Set.of(user));
         adminToken = issuer.mintAccessToken("ops", "ops@example.com", Set.of(user, ADMIN_SCOPE));
@@ -200,7 +200,7 @@ class SubscriptionOwnershipWithRealTokensTest {
 
     @Test
     void aServiceTokenWithoutEmailOwnsNoSubscriptions() {
-        String service = issuer.mintServiceToken(Set.of(ServiceScopes.scope(IDP)));
+        String service = issuer.mintServiceToken(Set.of(AuthSetupScopes.serviceScope(IDP)));
         assertThatThrownBy(() -> subscriptionsOf(service, ALICE)).isInstanceOf(AccessDeniedException.class);
     }
 
@@ -216,7 +216,7 @@ class SubscriptionOwnershipWithRealTokensTest {
 
     @Test
     void theServiceClientsTokenPublishesAndTheAlertIsRecorded() {
-        String service = issuer.mintServiceToken(Set.of(ServiceScopes.scope(IDP)));
+        String service = issuer.mintServiceToken(Set.of(AuthSetupScopes.serviceScope(IDP)));
         assertThat(publish(service, "tyre pressure low").get("status").asText()).isEqualTo("SUCCESS");
         assertThat(tables.notificationCount()).isEqualTo(1);
     }
@@ -224,7 +224,7 @@ class SubscriptionOwnershipWithRealTokensTest {
     @Test
     void aTokenFromAnImpostorIssuerIsDeniedBeforeAnyResolverRuns() {
         try (LocalOidcIssuer impostor = LocalOidcIssuer.create().start()) {
-            String forged = impostor.mintAccessToken("mallory", BOB, Set.of(LocalOidcIssuer.userScope(IDP)));
+            String forged = impostor.mintAccessToken("mallory", BOB, Set.of(AuthSetupScopes.userScope(IDP)));
             JsonNode decision = invoke(authorizer::handleRequest,
                     Json.object(Map.of("authorizationToken", "Bearer " + forged)));
             assertThat(decision.path("isAuthorized").asBoolean()).isFalse();

@@ -3,7 +3,7 @@ package io.cms.alerts.testutils;
 import io.cms.alerts.AlertsConfig;
 import io.cms.alerts.PublishScopes;
 import io.cms.lambda.common.EnvConfig;
-import io.cms.lambda.common.ServiceScopes;
+import io.cms.lambda.common.AuthSetupScopes;
 import java.util.Map;
 import java.util.Set;
 
@@ -11,7 +11,7 @@ import java.util.Set;
 public final class Configs {
 
     /** The Auth Setup service scope of identity provider {@code cms}: what backend services' tokens carry. */
-    public static final String SERVICE_SCOPE = ServiceScopes.scope("cms");
+    public static final String SERVICE_SCOPE = AuthSetupScopes.serviceScope("cms");
 
     private Configs() {
     }

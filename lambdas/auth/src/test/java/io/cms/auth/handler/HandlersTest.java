@@ -1,5 +1,6 @@
 package io.cms.auth.handler;
 
+import io.cms.lambda.common.AuthSetupScopes;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -140,7 +141,7 @@ class HandlersTest {
     @Test
     void authorizerCapsTtlAtTheTokensRemainingLifetime() throws Exception {
         String shortLived = fixture.issuer.sign(fixture.issuer.header().build(), fixture.issuer
-                .accessTokenClaims("alice", null, Set.of(LocalOidcIssuer.userScope("cms")))
+                .accessTokenClaims("alice", null, Set.of(AuthSetupScopes.userScope("cms")))
                 .expirationTime(Date.from(Instant.now().plusSeconds(20))).build());
         JsonNode r = invoke(authorizer, authorizerEvent("Bearer " + shortLived));
         assertThat(r.get("isAuthorized").asBoolean()).isTrue();

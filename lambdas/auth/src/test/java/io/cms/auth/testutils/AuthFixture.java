@@ -4,7 +4,7 @@ import io.cms.auth.IdpConfigProvider;
 import io.cms.auth.TokenValidator;
 import io.cms.auth.ValidatorSettings;
 import io.cms.local.oidc.LocalOidcIssuer;
-import io.cms.lambda.common.ServiceScopes;
+import io.cms.lambda.common.AuthSetupScopes;
 import java.time.Clock;
 import java.util.Set;
 
@@ -39,12 +39,12 @@ public final class AuthFixture implements AutoCloseable {
 
     /** A valid user access token. */
     public String userToken(String username) {
-        return issuer.mintAccessToken(username, username + "@example.com", Set.of(LocalOidcIssuer.userScope(IDP)));
+        return issuer.mintAccessToken(username, username + "@example.com", Set.of(AuthSetupScopes.userScope(IDP)));
     }
 
     /** A valid service access token. */
     public String serviceToken() {
-        return issuer.mintServiceToken(Set.of(ServiceScopes.scope(IDP)));
+        return issuer.mintServiceToken(Set.of(AuthSetupScopes.serviceScope(IDP)));
     }
 
     @Override

@@ -1,6 +1,6 @@
 package io.cms.local.oidc;
 
-import io.cms.lambda.common.ServiceScopes;
+import io.cms.lambda.common.AuthSetupScopes;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
@@ -91,10 +91,10 @@ public final class LocalOidcIssuer implements AutoCloseable {
         this.clock = b.clock;
         Map<String, OidcClient> all = new LinkedHashMap<>();
         all.put(usersClientId(identityProviderId), new OidcClient(usersClientId(identityProviderId), b.usersClientSecret,
-                Set.of(OidcClient.AUTHORIZATION_CODE), Set.of("email", "openid", userScope(identityProviderId)),
+                Set.of(OidcClient.AUTHORIZATION_CODE), Set.of("email", "openid", AuthSetupScopes.userScope(identityProviderId)),
                 b.redirectUris));
         all.put(serviceClientId(identityProviderId), new OidcClient(serviceClientId(identityProviderId),
-                b.serviceClientSecret, Set.of(OidcClient.CLIENT_CREDENTIALS), Set.of(ServiceScopes.scope(identityProviderId)),
+                b.serviceClientSecret, Set.of(OidcClient.CLIENT_CREDENTIALS), Set.of(AuthSetupScopes.serviceScope(identityProviderId)),
                 Set.of()));
         for (OidcClient c : b.extraClients) {
             all.put(c.clientId(), c);
@@ -110,11 +110,6 @@ public final class LocalOidcIssuer implements AutoCloseable {
     /** An issuer with every default (ephemeral port, fresh key, identity provider {@code cms}). */
     public static LocalOidcIssuer create() {
         return builder().build();
-    }
-
-    /** The user resource-server scope of Auth Setup: {@code {idp}-user-resource-server/{idp}-user}. */
-    public static String userScope(String idp) {
-        return idp + "-user-resource-server/" + idp + "-user";
     }
 
     /** The users client id, as Auth Setup names the Cognito client: {@code {idp}-users-client}. */

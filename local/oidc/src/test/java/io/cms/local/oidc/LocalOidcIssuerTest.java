@@ -1,6 +1,6 @@
 package io.cms.local.oidc;
 
-import io.cms.lambda.common.ServiceScopes;
+import io.cms.lambda.common.AuthSetupScopes;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.nimbusds.jose.crypto.RSASSAVerifier;
@@ -67,7 +67,7 @@ class LocalOidcIssuerTest {
         assertThat(claims.getSubject()).isEqualTo(c.clientId());
         assertThat(claims.getStringClaim("client_id")).isEqualTo(c.clientId());
         assertThat(claims.getStringClaim("token_use")).isEqualTo("access");
-        assertThat(claims.getStringClaim("scope")).isEqualTo(ServiceScopes.scope("cms"));
+        assertThat(claims.getStringClaim("scope")).isEqualTo(AuthSetupScopes.serviceScope("cms"));
         assertThat(claims.getJWTID()).isNotBlank();
         assertThat(claims.getExpirationTime()).isAfter(claims.getIssueTime());
     }
@@ -138,7 +138,7 @@ class LocalOidcIssuerTest {
 
     @Test
     void mintedAccessTokenCarriesUserScopesAndEmail() throws Exception {
-        String token = issuer.mintAccessToken("dave", "dave@example.com", Set.of(LocalOidcIssuer.userScope("cms")));
+        String token = issuer.mintAccessToken("dave", "dave@example.com", Set.of(AuthSetupScopes.userScope("cms")));
         var claims = verified(token).getJWTClaimsSet();
         assertThat(claims.getStringClaim("scope")).isEqualTo("cms-user-resource-server/cms-user");
         assertThat(claims.getStringClaim("email")).isEqualTo("dave@example.com");

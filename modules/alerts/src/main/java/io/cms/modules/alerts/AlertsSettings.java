@@ -5,7 +5,7 @@ import io.cms.alerts.PublishScopes;
 import io.cms.constructs.CmsContext;
 import io.cms.lambda.common.ConfigurationException;
 import io.cms.lambda.common.EnvConfig;
-import io.cms.lambda.common.ServiceScopes;
+import io.cms.lambda.common.AuthSetupScopes;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -57,7 +57,7 @@ public record AlertsSettings(AlertsConfig config, PublishScopes publishScopes, M
         env.put("NOTIFICATION_RETENTION_DAYS", context.value("notificationRetentionDays", "90"));
         env.put("MAX_MESSAGE_LENGTH", context.value("maxMessageLength", "2048"));
         Map<String, String> publishEnv = Map.of(PublishScopes.VARIABLE,
-                context.value("alertsPublishScopes", ServiceScopes.scope(context.identityProviderId())));
+                context.value("alertsPublishScopes", AuthSetupScopes.serviceScope(context.identityProviderId())));
         try {
             return new AlertsSettings(AlertsConfig.from(EnvConfig.of(env)), PublishScopes.from(EnvConfig.of(publishEnv)),
                     env, publishEnv);

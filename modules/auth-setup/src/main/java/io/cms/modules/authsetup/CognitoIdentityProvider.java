@@ -1,6 +1,6 @@
 package io.cms.modules.authsetup;
 
-import io.cms.lambda.common.ServiceScopes;
+import io.cms.lambda.common.AuthSetupScopes;
 import java.util.List;
 import software.amazon.awscdk.Aws;
 import software.amazon.awscdk.Duration;
@@ -109,12 +109,13 @@ public class CognitoIdentityProvider extends Construct {
                 .removalPolicy(RemovalPolicy.RETAIN)
                 .build();
 
-        this.userResourceServer = resourceServer("UserResourceServer", idp + "-user-resource-server", idp + "-user",
+        this.userResourceServer = resourceServer("UserResourceServer", AuthSetupScopes.userResourceServer(idp),
+                AuthSetupScopes.userScopeName(idp),
                 "Access to " + idp + " APIs on behalf of a signed-in user");
-        this.userScope = OAuthScope.resourceServer(userResourceServer, scopeOf(idp + "-user", "user"));
-        this.serviceResourceServer = resourceServer("ServiceResourceServer", ServiceScopes.resourceServer(idp),
-                ServiceScopes.scopeName(idp), "Access to " + idp + " APIs by a trusted backend service");
-        this.serviceScope = OAuthScope.resourceServer(serviceResourceServer, scopeOf(ServiceScopes.scopeName(idp), "service"));
+        this.userScope = OAuthScope.resourceServer(userResourceServer, scopeOf(AuthSetupScopes.userScopeName(idp), "user"));
+        this.serviceResourceServer = resourceServer("ServiceResourceServer", AuthSetupScopes.serviceResourceServer(idp),
+                AuthSetupScopes.serviceScopeName(idp), "Access to " + idp + " APIs by a trusted backend service");
+        this.serviceScope = OAuthScope.resourceServer(serviceResourceServer, scopeOf(AuthSetupScopes.serviceScopeName(idp), "service"));
 
         this.usersClient = userPool.addClient("UsersClient", UserPoolClientOptions.builder()
                 .userPoolClientName(idp + "-users-client")

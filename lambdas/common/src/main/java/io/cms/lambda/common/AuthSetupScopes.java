@@ -1,0 +1,61 @@
+package io.cms.lambda.common;
+
+import java.util.regex.Pattern;
+
+/**
+ * The names of the two resource servers Auth Setup creates for identity provider {@code idp}, and of
+ * their one scope each: the user scope {@code {idp}-user-resource-server/{idp}-user} that signed-in
+ * users' tokens carry, and the service scope {@code {idp}-service-resource-server/{idp}-service}
+ * that backend services' client-credentials tokens carry (users' tokens never do).
+ *
+ * <p>The one place these names are built: Auth Setup's Cognito resources, the Alerts module's
+ * default publish scope, the local OIDC issuer, CMS Local and the tests all use it (here, in the
+ * module every one of them depends on).
+ */
+public final class AuthSetupScopes {
+
+    /** What an identity provider id may be inside a scope: an OAuth scope token (RFC 6749, 3.3) without '/'. */
+    private static final Pattern IDP = Pattern.compile("^[\\x21\\x23-\\x2E\\x30-\\x5B\\x5D-\\x7E]{1,128}$");
+
+    private AuthSetupScopes() {
+    }
+
+    /** The service resource server's identifier: {@code {idp}-service-resource-server}. */
+    public static String serviceResourceServer(String idp) {
+        return requireIdp(idp) + "-service-resource-server";
+    }
+
+    /** The service scope's name inside its resource server: {@code {idp}-service}. */
+    public static String serviceScopeName(String idp) {
+        return requireIdp(idp) + "-service";
+    }
+
+    /** The full service scope, as tokens carry it: {@code {idp}-service-resource-server/{idp}-service}. */
+    public static String serviceScope(String idp) {
+        return serviceResourceServer(idp) + "/" + serviceScopeName(idp);
+    }
+
+    /** The user resource server's identifier: {@code {idp}-user-resource-server}. */
+    public static String userResourceServer(String idp) {
+        return requireIdp(idp) + "-user-resource-server";
+    }
+
+    /** The user scope's name inside its resource server: {@code {idp}-user}. */
+    public static String userScopeName(String idp) {
+        return requireIdp(idp) + "-user";
+    }
+
+    /** The full user scope, as tokens carry it: {@code {idp}-user-resource-server/{idp}-user}. */
+    public static String userScope(String idp) {
+        return userResourceServer(idp) + "/" + userScopeName(idp);
+    }
+
+    private static String requireIdp(String idp) {
+        if (idp == null || !IDP.matcher(idp).matches()) {
+            throw new IllegalArgumentException("identity provider id must be 1-128 printable ASCII characters"
+                    + " without spaces, '/', quotes or backslashes (got "
+                    + (idp == null ? "null" : "'" + Printable.clip(idp, 64) + "'") + ")");
+        }
+        return idp;
+    }
+}
