@@ -20,6 +20,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.Stream;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericRecord;
@@ -56,6 +58,7 @@ public final class HourCompactor {
     private final Clock clock;
     private final Duration grace;
     private final String compactorId;
+    private final Lock publishLock;
 
     /**
      * @param root the lake root
@@ -64,6 +67,19 @@ public final class HourCompactor {
      * @param grace how long after its end an hour may still receive files (the writers' batch age)
      */
     public HourCompactor(Path root, CompressionCodecName codec, Clock clock, Duration grace) {
+        this(root, codec, clock, grace, new ReentrantLock());
+    }
+
+    /**
+     * A compactor that holds {@code publishLock} while it swaps an hour's files (renames the merged
+     * file in, deletes its inputs), so readers that hold the matching read lock see either the
+     * inputs or the merged file, never both (rows counted twice) and never neither.
+     *
+     * @param publishLock held around each swap, e.g. the write lock of a {@code ReadWriteLock} whose
+     *     read lock queries of the lake take
+     */
+    public HourCompactor(Path root, CompressionCodecName codec, Clock clock, Duration grace, Lock publishLock) {
+        this.publishLock = publishLock;
         if (grace.isNegative()) {
             throw new IllegalArgumentException("grace must not be negative, got " + grace);
         }
@@ -120,10 +136,15 @@ public final class HourCompactor {
             try (FileChannel c = FileChannel.open(temp, StandardOpenOption.WRITE)) {
                 c.force(true);
             }
-            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
-            syncDirectory(dir);
-            for (Path in : inputs) {
-                Files.delete(in);
+            publishLock.lock();
+            try {
+                Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
+                syncDirectory(dir);
+                for (Path in : inputs) {
+                    Files.delete(in);
+                }
+            } finally {
+                publishLock.unlock();
             }
             syncDirectory(dir);
             return new Result(partition, name, inputs.size(), rows);
@@ -177,11 +198,16 @@ public final class HourCompactor {
                 continue;
             }
             Set<String> merged = new LinkedHashSet<>(Arrays.asList(from.split(",")));
-            for (String name : merged) {
-                Path leftover = dir.resolve(name);
-                if (!name.equals(p.getFileName().toString()) && Files.deleteIfExists(leftover)) {
-                    deleted = true;
+            publishLock.lock();
+            try {
+                for (String name : merged) {
+                    Path leftover = dir.resolve(name);
+                    if (!name.equals(p.getFileName().toString()) && Files.deleteIfExists(leftover)) {
+                        deleted = true;
+                    }
                 }
+            } finally {
+                publishLock.unlock();
             }
         }
         if (deleted) {

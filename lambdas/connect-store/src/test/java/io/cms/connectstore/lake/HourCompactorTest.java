@@ -87,6 +87,26 @@ class HourCompactorTest {
     }
 
     @Test
+    void swapsTheFilesOnlyWhileHoldingThePublishLock() throws Exception {
+        writeBatches(2, 10);
+        java.util.concurrent.locks.ReentrantReadWriteLock view = new java.util.concurrent.locks.ReentrantReadWriteLock();
+        HourCompactor compactor = new HourCompactor(root, CompressionCodecName.SNAPPY, later, Duration.ofMinutes(5), view.writeLock());
+        view.readLock().lock(); // a query reading the hour
+        Thread compaction = new Thread(() -> compactor.compact(HOUR), "compaction");
+        try {
+            compaction.start();
+            compaction.join(1_000);
+            assertThat(compaction.isAlive()).as("the swap waits for the reader").isTrue();
+            assertThat(parquetFiles()).as("the reader still sees exactly the inputs").hasSize(2);
+        } finally {
+            view.readLock().unlock();
+        }
+        compaction.join(10_000);
+        assertThat(compaction.isAlive()).isFalse();
+        assertThat(parquetFiles()).hasSize(1);
+    }
+
+    @Test
     void refusesATimeThatIsNotTheStartOfAnHour() {
         assertThatThrownBy(() -> compactor(later).compact(HOUR + 1))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("start of an hour");
