@@ -21,6 +21,7 @@ import io.cms.local.graphql.GraphQlHttpServer;
 import io.cms.local.dynamo.LocalTables;
 import io.cms.local.ingest.IngestJournal;
 import io.cms.local.ingest.IngestPipeline;
+import io.cms.local.ingest.LakeCompaction;
 import io.cms.local.ingest.LatestStateProjection;
 import io.cms.api.LatestStateStore;
 import io.cms.local.iot.CertificateStatusRequests;
@@ -49,6 +50,7 @@ import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -80,6 +82,9 @@ public final class CmsLocal implements AutoCloseable {
 
     /** What {@link #boot()} throws when {@link #close()} was called before it finished. */
     static final String STOPPED_WHILE_STARTING = "CMS Local was stopped while starting";
+
+    /** How often CMS Local looks for closed lake hours to compact. */
+    static final Duration LAKE_COMPACTION_EVERY = Duration.ofMinutes(5);
 
     /** How long {@link #close()} waits for a boot step in progress before it stops what has started without it. */
     static final Duration DEFAULT_STOP_WAIT = Duration.ofSeconds(30);
@@ -272,7 +277,13 @@ public final class CmsLocal implements AutoCloseable {
         iotRequests.start(IOT_REQUESTS_POLL);
         started("certificate status requests", iotRequests);
 
-        LocalVehicleApi api = started("vehicle API", LocalVehicleApi.start(latestState, lakeRoot, dir.resolve("api")));
+        // History queries and the hourly lake compaction share a view lock: a query never sees an
+        // hour's files in the middle of their swap.
+        ReentrantReadWriteLock lakeView = new ReentrantReadWriteLock(true);
+        LocalVehicleApi api = started("vehicle API", LocalVehicleApi.start(latestState, lakeRoot, dir.resolve("api"),
+                lakeView.readLock()));
+        started("lake compaction", new LakeCompaction(lakeRoot, Clock.systemUTC(), lakeCompactionGrace(), lakeView.writeLock())
+                .start(LAKE_COMPACTION_EVERY));
         GraphQlHttpServer server;
         try {
             server = new GraphQlHttpServer(httpPort, header -> Optional.ofNullable(auth.authorize(header)));
@@ -446,6 +457,16 @@ public final class CmsLocal implements AutoCloseable {
         if (interrupted) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /**
+     * How long after its end a lake hour may still get files: the lake writer commits a batch at
+     * most two commit intervals after its first message; five minutes covers that with room.
+     */
+    private Duration lakeCompactionGrace() {
+        Duration batches = settings.lakeCommitEvery().multipliedBy(4);
+        Duration floor = Duration.ofMinutes(5);
+        return batches.compareTo(floor) > 0 ? batches : floor;
     }
 
     /** Closes, newest first, each part that has started and is not closed yet (each one once). */

@@ -16,6 +16,7 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.concurrent.locks.Lock;
 
 /**
  * The API module in CMS Local: the same {@link VehicleApi} and resolver as the Lambda, with the
@@ -38,12 +39,20 @@ public final class LocalVehicleApi implements AutoCloseable {
 
     /** The API over {@code latest} and the Parquet lake under {@code lakeRoot}. */
     public static LocalVehicleApi start(LatestStateStore latest, Path lakeRoot, Path dir) {
+        return start(latest, lakeRoot, dir, new java.util.concurrent.locks.ReentrantReadWriteLock().readLock());
+    }
+
+    /**
+     * The API over {@code latest} and the Parquet lake under {@code lakeRoot}, whose history queries
+     * hold {@code lakeViewReadLock} (the read side of the lock the lake compaction swaps files under).
+     */
+    public static LocalVehicleApi start(LatestStateStore latest, Path lakeRoot, Path dir, Lock lakeViewReadLock) {
         try {
             Connection duckdb = DriverManager.getConnection("jdbc:duckdb:");
             LakeSchema lake = new LakeSchema(VssCatalog.load());
             String parquet = lakeRoot.toAbsolutePath().resolve("parquet").toString() + "/**/*.parquet";
             VehicleApi api = new VehicleApi(latest, lake, new HistoryQueryBuilder(lake, parquet, Dialect.DUCKDB),
-                    new JdbcHistoryEngine(duckdb), new HistoryTokens(SecretFiles.loadOrCreate(dir.resolve("history-token.key"), 32)),
+                    new LakeViewHistoryEngine(new JdbcHistoryEngine(duckdb), lakeViewReadLock), new HistoryTokens(SecretFiles.loadOrCreate(dir.resolve("history-token.key"), 32)),
                     HISTORY_BUDGET, Clock.systemUTC());
             return new LocalVehicleApi(duckdb, new GraphQlResolverHandler(api));
         } catch (SQLException e) {

@@ -1,0 +1,33 @@
+package io.cms.local.api;
+
+import io.cms.api.history.EngineResult;
+import io.cms.api.history.HistoryEngine;
+import io.cms.api.history.SqlQuery;
+import java.time.Instant;
+import java.util.concurrent.locks.Lock;
+
+/**
+ * A history engine whose queries hold the read side of the lake's view lock, so the lake
+ * compaction (which swaps an hour's files under the write side) never runs in the middle of one:
+ * a query sees either an hour's small files or its merged file, never both or neither.
+ */
+final class LakeViewHistoryEngine implements HistoryEngine {
+
+    private final HistoryEngine engine;
+    private final Lock readLock;
+
+    LakeViewHistoryEngine(HistoryEngine engine, Lock readLock) {
+        this.engine = engine;
+        this.readLock = readLock;
+    }
+
+    @Override
+    public EngineResult run(SqlQuery query, String pendingId, Instant deadline) {
+        readLock.lock();
+        try {
+            return engine.run(query, pendingId, deadline);
+        } finally {
+            readLock.unlock();
+        }
+    }
+}

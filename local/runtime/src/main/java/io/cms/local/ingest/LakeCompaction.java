@@ -1,0 +1,162 @@
+package io.cms.local.ingest;
+
+import io.cms.connectstore.lake.HourCompactor;
+import io.cms.connectstore.lake.LakeLayout;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.DateTimeException;
+import java.time.Duration;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Lock;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.apache.parquet.hadoop.metadata.CompressionCodecName;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * CMS Local's hourly compaction of its lake: the ingest commits a Parquet file every few seconds,
+ * so an hour ends with hundreds to thousands of small files, and every history query over the lake
+ * would open them all. Each run merges the Parquet files of every hour that is closed (its end
+ * plus the grace period has passed, so no writer adds to it any more) and still has more than one
+ * file, with {@link HourCompactor} (crash-safe; the swap holds the lake's publish lock, so a query
+ * never sees an hour's rows twice or not at all). The raw and quarantine archives are left as
+ * they are.
+ */
+public final class LakeCompaction implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LakeCompaction.class);
+    /** {@code year=YYYY/month=M/day=D/hour=H} below the Parquet prefix. */
+    private static final Pattern HOUR_DIR = Pattern.compile("year=(\\d{4})/month=(\\d{1,2})/day=(\\d{1,2})/hour=(\\d{1,2})");
+
+    private final Path parquetRoot;
+    private final HourCompactor compactor;
+    private final Clock clock;
+    private final Duration grace;
+    private ScheduledExecutorService timer;
+
+    /**
+     * @param lakeRoot the lake's root (the layout of {@link LakeLayout})
+     * @param clock what decides which hours are closed
+     * @param grace how long after its end an hour may still receive files
+     * @param publishLock held while an hour's files are swapped (the write side of the lake's view lock)
+     */
+    public LakeCompaction(Path lakeRoot, Clock clock, Duration grace, Lock publishLock) {
+        this.parquetRoot = lakeRoot.resolve(LakeLayout.PARQUET);
+        this.compactor = new HourCompactor(lakeRoot, CompressionCodecName.SNAPPY, clock, grace, publishLock);
+        this.clock = clock;
+        this.grace = grace;
+    }
+
+    /** Runs {@link #runOnce()} every {@code interval} on a daemon thread, the first time after {@code interval}. */
+    public synchronized LakeCompaction start(Duration interval) {
+        if (timer != null) {
+            throw new IllegalStateException("lake compaction already started");
+        }
+        timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "lake-compaction");
+            t.setDaemon(true);
+            return t;
+        });
+        long ms = interval.toMillis();
+        timer.scheduleWithFixedDelay(this::runLogged, ms, ms, TimeUnit.MILLISECONDS);
+        return this;
+    }
+
+    /**
+     * Compacts every closed hour that has more than one Parquet file.
+     *
+     * @return what was merged (hours left alone are not listed)
+     */
+    public List<HourCompactor.Result> runOnce() {
+        List<HourCompactor.Result> merged = new ArrayList<>();
+        for (long hour : hoursToCompact()) {
+            try {
+                HourCompactor.Result result = compactor.compact(hour);
+                if (result.mergedKey() != null) {
+                    merged.add(result);
+                    LOG.info("compacted {}: {} files into one ({} rows)", result.partition(), result.inputs(), result.rows());
+                }
+            } catch (UncheckedIOException e) {
+                // Its files are unchanged; the next run tries again.
+                LOG.warn("{}", e.getMessage());
+            }
+        }
+        return merged;
+    }
+
+    private void runLogged() {
+        try {
+            runOnce();
+        } catch (RuntimeException e) {
+            LOG.warn("lake compaction run failed: {}; the next run tries again", e.toString());
+        }
+    }
+
+    /** Closed hours (start epoch ms) whose directory holds more than one visible Parquet file. */
+    private List<Long> hoursToCompact() {
+        if (!Files.isDirectory(parquetRoot)) {
+            return List.of();
+        }
+        long closedBefore = clock.millis() - LakeLayout.HOUR_MS - grace.toMillis();
+        List<Long> hours = new ArrayList<>();
+        try (Stream<Path> dirs = Files.find(parquetRoot, 4, (p, a) -> a.isDirectory())) {
+            for (Path dir : dirs.toList()) {
+                long start = hourStart(parquetRoot.relativize(dir).toString().replace('\\', '/'));
+                if (start != Long.MIN_VALUE && start <= closedBefore && visibleParquetFiles(dir) > 1) {
+                    hours.add(start);
+                }
+            }
+        } catch (IOException | UncheckedIOException e) {
+            LOG.warn("cannot scan {} for hours to compact: {}", parquetRoot, e.toString());
+        }
+        hours.sort(null);
+        return hours;
+    }
+
+    /** The start of the hour a partition directory names, or {@link Long#MIN_VALUE} when it names none. */
+    static long hourStart(String partition) {
+        Matcher m = HOUR_DIR.matcher(partition);
+        if (!m.matches()) {
+            return Long.MIN_VALUE;
+        }
+        try {
+            return LocalDateTime.of(Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)), Integer.parseInt(m.group(3)),
+                    Integer.parseInt(m.group(4)), 0).toInstant(ZoneOffset.UTC).toEpochMilli();
+        } catch (DateTimeException e) {
+            return Long.MIN_VALUE; // month=13 and the like: not written by the lake writer
+        }
+    }
+
+    private static long visibleParquetFiles(Path dir) throws IOException {
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.map(p -> p.getFileName().toString()).filter(n -> !n.startsWith(".") && n.endsWith(".parquet")).count();
+        }
+    }
+
+    /** Stops the timer after the run in progress, if any. */
+    @Override
+    public synchronized void close() {
+        if (timer == null) {
+            return;
+        }
+        timer.shutdown();
+        try {
+            if (!timer.awaitTermination(60, TimeUnit.SECONDS)) {
+                LOG.warn("lake compaction did not stop within 60 s");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,135 @@
+package io.cms.local.ingest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.cms.connectstore.lake.HourCompactor;
+import io.cms.connectstore.lake.LakeWriter;
+import io.cms.connectstore.lake.LakeWriterConfig;
+import io.cms.connectstore.telemetry.TelemetryValidator;
+import io.cms.vss.VssCatalog;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class LakeCompactionTest {
+
+    private static final String VIN = "5YJ3E1EA7KF317031";
+    private static final long NOW = Instant.parse("2026-12-03T10:20:00Z").toEpochMilli();
+    private static final long HOUR = 3_600_000L;
+    private static final Clock CLOCK = Clock.fixed(Instant.ofEpochMilli(NOW), ZoneOffset.UTC);
+
+    @TempDir
+    Path lake;
+
+    /** Writes {@code batches} committed batches of {@code rows} messages measured in the hour starting at {@code hourStart}. */
+    private void write(long hourStart, int batches, int rows) {
+        TelemetryValidator validator = new TelemetryValidator(VssCatalog.load());
+        try (LakeWriter w = new LakeWriter(LakeWriterConfig.builder(lake).validator(validator).clock(CLOCK).build())) {
+            for (int b = 0; b < batches; b++) {
+                for (int i = 0; i < rows; i++) {
+                    long ts = hourStart + b * 60_000L + i;
+                    byte[] payload = ("{\"vin\":\"" + VIN + "\",\"timestamp\":" + ts + ",\"Vehicle\":{\"Speed\":" + i + "}}")
+                            .getBytes(StandardCharsets.UTF_8);
+                    w.accept("cms/data/" + VIN + "/telemetry", payload, NOW);
+                }
+                w.flush();
+            }
+        }
+    }
+
+    private long files(long hourStart) throws Exception {
+        Path dir = lake.resolve("parquet/" + io.cms.connectstore.lake.LakeLayout.partition(hourStart));
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.filter(p -> p.getFileName().toString().endsWith(".parquet")).count();
+        }
+    }
+
+    private long rows() throws Exception {
+        try (Connection c = DriverManager.getConnection("jdbc:duckdb:");
+             ResultSet r = c.createStatement().executeQuery("select count(*) from read_parquet('"
+                     + lake.resolve("parquet").toAbsolutePath() + "/**/*.parquet')")) {
+            r.next();
+            return r.getLong(1);
+        }
+    }
+
+    @Test
+    void mergesEveryClosedHourWithSeveralFilesAndLeavesTheOthersAlone() throws Exception {
+        long twoHoursAgo = NOW - NOW % HOUR - 2 * HOUR;
+        long lastHour = twoHoursAgo + HOUR; // ended 20 minutes ago: closed after the 5-minute grace
+        long current = lastHour + HOUR;
+        long yesterday = twoHoursAgo - 22 * HOUR;
+        write(twoHoursAgo, 3, 10);
+        write(lastHour, 4, 5);
+        write(current, 2, 7);
+        write(yesterday, 1, 3);
+        long before = rows();
+
+        List<HourCompactor.Result> merged = new LakeCompaction(lake, CLOCK, Duration.ofMinutes(5), new ReentrantReadWriteLock().writeLock())
+                .runOnce();
+
+        assertThat(merged).extracting(HourCompactor.Result::inputs).containsExactly(3, 4);
+        assertThat(files(twoHoursAgo)).isEqualTo(1);
+        assertThat(files(lastHour)).isEqualTo(1);
+        assertThat(files(current)).as("the current hour may still get files").isEqualTo(2);
+        assertThat(files(yesterday)).as("one file: nothing to merge").isEqualTo(1);
+        assertThat(rows()).isEqualTo(before).isEqualTo(30 + 20 + 14 + 3);
+    }
+
+    @Test
+    void anHourInsideItsGracePeriodWaitsForTheNextRun() throws Exception {
+        long lastHour = NOW - NOW % HOUR - HOUR; // ended 20 minutes ago
+        write(lastHour, 2, 3);
+
+        assertThat(new LakeCompaction(lake, CLOCK, Duration.ofMinutes(30), new ReentrantReadWriteLock().writeLock()).runOnce())
+                .isEmpty();
+        assertThat(files(lastHour)).isEqualTo(2);
+    }
+
+    @Test
+    void directoriesThatNameNoHourAreSkippedWithoutStoppingTheRun() throws Exception {
+        long twoHoursAgo = NOW - NOW % HOUR - 2 * HOUR;
+        write(twoHoursAgo, 2, 3);
+        Files.createDirectories(lake.resolve("parquet/year=2026/month=13/day=1/hour=1"));
+        Files.createDirectories(lake.resolve("parquet/year=2026/month=12/day=3/notes"));
+
+        assertThat(new LakeCompaction(lake, CLOCK, Duration.ofMinutes(5), new ReentrantReadWriteLock().writeLock()).runOnce())
+                .hasSize(1);
+        assertThat(LakeCompaction.hourStart("year=2026/month=13/day=1/hour=1")).isEqualTo(Long.MIN_VALUE);
+        assertThat(LakeCompaction.hourStart("year=2026/month=12/day=3/hour=7"))
+                .isEqualTo(Instant.parse("2026-12-03T07:00:00Z").toEpochMilli());
+    }
+
+    @Test
+    void aLakeWithoutParquetYetIsNothingToDo() {
+        assertThat(new LakeCompaction(lake.resolve("empty"), CLOCK, Duration.ofMinutes(5), new ReentrantReadWriteLock().writeLock())
+                .runOnce()).isEmpty();
+    }
+
+    @Test
+    void theTimerRunsUntilClosed() throws Exception {
+        long twoHoursAgo = NOW - NOW % HOUR - 2 * HOUR;
+        write(twoHoursAgo, 2, 3);
+        try (LakeCompaction compaction = new LakeCompaction(lake, CLOCK, Duration.ofMinutes(5), new ReentrantReadWriteLock().writeLock())
+                .start(Duration.ofMillis(50))) {
+            long deadline = System.currentTimeMillis() + 10_000;
+            while (files(twoHoursAgo) > 1 && System.currentTimeMillis() < deadline) {
+                Thread.sleep(20);
+            }
+        }
+        assertThat(files(twoHoursAgo)).isEqualTo(1);
+        assertThat(Thread.getAllStackTraces().keySet()).noneMatch(t -> t.getName().equals("lake-compaction") && t.isAlive());
+    }
+}
