@@ -138,6 +138,26 @@ class ConnectStoreStackTest {
     }
 
     @Test
+    void lakeCompactionRunsHourlyWithRoomForAnHourAndTouchesOnlyTheParquetPrefix() {
+        template.hasResourceProperties("AWS::Lambda::Function", Map.of(
+                "FunctionName", "cms-connect-store-lake-compaction",
+                "Handler", "io.cms.connectstore.handler.LakeCompactionHandler",
+                "Timeout", 900,
+                "EphemeralStorage", Map.of("Size", 8192),
+                "Environment", Map.of("Variables", Match.objectLike(Map.of("COMPACTION_MAX_HOUR_MB", "4096")))));
+        Map<String, Map<String, Object>> rules = template.findResources("AWS::Events::Rule");
+        assertThat(rules).hasSize(1);
+        JsonNode rule = Json.MAPPER.valueToTree(rules.values().iterator().next()).path("Properties");
+        assertThat(rule.path("ScheduleExpression").asText()).isEqualTo("cron(20 * * * ? *)");
+        assertThat(rule.at("/Targets/0/Arn/Ref").asText()).startsWith("LakeCompactionAlias");
+        assertThat(rule.at("/Targets/0/RetryPolicy/MaximumRetryAttempts").asInt()).isEqualTo(2);
+        String policy = Json.write(template.findResources("AWS::IAM::Policy").entrySet().stream()
+                .filter(e -> e.getKey().startsWith("LakeCompactionRole")).findFirst().orElseThrow().getValue());
+        assertThat(policy).contains("s3:DeleteObject").contains("/parquet/*").contains("\"s3:prefix\":[\"parquet/*\"]")
+                .doesNotContain("/raw/").doesNotContain("s3:*");
+    }
+
+    @Test
     void publishesTheOriginalOutputsUnderTheModulePath() {
         for (String name : List.of("glue-data-catalog/name", "glue-database/name", "glue-table/name",
                 "s3-storage-bucket/name", "s3-storage-bucket/arn", "s3-storage-bucket/region",

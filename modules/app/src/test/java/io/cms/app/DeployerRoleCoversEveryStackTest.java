@@ -117,6 +117,9 @@ class DeployerRoleCoversEveryStackTest {
             entry("AWS::KMS::Key", List.of("kms:CreateKey", "kms:DescribeKey", "kms:GetKeyPolicy",
                     "kms:PutKeyPolicy", "kms:EnableKeyRotation", "kms:GetKeyRotationStatus", "kms:TagResource",
                     "kms:UntagResource", "kms:ListResourceTags", "kms:ScheduleKeyDeletion")),
+            entry("AWS::Events::Rule", List.of("events:PutRule", "events:DescribeRule", "events:DeleteRule",
+                    "events:PutTargets", "events:RemoveTargets", "events:ListTargetsByRule", "events:TagResource",
+                    "events:UntagResource")),
             entry("AWS::KinesisFirehose::DeliveryStream", List.of("firehose:CreateDeliveryStream",
                     "firehose:DescribeDeliveryStream", "firehose:UpdateDestination",
                     "firehose:DeleteDeliveryStream", "firehose:TagDeliveryStream", "firehose:UntagDeliveryStream",
@@ -436,6 +439,7 @@ class DeployerRoleCoversEveryStackTest {
             case "AWS::KinesisFirehose::DeliveryStream" -> regional.formatted("firehose",
                     "deliverystream/" + name(p, "DeliveryStreamName", generated));
             case "AWS::IoT::TopicRule" -> regional.formatted("iot", "rule/" + name(p, "RuleName", generated));
+            case "AWS::Events::Rule" -> regional.formatted("events", "rule/" + name(p, "Name", generated));
             case "AWS::IoT::Policy" -> regional.formatted("iot", "policy/" + name(p, "PolicyName", generated));
             case "AWS::IoT::ProvisioningTemplate" -> regional.formatted("iot",
                     "provisioningtemplate/" + name(p, "TemplateName", generated));

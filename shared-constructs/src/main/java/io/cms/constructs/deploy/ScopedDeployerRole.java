@@ -81,7 +81,7 @@ public final class ScopedDeployerRole extends Construct {
         policy("Iot", List.of(iotNamed(), iotAccountEventConfiguration()));
         policy("Apis", List.of(createTaggedGraphqlApis(), manageTaggedGraphqlApis(), graphqlApiChildren(),
                 appSyncLogGroups()));
-        policy("Analytics", List.of(athenaWorkGroups(), glueCatalog(), firehoseStreams()));
+        policy("Analytics", List.of(athenaWorkGroups(), glueCatalog(), firehoseStreams(), scheduleRules()));
 
         Nag.suppress(this, "AwsSolutions-IAM5", "A CloudFormation service role must create resources whose full"
                 + " names are generated from the stack name, so resources are scoped by the CMS name prefix"
@@ -477,6 +477,14 @@ public final class ScopedDeployerRole extends Construct {
 
     private static String regional(String service, String resource) {
         return arn(service, Aws.REGION, resource);
+    }
+
+    /** EventBridge rules (the hourly lake compaction schedule) are named {@code {app}-{module}-...}. */
+    private PolicyStatement scheduleRules() {
+        return allow("ManageCmsScheduleRules", List.of("events:PutRule", "events:DescribeRule", "events:DeleteRule",
+                "events:EnableRule", "events:DisableRule", "events:PutTargets", "events:RemoveTargets",
+                "events:ListTargetsByRule", "events:TagResource", "events:UntagResource", "events:ListTagsForResource"),
+                List.of(regional("events", "rule/" + app + "-*")));
     }
 
     private static PolicyStatement allow(String sid, List<String> actions, List<String> resources) {

@@ -91,6 +91,9 @@ public class JavaFunction extends Construct {
         if (props.snapStart()) {
             builder.snapStart(SnapStartConf.ON_PUBLISHED_VERSIONS);
         }
+        if (props.ephemeralStorageMb() != JavaFunctionProps.DEFAULT_EPHEMERAL_STORAGE_MB) {
+            builder.ephemeralStorageSize(software.amazon.awscdk.Size.mebibytes(props.ephemeralStorageMb()));
+        }
         if (deadLetterQueue != null) {
             builder.deadLetterQueue(deadLetterQueue);
         }

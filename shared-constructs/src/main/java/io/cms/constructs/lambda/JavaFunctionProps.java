@@ -24,6 +24,7 @@ import software.amazon.awscdk.services.logs.RetentionDays;
  * @param securityGroup optional security group when {@code vpc} is set; default a new one
  * @param deadLetterQueue whether async invocations that fail land in an encrypted SQS DLQ; default false
  * @param snapStart whether SnapStart is enabled on published versions; default true
+ * @param ephemeralStorageMb size of {@code /tmp} in MiB, 512-10240; default 512 (Lambda's default)
  */
 public record JavaFunctionProps(
         String name,
@@ -38,11 +39,13 @@ public record JavaFunctionProps(
         SubnetSelection vpcSubnets,
         ISecurityGroup securityGroup,
         boolean deadLetterQueue,
-        boolean snapStart) {
+        boolean snapStart,
+        int ephemeralStorageMb) {
 
     public static final int DEFAULT_MEMORY_MB = 1024;
     public static final Duration DEFAULT_TIMEOUT = Duration.seconds(60);
     public static final RetentionDays DEFAULT_LOG_RETENTION = RetentionDays.THREE_MONTHS;
+    public static final int DEFAULT_EPHEMERAL_STORAGE_MB = 512;
 
     public JavaFunctionProps {
         Objects.requireNonNull(name, "name");
@@ -50,6 +53,9 @@ public record JavaFunctionProps(
         Objects.requireNonNull(handler, "handler");
         Objects.requireNonNull(description, "description");
         environment = environment == null ? Map.of() : Map.copyOf(environment);
+        if (ephemeralStorageMb < 512 || ephemeralStorageMb > 10_240) {
+            throw new IllegalArgumentException("ephemeralStorageMb must be 512-10240, got " + ephemeralStorageMb);
+        }
     }
 
     public static Builder builder() {
@@ -71,6 +77,7 @@ public record JavaFunctionProps(
         private ISecurityGroup securityGroup;
         private boolean deadLetterQueue;
         private boolean snapStart = true;
+        private int ephemeralStorageMb = DEFAULT_EPHEMERAL_STORAGE_MB;
 
         public Builder name(String v) { this.name = v; return this; }
         public Builder lambdaModule(String v) { this.lambdaModule = v; return this; }
@@ -85,10 +92,11 @@ public record JavaFunctionProps(
         public Builder securityGroup(ISecurityGroup v) { this.securityGroup = v; return this; }
         public Builder deadLetterQueue(boolean v) { this.deadLetterQueue = v; return this; }
         public Builder snapStart(boolean v) { this.snapStart = v; return this; }
+        public Builder ephemeralStorageMb(int v) { this.ephemeralStorageMb = v; return this; }
 
         public JavaFunctionProps build() {
             return new JavaFunctionProps(name, lambdaModule, handler, description, memoryMb, timeout, environment,
-                    logRetention, vpc, vpcSubnets, securityGroup, deadLetterQueue, snapStart);
+                    logRetention, vpc, vpcSubnets, securityGroup, deadLetterQueue, snapStart, ephemeralStorageMb);
         }
     }
 }

@@ -159,6 +159,7 @@ class ScopedDeployerRoleTest {
     void athenaWorkGroupsAndFirehoseStreamsAreLimitedToTheAppUniqueId() throws Exception {
         assertThat(resourcesOf(fleet, "ManageCmsAthenaWorkGroups")).containsExactly(":workgroup/fleet-*");
         assertThat(resourcesOf(fleet, "ManageCmsDeliveryStreams")).containsExactly(":deliverystream/fleet-*");
+        assertThat(resourcesOf(fleet, "ManageCmsScheduleRules")).containsExactly(":rule/fleet-*");
     }
 
     @Test

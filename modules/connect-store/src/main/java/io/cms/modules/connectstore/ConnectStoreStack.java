@@ -22,6 +22,10 @@ import software.amazon.awscdk.ArnComponents;
 import software.amazon.awscdk.Aws;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.RemovalPolicy;
+import software.amazon.awscdk.services.events.CronOptions;
+import software.amazon.awscdk.services.events.Rule;
+import software.amazon.awscdk.services.events.Schedule;
+import software.amazon.awscdk.services.events.targets.LambdaFunction;
 import software.amazon.awscdk.services.glue.CfnDatabase;
 import software.amazon.awscdk.services.glue.CfnTable;
 import software.amazon.awscdk.services.iam.PolicyStatement;
@@ -39,8 +43,8 @@ import software.constructs.Construct;
 /**
  * The Connect & Store module: the telemetry bucket, two Firehose streams fed by IoT rules on
  * {@code cms/data/#} (raw gzip NDJSON, and Parquet converted against the Glue table), the Glue
- * table with partition projection over the Parquet prefix, and the vehicle-alarm Lambda on
- * {@code cms/notification/#}.
+ * table with partition projection over the Parquet prefix, the vehicle-alarm Lambda on
+ * {@code cms/notification/#}, and the hourly lake compaction Lambda.
  *
  * <p>The key layout is the lake writer's ({@code raw|parquet/year=Y/month=M/day=D/hour=H/}, unpadded,
  * by measurement time, VIN a column): Athena prunes by time with no crawler, and the partition
@@ -59,6 +63,8 @@ public class ConnectStoreStack extends CmsModuleStack {
     static final String YEAR_RANGE = "2000,2099";
 
     private static final String ALERTS_ENDPOINT_RELATIVE = "publish-api/endpoint";
+    /** Largest hour the compaction merges, in MiB; its function gets twice that as /tmp. */
+    static final int COMPACTION_MAX_HOUR_MB = 4096;
 
     private final Key key;
     private final SecureBucket storage;
@@ -73,6 +79,8 @@ public class ConnectStoreStack extends CmsModuleStack {
     private final CfnTopicRule parquetRule;
     private final JavaFunction vehicleAlarm;
     private final CfnTopicRule alarmRule;
+    private final JavaFunction lakeCompaction;
+    private final Rule lakeCompactionSchedule;
     private final SsmOutputs outputs;
 
     public ConnectStoreStack(Construct scope, CmsContext context) {
@@ -239,6 +247,47 @@ public class ConnectStoreStack extends CmsModuleStack {
                 .resources(List.of(resolveSsm(clientSecretArnParameter)))
                 .build());
         this.alarmRule = createAlarmRule();
+
+        // Hourly: merge the Parquet objects Firehose wrote into each closed hour (one per buffer interval).
+        this.lakeCompaction = new JavaFunction(this, "LakeCompaction", JavaFunctionProps.builder()
+                .name("lake-compaction")
+                .lambdaModule("connect-store")
+                .handler("io.cms.connectstore.handler.LakeCompactionHandler")
+                .description("Merges the Parquet objects of each closed hour of the telemetry lake into one")
+                .timeout(Duration.minutes(15))
+                .memoryMb(2048)
+                // An hour's objects and their merged copy must fit /tmp (COMPACTION_MAX_HOUR_MB is half of it).
+                .ephemeralStorageMb(2 * COMPACTION_MAX_HOUR_MB)
+                .environment(Map.of("BUCKET_NAME", bucketName,
+                        "COMPACTION_MAX_HOUR_MB", Integer.toString(COMPACTION_MAX_HOUR_MB)))
+                .snapStart(false)
+                .build());
+        lakeCompaction.addToRolePolicy(PolicyStatement.Builder.create()
+                .actions(List.of("s3:ListBucket"))
+                .resources(List.of(storage.bucket().getBucketArn()))
+                .conditions(Map.of("StringLike", Map.of("s3:prefix", List.of(PARQUET_PREFIX + "*"))))
+                .build());
+        lakeCompaction.addToRolePolicy(PolicyStatement.Builder.create()
+                .actions(List.of("s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload"))
+                .resources(List.of(storage.bucket().arnForObjects(PARQUET_PREFIX + "*")))
+                .build());
+        lakeCompaction.addToRolePolicy(PolicyStatement.Builder.create()
+                .actions(List.of("kms:Decrypt", "kms:GenerateDataKey"))
+                .resources(List.of(key.getKeyArn()))
+                .build());
+        Nag.suppress(lakeCompaction.role(), "AwsSolutions-IAM5",
+                "The compaction reads, writes and deletes the objects of closed hours, whose names Firehose chooses;"
+                        + " it may touch only the parquet/ prefix of the one telemetry bucket",
+                "/^Resource::<StorageBucket[0-9A-F]{8}\\.Arn>\\/parquet\\/\\*$/");
+        this.lakeCompactionSchedule = Rule.Builder.create(this, "LakeCompactionSchedule")
+                .ruleName(naming().resourceName("lake-compaction"))
+                .description("Runs the lake compaction at 20 past every hour (the previous hour is closed by then)")
+                .schedule(Schedule.cron(CronOptions.builder().minute("20").build()))
+                .targets(List.of(LambdaFunction.Builder.create(lakeCompaction.alias())
+                        .retryAttempts(2)
+                        .maxEventAge(Duration.hours(1))
+                        .build()))
+                .build();
 
         this.outputs = new SsmOutputs(this, "Outputs", naming());
         outputs.publish("glue-data-catalog/name", "AwsDataCatalog", "Athena data catalog of the telemetry table");
@@ -470,6 +519,16 @@ public class ConnectStoreStack extends CmsModuleStack {
 
     public JavaFunction vehicleAlarm() {
         return vehicleAlarm;
+    }
+
+    /** The hourly lake compaction function. */
+    public JavaFunction lakeCompaction() {
+        return lakeCompaction;
+    }
+
+    /** The schedule that runs {@link #lakeCompaction()}. */
+    public Rule lakeCompactionSchedule() {
+        return lakeCompactionSchedule;
     }
 
     public CfnTopicRule alarmRule() {
