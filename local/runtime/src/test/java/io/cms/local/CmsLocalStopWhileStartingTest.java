@@ -28,6 +28,19 @@ class CmsLocalStopWhileStartingTest {
         return new CmsLocalSettings(dataDir, "cms", mqttPort, dynamoPort, httpPort, oidcPort, Duration.ofSeconds(1));
     }
 
+    /** Starts {@code local.boot()} on its own thread, as {@code cms local up} does; what it throws lands in {@code error}. */
+    private static Thread bootInTheBackground(CmsLocal local, AtomicReference<Throwable> error) {
+        Thread boot = new Thread(() -> {
+            try {
+                local.boot();
+            } catch (Throwable e) {
+                error.set(e);
+            }
+        }, "boot");
+        boot.start();
+        return boot;
+    }
+
     @Test
     void aStopDuringTheBootAbortsItAndStopsWhatHadStarted() throws Exception {
         int mqttPort = Ports.free();
@@ -53,14 +66,7 @@ class CmsLocalStopWhileStartingTest {
         });
         instance.set(local);
         AtomicReference<Throwable> bootError = new AtomicReference<>();
-        Thread boot = new Thread(() -> {
-            try {
-                local.boot();
-            } catch (Throwable e) {
-                bootError.set(e);
-            }
-        }, "boot");
-        boot.start();
+        Thread boot = bootInTheBackground(local, bootError);
         boot.join(TimeUnit.SECONDS.toMillis(120));
         assertThat(boot.isAlive()).as("the boot is still running").isFalse();
         assertThat(stopper.get()).as("the boot reached DynamoDB Local").isNotNull();
@@ -103,14 +109,7 @@ class CmsLocalStopWhileStartingTest {
             }
         }, Duration.ofMillis(300));
         AtomicReference<Throwable> bootError = new AtomicReference<>();
-        Thread boot = new Thread(() -> {
-            try {
-                local.boot();
-            } catch (Throwable e) {
-                bootError.set(e);
-            }
-        }, "boot");
-        boot.start();
+        Thread boot = bootInTheBackground(local, bootError);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (!started.contains("IoT registry") && System.nanoTime() < deadline) {
             Thread.sleep(5);

@@ -22,32 +22,40 @@ public final class AuthSetupScopes {
 
     /** The service resource server's identifier: {@code {idp}-service-resource-server}. */
     public static String serviceResourceServer(String idp) {
-        return requireIdp(idp) + "-service-resource-server";
+        return resourceServer(idp, "service");
     }
 
     /** The service scope's name inside its resource server: {@code {idp}-service}. */
     public static String serviceScopeName(String idp) {
-        return requireIdp(idp) + "-service";
+        return scopeName(idp, "service");
     }
 
     /** The full service scope, as tokens carry it: {@code {idp}-service-resource-server/{idp}-service}. */
     public static String serviceScope(String idp) {
-        return serviceResourceServer(idp) + "/" + serviceScopeName(idp);
+        return resourceServer(idp, "service") + "/" + scopeName(idp, "service");
     }
 
     /** The user resource server's identifier: {@code {idp}-user-resource-server}. */
     public static String userResourceServer(String idp) {
-        return requireIdp(idp) + "-user-resource-server";
+        return resourceServer(idp, "user");
     }
 
     /** The user scope's name inside its resource server: {@code {idp}-user}. */
     public static String userScopeName(String idp) {
-        return requireIdp(idp) + "-user";
+        return scopeName(idp, "user");
     }
 
     /** The full user scope, as tokens carry it: {@code {idp}-user-resource-server/{idp}-user}. */
     public static String userScope(String idp) {
-        return userResourceServer(idp) + "/" + userScopeName(idp);
+        return resourceServer(idp, "user") + "/" + scopeName(idp, "user");
+    }
+
+    private static String resourceServer(String idp, String audience) {
+        return requireIdp(idp) + "-" + audience + "-resource-server";
+    }
+
+    private static String scopeName(String idp, String audience) {
+        return requireIdp(idp) + "-" + audience;
     }
 
     private static String requireIdp(String idp) {
