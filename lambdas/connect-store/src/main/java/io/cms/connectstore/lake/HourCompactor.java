@@ -104,8 +104,14 @@ public final class HourCompactor {
     public record Result(String partition, String mergedKey, int inputs, long rows) {
     }
 
+    /** Whether the hour that starts at {@code hourStartMs} is closed: its end plus the grace period has passed. */
+    public boolean closed(long hourStartMs) {
+        return clock.millis() >= hourStartMs + LakeLayout.HOUR_MS + grace.toMillis();
+    }
+
     /**
-     * Merges the Parquet files of the hour that starts at {@code hourStartMs} (UTC).
+     * Merges the Parquet files of the hour that starts at {@code hourStartMs} (UTC). An hour with
+     * fewer than two files is left alone after one directory listing.
      *
      * @throws IllegalArgumentException when the hour is not closed yet
      */
@@ -113,10 +119,10 @@ public final class HourCompactor {
         if (Math.floorMod(hourStartMs, LakeLayout.HOUR_MS) != 0) {
             throw new IllegalArgumentException("hourStartMs must be the start of an hour, got " + Instant.ofEpochMilli(hourStartMs));
         }
-        long closedAt = hourStartMs + LakeLayout.HOUR_MS + grace.toMillis();
-        if (clock.millis() < closedAt) {
+        if (!closed(hourStartMs)) {
             throw new IllegalArgumentException("hour " + Instant.ofEpochMilli(hourStartMs) + " is not closed before "
-                    + Instant.ofEpochMilli(closedAt) + "; writers may still add files to it");
+                    + Instant.ofEpochMilli(hourStartMs + LakeLayout.HOUR_MS + grace.toMillis())
+                    + "; writers may still add files to it");
         }
         String partition = LakeLayout.PARQUET + "/" + LakeLayout.partition(hourStartMs);
         Path dir = root.resolve(partition);
@@ -124,8 +130,11 @@ public final class HourCompactor {
             return new Result(partition, null, 0, 0);
         }
         try {
-            finishInterrupted(dir);
             List<Path> inputs = visibleParquet(dir);
+            // A single file cannot be a merged file next to its leftover inputs.
+            if (inputs.size() >= 2 && finishInterrupted(dir, inputs)) {
+                inputs = visibleParquet(dir);
+            }
             if (inputs.size() < 2) {
                 return new Result(partition, null, inputs.size(), 0);
             }
@@ -186,10 +195,16 @@ public final class HourCompactor {
         return rows;
     }
 
-    /** Deletes inputs a merged file already holds (left by a crash between rename and deletes). */
-    private void finishInterrupted(Path dir) throws IOException {
+    /**
+     * Deletes inputs a merged file among {@code files} already holds (left by a crash between the
+     * rename and the deletes); true when it deleted any.
+     */
+    private boolean finishInterrupted(Path dir, List<Path> files) throws IOException {
         boolean deleted = false;
-        for (Path p : visibleParquet(dir)) {
+        for (Path p : files) {
+            if (!Files.exists(p)) {
+                continue; // a leftover an earlier merged file of this list held
+            }
             String from;
             try (ParquetFileReader r = ParquetFileReader.open(new LocalInputFile(p))) {
                 from = r.getFileMetaData().getKeyValueMetaData().get(COMPACTED_FROM);
@@ -213,18 +228,14 @@ public final class HourCompactor {
         if (deleted) {
             syncDirectory(dir);
         }
+        return deleted;
     }
 
     private static List<Path> visibleParquet(Path dir) throws IOException {
         try (Stream<Path> files = Files.list(dir)) {
-            List<Path> out = new ArrayList<>(files
-                    .filter(p -> {
-                        String n = p.getFileName().toString();
-                        return !n.startsWith(".") && n.endsWith(".parquet") && Files.isRegularFile(p);
-                    })
+            return files.filter(p -> LakeLayout.isVisibleParquet(p.getFileName().toString()) && Files.isRegularFile(p))
                     .sorted()
-                    .toList());
-            return out;
+                    .toList();
         }
     }
 

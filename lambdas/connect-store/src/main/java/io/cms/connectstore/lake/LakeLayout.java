@@ -1,8 +1,12 @@
 package io.cms.connectstore.lake;
 
+import java.time.DateTimeException;
 import java.time.Instant;
+import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The one key layout of the lake, identical on S3 and on local disk:
@@ -34,6 +38,8 @@ public final class LakeLayout {
     /** One hour in milliseconds. */
     public static final long HOUR_MS = 3_600_000L;
 
+    private static final Pattern PARTITION = Pattern.compile("year=(\\d{4})/month=(\\d{1,2})/day=(\\d{1,2})/hour=(\\d{1,2})");
+
     private LakeLayout() {
     }
 
@@ -41,6 +47,29 @@ public final class LakeLayout {
     public static String partition(long epochMs) {
         ZonedDateTime t = Instant.ofEpochMilli(epochMs).atZone(ZoneOffset.UTC);
         return "year=" + t.getYear() + "/month=" + t.getMonthValue() + "/day=" + t.getDayOfMonth() + "/hour=" + t.getHour();
+    }
+
+    /**
+     * The start (epoch ms) of the hour a partition directory names, the inverse of
+     * {@link #partition}; {@link Long#MIN_VALUE} when {@code partition} names no hour (another
+     * directory, or {@code month=13} and the like).
+     */
+    public static long hourStart(String partition) {
+        Matcher m = PARTITION.matcher(partition);
+        if (!m.matches()) {
+            return Long.MIN_VALUE;
+        }
+        try {
+            return LocalDateTime.of(Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)), Integer.parseInt(m.group(3)),
+                    Integer.parseInt(m.group(4)), 0).toInstant(ZoneOffset.UTC).toEpochMilli();
+        } catch (DateTimeException e) {
+            return Long.MIN_VALUE;
+        }
+    }
+
+    /** Whether a file name in a Parquet partition is a committed Parquet file (not a hidden temporary one). */
+    public static boolean isVisibleParquet(String fileName) {
+        return !fileName.startsWith(".") && fileName.endsWith(".parquet");
     }
 
     /** The key of a raw file. */

@@ -43,9 +43,9 @@ public final class S3HourCompaction {
 
     private final S3Client s3;
     private final String bucket;
+    /** The hour's copies, laid out like the bucket; emptied after each hour. */
     private final Path scratch;
-    private final Clock clock;
-    private final Duration grace;
+    private final HourCompactor compactor;
     private final long maxHourBytes;
 
     /**
@@ -64,29 +64,25 @@ public final class S3HourCompaction {
     /**
      * @param s3 the client
      * @param bucket the telemetry bucket
-     * @param scratch a directory for the hour's copies (emptied after each hour)
+     * @param scratch a directory for the hour's copies (emptied after each hour; only this instance may use it)
      * @param clock decides which hours are closed
      * @param grace how long after its end an hour may still receive objects (Firehose buffering and retries)
      * @param maxHourBytes an hour holding more than this is left alone (it would not fit the scratch space)
      */
     public S3HourCompaction(S3Client s3, String bucket, Path scratch, Clock clock, Duration grace, long maxHourBytes) {
-        if (grace.isNegative()) {
-            throw new IllegalArgumentException("grace must not be negative, got " + grace);
-        }
         if (maxHourBytes < 1) {
             throw new IllegalArgumentException("maxHourBytes must be positive, got " + maxHourBytes);
         }
         this.s3 = s3;
         this.bucket = bucket;
         this.scratch = scratch;
-        this.clock = clock;
-        this.grace = grace;
+        this.compactor = new HourCompactor(scratch, CompressionCodecName.SNAPPY, clock, grace, new ReentrantLock());
         this.maxHourBytes = maxHourBytes;
     }
 
     /** Whether the hour that starts at {@code hourStartMs} is closed: no object is expected in it any more. */
     public boolean closed(long hourStartMs) {
-        return clock.millis() >= hourStartMs + LakeLayout.HOUR_MS + grace.toMillis();
+        return compactor.closed(hourStartMs);
     }
 
     /**
@@ -114,29 +110,23 @@ public final class S3HourCompaction {
                     partition, bytes, objects.size(), maxHourBytes);
             return new Result(partition, null, 0, 0, 0, "larger than " + maxHourBytes + " bytes");
         }
-        Path root;
-        try {
-            Files.createDirectories(scratch);
-            root = Files.createTempDirectory(scratch, "hour-");
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot create a scratch directory under " + scratch, e);
-        }
+        // Copies an earlier run left when it was cut off (a Lambda timeout keeps /tmp) must not be merged again.
+        emptyScratch();
         try {
             for (S3Object o : objects) {
-                Path local = root.resolve(o.key());
+                Path local = scratch.resolve(o.key());
                 Files.createDirectories(local.getParent());
                 s3.getObject(b -> b.bucket(bucket).key(o.key()), local);
             }
-            HourCompactor.Result merged = new HourCompactor(root, CompressionCodecName.SNAPPY, clock, grace, new ReentrantLock())
-                    .compact(hourStartMs);
+            HourCompactor.Result merged = compactor.compact(hourStartMs);
             if (merged.mergedKey() != null) {
-                s3.putObject(b -> b.bucket(bucket).key(merged.mergedKey()), RequestBody.fromFile(root.resolve(merged.mergedKey())));
+                s3.putObject(b -> b.bucket(bucket).key(merged.mergedKey()), RequestBody.fromFile(scratch.resolve(merged.mergedKey())));
             }
             // Whatever the local merge consumed (its inputs, or leftovers a merged object already
             // holds) goes from the bucket too; only after the merged object is there.
             List<String> gone = new ArrayList<>();
             for (S3Object o : objects) {
-                if (!Files.exists(root.resolve(o.key()))) {
+                if (!Files.exists(scratch.resolve(o.key()))) {
                     gone.add(o.key());
                 }
             }
@@ -145,7 +135,7 @@ public final class S3HourCompaction {
         } catch (IOException e) {
             throw new UncheckedIOException("compaction of s3://" + bucket + "/" + partition + " failed", e);
         } finally {
-            deleteQuietly(root);
+            emptyScratch();
         }
     }
 
@@ -154,7 +144,7 @@ public final class S3HourCompaction {
         List<S3Object> out = new ArrayList<>();
         for (S3Object o : s3.listObjectsV2Paginator(b -> b.bucket(bucket).prefix(prefix)).contents()) {
             String name = o.key().substring(prefix.length());
-            if (!name.contains("/") && !name.startsWith(".") && name.endsWith(".parquet")) {
+            if (!name.contains("/") && LakeLayout.isVisibleParquet(name)) {
                 out.add(o);
             }
         }
@@ -176,13 +166,17 @@ public final class S3HourCompaction {
         }
     }
 
-    private static void deleteQuietly(Path dir) {
-        try (Stream<Path> files = Files.walk(dir)) {
-            for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
+    /** Deletes the hour's copies (the scratch directory itself stays). */
+    private void emptyScratch() {
+        if (!Files.isDirectory(scratch)) {
+            return;
+        }
+        try (Stream<Path> files = Files.walk(scratch)) {
+            for (Path p : files.sorted(Comparator.reverseOrder()).filter(p -> !p.equals(scratch)).toList()) {
                 Files.deleteIfExists(p);
             }
         } catch (IOException e) {
-            LOG.warn("cannot empty the scratch directory {}: {}", dir, e.toString());
+            LOG.warn("cannot empty the scratch directory {}: {}", scratch, e.toString());
         }
     }
 }

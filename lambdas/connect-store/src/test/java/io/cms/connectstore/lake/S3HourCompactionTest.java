@@ -95,6 +95,19 @@ class S3HourCompactionTest {
     }
 
     @Test
+    void copiesARunCutOffInTheScratchDirectoryLeftAreNotMergedAgain() throws Exception {
+        upload("a", 2, 6);
+        List<String> before = rows();
+        // A run killed by the Lambda timeout after its downloads: /tmp keeps the copies.
+        String stale = s3.keys(PARTITION).get(0);
+        s3.copyTo(stale, dir.resolve("scratch").resolve(stale.replace(".parquet", "-stale.parquet")));
+
+        compaction(later, 1L << 30).compact(HOUR);
+
+        assertThat(rows()).isEqualTo(before).hasSize(12);
+    }
+
+    @Test
     void lateObjectsOfACompactedHourAreMergedWithItOnTheNextRun() throws Exception {
         upload("a", 2, 5);
         compaction(later, 1L << 30).compact(HOUR);

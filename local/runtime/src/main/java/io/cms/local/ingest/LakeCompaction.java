@@ -7,18 +7,13 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.DateTimeException;
 import java.time.Duration;
-import java.time.LocalDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Lock;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.slf4j.Logger;
@@ -36,13 +31,9 @@ import org.slf4j.LoggerFactory;
 public final class LakeCompaction implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(LakeCompaction.class);
-    /** {@code year=YYYY/month=M/day=D/hour=H} below the Parquet prefix. */
-    private static final Pattern HOUR_DIR = Pattern.compile("year=(\\d{4})/month=(\\d{1,2})/day=(\\d{1,2})/hour=(\\d{1,2})");
 
     private final Path parquetRoot;
     private final HourCompactor compactor;
-    private final Clock clock;
-    private final Duration grace;
     private ScheduledExecutorService timer;
 
     /**
@@ -54,8 +45,6 @@ public final class LakeCompaction implements AutoCloseable {
     public LakeCompaction(Path lakeRoot, Clock clock, Duration grace, Lock publishLock) {
         this.parquetRoot = lakeRoot.resolve(LakeLayout.PARQUET);
         this.compactor = new HourCompactor(lakeRoot, CompressionCodecName.SNAPPY, clock, grace, publishLock);
-        this.clock = clock;
-        this.grace = grace;
     }
 
     /** Runs {@link #runOnce()} every {@code interval} on a daemon thread, the first time after {@code interval}. */
@@ -74,13 +63,14 @@ public final class LakeCompaction implements AutoCloseable {
     }
 
     /**
-     * Compacts every closed hour that has more than one Parquet file.
+     * Compacts every closed hour that has more than one Parquet file (the compactor leaves the
+     * others after listing them).
      *
      * @return what was merged (hours left alone are not listed)
      */
     public List<HourCompactor.Result> runOnce() {
         List<HourCompactor.Result> merged = new ArrayList<>();
-        for (long hour : hoursToCompact()) {
+        for (long hour : closedHours()) {
             try {
                 HourCompactor.Result result = compactor.compact(hour);
                 if (result.mergedKey() != null) {
@@ -103,17 +93,16 @@ public final class LakeCompaction implements AutoCloseable {
         }
     }
 
-    /** Closed hours (start epoch ms) whose directory holds more than one visible Parquet file. */
-    private List<Long> hoursToCompact() {
+    /** The closed hours (start epoch ms) that have a Parquet directory, oldest first. */
+    private List<Long> closedHours() {
         if (!Files.isDirectory(parquetRoot)) {
             return List.of();
         }
-        long closedBefore = clock.millis() - LakeLayout.HOUR_MS - grace.toMillis();
         List<Long> hours = new ArrayList<>();
         try (Stream<Path> dirs = Files.find(parquetRoot, 4, (p, a) -> a.isDirectory())) {
             for (Path dir : dirs.toList()) {
-                long start = hourStart(parquetRoot.relativize(dir).toString().replace('\\', '/'));
-                if (start != Long.MIN_VALUE && start <= closedBefore && visibleParquetFiles(dir) > 1) {
+                long start = LakeLayout.hourStart(parquetRoot.relativize(dir).toString().replace('\\', '/'));
+                if (start != Long.MIN_VALUE && compactor.closed(start)) {
                     hours.add(start);
                 }
             }
@@ -122,26 +111,6 @@ public final class LakeCompaction implements AutoCloseable {
         }
         hours.sort(null);
         return hours;
-    }
-
-    /** The start of the hour a partition directory names, or {@link Long#MIN_VALUE} when it names none. */
-    static long hourStart(String partition) {
-        Matcher m = HOUR_DIR.matcher(partition);
-        if (!m.matches()) {
-            return Long.MIN_VALUE;
-        }
-        try {
-            return LocalDateTime.of(Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)), Integer.parseInt(m.group(3)),
-                    Integer.parseInt(m.group(4)), 0).toInstant(ZoneOffset.UTC).toEpochMilli();
-        } catch (DateTimeException e) {
-            return Long.MIN_VALUE; // month=13 and the like: not written by the lake writer
-        }
-    }
-
-    private static long visibleParquetFiles(Path dir) throws IOException {
-        try (Stream<Path> files = Files.list(dir)) {
-            return files.map(p -> p.getFileName().toString()).filter(n -> !n.startsWith(".") && n.endsWith(".parquet")).count();
-        }
     }
 
     /** Stops the timer after the run in progress, if any. */

@@ -27,7 +27,7 @@ class LakeCompactionTest {
 
     private static final String VIN = "5YJ3E1EA7KF317031";
     private static final long NOW = Instant.parse("2026-12-03T10:20:00Z").toEpochMilli();
-    private static final long HOUR = 3_600_000L;
+    private static final long HOUR = io.cms.connectstore.lake.LakeLayout.HOUR_MS;
     private static final Clock CLOCK = Clock.fixed(Instant.ofEpochMilli(NOW), ZoneOffset.UTC);
 
     @TempDir
@@ -107,8 +107,8 @@ class LakeCompactionTest {
 
         assertThat(new LakeCompaction(lake, CLOCK, Duration.ofMinutes(5), new ReentrantReadWriteLock().writeLock()).runOnce())
                 .hasSize(1);
-        assertThat(LakeCompaction.hourStart("year=2026/month=13/day=1/hour=1")).isEqualTo(Long.MIN_VALUE);
-        assertThat(LakeCompaction.hourStart("year=2026/month=12/day=3/hour=7"))
+        assertThat(io.cms.connectstore.lake.LakeLayout.hourStart("year=2026/month=13/day=1/hour=1")).isEqualTo(Long.MIN_VALUE);
+        assertThat(io.cms.connectstore.lake.LakeLayout.hourStart("year=2026/month=12/day=3/hour=7"))
                 .isEqualTo(Instant.parse("2026-12-03T07:00:00Z").toEpochMilli());
     }
 
