@@ -139,15 +139,13 @@ public final class CmsLocal implements AutoCloseable {
      * or during the boot (a shutdown hook on Ctrl-C), which then stops at its next step.
      */
     static CmsLocal create(CmsLocalSettings settings) {
-        return create(settings, part -> { });
+        return create(settings, part -> { }, DEFAULT_STOP_WAIT);
     }
 
-    /** {@link #create(CmsLocalSettings)} telling {@code onStarted}, in the booting thread, each part that has started. */
-    static CmsLocal create(CmsLocalSettings settings, Consumer<String> onStarted) {
-        return create(settings, onStarted, DEFAULT_STOP_WAIT);
-    }
-
-    /** {@link #create(CmsLocalSettings, Consumer)} whose {@link #close()} waits at most {@code stopWait} for a boot step in progress. */
+    /**
+     * {@link #create(CmsLocalSettings)} telling {@code onStarted}, in the booting thread, each part
+     * that has started, whose {@link #close()} waits at most {@code stopWait} for a boot step in progress.
+     */
     static CmsLocal create(CmsLocalSettings settings, Consumer<String> onStarted, Duration stopWait) {
         return new CmsLocal(settings, onStarted, stopWait);
     }
@@ -163,9 +161,7 @@ public final class CmsLocal implements AutoCloseable {
                 throw new IllegalStateException("CMS Local was already started");
             }
             bootCalled = true;
-            if (stopping) {
-                throw stoppedWhileStarting();
-            }
+            checkNotStopping();
             bootThread = Thread.currentThread();
         }
         try {

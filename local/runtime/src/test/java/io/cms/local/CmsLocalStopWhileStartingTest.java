@@ -63,7 +63,7 @@ class CmsLocalStopWhileStartingTest {
                     Thread.onSpinWait();
                 }
             }
-        });
+        }, CmsLocal.DEFAULT_STOP_WAIT);
         instance.set(local);
         AtomicReference<Throwable> bootError = new AtomicReference<>();
         Thread boot = bootInTheBackground(local, bootError);
@@ -131,6 +131,14 @@ class CmsLocalStopWhileStartingTest {
     }
 
     @Test
+    void aSecondBootIsRefused() {
+        CmsLocal local = CmsLocal.create(CmsLocalSettings.ephemeral(dir.resolve("data")));
+        local.close();
+        assertThatThrownBy(local::boot).hasMessage("CMS Local was stopped while starting");
+        assertThatThrownBy(local::boot).isInstanceOf(IllegalStateException.class).hasMessage("CMS Local was already started");
+    }
+
+    @Test
     void aStopBeforeTheBootMeansItStartsNothing() {
         CmsLocal local = CmsLocal.create(CmsLocalSettings.ephemeral(dir.resolve("data")));
         local.close();
@@ -147,7 +155,7 @@ class CmsLocalStopWhileStartingTest {
         CmsLocal local = CmsLocal.create(CmsLocalSettings.ephemeral(dir), part -> {
             started.add(part);
             instance.get().close(); // must not wait for the boot it is part of
-        });
+        }, CmsLocal.DEFAULT_STOP_WAIT);
         instance.set(local);
 
         assertThatThrownBy(local::boot).hasMessage("CMS Local was stopped while starting");

@@ -292,7 +292,7 @@ class RegistryCommandTest {
             assertThat(reads).as("journal reads of one revoke of a vehicle with one certificate").hasValue(1);
             assertThat(messages.toString()).isEmpty();
             assertThat(cmsLocal.certificate(cert).orElseThrow().status()).isEqualTo(LocalIotRegistry.Status.INACTIVE);
-            assertThat(LocalIotRegistry.readCertificate(iotDir, cert).orElseThrow().status())
+            assertThat(LocalIotRegistry.readCertificates(iotDir).get(cert).status())
                     .isEqualTo(LocalIotRegistry.Status.INACTIVE);
             assertThat(disconnected).containsExactly(cert);
             try (var left = Files.list(CertificateStatusRequests.folder(iotDir))) {

@@ -37,11 +37,6 @@ public final class LocalVehicleApi implements AutoCloseable {
         this.resolver = resolver;
     }
 
-    /** The API over {@code latest} and the Parquet lake under {@code lakeRoot}. */
-    public static LocalVehicleApi start(LatestStateStore latest, Path lakeRoot, Path dir) {
-        return start(latest, lakeRoot, dir, new java.util.concurrent.locks.ReentrantReadWriteLock().readLock());
-    }
-
     /**
      * The API over {@code latest} and the Parquet lake under {@code lakeRoot}, whose history queries
      * hold {@code lakeViewReadLock} (the read side of the lock the lake compaction swaps files under).

@@ -2,8 +2,10 @@ package io.cms.local.iot;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.cms.lambda.common.BadInputException;
 import io.cms.lambda.common.Json;
 import io.cms.lambda.common.PrivateFiles;
+import io.cms.provisioning.CertificateIds;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.CharacterCodingException;
@@ -23,7 +25,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,7 +52,6 @@ public final class CertificateStatusRequests implements AutoCloseable {
     public static final String SUFFIX = ".json";
     /** The suffix a refused request is renamed to. */
     public static final String REJECTED_SUFFIX = ".rejected";
-    private static final Pattern CERTIFICATE_ID = Pattern.compile("^[0-9a-f]{64}$");
 
     private final Path folder;
     private final LocalIotRegistry registry;
@@ -102,15 +102,13 @@ public final class CertificateStatusRequests implements AutoCloseable {
      * Checks a request, the same for the process that writes it and for CMS Local that reads it.
      *
      * @return the requested status
-     * @throws IllegalArgumentException when the id is not 64 lower-case hex digits or the status is
-     *     not a deactivation (INACTIVE or REVOKED)
+     * @throws BadInputException when the id is not a certificate id ({@link CertificateIds}) or the
+     *     status is not a deactivation (INACTIVE or REVOKED)
      */
     static LocalIotRegistry.Status validate(String certificateId, String status) {
-        if (certificateId == null || !CERTIFICATE_ID.matcher(certificateId).matches()) {
-            throw new IllegalArgumentException("'certificateId' must be 64 lower-case hex digits, got '" + certificateId + "'");
-        }
+        CertificateIds.require("certificateId", certificateId);
         if (!"INACTIVE".equals(status) && !"REVOKED".equals(status)) {
-            throw new IllegalArgumentException("'status' must be INACTIVE or REVOKED (only deactivations can be requested), got '"
+            throw new BadInputException("'status' must be INACTIVE or REVOKED (only deactivations can be requested), got '"
                     + status + "'");
         }
         return LocalIotRegistry.Status.valueOf(status);
@@ -205,14 +203,13 @@ public final class CertificateStatusRequests implements AutoCloseable {
             reject(file, text, "unknown certificate " + certificateId);
             return false;
         }
-        if (current.status() == LocalIotRegistry.Status.REVOKED && status != LocalIotRegistry.Status.REVOKED) {
-            // As in AWS IoT, which refuses that transition: REVOKED is final.
-            reject(file, text, "certificate " + certificateId + " is REVOKED, which is final: it stays REVOKED and cannot become "
-                    + status);
-            return false;
-        }
         if (current.status() != status) {
-            registry.setStatus(certificateId, status);
+            try {
+                registry.setStatus(certificateId, status);
+            } catch (LocalIotRegistry.RevokedException e) {
+                reject(file, text, e.getMessage());
+                return false;
+            }
         }
         // After the status change, so a client cannot authenticate again in between.
         disconnect.accept(certificateId);

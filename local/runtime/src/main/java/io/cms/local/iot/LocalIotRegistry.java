@@ -37,6 +37,13 @@ public final class LocalIotRegistry implements PrincipalDirectory, AutoCloseable
     /** Certificate states, as AWS IoT names them. */
     public enum Status { ACTIVE, INACTIVE, REVOKED, PENDING_ACTIVATION }
 
+    /** A status change of a REVOKED certificate: REVOKED is final, as in AWS IoT, which refuses it too. */
+    public static final class RevokedException extends IllegalStateException {
+        RevokedException(String certificateId, Status requested) {
+            super("certificate " + certificateId + " is REVOKED, which is final: it stays REVOKED and cannot become " + requested);
+        }
+    }
+
     /**
      * A registered certificate.
      *
@@ -82,16 +89,6 @@ public final class LocalIotRegistry implements PrincipalDirectory, AutoCloseable
     }
 
     /**
-     * Reads one certificate's current state from the journal in {@code dir} without opening it for
-     * writing (the running CMS Local owns the journal): for other processes such as the CLI.
-     *
-     * @return the certificate, or empty when the journal does not know it (or does not exist)
-     */
-    public static Optional<Certificate> readCertificate(Path dir, String certificateId) {
-        return Optional.ofNullable(readCertificates(dir).get(certificateId));
-    }
-
-    /**
      * Reads every certificate's current state from the journal in {@code dir}, in one pass and
      * without opening it for writing: for other processes that look at several certificates.
      *
@@ -104,7 +101,7 @@ public final class LocalIotRegistry implements PrincipalDirectory, AutoCloseable
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the IoT registry journal in " + dir, e);
         }
-        return Map.copyOf(certificates);
+        return certificates;
     }
 
     /** Registers a certificate; the claim certificate is registered ACTIVE, vehicle ones INACTIVE until provisioned. */
@@ -122,6 +119,9 @@ public final class LocalIotRegistry implements PrincipalDirectory, AutoCloseable
     /** Changes a certificate's status; unknown ids are an {@link IllegalArgumentException}. */
     public synchronized Certificate setStatus(String certificateId, Status status) {
         Certificate c = certificate(certificateId).orElseThrow(() -> new IllegalArgumentException("unknown certificate " + certificateId));
+        if (c.status() == Status.REVOKED && status != Status.REVOKED) {
+            throw new RevokedException(certificateId, status);
+        }
         Certificate updated = new Certificate(c.certificateId(), status, c.thingName(), c.claim(), c.createdAt());
         append(event("certificate", updated));
         apply(certificates, updated);

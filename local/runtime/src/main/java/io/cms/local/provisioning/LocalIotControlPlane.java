@@ -40,10 +40,11 @@ public final class LocalIotControlPlane implements IotRegistry {
                 && status != IotCertificateStatus.REVOKED) {
             throw new IllegalArgumentException("UpdateCertificate cannot set status " + status);
         }
-        if (current.status() == LocalIotRegistry.Status.REVOKED && status != IotCertificateStatus.REVOKED) {
-            throw new IotConflictException("certificate " + certificateId + " is REVOKED and cannot become " + status);
+        try {
+            registry.setStatus(certificateId, LocalIotRegistry.Status.valueOf(status.name()));
+        } catch (LocalIotRegistry.RevokedException e) {
+            throw new IotConflictException(e.getMessage());
         }
-        registry.setStatus(certificateId, LocalIotRegistry.Status.valueOf(status.name()));
     }
 
     @Override

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.InstanceOfAssertFactories.STRING;
 
+import io.cms.lambda.common.BadInputException;
 import io.cms.lambda.common.Json;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -53,8 +54,8 @@ class CertificateStatusRequestsTest {
         assertThat(disconnected).containsExactly(CERT);
         assertThat(file).doesNotExist();
         // What other processes read from the journal, without opening it for writing.
-        assertThat(LocalIotRegistry.readCertificate(dir, CERT).orElseThrow().status()).isEqualTo(LocalIotRegistry.Status.INACTIVE);
-        assertThat(LocalIotRegistry.readCertificate(dir, "c".repeat(64))).isEmpty();
+        assertThat(LocalIotRegistry.readCertificates(dir).get(CERT).status()).isEqualTo(LocalIotRegistry.Status.INACTIVE);
+        assertThat(LocalIotRegistry.readCertificates(dir)).doesNotContainKey("c".repeat(64));
     }
 
     @Test
@@ -65,11 +66,12 @@ class CertificateStatusRequestsTest {
         Path badStatus = Files.writeString(folder.resolve("1-active.json"), "{\"certificateId\":\"" + OTHER + "\",\"status\":\"ACTIVE\"}");
         Path unknown = Files.writeString(folder.resolve("2-unknown.json"), "{\"certificateId\":\"" + "c".repeat(64)
                 + "\",\"status\":\"INACTIVE\"}");
+        Path binary = Files.write(folder.resolve("3-binary.json"), new byte[] {'{', (byte) 0xC3, (byte) 0x28, '}'});
         requests.start(Duration.ofMillis(50));
         Path good = CertificateStatusRequests.submit(dir, CERT, LocalIotRegistry.Status.INACTIVE);
 
         long deadline = System.nanoTime() + 5_000_000_000L;
-        while ((Files.exists(good) || Files.exists(unknown)) && System.nanoTime() < deadline) {
+        while ((Files.exists(good) || Files.exists(unknown) || Files.exists(binary)) && System.nanoTime() < deadline) {
             Thread.sleep(20);
         }
 
@@ -81,12 +83,14 @@ class CertificateStatusRequestsTest {
         assertThat(unknown).doesNotExist();
         try (Stream<Path> files = Files.list(folder)) {
             assertThat(files.map(f -> f.getFileName().toString()).sorted().toList())
-                    .containsExactly("0-garbage.json.rejected", "1-active.json.rejected", "2-unknown.json.rejected");
+                    .containsExactly("0-garbage.json.rejected", "1-active.json.rejected", "2-unknown.json.rejected",
+                            "3-binary.json.rejected");
         }
         assertThat(disconnected).containsExactly(CERT);
         assertThat(CertificateStatusRequests.rejection(garbage)).get(STRING).startsWith("malformed JSON");
         assertThat(CertificateStatusRequests.rejection(badStatus)).get(STRING).contains("must be INACTIVE or REVOKED");
         assertThat(CertificateStatusRequests.rejection(unknown)).hasValue("unknown certificate " + "c".repeat(64));
+        assertThat(CertificateStatusRequests.rejection(binary)).hasValue("not UTF-8 text");
         assertThat(CertificateStatusRequests.rejection(good)).isEmpty();
         // The rejection keeps the request as it was, for whoever looks into it.
         assertThat(Json.parse(Files.readString(CertificateStatusRequests.rejectedFile(garbage))).path("request").asText())
@@ -101,7 +105,7 @@ class CertificateStatusRequestsTest {
         assertThat(requests.applyPending()).isZero();
 
         assertThat(registry.certificate(CERT).orElseThrow().status()).isEqualTo(LocalIotRegistry.Status.REVOKED);
-        assertThat(LocalIotRegistry.readCertificate(dir, CERT).orElseThrow().status()).isEqualTo(LocalIotRegistry.Status.REVOKED);
+        assertThat(LocalIotRegistry.readCertificates(dir).get(CERT).status()).isEqualTo(LocalIotRegistry.Status.REVOKED);
         assertThat(inactive).doesNotExist();
         assertThat(CertificateStatusRequests.rejectedFile(inactive)).exists();
         assertThat(CertificateStatusRequests.rejection(inactive)).hasValue("certificate " + CERT
@@ -147,7 +151,7 @@ class CertificateStatusRequestsTest {
             assertThat(request).doesNotExist();
             assertThat(CertificateStatusRequests.rejection(request)).isEmpty();
             assertThat(failing.certificate(CERT).orElseThrow().status()).isEqualTo(LocalIotRegistry.Status.INACTIVE);
-            assertThat(LocalIotRegistry.readCertificate(iotDir, CERT).orElseThrow().status())
+            assertThat(LocalIotRegistry.readCertificates(iotDir).get(CERT).status())
                     .isEqualTo(LocalIotRegistry.Status.INACTIVE);
             assertThat(disconnected).containsExactly(CERT);
         }
@@ -156,11 +160,11 @@ class CertificateStatusRequestsTest {
     @Test
     void onlyDeactivationsOfWellFormedIdsCanBeSubmitted() {
         assertThatThrownBy(() -> CertificateStatusRequests.submit(dir, CERT, LocalIotRegistry.Status.ACTIVE))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("INACTIVE or REVOKED");
+                .isInstanceOf(BadInputException.class).hasMessageContaining("INACTIVE or REVOKED");
         assertThatThrownBy(() -> CertificateStatusRequests.submit(dir, "../x", LocalIotRegistry.Status.INACTIVE))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("64 lower-case hex");
+                .isInstanceOf(BadInputException.class).hasMessageContaining("64 lower-case hex");
         assertThatThrownBy(() -> CertificateStatusRequests.submit(dir, CERT.toUpperCase(), LocalIotRegistry.Status.REVOKED))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("64 lower-case hex");
+                .isInstanceOf(BadInputException.class).hasMessageContaining("64 lower-case hex");
     }
 
     @Test
@@ -169,9 +173,9 @@ class CertificateStatusRequestsTest {
         assertThat(CertificateStatusRequests.validate(CERT, "INACTIVE")).isEqualTo(LocalIotRegistry.Status.INACTIVE);
         for (String status : new String[] {"ACTIVE", "PENDING_ACTIVATION", "inactive", "", null}) {
             assertThatThrownBy(() -> CertificateStatusRequests.validate(CERT, status)).as(status)
-                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("INACTIVE or REVOKED");
+                    .isInstanceOf(BadInputException.class).hasMessageContaining("INACTIVE or REVOKED");
         }
         assertThatThrownBy(() -> CertificateStatusRequests.validate(null, "INACTIVE"))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("64 lower-case hex");
+                .isInstanceOf(BadInputException.class).hasMessageContaining("64 lower-case hex");
     }
 }

@@ -35,8 +35,23 @@ class LocalIotRegistryTest {
             assertThat(read.get(CERT).status()).isEqualTo(LocalIotRegistry.Status.INACTIVE);
             assertThat(read.get(CERT).thingName()).isEqualTo("VIN1");
             assertThat(read.get(OTHER)).isEqualTo(registry.certificate(OTHER).orElseThrow());
-            assertThat(LocalIotRegistry.readCertificate(dir, OTHER)).contains(read.get(OTHER));
+            assertThat(LocalIotRegistry.readCertificates(dir).get(OTHER)).isEqualTo(read.get(OTHER));
         }
+    }
+
+    @Test
+    void revokedIsFinalForEveryCaller() {
+        try (LocalIotRegistry registry = LocalIotRegistry.open(dir)) {
+            registry.register(CERT, LocalIotRegistry.Status.ACTIVE, false);
+            registry.setStatus(CERT, LocalIotRegistry.Status.REVOKED);
+            for (LocalIotRegistry.Status other : new LocalIotRegistry.Status[] {LocalIotRegistry.Status.ACTIVE,
+                    LocalIotRegistry.Status.INACTIVE, LocalIotRegistry.Status.PENDING_ACTIVATION}) {
+                assertThatThrownBy(() -> registry.setStatus(CERT, other)).isInstanceOf(LocalIotRegistry.RevokedException.class)
+                        .hasMessageContaining("REVOKED, which is final").hasMessageContaining(other.name());
+            }
+            assertThat(registry.setStatus(CERT, LocalIotRegistry.Status.REVOKED).status()).isEqualTo(LocalIotRegistry.Status.REVOKED);
+        }
+        assertThat(LocalIotRegistry.readCertificates(dir).get(CERT).status()).as("nothing journaled").isEqualTo(LocalIotRegistry.Status.REVOKED);
     }
 
     @Test
