@@ -58,7 +58,8 @@ public final class LakeCompactionHandler implements RequestStreamHandler {
     @Override
     public void handleRequest(InputStream input, OutputStream output, Context context) throws java.io.IOException {
         // The scheduled event carries nothing this needs: the hours follow from the clock.
-        long thisHour = clock.millis() - Math.floorMod(clock.millis(), LakeLayout.HOUR_MS);
+        long now = clock.millis();
+        long thisHour = now - Math.floorMod(now, LakeLayout.HOUR_MS);
         ArrayNode merged = Json.MAPPER.createArrayNode();
         List<String> failed = new ArrayList<>();
         int deleted = 0;

@@ -10,7 +10,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.LongSupplier;
 import java.util.stream.Stream;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.slf4j.Logger;
@@ -47,6 +47,8 @@ public final class S3HourCompaction {
     private final Path scratch;
     private final HourCompactor compactor;
     private final long maxHourBytes;
+    /** Free bytes where the scratch directory is (a seam for tests). */
+    private final LongSupplier freeSpace;
 
     /**
      * What a run did for one hour.
@@ -70,14 +72,20 @@ public final class S3HourCompaction {
      * @param maxHourBytes an hour holding more than this is left alone (it would not fit the scratch space)
      */
     public S3HourCompaction(S3Client s3, String bucket, Path scratch, Clock clock, Duration grace, long maxHourBytes) {
+        this(s3, bucket, scratch, clock, grace, maxHourBytes, null);
+    }
+
+    /** @param freeSpace free bytes of the scratch space, or null to ask its file store */
+    S3HourCompaction(S3Client s3, String bucket, Path scratch, Clock clock, Duration grace, long maxHourBytes, LongSupplier freeSpace) {
         if (maxHourBytes < 1) {
             throw new IllegalArgumentException("maxHourBytes must be positive, got " + maxHourBytes);
         }
         this.s3 = s3;
         this.bucket = bucket;
         this.scratch = scratch;
-        this.compactor = new HourCompactor(scratch, CompressionCodecName.SNAPPY, clock, grace, new ReentrantLock());
+        this.compactor = new HourCompactor(scratch, CompressionCodecName.SNAPPY, clock, grace);
         this.maxHourBytes = maxHourBytes;
+        this.freeSpace = freeSpace != null ? freeSpace : this::usableScratchSpace;
     }
 
     /** Whether the hour that starts at {@code hourStartMs} is closed: no object is expected in it any more. */
@@ -112,6 +120,13 @@ public final class S3HourCompaction {
         }
         // Copies an earlier run left when it was cut off (a Lambda timeout keeps /tmp) must not be merged again.
         emptyScratch();
+        long free = freeSpace.getAsLong();
+        if (2 * bytes > free) {
+            // The copies and the merged file must both fit.
+            LOG.warn("{} holds {} bytes in {} objects; merging needs twice that and {} has {} bytes free; left alone",
+                    partition, bytes, objects.size(), scratch, free);
+            return new Result(partition, null, 0, 0, 0, "needs " + 2 * bytes + " bytes of scratch space, " + free + " free");
+        }
         try {
             for (S3Object o : objects) {
                 Path local = scratch.resolve(o.key());
@@ -157,12 +172,21 @@ public final class S3HourCompaction {
             List<ObjectIdentifier> batch = keys.subList(from, Math.min(keys.size(), from + DELETE_BATCH)).stream()
                     .map(k -> ObjectIdentifier.builder().key(k).build()).toList();
             DeleteObjectsResponse response = s3.deleteObjects(b -> b.bucket(bucket).delete(Delete.builder().objects(batch).quiet(true).build()));
-            if (response.hasErrors() && !response.errors().isEmpty()) {
+            if (!response.errors().isEmpty()) {
                 S3Error first = response.errors().get(0);
                 // The merged object holds their rows; the next run deletes them (see the class comment).
                 throw new IllegalStateException(response.errors().size() + " merged objects could not be deleted from s3://" + bucket
                         + " (first: " + first.key() + ": " + first.code() + " " + first.message() + "); the next run deletes them");
             }
+        }
+    }
+
+    private long usableScratchSpace() {
+        try {
+            Files.createDirectories(scratch);
+            return Files.getFileStore(scratch).getUsableSpace();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot use the scratch directory " + scratch, e);
         }
     }
 

@@ -75,18 +75,24 @@ class LakeCompactionHandlerTest {
 
     @Test
     void anHourThatFailsFailsTheInvocationAfterTheOthersAndTheNextRunFinishesIt() throws Exception {
+        long twoHoursAgo = CURRENT_HOUR - 2 * LakeLayout.HOUR_MS;
         long lastHour = CURRENT_HOUR - LakeLayout.HOUR_MS;
+        LakeUploads.upload(s3, dir.resolve("earlier"), twoHoursAgo, VIN, 2, 3);
         LakeUploads.upload(s3, dir.resolve("a"), lastHour, VIN, 2, 3);
+        // The older hour runs first and its deletes fail; the last hour must still be compacted.
         s3.failDeletes.set(1);
         LakeCompactionHandler handler = handler(Map.of("BUCKET_NAME", "telemetry"));
 
         assertThatThrownBy(() -> run(handler)).isInstanceOf(IllegalStateException.class)
-                .hasMessageContaining("1 hour(s) not compacted").hasMessageContaining("2026-11-22T09:00:00Z");
+                .hasMessageContaining("1 hour(s) not compacted").hasMessageContaining("2026-11-22T08:00:00Z");
+        assertThat(s3.keys(prefix(lastHour))).as("the hour after the failed one ran").hasSize(1);
+        assertThat(s3.keys(prefix(twoHoursAgo))).as("merged object next to its inputs").hasSize(3);
 
         JsonNode summary = run(handler);
         assertThat(summary.path("merged")).isEmpty();
         assertThat(summary.path("deletedObjects").asInt()).isEqualTo(2);
         assertThat(s3.keys(prefix(lastHour))).hasSize(1);
+        assertThat(s3.keys(prefix(twoHoursAgo))).hasSize(1);
     }
 
     @Test
@@ -96,5 +102,9 @@ class LakeCompactionHandlerTest {
                 .isInstanceOf(ConfigurationException.class).hasMessageContaining("COMPACTION_LOOKBACK_HOURS");
         assertThatThrownBy(() -> handler(Map.of("BUCKET_NAME", "telemetry", "COMPACTION_GRACE_SECONDS", "soon")))
                 .isInstanceOf(ConfigurationException.class).hasMessageContaining("COMPACTION_GRACE_SECONDS");
+        for (String mb : new String[] {"0", "10241", "lots"}) {
+            assertThatThrownBy(() -> handler(Map.of("BUCKET_NAME", "telemetry", "COMPACTION_MAX_HOUR_MB", mb))).as(mb)
+                    .isInstanceOf(ConfigurationException.class).hasMessageContaining("COMPACTION_MAX_HOUR_MB");
+        }
     }
 }

@@ -95,7 +95,11 @@ class HourCompactorTest {
         Thread compaction = new Thread(() -> compactor.compact(HOUR), "compaction");
         try {
             compaction.start();
-            compaction.join(1_000);
+            long deadline = System.nanoTime() + 30_000_000_000L;
+            while (!view.hasQueuedThread(compaction) && compaction.isAlive() && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+            assertThat(view.hasQueuedThread(compaction)).as("the swap waits for the reader's lock").isTrue();
             assertThat(compaction.isAlive()).as("the swap waits for the reader").isTrue();
             assertThat(parquetFiles()).as("the reader still sees exactly the inputs").hasSize(2);
         } finally {

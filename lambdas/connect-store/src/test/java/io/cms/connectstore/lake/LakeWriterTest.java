@@ -96,6 +96,17 @@ class LakeWriterTest {
     }
 
     @Test
+    void aListenerThatThrowsReachesTheCallerAndTheMessageStaysBuffered() throws Exception {
+        try (LakeWriter w = writer(LakeWriterConfig.builder(root).clock(new TestClock()))) {
+            assertThatThrownBy(() -> w.accept(Payloads.topic(VIN), good(VIN, T, 1), T + 5, t -> {
+                throw new IllegalStateException("listener broke");
+            })).hasMessage("listener broke");
+            assertThat(w.pending()).isEqualTo(1);
+            assertThat(w.flush().rows()).isEqualTo(1);
+        }
+    }
+
+    @Test
     void partitionsByMeasurementHourNotArrival() throws Exception {
         long previousHour = T - 3_600_000;
         try (LakeWriter w = writer(LakeWriterConfig.builder(root))) {

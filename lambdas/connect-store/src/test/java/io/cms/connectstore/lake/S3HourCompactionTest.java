@@ -108,6 +108,37 @@ class S3HourCompactionTest {
     }
 
     @Test
+    void objectsTheBucketRefusesToDeleteFailTheRunAndTheNextRunDeletesThem() throws Exception {
+        upload("a", 2, 4);
+        List<String> before = rows();
+        String refused = s3.keys(PARTITION).get(0);
+        s3.refuseToDelete.add(refused);
+
+        assertThatThrownBy(() -> compaction(later, 1L << 30).compact(HOUR)).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("1 merged objects could not be deleted").hasMessageContaining(refused)
+                .hasMessageContaining("AccessDenied");
+
+        s3.refuseToDelete.clear();
+        S3HourCompaction.Result again = compaction(later, 1L << 30).compact(HOUR);
+        assertThat(again.deleted()).isEqualTo(1);
+        assertThat(s3.keys(PARTITION)).hasSize(1);
+        assertThat(rows()).isEqualTo(before);
+    }
+
+    @Test
+    void anHourWhoseCopiesWouldNotFitTheFreeScratchSpaceIsLeftAlone() throws Exception {
+        upload("a", 2, 4);
+        long bytes = s3.keys(PARTITION).size();
+        S3HourCompaction tight = new S3HourCompaction(s3, BUCKET, dir.resolve("scratch"), later, Duration.ofMinutes(15), 1L << 30,
+                () -> 100);
+
+        S3HourCompaction.Result result = tight.compact(HOUR);
+
+        assertThat(result.skipped()).startsWith("needs ").endsWith("100 free");
+        assertThat(s3.keys(PARTITION)).hasSize((int) bytes);
+    }
+
+    @Test
     void lateObjectsOfACompactedHourAreMergedWithItOnTheNextRun() throws Exception {
         upload("a", 2, 5);
         compaction(later, 1L << 30).compact(HOUR);

@@ -24,6 +24,7 @@ import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
 import software.amazon.awssdk.services.s3.model.PutObjectRequest;
 import software.amazon.awssdk.services.s3.model.PutObjectResponse;
+import software.amazon.awssdk.services.s3.model.S3Error;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
@@ -38,6 +39,8 @@ public final class InMemoryS3 implements S3Client {
     private final NavigableMap<String, byte[]> objects = new ConcurrentSkipListMap<>();
     /** How many of the next deleteObjects calls fail. */
     public final AtomicInteger failDeletes = new AtomicInteger();
+    /** Keys that deleteObjects reports as not deleted (AccessDenied), as S3 does per key, without throwing. */
+    public final java.util.Set<String> refuseToDelete = java.util.concurrent.ConcurrentHashMap.newKeySet();
     /** Keys per list page (small, so the pagination is exercised). */
     private final int pageSize;
 
@@ -101,7 +104,8 @@ public final class InMemoryS3 implements S3Client {
             throw NoSuchKeyException.builder().statusCode(404).message("no such key " + request.key()).build();
         }
         try {
-            Files.write(destination, data);
+            // As the SDK's file transformer: it refuses to overwrite an existing file.
+            Files.write(destination, data, java.nio.file.StandardOpenOption.CREATE_NEW);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -126,11 +130,16 @@ public final class InMemoryS3 implements S3Client {
             throw (S3Exception) S3Exception.builder().statusCode(503).message("SlowDown (simulated)").build();
         }
         List<DeletedObject> deleted = new ArrayList<>();
+        List<S3Error> errors = new ArrayList<>();
         for (ObjectIdentifier id : request.delete().objects()) {
+            if (refuseToDelete.contains(id.key())) {
+                errors.add(S3Error.builder().key(id.key()).code("AccessDenied").message("Access Denied").build());
+                continue;
+            }
             objects.remove(id.key());
             deleted.add(DeletedObject.builder().key(id.key()).build());
         }
-        return DeleteObjectsResponse.builder().deleted(deleted).build();
+        return DeleteObjectsResponse.builder().deleted(deleted).errors(errors).build();
     }
 
     @Override
