@@ -58,14 +58,13 @@ public final class LatestStateStore {
      */
     public boolean update(String vin, long timestamp, ObjectNode signals) {
         Vin.require(vin);
+        return putIfNewer(new Update(vin, timestamp, signals), Json.write(signals));
+    }
+
+    /** The conditional put of {@link #update}, with the signals already serialized. */
+    private boolean putIfNewer(Update u, String body) {
         try {
-            dynamo.putItem(b -> b.tableName(table)
-                    .item(Map.of(
-                            "vin", AttributeValue.fromS(vin),
-                            "ts", AttributeValue.fromN(Long.toString(timestamp)),
-                            "signals", AttributeValue.fromS(Json.write(signals))))
-                    .conditionExpression(GUARD)
-                    .expressionAttributeValues(Map.of(":ts", AttributeValue.fromN(Long.toString(timestamp)))));
+            dynamo.putItem(b -> b.tableName(table).item(item(u, body)).conditionExpression(GUARD).expressionAttributeValues(guard(u)));
             return true;
         } catch (ConditionalCheckFailedException olderOrSame) {
             return false;
@@ -129,7 +128,7 @@ public final class LatestStateStore {
         for (int attempt = 0; !remaining.isEmpty() && attempt < TRANSACTION_ATTEMPTS; attempt++) {
             if (remaining.size() == 1) {
                 int only = remaining.get(0);
-                stored.set(only, update(updates.get(only).vin(), updates.get(only).timestamp(), updates.get(only).signals()));
+                stored.set(only, putIfNewer(updates.get(only), bodies.get(only)));
                 return;
             }
             List<TransactWriteItem> items = new ArrayList<>(remaining.size());
@@ -155,18 +154,22 @@ public final class LatestStateStore {
             }
         }
         for (int i : remaining) {
-            stored.set(i, update(updates.get(i).vin(), updates.get(i).timestamp(), updates.get(i).signals()));
+            stored.set(i, putIfNewer(updates.get(i), bodies.get(i)));
         }
     }
 
     private Put put(Update u, String body) {
-        String ts = Long.toString(u.timestamp());
-        return Put.builder().tableName(table)
-                .item(Map.of("vin", AttributeValue.fromS(u.vin()), "ts", AttributeValue.fromN(ts),
-                        "signals", AttributeValue.fromS(body)))
-                .conditionExpression(GUARD)
-                .expressionAttributeValues(Map.of(":ts", AttributeValue.fromN(ts)))
-                .build();
+        return Put.builder().tableName(table).item(item(u, body)).conditionExpression(GUARD).expressionAttributeValues(guard(u)).build();
+    }
+
+    private static Map<String, AttributeValue> item(Update u, String body) {
+        return Map.of("vin", AttributeValue.fromS(u.vin()), "ts", AttributeValue.fromN(Long.toString(u.timestamp())),
+                "signals", AttributeValue.fromS(body));
+    }
+
+    /** The value {@link #GUARD} compares the stored timestamp with. */
+    private static Map<String, AttributeValue> guard(Update u) {
+        return Map.of(":ts", AttributeValue.fromN(Long.toString(u.timestamp())));
     }
 
     /** The latest state of a vehicle, or empty when it never sent telemetry. */

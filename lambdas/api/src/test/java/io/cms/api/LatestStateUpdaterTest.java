@@ -80,7 +80,7 @@ class LatestStateUpdaterTest {
     }
 
     @Test
-    void validatedMessagesAreStoredWithoutASecondValidation() {
+    void storeAllAppliesValidatedMessagesThroughTheOrderingGuard() {
         TelemetryValidator validator = new TelemetryValidator(VssCatalog.load());
         List<io.cms.connectstore.telemetry.Telemetry> valid = java.util.stream.Stream.of(
                         message(20, T + 2_000, 1), message(21, T, 2), message(20, T + 1_000, 3))

@@ -170,11 +170,6 @@ public final class IngestJournal implements AutoCloseable {
         return checkpoint;
     }
 
-    /** The segment files, oldest first (for tests and diagnostics). */
-    List<Path> segmentFiles() {
-        return segments.values().stream().map(Segment::file).toList();
-    }
-
     /**
      * Records that everything before {@code offset} is committed downstream (atomically, durably),
      * then deletes the segments that lie entirely before it.

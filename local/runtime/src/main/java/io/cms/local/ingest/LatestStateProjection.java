@@ -58,7 +58,7 @@ public final class LatestStateProjection implements IngestPipeline.LatestState, 
     static final int MAX_ATTEMPTS = 5;
 
     /** Counters since start. */
-    public record Stats(long written, long coalesced, long failures, int pending, long rounds, long storedThrough) {
+    public record Stats(long written, long coalesced, long failures, int pending, long rounds) {
     }
 
     private final LatestStateUpdater updater;
@@ -142,7 +142,7 @@ public final class LatestStateProjection implements IngestPipeline.LatestState, 
 
     /** Counters since start. */
     public Stats stats() {
-        return new Stats(written.get(), coalesced.get(), failures.get(), pending.size(), rounds.get(), storedThrough());
+        return new Stats(written.get(), coalesced.get(), failures.get(), pending.size(), rounds.get());
     }
 
     private void loop() {
@@ -186,45 +186,36 @@ public final class LatestStateProjection implements IngestPipeline.LatestState, 
     private void writeAll(List<String> vins) {
         rounds.incrementAndGet();
         for (int from = 0; from < vins.size(); from += ROUND_CHUNK) {
-            List<String> chunkVins = new ArrayList<>();
             List<Pending> states = new ArrayList<>();
             for (String vin : vins.subList(from, Math.min(vins.size(), from + ROUND_CHUNK))) {
                 Pending state = pending.remove(vin);
                 if (state != null) {
-                    chunkVins.add(vin);
                     states.add(state);
                 }
             }
-            write(chunkVins, states);
+            write(states);
         }
     }
 
-    private void write(List<String> vins, List<Pending> states) {
+    private void write(List<Pending> states) {
         if (states.isEmpty()) {
             return;
         }
-        List<Telemetry> messages = new ArrayList<>(states.size());
-        for (Pending p : states) {
-            messages.add(p.telemetry());
-        }
-        List<LatestStateUpdater.Result> results;
         try {
-            results = updater.storeAll(messages);
+            written.addAndGet(updater.storeAll(states.stream().map(Pending::telemetry).toList()).size());
         } catch (RuntimeException e) {
             failures.addAndGet(states.size());
             LOG.warn("latest state of {} vehicles not stored: {}", states.size(), e.getMessage());
-            for (int i = 0; i < states.size(); i++) {
-                Pending retry = states.get(i).retried();
+            for (Pending state : states) {
+                Pending retry = state.retried();
+                String vin = state.telemetry().vin();
                 if (retry.attempts() < MAX_ATTEMPTS) {
-                    pending.merge(vins.get(i), retry, (current, again) -> current.timestamp() >= again.timestamp() ? current : again);
+                    pending.merge(vin, retry, (current, again) -> current.timestamp() >= again.timestamp() ? current : again);
                 } else {
-                    LOG.error("latest state of {} dropped after {} failed writes; the lake has the message", vins.get(i),
-                            retry.attempts());
+                    LOG.error("latest state of {} dropped after {} failed writes; the lake has the message", vin, retry.attempts());
                 }
             }
-            return;
         }
-        written.addAndGet(results.size());
     }
 
     /** Stops the rounds, then writes what is pending. */
