@@ -145,6 +145,23 @@ class LatestStateStoreTest {
     }
 
     @Test
+    void aBatchLargerThanOneTransactionMayCarryIsSplitByItsBytes() {
+        // 12 states of ~350 KB: about 4 MB, more than one DynamoDB transaction may carry.
+        List<LatestStateStore.Update> updates = new ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            ObjectNode signals = Json.object();
+            signals.putObject("Vehicle").put("Note", Integer.toString(i).repeat(350_000 / Integer.toString(i).length()));
+            updates.add(new LatestStateStore.Update(String.format("WBA3A5C5XDG%06d", i), 7_000, signals));
+        }
+
+        assertThat(store.updateAll(updates)).hasSize(12).containsOnly(true);
+        for (int i = 0; i < 12; i++) {
+            assertThat(store.get(String.format("WBA3A5C5XDG%06d", i)).orElseThrow().signals().at("/Vehicle/Note").asText())
+                    .startsWith(Integer.toString(i)).hasSizeGreaterThan(349_000);
+        }
+    }
+
+    @Test
     void aBatchOfOnlyOlderStatesChangesNothing() {
         String a = "WDD2050041F000001";
         String b = "WDD2050041F000002";
