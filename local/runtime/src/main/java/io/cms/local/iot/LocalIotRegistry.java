@@ -131,14 +131,15 @@ public final class LocalIotRegistry implements PrincipalDirectory, AutoCloseable
     /** Creates or updates a thing and attaches the certificate to it. */
     public synchronized void attach(String thingName, Map<String, String> attributes, String certificateId) {
         Certificate c = certificate(certificateId).orElseThrow(() -> new IllegalArgumentException("unknown certificate " + certificateId));
+        Certificate updated = new Certificate(c.certificateId(), c.status(), thingName, c.claim(), c.createdAt());
         ObjectNode thing = Json.object();
         thing.put("type", "thing");
         thing.put("thingName", thingName);
         thing.set("attributes", Json.object(attributes));
+        // One line for the thing and its attached certificate: a failed write leaves neither.
+        thing.set("certificate", event("certificate", updated));
         append(thing);
         things.put(thingName, Map.copyOf(attributes));
-        Certificate updated = new Certificate(c.certificateId(), c.status(), thingName, c.claim(), c.createdAt());
-        append(event("certificate", updated));
         apply(certificates, updated);
     }
 
@@ -226,6 +227,12 @@ public final class LocalIotRegistry implements PrincipalDirectory, AutoCloseable
         certificates.put(c.certificateId(), c);
     }
 
+    private static Certificate certificateOf(JsonNode node) {
+        return new Certificate(node.get("certificateId").asText(), Status.valueOf(node.get("status").asText()),
+                node.hasNonNull("thingName") ? node.get("thingName").asText() : null, node.path("claim").asBoolean(),
+                Instant.parse(node.get("createdAt").asText()));
+    }
+
     private static ObjectNode event(String type, Certificate c) {
         ObjectNode node = Json.object();
         node.put("type", type);
@@ -266,15 +273,15 @@ public final class LocalIotRegistry implements PrincipalDirectory, AutoCloseable
             try {
                 JsonNode node = Json.parse(text);
                 switch (node.path("type").asText()) {
-                    case "certificate" -> apply(certificates, new Certificate(node.get("certificateId").asText(),
-                            Status.valueOf(node.get("status").asText()),
-                            node.hasNonNull("thingName") ? node.get("thingName").asText() : null,
-                            node.path("claim").asBoolean(),
-                            Instant.parse(node.get("createdAt").asText())));
+                    case "certificate" -> apply(certificates, certificateOf(node));
                     case "thing" -> {
                         Map<String, String> attributes = new java.util.LinkedHashMap<>();
                         node.path("attributes").fields().forEachRemaining(e -> attributes.put(e.getKey(), e.getValue().asText()));
+                        Certificate attached = node.has("certificate") ? certificateOf(node.get("certificate")) : null;
                         things.put(node.get("thingName").asText(), Map.copyOf(attributes));
+                        if (attached != null) {
+                            apply(certificates, attached);
+                        }
                     }
                     case "deleted" -> certificates.remove(node.get("certificateId").asText());
                     default -> LOG.warn("registry journal line {} has an unknown type; skipped", line);

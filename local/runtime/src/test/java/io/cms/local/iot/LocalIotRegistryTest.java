@@ -40,6 +40,20 @@ class LocalIotRegistryTest {
     }
 
     @Test
+    void aJournalWrittenBeforeAttachBecameOneLineStillReplays() throws Exception {
+        java.nio.file.Files.writeString(dir.resolve("registry.jsonl"), String.join("\n",
+                "{\"type\":\"certificate\",\"certificateId\":\"" + CERT + "\",\"status\":\"ACTIVE\",\"claim\":false,"
+                        + "\"createdAt\":\"2026-11-01T00:00:00Z\"}",
+                "{\"type\":\"thing\",\"thingName\":\"VIN1\",\"attributes\":{\"vin\":\"VIN1\"}}",
+                "{\"type\":\"certificate\",\"certificateId\":\"" + CERT + "\",\"status\":\"ACTIVE\",\"thingName\":\"VIN1\","
+                        + "\"claim\":false,\"createdAt\":\"2026-11-01T00:00:00Z\"}") + "\n");
+        try (LocalIotRegistry registry = LocalIotRegistry.open(dir)) {
+            assertThat(registry.thing("VIN1")).contains(Map.of("vin", "VIN1"));
+            assertThat(registry.certificate(CERT).orElseThrow().thingName()).isEqualTo("VIN1");
+        }
+    }
+
+    @Test
     void revokedIsFinalForEveryCaller() {
         try (LocalIotRegistry registry = LocalIotRegistry.open(dir)) {
             registry.register(CERT, LocalIotRegistry.Status.ACTIVE, false);
