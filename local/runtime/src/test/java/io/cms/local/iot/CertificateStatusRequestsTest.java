@@ -178,4 +178,21 @@ class CertificateStatusRequestsTest {
         assertThatThrownBy(() -> CertificateStatusRequests.validate(null, "INACTIVE"))
                 .isInstanceOf(BadInputException.class).hasMessageContaining("64 lower-case hex");
     }
+
+    @Test
+    void aRejectionFileWithoutAReadableReasonStillCountsAsARejection() throws Exception {
+        Path folder = CertificateStatusRequests.folder(dir);
+        Files.createDirectories(folder);
+        Path notJson = folder.resolve("a.json");
+        Files.writeString(CertificateStatusRequests.rejectedFile(notJson), "{torn");
+        Path noReason = folder.resolve("b.json");
+        Files.writeString(CertificateStatusRequests.rejectedFile(noReason), "{\"rejectedAt\":\"2026-12-03T00:00:00Z\"}");
+        Path unreadable = folder.resolve("c.json");
+        Files.createDirectories(CertificateStatusRequests.rejectedFile(unreadable)); // a directory cannot be read as text
+
+        assertThat(CertificateStatusRequests.rejection(notJson)).get(STRING).startsWith("no reason recorded in");
+        assertThat(CertificateStatusRequests.rejection(noReason)).get(STRING).startsWith("no reason recorded in");
+        assertThat(CertificateStatusRequests.rejection(unreadable)).get(STRING).startsWith("the reason cannot be read from");
+        assertThat(CertificateStatusRequests.rejection(folder.resolve("d.json"))).isEmpty();
+    }
 }
