@@ -4,6 +4,8 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.Consumer;
+import java.util.function.Function;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -43,6 +45,15 @@ public final class LocalUpCommand implements Callable<Integer> {
             description = "When telemetry is acknowledged: 'write' (in the journal file: survives a crash of CMS Local, synced every 10 ms) or 'fsync' (synced to the device first; slower). Default: ${DEFAULT-VALUE}.")
     String journalSync;
 
+    /**
+     * Test seam: makes the CMS Local to boot (tests pass one made with
+     * {@link CmsLocal#create(CmsLocalSettings, Consumer, java.time.Duration)} to act at a boot step).
+     */
+    Function<CmsLocalSettings, CmsLocal> localFactory = CmsLocal::create;
+
+    /** Test seam: registers the shutdown hook (tests keep it and start it themselves, standing in for Ctrl-C). */
+    Consumer<Thread> addHook = Runtime.getRuntime()::addShutdownHook;
+
     /** Where CMS Local keeps its state when no directory is given. */
     public static Path defaultDataDir() {
         String env = System.getenv("CMS_LOCAL_DIR");
@@ -61,7 +72,7 @@ public final class LocalUpCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         // The hook is in place before the boot (which can take a minute): Ctrl-C or SIGTERM while
         // starting stops the boot after its current step and stops what it started, in reverse order.
-        CmsLocal local = CmsLocal.create(settings);
+        CmsLocal local = localFactory.apply(settings);
         CountDownLatch stopped = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
             out.println("CMS Local: stopping (committing the lake, closing the broker)...");
@@ -69,17 +80,21 @@ public final class LocalUpCommand implements Callable<Integer> {
             local.close();
             stopped.countDown();
         }, "cms-local-shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
+        addHook.accept(hook);
         try {
             local.boot();
         } catch (RuntimeException | Error e) {
-            if (local.stopRequested()) {
-                // Stopped while starting: the hook has said so and stops what started; the JVM
-                // exits when it is done.
-                stopped.await();
+            if (!local.stopRequested()) {
+                removeHook(hook);
+                throw e;
+            }
+            // A stop was asked for: the hook has said so and stops what started; the JVM exits when it is done.
+            stopped.await();
+            if (stoppedWhileStarting(e)) {
                 return 0;
             }
-            removeHook(hook);
+            // A failure of its own that merely came during the stop (a taken port, a corrupt data
+            // directory): reported and non-zero, not swallowed as a clean stop.
             throw e;
         }
         if (!local.stopRequested()) {
@@ -89,6 +104,11 @@ public final class LocalUpCommand implements Callable<Integer> {
         }
         stopped.await();
         return 0;
+    }
+
+    /** Whether {@code e} is the boot giving up because a stop was asked for, rather than failing by itself. */
+    private static boolean stoppedWhileStarting(Throwable e) {
+        return e instanceof IllegalStateException && CmsLocal.STOPPED_WHILE_STARTING.equals(e.getMessage());
     }
 
     /** The boot failed by itself and stopped what it started: nothing is left for the hook to stop. */
