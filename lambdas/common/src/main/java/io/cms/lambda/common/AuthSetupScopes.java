@@ -6,7 +6,9 @@ import java.util.regex.Pattern;
  * The names of the two resource servers Auth Setup creates for identity provider {@code idp}, and of
  * their one scope each: the user scope {@code {idp}-user-resource-server/{idp}-user} that signed-in
  * users' tokens carry, and the service scope {@code {idp}-service-resource-server/{idp}-service}
- * that backend services' client-credentials tokens carry (users' tokens never do).
+ * that backend services' client-credentials tokens carry (users' tokens never do); and the names of
+ * the two app clients that request them: the users client {@code {idp}-users-client} and the service
+ * client {@code {idp}-service-client}.
  *
  * <p>The one place these names are built: Auth Setup's Cognito resources, the Alerts module's
  * default publish scope, the local OIDC issuer, CMS Local and the tests all use it (here, in the
@@ -48,6 +50,26 @@ public final class AuthSetupScopes {
     /** The full user scope, as tokens carry it: {@code {idp}-user-resource-server/{idp}-user}. */
     public static String userScope(String idp) {
         return resourceServer(idp, "user") + "/" + scopeName(idp, "user");
+    }
+
+    /**
+     * The users app client's name: {@code {idp}-users-client} (authorization-code grant, user scope).
+     * Cognito generates the client id; the local OIDC issuer uses this name as the id.
+     */
+    public static String usersClientName(String idp) {
+        return clientName(idp, "users");
+    }
+
+    /**
+     * The service app client's name: {@code {idp}-service-client} (client-credentials grant, service
+     * scope). Cognito generates the client id; the local OIDC issuer uses this name as the id.
+     */
+    public static String serviceClientName(String idp) {
+        return clientName(idp, "service");
+    }
+
+    private static String clientName(String idp, String audience) {
+        return requireIdp(idp) + "-" + audience + "-client";
     }
 
     private static String resourceServer(String idp, String audience) {

@@ -23,6 +23,30 @@ class AuthSetupScopesTest {
     }
 
     @Test
+    void namesTheAuthSetupUsersAndServiceClients() {
+        assertThat(AuthSetupScopes.usersClientName("cms")).isEqualTo("cms-users-client");
+        assertThat(AuthSetupScopes.serviceClientName("cms")).isEqualTo("cms-service-client");
+        assertThat(AuthSetupScopes.usersClientName("fleet-idp")).isEqualTo("fleet-idp-users-client");
+        assertThat(AuthSetupScopes.serviceClientName("fleet-idp")).isEqualTo("fleet-idp-service-client");
+    }
+
+    @Test
+    void refusesAnIdentityProviderIdThatWouldNotMakeOneClientName() {
+        for (String bad : new String[] {null, "", " ", "a b", "a/b", "a\"b", "a\\b", "x".repeat(129)}) {
+            assertThatThrownBy(() -> AuthSetupScopes.usersClientName(bad))
+                    .as("idp %s", bad)
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("identity provider id");
+            assertThatThrownBy(() -> AuthSetupScopes.serviceClientName(bad))
+                    .as("idp %s", bad)
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("identity provider id");
+        }
+        assertThatThrownBy(() -> AuthSetupScopes.usersClientName("a\nforged"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'a?forged'");
+    }
+
+    @Test
     void refusesAnIdentityProviderIdThatWouldNotMakeOneScope() {
         for (String bad : new String[] {null, "", "a b", "a/b", "a\"b", "a\\b", "x".repeat(129)}) {
             assertThatThrownBy(() -> AuthSetupScopes.serviceScope(bad))
