@@ -112,14 +112,20 @@ public final class LocalOidcIssuer implements AutoCloseable {
         return builder().build();
     }
 
-    /** The users client id, as Auth Setup names the Cognito client: {@code {idp}-users-client}. */
+    /**
+     * The users client id: Auth Setup's name for the Cognito client, {@code {idp}-users-client}
+     * ({@link AuthSetupScopes#usersClientName}); an invalid {@code idp} is an IllegalArgumentException.
+     */
     public static String usersClientId(String idp) {
-        return idp + "-users-client";
+        return AuthSetupScopes.usersClientName(idp);
     }
 
-    /** The service client id: {@code {idp}-service-client}. */
+    /**
+     * The service client id: Auth Setup's name for the Cognito client, {@code {idp}-service-client}
+     * ({@link AuthSetupScopes#serviceClientName}); an invalid {@code idp} is an IllegalArgumentException.
+     */
     public static String serviceClientId(String idp) {
-        return idp + "-service-client";
+        return AuthSetupScopes.serviceClientName(idp);
     }
 
     /** Starts listening on 127.0.0.1; returns this issuer. */

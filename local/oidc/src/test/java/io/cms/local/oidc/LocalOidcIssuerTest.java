@@ -172,6 +172,21 @@ class LocalOidcIssuerTest {
     }
 
     @Test
+    void clientIdsAreTheClientNamesAuthSetupGivesCognito() {
+        LocalOidcIssuer fleet = LocalOidcIssuer.builder().identityProviderId("fleet-idp").build();
+        assertThat(fleet.usersClient().clientId()).isEqualTo("fleet-idp-users-client");
+        assertThat(fleet.serviceClient().clientId()).isEqualTo("fleet-idp-service-client");
+        assertThat(LocalOidcIssuer.usersClientId("cms")).isEqualTo("cms-users-client");
+        assertThat(LocalOidcIssuer.serviceClientId("cms")).isEqualTo("cms-service-client");
+        for (String bad : new String[] {null, "", " ", "a/b"}) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> LocalOidcIssuer.usersClientId(bad))
+                    .as("idp %s", bad).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("identity provider id");
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> LocalOidcIssuer.serviceClientId(bad))
+                    .as("idp %s", bad).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("identity provider id");
+        }
+    }
+
+    @Test
     @SuppressWarnings("unchecked")
     void idpConfigSecretDescribesThisIssuer() throws Exception {
         Map<String, Object> cfg = json(issuer.idpConfigSecretJson());

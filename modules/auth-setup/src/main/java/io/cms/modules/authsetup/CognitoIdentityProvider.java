@@ -118,7 +118,7 @@ public class CognitoIdentityProvider extends Construct {
         this.serviceScope = OAuthScope.resourceServer(serviceResourceServer, scopeOf(AuthSetupScopes.serviceScopeName(idp), "service"));
 
         this.usersClient = userPool.addClient("UsersClient", UserPoolClientOptions.builder()
-                .userPoolClientName(idp + "-users-client")
+                .userPoolClientName(AuthSetupScopes.usersClientName(idp))
                 .generateSecret(true)
                 .authFlows(AuthFlow.builder().userSrp(true).build())
                 .oAuth(OAuthSettings.builder()
@@ -133,7 +133,7 @@ public class CognitoIdentityProvider extends Construct {
                 .build());
 
         this.serviceClient = userPool.addClient("ServiceClient", UserPoolClientOptions.builder()
-                .userPoolClientName(idp + "-service-client")
+                .userPoolClientName(AuthSetupScopes.serviceClientName(idp))
                 .generateSecret(true)
                 // A machine client signs in only with its secret at the token endpoint: no user flows.
                 .authFlows(AuthFlow.builder().userSrp(false).userPassword(false).custom(false).adminUserPassword(false).build())
