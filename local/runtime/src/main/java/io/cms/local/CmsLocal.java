@@ -184,8 +184,17 @@ public final class CmsLocal implements AutoCloseable {
         return stopping;
     }
 
+    /** The boot gave up between two steps because a stop was asked for (not a failure of its own). */
+    static final class StoppedWhileStartingException extends IllegalStateException {
+        private static final long serialVersionUID = 1L;
+
+        StoppedWhileStartingException() {
+            super(STOPPED_WHILE_STARTING);
+        }
+    }
+
     private static IllegalStateException stoppedWhileStarting() {
-        return new IllegalStateException(STOPPED_WHILE_STARTING);
+        return new StoppedWhileStartingException();
     }
 
     /** Between two boot steps: gives up when a stop was asked for. */

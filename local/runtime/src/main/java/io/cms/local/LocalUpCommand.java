@@ -108,7 +108,7 @@ public final class LocalUpCommand implements Callable<Integer> {
 
     /** Whether {@code e} is the boot giving up because a stop was asked for, rather than failing by itself. */
     private static boolean stoppedWhileStarting(Throwable e) {
-        return e instanceof IllegalStateException && CmsLocal.STOPPED_WHILE_STARTING.equals(e.getMessage());
+        return e instanceof CmsLocal.StoppedWhileStartingException;
     }
 
     /** The boot failed by itself and stopped what it started: nothing is left for the hook to stop. */

@@ -73,7 +73,7 @@ class CmsLocalStopWhileStartingTest {
         stopper.get().join(TimeUnit.SECONDS.toMillis(30));
         assertThat(stopper.get().isAlive()).as("close() is still waiting").isFalse();
 
-        assertThat(bootError.get()).isInstanceOf(IllegalStateException.class)
+        assertThat(bootError.get()).isInstanceOf(CmsLocal.StoppedWhileStartingException.class)
                 .hasMessage("CMS Local was stopped while starting");
         assertThat(started).as("the boot went no further than DynamoDB Local")
                 .containsExactly("data directory lock", "OIDC issuer", "IoT registry", "DynamoDB Local");
