@@ -8,10 +8,7 @@ import io.cms.lambda.common.Json;
 import io.cms.vss.Signal;
 import io.cms.vss.VssCatalog;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 
 /**
  * Keeps the latest-state projection current from the telemetry stream: each message is validated
@@ -47,80 +44,36 @@ public final class LatestStateUpdater {
         this.store = store;
     }
 
-    /** Validates and applies one message as published on {@code topic}. */
+    /** Validates and applies one message as published on {@code topic}: one conditional put. */
     public Result apply(String topic, byte[] payload, long receivedAt) {
-        // One message is one conditional put (LatestStateStore.updateAll writes a single update with update()).
-        return applyAll(List.of(new Message(topic, payload, receivedAt))).get(0);
-    }
-
-    /**
-     * One message as received, for {@link #applyAll}.
-     *
-     * @param topic      the MQTT topic it was published on
-     * @param payload    the payload
-     * @param receivedAt when the broker received it (epoch ms)
-     */
-    public record Message(String topic, byte[] payload, long receivedAt) {
-    }
-
-    /**
-     * Validates and applies many messages, of different vehicles, with the store's batched write
-     * ({@link LatestStateStore#updateAll}).
-     *
-     * @param messages the messages; several of one vehicle are applied one by one after the batch
-     * @return per message, in order, what happened
-     */
-    public List<Result> applyAll(List<Message> messages) {
-        List<Result> results = new ArrayList<>(Collections.nCopies(messages.size(), (Result) null));
-        List<Integer> validAt = new ArrayList<>();
-        List<Telemetry> valid = new ArrayList<>();
-        for (int i = 0; i < messages.size(); i++) {
-            Message m = messages.get(i);
-            Verdict verdict = validator.validate(m.topic(), m.payload(), m.receivedAt());
-            if (verdict instanceof Verdict.Rejected rejected) {
-                results.set(i, new Result(Outcome.REJECTED, rejected.reason() + ": " + rejected.detail()));
-            } else {
-                validAt.add(i);
-                valid.add(((Verdict.Accepted) verdict).telemetry());
-            }
+        Verdict verdict = validator.validate(topic, payload, receivedAt);
+        if (verdict instanceof Verdict.Rejected rejected) {
+            return new Result(Outcome.REJECTED, rejected.reason() + ": " + rejected.detail());
         }
-        List<Result> stored = storeAll(valid);
-        for (int k = 0; k < valid.size(); k++) {
-            results.set(validAt.get(k), stored.get(k));
-        }
-        return results;
+        Telemetry t = ((Verdict.Accepted) verdict).telemetry();
+        return stored(store.update(t.vin(), t.timestamp(), signals(validator.catalog(), t)));
     }
 
     /**
      * Applies messages this module's {@link TelemetryValidator} has already accepted (as the lake
-     * writer hands them on), of different vehicles, with the store's batched write.
+     * writer hands them on), with the store's batched write ({@link LatestStateStore#updateAll}).
+     * A caller holding several messages of one vehicle passes only the newest (CMS Local's projection
+     * coalesces them per vehicle); the older ones could not change the stored state anyway.
      *
-     * @param messages validated messages; several of one vehicle are applied one by one after the batch
+     * @param messages validated messages, at most one per vehicle
      * @return per message, in order, {@link Outcome#UPDATED} or {@link Outcome#OLDER}
+     * @throws IllegalArgumentException when a vehicle appears twice, before anything is written
      */
     public List<Result> storeAll(List<Telemetry> messages) {
-        List<Result> results = new ArrayList<>(Collections.nCopies(messages.size(), (Result) null));
-        List<Integer> batchedAt = new ArrayList<>();
-        List<LatestStateStore.Update> updates = new ArrayList<>();
-        List<Integer> later = new ArrayList<>();
-        Set<String> batched = new HashSet<>();
-        for (int i = 0; i < messages.size(); i++) {
-            Telemetry t = messages.get(i);
-            if (!batched.add(t.vin())) {
-                later.add(i);
-                continue;
-            }
-            batchedAt.add(i);
+        List<LatestStateStore.Update> updates = new ArrayList<>(messages.size());
+        for (Telemetry t : messages) {
             updates.add(new LatestStateStore.Update(t.vin(), t.timestamp(), signals(validator.catalog(), t)));
         }
-        List<Boolean> stored = store.updateAll(updates);
-        for (int k = 0; k < batchedAt.size(); k++) {
-            results.set(batchedAt.get(k), new Result(stored.get(k) ? Outcome.UPDATED : Outcome.OLDER, null));
-        }
-        for (int i : later) {
-            results.set(i, storeAll(List.of(messages.get(i))).get(0));
-        }
-        return results;
+        return store.updateAll(updates).stream().map(LatestStateUpdater::stored).toList();
+    }
+
+    private static Result stored(boolean updated) {
+        return new Result(updated ? Outcome.UPDATED : Outcome.OLDER, null);
     }
 
     /** The reported signals of {@code t}, nested by VSS path, typed as the catalog says. */
