@@ -68,11 +68,6 @@ public record AlertsConfig(String topicPrefix, Set<String> alarmTypes, Set<Strin
                 50);
     }
 
-    /** A configuration with the defaults, for tests and CMS Local. */
-    public static AlertsConfig defaults() {
-        return from(EnvConfig.of(java.util.Map.of()));
-    }
-
     /** Returns the alarm type if it is configured, otherwise throws a caller-facing error. */
     public String requireAlarmType(String alarmType) {
         if (alarmType == null || !alarmTypes.contains(alarmType)) {

@@ -53,7 +53,7 @@ class AlertsConfigTest {
         // create-alerts, send-notifications and user-subscriptions have no PUBLISH_SCOPES and must start.
         AlertsConfig config = AlertsConfig.from(EnvConfig.of(Map.of("ADMIN_SCOPES", "a/admin")));
         assertThat(config.adminScopes()).containsExactly("a/admin");
-        assertThat(AlertsConfig.defaults().topicPrefix()).isEqualTo("CMS");
+        assertThat(Configs.standard().topicPrefix()).isEqualTo("CMS");
     }
 
     private static final String VIN = "1HGCM82633A004352";

@@ -18,7 +18,7 @@ public final class Configs {
 
     /** The default configuration. */
     public static AlertsConfig standard() {
-        return AlertsConfig.defaults();
+        return with(Map.of());
     }
 
     /** The configuration of {@code env}. */
