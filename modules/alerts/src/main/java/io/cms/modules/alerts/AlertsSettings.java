@@ -31,12 +31,11 @@ import java.util.Map;
  * </ul>
  *
  * @param config             the validated configuration shared by every function
- * @param publishScopes      the validated scopes that may publish
  * @param environment        the environment variables of every function ({@code config}'s values)
- * @param publishEnvironment the environment variables only the publish function gets ({@code PUBLISH_SCOPES})
+ * @param publishEnvironment the environment variables only the publish function gets ({@code PUBLISH_SCOPES},
+ *                           validated as {@link PublishScopes}, which the publish function reads from it)
  */
-public record AlertsSettings(AlertsConfig config, PublishScopes publishScopes, Map<String, String> environment,
-                             Map<String, String> publishEnvironment) {
+public record AlertsSettings(AlertsConfig config, Map<String, String> environment, Map<String, String> publishEnvironment) {
 
     /** Receives of one intake message before SQS moves it to the dead-letter queue. */
     public static final int MAX_RECEIVE_COUNT = 5;
@@ -59,8 +58,9 @@ public record AlertsSettings(AlertsConfig config, PublishScopes publishScopes, M
         Map<String, String> publishEnv = Map.of(PublishScopes.VARIABLE,
                 context.value("alertsPublishScopes", AuthSetupScopes.serviceScope(context.identityProviderId())));
         try {
-            return new AlertsSettings(AlertsConfig.from(EnvConfig.of(env)), PublishScopes.from(EnvConfig.of(publishEnv)),
-                    env, publishEnv);
+            AlertsConfig config = AlertsConfig.from(EnvConfig.of(env));
+            PublishScopes.from(EnvConfig.of(publishEnv)); // refuses scopes the publish function would refuse
+            return new AlertsSettings(config, env, publishEnv);
         } catch (ConfigurationException | IllegalArgumentException e) {
             throw new IllegalArgumentException("Alerts module parameter: " + e.getMessage()
                     + " (context keys snsTopicPrefix, alarmTypes, alertsAdminScopes, alertsPublishScopes,"

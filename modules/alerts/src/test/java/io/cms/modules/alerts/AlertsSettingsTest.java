@@ -3,7 +3,9 @@ package io.cms.modules.alerts;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.cms.alerts.PublishScopes;
 import io.cms.constructs.CmsContext;
+import io.cms.lambda.common.EnvConfig;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -14,6 +16,11 @@ class AlertsSettingsTest {
         Map<String, String> context = new HashMap<>(Map.of("appUniqueId", "cms"));
         context.putAll(extra);
         return AlertsSettings.from(CmsContext.of(context));
+    }
+
+    /** The scopes the publish function reads from its environment. */
+    private static PublishScopes publishScopes(AlertsSettings s) {
+        return PublishScopes.from(EnvConfig.of(s.publishEnvironment()));
     }
 
     @Test
@@ -30,7 +37,7 @@ class AlertsSettingsTest {
     @Test
     void onlyTheServiceScopeOfTheIdentityProviderMayPublishByDefault() {
         AlertsSettings s = settings(Map.of());
-        assertThat(s.publishScopes().scopes()).containsExactly("cms-service-resource-server/cms-service");
+        assertThat(publishScopes(s).scopes()).containsExactly("cms-service-resource-server/cms-service");
         assertThat(s.publishEnvironment()).containsEntry("PUBLISH_SCOPES", "cms-service-resource-server/cms-service");
         assertThat(settings(Map.of("identityProviderId", "fleet-idp")).publishEnvironment())
                 .containsEntry("PUBLISH_SCOPES", "fleet-idp-service-resource-server/fleet-idp-service");
@@ -39,7 +46,7 @@ class AlertsSettingsTest {
     @Test
     void thePublishScopesCanBeOverriddenByContext() {
         AlertsSettings s = settings(Map.of("alertsPublishScopes", "fleet/publisher, cms-service-resource-server/cms-service"));
-        assertThat(s.publishScopes().scopes())
+        assertThat(publishScopes(s).scopes())
                 .containsExactlyInAnyOrder("fleet/publisher", "cms-service-resource-server/cms-service");
         assertThat(s.publishEnvironment())
                 .containsEntry("PUBLISH_SCOPES", "fleet/publisher, cms-service-resource-server/cms-service");
