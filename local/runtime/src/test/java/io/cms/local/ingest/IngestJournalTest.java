@@ -238,6 +238,88 @@ class IngestJournalTest {
         }
     }
 
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(longs = {0, -1, Long.MIN_VALUE})
+    void aSegmentSizeThatIsNotPositiveIsRefused(long segmentBytes) {
+        assertThatThrownBy(() -> IngestJournal.open(dir, IngestJournal.SyncPolicy.WRITE, segmentBytes))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("the journal segment size must be positive, got " + segmentBytes);
+        assertThat(dir).isEmptyDirectory();
+    }
+
+    @Test
+    void aLegacyFileNextToTheFirstSegmentIsRefusedAndNothingIsMoved() throws Exception {
+        byte[] legacy = frame("legacy");
+        byte[] segment = frame("segment");
+        Files.write(dir.resolve("ingest.journal"), legacy);
+        Files.write(dir.resolve("ingest-00000000000000000000.segment"), segment);
+
+        assertThatThrownBy(() -> IngestJournal.open(dir)).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("ingest.journal").hasMessageContaining("ingest-00000000000000000000.segment");
+
+        assertThat(Files.readAllBytes(dir.resolve("ingest.journal"))).isEqualTo(legacy);
+        assertThat(Files.readAllBytes(dir.resolve("ingest-00000000000000000000.segment"))).isEqualTo(segment);
+        try (Stream<Path> files = Files.list(dir)) {
+            assertThat(files.map(f -> f.getFileName().toString()))
+                    .containsExactlyInAnyOrder("ingest.journal", "ingest-00000000000000000000.segment");
+        }
+    }
+
+    /** Appends {@code n} records of 40 framed bytes one at a time to a journal of 64-byte segments: two per segment. */
+    private void writeTwoRecordsPerSegment(int n) {
+        try (IngestJournal journal = IngestJournal.open(dir, IngestJournal.SyncPolicy.WRITE, 64)) {
+            for (int i = 0; i < n; i++) {
+                journal.append(bytes(String.format("record %025d", i))).join();
+            }
+        }
+    }
+
+    @Test
+    void aCheckpointBeforeTheOldestSegmentIsMovedToIt() throws Exception {
+        writeTwoRecordsPerSegment(6);
+        assertThat(segmentNames()).containsExactly("ingest-00000000000000000000.segment",
+                "ingest-00000000000000000080.segment", "ingest-00000000000000000160.segment");
+        Files.writeString(dir.resolve("ingest.checkpoint"), "40");
+        // The older segments deleted by hand.
+        Files.delete(dir.resolve("ingest-00000000000000000000.segment"));
+        Files.delete(dir.resolve("ingest-00000000000000000080.segment"));
+
+        try (IngestJournal journal = IngestJournal.open(dir, IngestJournal.SyncPolicy.WRITE, 64)) {
+            assertThat(journal.checkpoint()).isEqualTo(160);
+            assertThat(Files.readString(dir.resolve("ingest.checkpoint"))).isEqualTo("160");
+            assertThat(texts(journal.readFrom(journal.checkpoint(), 10))).containsExactly(
+                    String.format("record %025d", 4), String.format("record %025d", 5));
+            assertThat(journal.append(bytes("next")).join()).isEqualTo(240);
+        }
+    }
+
+    @Test
+    void aMissingMiddleSegmentIsRefusedAsDamaged() throws Exception {
+        writeTwoRecordsPerSegment(6);
+        Files.delete(dir.resolve("ingest-00000000000000000080.segment"));
+
+        assertThatThrownBy(() -> IngestJournal.open(dir, IngestJournal.SyncPolicy.WRITE, 64))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("ingest-00000000000000000000.segment holds 80 bytes but the next segment starts at 160")
+                .hasMessageContaining("is damaged");
+        assertThat(segmentNames()).containsExactly("ingest-00000000000000000000.segment", "ingest-00000000000000000160.segment");
+    }
+
+    @Test
+    void aTruncatedOlderSegmentIsRefusedAsDamaged() throws Exception {
+        writeTwoRecordsPerSegment(6);
+        try (FileChannel ch = FileChannel.open(dir.resolve("ingest-00000000000000000080.segment"), StandardOpenOption.WRITE)) {
+            ch.truncate(50);
+        }
+
+        assertThatThrownBy(() -> IngestJournal.open(dir, IngestJournal.SyncPolicy.WRITE, 64))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("ingest-00000000000000000080.segment holds 50 bytes but the next segment starts at 160")
+                .hasMessageContaining("is damaged");
+        assertThat(Files.size(dir.resolve("ingest-00000000000000000080.segment"))).isEqualTo(50);
+        assertThat(segmentNames()).hasSize(3);
+    }
+
     @Test
     void refusesAfterClose() {
         IngestJournal journal = IngestJournal.open(dir);
