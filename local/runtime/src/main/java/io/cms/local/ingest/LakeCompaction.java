@@ -25,8 +25,9 @@ import org.slf4j.LoggerFactory;
  * would open them all. Each run merges the Parquet files of every hour that is closed (its end
  * plus the grace period has passed, so no writer adds to it any more) and still has more than one
  * file, with {@link HourCompactor} (crash-safe; the swap holds the lake's publish lock, so a query
- * never sees an hour's rows twice or not at all). The raw and quarantine archives are left as
- * they are.
+ * never sees an hour's rows twice or not at all). An hour that fails (a corrupt file, say) is
+ * logged and left for the next run; the other hours of the run are still compacted. The raw and
+ * quarantine archives are left as they are.
  */
 public final class LakeCompaction implements AutoCloseable {
 
@@ -77,9 +78,11 @@ public final class LakeCompaction implements AutoCloseable {
                     merged.add(result);
                     LOG.info("compacted {}: {} files into one ({} rows)", result.partition(), result.inputs(), result.rows());
                 }
-            } catch (UncheckedIOException e) {
-                // Its files are unchanged; the next run tries again.
-                LOG.warn("{}", e.getMessage());
+            } catch (RuntimeException e) {
+                // Not only I/O errors: the Parquet reader throws plain RuntimeExceptions for a corrupt
+                // file. One bad hour must not keep the others from being compacted; the next run tries it again.
+                LOG.warn("compaction of {}/{} failed; the next run tries again: {}", LakeLayout.PARQUET,
+                        LakeLayout.partition(hour), e.toString());
             }
         }
         return merged;

@@ -1,6 +1,7 @@
 package io.cms.local.ingest;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.cms.connectstore.lake.HourCompactor;
 import io.cms.connectstore.lake.LakeWriter;
@@ -18,6 +19,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -116,6 +119,51 @@ class LakeCompactionTest {
     void aLakeWithoutParquetYetIsNothingToDo() {
         assertThat(new LakeCompaction(lake.resolve("empty"), CLOCK, Duration.ofMinutes(5), new ReentrantReadWriteLock().writeLock())
                 .runOnce()).isEmpty();
+    }
+
+    /** The hour's files by name with their bytes. */
+    private Map<String, byte[]> contents(long hourStart) throws Exception {
+        Map<String, byte[]> out = new TreeMap<>();
+        try (Stream<Path> s = Files.list(lake.resolve("parquet/" + io.cms.connectstore.lake.LakeLayout.partition(hourStart)))) {
+            for (Path p : s.toList()) {
+                out.put(p.getFileName().toString(), Files.readAllBytes(p));
+            }
+        }
+        return out;
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"", "PAR1", "not a parquet file at all, just some bytes"})
+    void anHourThatCannotBeCompactedDoesNotStopTheOthers(String corrupt) throws Exception {
+        long twoHoursAgo = NOW - NOW % HOUR - 2 * HOUR;
+        long lastHour = twoHoursAgo + HOUR;
+        write(twoHoursAgo, 2, 3);
+        write(lastHour, 3, 4);
+        Files.writeString(lake.resolve("parquet/" + io.cms.connectstore.lake.LakeLayout.partition(twoHoursAgo) + "/corrupt.parquet"),
+                corrupt);
+        Map<String, byte[]> before = contents(twoHoursAgo);
+
+        List<HourCompactor.Result> merged = new LakeCompaction(lake, CLOCK, Duration.ofMinutes(5), new ReentrantReadWriteLock().writeLock())
+                .runOnce();
+
+        assertThat(merged).extracting(HourCompactor.Result::inputs).containsExactly(3);
+        assertThat(files(lastHour)).isEqualTo(1);
+        Map<String, byte[]> after = contents(twoHoursAgo);
+        assertThat(after).as("the failing hour's files are unchanged").containsOnlyKeys(before.keySet());
+        before.forEach((name, bytes) -> assertThat(after.get(name)).as(name).isEqualTo(bytes));
+    }
+
+    @Test
+    void startingTwiceIsRefusedAndCloseStopsTheTimer() {
+        LakeCompaction compaction = new LakeCompaction(lake, CLOCK, Duration.ofMinutes(5), new ReentrantReadWriteLock().writeLock());
+        try (compaction) {
+            compaction.start(Duration.ofMillis(20));
+            assertThat(Thread.getAllStackTraces().keySet()).anyMatch(t -> t.getName().equals("lake-compaction") && t.isAlive());
+            assertThatThrownBy(() -> compaction.start(Duration.ofMillis(20))).isInstanceOf(IllegalStateException.class)
+                    .hasMessage("lake compaction already started");
+        }
+        assertThat(Thread.getAllStackTraces().keySet()).noneMatch(t -> t.getName().equals("lake-compaction") && t.isAlive());
+        compaction.close(); // a second close is harmless
     }
 
     @Test
