@@ -208,6 +208,9 @@ public final class HourCompactor {
             String from;
             try (ParquetFileReader r = ParquetFileReader.open(new LocalInputFile(p))) {
                 from = r.getFileMetaData().getKeyValueMetaData().get(COMPACTED_FROM);
+            } catch (RuntimeException e) {
+                // Parquet refuses a file that is not Parquet with an unchecked exception.
+                throw new IOException(p.getFileName() + " is not a readable Parquet file: " + e.getMessage(), e);
             }
             if (from == null) {
                 continue;

@@ -111,6 +111,22 @@ class HourCompactorTest {
     }
 
     @Test
+    void anHourWithAFileThatIsNotParquetFailsNamingItAndKeepsEveryFile() throws Exception {
+        writeBatches(2, 5);
+        Path corrupt = parquetFiles().get(0).resolveSibling("zz-corrupt.parquet");
+        Files.writeString(corrupt, "not parquet at all");
+        List<Path> before = parquetFiles();
+
+        assertThatThrownBy(() -> compactor(later).compact(HOUR))
+                .isInstanceOf(java.io.UncheckedIOException.class)
+                .hasMessageContaining("its files are unchanged")
+                .hasRootCauseInstanceOf(RuntimeException.class)
+                .cause().hasMessageContaining("zz-corrupt.parquet is not a readable Parquet file");
+        assertThat(parquetFiles()).isEqualTo(before);
+        assertThat(corrupt).hasContent("not parquet at all");
+    }
+
+    @Test
     void refusesATimeThatIsNotTheStartOfAnHour() {
         assertThatThrownBy(() -> compactor(later).compact(HOUR + 1))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("start of an hour");
