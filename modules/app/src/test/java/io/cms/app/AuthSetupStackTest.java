@@ -55,6 +55,24 @@ class AuthSetupStackTest {
     }
 
     @Test
+    void accessTokensGetTheVerifiedEmailFromAVersion2PreTokenTrigger() {
+        template.hasResourceProperties("AWS::Cognito::UserPool", Match.objectLike(Map.of(
+                "LambdaConfig", Map.of("PreTokenGenerationConfig", Map.of(
+                        "LambdaArn", Map.of("Ref", Match.stringLikeRegexp("PreTokenGenerationAlias.*")),
+                        "LambdaVersion", "V2_0")),
+                // A changed email counts only once verified, so the claim is always a proven address.
+                "UserAttributeUpdateSettings", Map.of("AttributesRequireVerificationBeforeUpdate", List.of("email")))));
+        template.hasResourceProperties("AWS::Lambda::Function", Map.of(
+                "FunctionName", "cms-auth-setup-pre-token-generation",
+                "Handler", "io.cms.auth.handler.PreTokenGenerationHandler",
+                "Timeout", 5));
+        template.hasResourceProperties("AWS::Lambda::Permission", Map.of(
+                "Action", "lambda:InvokeFunction",
+                "Principal", "cognito-idp.amazonaws.com",
+                "FunctionName", Map.of("Ref", Match.stringLikeRegexp("PreTokenGenerationAlias.*"))));
+    }
+
+    @Test
     void userPoolIsRetainedAndProtectedFromDeletion() {
         template.hasResource("AWS::Cognito::UserPool", Match.objectLike(Map.of(
                 "DeletionPolicy", "Retain",

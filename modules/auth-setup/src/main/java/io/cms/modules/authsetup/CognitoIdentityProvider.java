@@ -1,5 +1,7 @@
 package io.cms.modules.authsetup;
 
+import io.cms.constructs.lambda.JavaFunction;
+import io.cms.constructs.lambda.JavaFunctionProps;
 import io.cms.lambda.common.AuthSetupScopes;
 import java.util.List;
 import software.amazon.awscdk.Aws;
@@ -12,6 +14,8 @@ import software.amazon.awscdk.services.cognito.AutoVerifiedAttrs;
 import software.amazon.awscdk.services.cognito.CognitoDomainOptions;
 import software.amazon.awscdk.services.cognito.DeviceTracking;
 import software.amazon.awscdk.services.cognito.FeaturePlan;
+import software.amazon.awscdk.services.cognito.KeepOriginalAttrs;
+import software.amazon.awscdk.services.cognito.LambdaVersion;
 import software.amazon.awscdk.services.cognito.Mfa;
 import software.amazon.awscdk.services.cognito.MfaSecondFactor;
 import software.amazon.awscdk.services.cognito.OAuthFlows;
@@ -30,6 +34,7 @@ import software.amazon.awscdk.services.cognito.UserPoolClientIdentityProvider;
 import software.amazon.awscdk.services.cognito.UserPoolClientOptions;
 import software.amazon.awscdk.services.cognito.UserPoolDomain;
 import software.amazon.awscdk.services.cognito.UserPoolDomainOptions;
+import software.amazon.awscdk.services.cognito.UserPoolOperation;
 import software.amazon.awscdk.services.cognito.UserPoolResourceServer;
 import software.amazon.awscdk.services.cognito.UserPoolResourceServerOptions;
 import software.constructs.Construct;
@@ -46,10 +51,14 @@ import software.constructs.Construct;
  */
 public class CognitoIdentityProvider extends Construct {
 
+    /** The trigger that puts the verified email into access tokens ({@code io.cms.auth.AccessTokenEmailClaim}). */
+    public static final String PRE_TOKEN_GENERATION_HANDLER = "io.cms.auth.handler.PreTokenGenerationHandler";
+
     private static final Duration REFRESH_TOKEN_VALIDITY = Duration.days(1);
 
     private final String identityProviderId;
     private final UserPool userPool;
+    private final JavaFunction preTokenGeneration;
     private final UserPoolResourceServer userResourceServer;
     private final UserPoolResourceServer serviceResourceServer;
     private final OAuthScope userScope;
@@ -74,6 +83,9 @@ public class CognitoIdentityProvider extends Construct {
                 .signInAliases(SignInAliases.builder().username(true).email(true).build())
                 .signInCaseSensitive(false)
                 .autoVerify(AutoVerifiedAttrs.builder().email(true).build())
+                // A changed email takes effect only once verified: the access token's email claim
+                // (which owns alert subscriptions) is always an address the user proved they own.
+                .keepOriginal(KeepOriginalAttrs.builder().email(true).build())
                 .standardAttributes(StandardAttributes.builder()
                         .email(StandardAttribute.builder().required(true).mutable(true).build())
                         .phoneNumber(StandardAttribute.builder().required(false).mutable(false).build())
@@ -108,6 +120,17 @@ public class CognitoIdentityProvider extends Construct {
                 .deletionProtection(true)
                 .removalPolicy(RemovalPolicy.RETAIN)
                 .build();
+
+        // Cognito access tokens carry no email; the Alerts frontend API needs the user's (verified) one.
+        this.preTokenGeneration = new JavaFunction(this, "PreTokenGeneration", JavaFunctionProps.builder()
+                .name("pre-token-generation")
+                .lambdaModule("auth")
+                .handler(PRE_TOKEN_GENERATION_HANDLER)
+                .description("Puts the user's verified email into the access tokens of identity provider " + idp)
+                // Cognito waits at most 5 s for a trigger.
+                .timeout(Duration.seconds(5))
+                .build());
+        userPool.addTrigger(UserPoolOperation.PRE_TOKEN_GENERATION_CONFIG, preTokenGeneration.alias(), LambdaVersion.V2_0);
 
         this.userResourceServer = resourceServer("UserResourceServer", AuthSetupScopes.userResourceServer(idp),
                 AuthSetupScopes.userScopeName(idp),
@@ -192,6 +215,11 @@ public class CognitoIdentityProvider extends Construct {
 
     public String identityProviderId() {
         return identityProviderId;
+    }
+
+    /** The pre-token-generation trigger. */
+    public JavaFunction preTokenGeneration() {
+        return preTokenGeneration;
     }
 
     public UserPool userPool() {
