@@ -27,9 +27,19 @@ public final class DomainProvisioningHooks implements ProvisioningHooks {
     }
 
     @Override
-    public void postProvision(String thingName, String certificateId) {
-        provisioning.postProvision(new ThingEvent("CREATED", thingName, thingAttributes(thingName, certificateId,
-                provisioning.templateName())));
+    public PostOutcome postProvision(String thingName, String certificateId) {
+        Provisioning.PostOutcome outcome = provisioning.postProvision(new ThingEvent("CREATED", thingName,
+                thingAttributes(thingName, certificateId, provisioning.templateName())));
+        return outcome(outcome);
+    }
+
+    /** The domain's outcome as fleet provisioning acts on it: anything but an activation keeps the certificate off. */
+    static PostOutcome outcome(Provisioning.PostOutcome outcome) {
+        return switch (outcome) {
+            case ACTIVATED, ALREADY_ACTIVE -> PostOutcome.ACTIVATE;
+            case SUPERSEDED -> PostOutcome.SUPERSEDED;
+            case NOT_ALLOWED, UNKNOWN_CERTIFICATE, IGNORED -> PostOutcome.NOT_ALLOWED;
+        };
     }
 
     /** The attributes the provisioning template gives a vehicle's thing (the post-provisioning handler reads them). */

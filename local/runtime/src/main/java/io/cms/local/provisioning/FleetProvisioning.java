@@ -4,12 +4,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cms.lambda.common.BadInputException;
 import io.cms.lambda.common.Json;
+import io.cms.lambda.common.Printable;
 import io.cms.local.broker.InboundMessage;
 import io.cms.local.broker.TopicRule;
 import io.cms.local.iot.LocalIotRegistry;
 import io.cms.local.pki.IssuedCertificate;
 import io.cms.local.pki.LocalCa;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -36,6 +38,8 @@ public final class FleetProvisioning {
     private static final Logger LOG = LoggerFactory.getLogger(FleetProvisioning.class);
     /** How long a certificate ownership token stays valid (AWS: one hour). */
     public static final Duration TOKEN_LIFETIME = Duration.ofHours(1);
+    /** The template parameter naming the thing (the VIN). */
+    private static final String VIN = "vin";
 
     /** Sends a reply to one client. */
     @FunctionalInterface
@@ -51,16 +55,29 @@ public final class FleetProvisioning {
     private final ProvisioningHooks hooks;
     private final String templateName;
     private final Duration certificateValidity;
+    private final Clock clock;
     private final Map<String, PendingToken> tokens = new ConcurrentHashMap<>();
+    /** Registrations of VINs hashing to the same lock run one at a time. */
+    private final Object[] vinLocks = new Object[64];
     private volatile Replier replier;
 
     public FleetProvisioning(LocalCa ca, LocalIotRegistry registry, ProvisioningHooks hooks, String templateName,
                              Duration certificateValidity) {
+        this(ca, registry, hooks, templateName, certificateValidity, Clock.systemUTC());
+    }
+
+    /** @param clock when ownership tokens expire (a seam for tests) */
+    FleetProvisioning(LocalCa ca, LocalIotRegistry registry, ProvisioningHooks hooks, String templateName,
+                      Duration certificateValidity, Clock clock) {
         this.ca = ca;
         this.registry = registry;
         this.hooks = hooks;
         this.templateName = templateName;
         this.certificateValidity = certificateValidity;
+        this.clock = clock;
+        for (int i = 0; i < vinLocks.length; i++) {
+            vinLocks[i] = new Object();
+        }
     }
 
     /** Where replies go (the broker); set once the broker is up. */
@@ -71,9 +88,24 @@ public final class FleetProvisioning {
     /** The topic rules this service answers. */
     public List<TopicRule> rules() {
         return List.of(
-                new TopicRule("create-keys-and-certificate", "$aws/certificates/create/json", this::createKeysAndCertificate, false),
-                new TopicRule("create-certificate-from-csr", "$aws/certificates/create-from-csr/json", this::createFromCsr, false),
-                new TopicRule("register-thing", "$aws/provisioning-templates/+/provision/json", this::registerThing, false));
+                new TopicRule("create-keys-and-certificate", "$aws/certificates/create/json",
+                        guarded(this::createKeysAndCertificate), false),
+                new TopicRule("create-certificate-from-csr", "$aws/certificates/create-from-csr/json",
+                        guarded(this::createFromCsr), false),
+                new TopicRule("register-thing", "$aws/provisioning-templates/+/provision/json", guarded(this::registerThing), false));
+    }
+
+    /** Any unexpected failure still gets a rejected reply, so the device is not left waiting. */
+    private TopicRule.Handler guarded(TopicRule.Handler handler) {
+        return m -> {
+            try {
+                return handler.handle(m);
+            } catch (RuntimeException e) {
+                LOG.warn("fleet provisioning request on {} failed: {}", Printable.clip(m.topic(), 200),
+                        Printable.clip(String.valueOf(e), 300));
+                return internalFailure(m);
+            }
+        };
     }
 
     /** The claim certificate devices use to ask for their own; created once and registered ACTIVE. */
@@ -112,55 +144,90 @@ public final class FleetProvisioning {
     private CompletionStage<Void> registerThing(InboundMessage m) {
         String requestedTemplate = m.topic().split("/")[2];
         if (!requestedTemplate.equals(templateName)) {
-            return reject(m, 404, "ResourceNotFound", "provisioning template " + requestedTemplate + " does not exist");
+            return reject(m, 404, "ResourceNotFound", "provisioning template " + Printable.clip(requestedTemplate, 64)
+                    + " does not exist");
         }
-        JsonNode request;
         String token;
+        Map<String, String> parameters;
         try {
-            request = parse(m);
+            JsonNode request = parse(m);
             token = Json.requiredText(request, "certificateOwnershipToken");
+            parameters = parameters(request);
         } catch (BadInputException e) {
             return reject(m, 400, "InvalidPayload", e.getMessage());
         }
+        // Taken only once the request is well-formed: a malformed one leaves the token usable.
         PendingToken pending = tokens.remove(token);
-        if (pending == null || Instant.now().isAfter(pending.expiresAt())) {
+        if (pending == null || clock.instant().isAfter(pending.expiresAt())) {
+            if (pending != null) {
+                discard(null, pending.certificateId());
+            }
             return reject(m, 400, "InvalidCertificateOwnershipToken", "the certificate ownership token is unknown, used or expired");
         }
-        Map<String, String> parameters = new LinkedHashMap<>();
-        JsonNode params = request.path("parameters");
-        if (!params.isObject()) {
-            return reject(m, 400, "InvalidPayload", "'parameters' must be an object with the template parameters");
-        }
-        params.fields().forEachRemaining(e -> parameters.put(e.getKey(), e.getValue().asText()));
-
-        Optional<LocalIotRegistry.Certificate> certificate = registry.certificate(pending.certificateId());
+        String certificateId = pending.certificateId();
+        Optional<LocalIotRegistry.Certificate> certificate = registry.certificate(certificateId);
         if (certificate.isEmpty() || certificate.get().status() != LocalIotRegistry.Status.INACTIVE) {
             return reject(m, 400, "InvalidCertificateOwnershipToken", "the certificate is not waiting to be provisioned");
         }
         ProvisioningHooks.Decision decision;
         try {
-            decision = hooks.preProvision(pending.claimCertificateId(), pending.certificateId(), null, m.clientId(), parameters);
+            decision = hooks.preProvision(pending.claimCertificateId(), certificateId, null, m.clientId(), parameters);
         } catch (RuntimeException e) {
-            LOG.warn("pre-provisioning hook failed for {}: {}", parameters, e.getMessage());
-            return reject(m, 500, "InternalFailure", "pre-provisioning hook failed: " + e.getMessage());
+            LOG.warn("pre-provisioning hook failed for vin {} (certificate {}): {}", vinOf(parameters), certificateId,
+                    Printable.clip(String.valueOf(e), 300));
+            tokens.put(token, pending);
+            return internalFailure(m);
         }
         if (!decision.allow()) {
-            LOG.info("provisioning refused for {}: {}", parameters, decision.reason());
+            LOG.info("provisioning refused for vin {} (parameters {}): {}", vinOf(parameters), keysOf(parameters),
+                    Printable.clip(decision.reason(), 300));
+            discard(null, certificateId);
             return reject(m, 403, "AccessDenied", decision.reason() == null ? "refused by the pre-provisioning hook" : decision.reason());
         }
         parameters.putAll(decision.parameterOverrides());
-        String thingName = parameters.get("vin");
+        String thingName = parameters.get(VIN);
         if (thingName == null || thingName.isBlank()) {
+            discard(null, certificateId);
             return reject(m, 400, "InvalidParameters", "the template needs parameter 'vin'");
         }
-        registry.attach(thingName, DomainProvisioningHooks.thingAttributes(thingName, pending.certificateId(), templateName),
-                pending.certificateId());
-        registry.setStatus(pending.certificateId(), LocalIotRegistry.Status.ACTIVE);
+        // One registration of a VIN at a time: a concurrent one would see (or delete) this certificate half-registered.
+        synchronized (vinLocks[Math.floorMod(thingName.hashCode(), vinLocks.length)]) {
+            return register(m, token, pending, thingName);
+        }
+    }
+
+    /**
+     * Runs post-provisioning and, only when it activated the certificate, attaches it to the thing
+     * and makes it ACTIVE; otherwise the certificate stays INACTIVE and unattached.
+     */
+    private CompletionStage<Void> register(InboundMessage m, String token, PendingToken pending, String thingName) {
+        String certificateId = pending.certificateId();
+        ProvisioningHooks.PostOutcome outcome;
         try {
-            hooks.postProvision(thingName, pending.certificateId());
+            outcome = hooks.postProvision(thingName, certificateId);
         } catch (RuntimeException e) {
-            // As in AWS, the device is provisioned; the thing-event handler failing is logged and retried by the operator.
-            LOG.warn("post-provisioning failed for {} / {}: {}", thingName, pending.certificateId(), e.getMessage());
+            // The certificate stays INACTIVE; the device may retry with the same token.
+            LOG.warn("post-provisioning failed for {} / {}: {}", thingName, certificateId, Printable.clip(String.valueOf(e), 300));
+            tokens.put(token, pending);
+            return internalFailure(m);
+        }
+        if (outcome != ProvisioningHooks.PostOutcome.ACTIVATE) {
+            LOG.info("post-provisioning did not activate certificate {} of {}: {}", certificateId, thingName, outcome);
+            discard(null, certificateId);
+            return reject(m, 409, "ConflictingResourceUpdate", outcome == ProvisioningHooks.PostOutcome.SUPERSEDED
+                    ? "a newer registration of " + thingName + " won; this certificate was retired"
+                    : thingName + " may no longer be provisioned with this certificate; it was retired");
+        }
+        try {
+            registry.attach(thingName, DomainProvisioningHooks.thingAttributes(thingName, certificateId, templateName),
+                    certificateId);
+            registry.setStatus(certificateId, LocalIotRegistry.Status.ACTIVE);
+        } catch (RuntimeException e) {
+            LOG.error("certificate {} of {} was activated by post-provisioning but cannot be made ACTIVE in the registry ({});"
+                    + " authorize the vehicle again and let it provision anew", certificateId, thingName,
+                    Printable.clip(String.valueOf(e), 300));
+            discard(thingName, certificateId);
+            return internalFailure(m);
         }
         ObjectNode body = Json.object();
         body.putObject("deviceConfiguration");
@@ -168,11 +235,68 @@ public final class FleetProvisioning {
         return reply(m, m.topic() + "/accepted", body);
     }
 
+    /** The template parameters: an object of strings, with the VIN. */
+    private static Map<String, String> parameters(JsonNode request) {
+        JsonNode params = request.path("parameters");
+        if (!params.isObject()) {
+            throw new BadInputException("'parameters' must be an object with the template parameters");
+        }
+        Map<String, String> parameters = new LinkedHashMap<>();
+        params.fields().forEachRemaining(e -> {
+            if (!e.getValue().isTextual()) {
+                throw new BadInputException("template parameter '" + Printable.clip(e.getKey(), 64) + "' must be a string");
+            }
+            parameters.put(e.getKey(), e.getValue().textValue());
+        });
+        if (parameters.get(VIN) == null || parameters.get(VIN).isBlank()) {
+            throw new BadInputException("the template needs parameter 'vin'");
+        }
+        return parameters;
+    }
+
+    private void detach(String thingName, String certificateId) {
+        try {
+            registry.detach(thingName, certificateId);
+        } catch (RuntimeException e) {
+            LOG.warn("could not detach certificate {} from {}: {}", certificateId, thingName, Printable.clip(String.valueOf(e), 300));
+        }
+    }
+
+    /** Deletes a certificate that will never be provisioned (post-provisioning may have deleted it already). */
+    private void discard(String thingName, String certificateId) {
+        if (thingName != null) {
+            detach(thingName, certificateId);
+        }
+        try {
+            registry.delete(certificateId);
+        } catch (RuntimeException e) {
+            LOG.warn("could not delete unprovisioned certificate {}: {}", certificateId, Printable.clip(String.valueOf(e), 300));
+        }
+    }
+
     private String newToken(String certificateId, InboundMessage m) {
         String token = UUID.randomUUID().toString();
-        tokens.put(token, new PendingToken(certificateId, m.certificateId(), Instant.now().plus(TOKEN_LIFETIME)));
-        tokens.entrySet().removeIf(e -> Instant.now().isAfter(e.getValue().expiresAt()));
+        Instant now = clock.instant();
+        tokens.put(token, new PendingToken(certificateId, m.certificateId(), now.plus(TOKEN_LIFETIME)));
+        // Expired tokens go, and with them the certificates nobody registered in time.
+        tokens.forEach((t, p) -> {
+            if (now.isAfter(p.expiresAt()) && tokens.remove(t, p)) {
+                discard(null, p.certificateId());
+            }
+        });
         return token;
+    }
+
+    private static String vinOf(Map<String, String> parameters) {
+        return Printable.clip(parameters.get(VIN), 32);
+    }
+
+    private static String keysOf(Map<String, String> parameters) {
+        return Printable.clip(String.join(",", parameters.keySet()), 100);
+    }
+
+    private CompletionStage<Void> internalFailure(InboundMessage m) {
+        return reject(m, 500, "InternalFailure", "provisioning failed on the server; try again");
     }
 
     private static JsonNode parse(InboundMessage m) {

@@ -4,8 +4,9 @@ import java.util.Map;
 
 /**
  * What fleet provisioning asks the Provisioning module's domain code: the pre-provisioning hook
- * (may this VIN be provisioned with this certificate?) and what to do once the certificate is
- * active (retire older certificates, record the activation).
+ * (may this VIN be provisioned with this certificate?) and the post-provisioning work (record the
+ * activation, retire older certificates), whose answer decides whether the certificate may become
+ * ACTIVE.
  */
 public interface ProvisioningHooks {
 
@@ -34,6 +35,21 @@ public interface ProvisioningHooks {
     Decision preProvision(String claimCertificateId, String certificateId, String certificatePem, String clientId,
                           Map<String, String> parameters);
 
-    /** Called after the thing exists and the certificate is ACTIVE, like the thing-event rule. */
-    void postProvision(String thingName, String certificateId);
+    /** What post-provisioning decided about a registered certificate. */
+    enum PostOutcome {
+        /** The certificate is the thing's active one (newly or again): it may become ACTIVE. */
+        ACTIVATE,
+        /** A newer certificate of the same thing won; this one was retired. */
+        SUPERSEDED,
+        /** The thing may not (or no longer) provision with this certificate; it was retired or never recorded. */
+        NOT_ALLOWED
+    }
+
+    /**
+     * The thing-event rule's work, called once pre-provisioning allowed the certificate and while it
+     * is still INACTIVE and unattached: fleet provisioning attaches it to the thing and activates it
+     * only on {@link PostOutcome#ACTIVATE}, so a certificate post-provisioning did not activate is
+     * never usable.
+     */
+    PostOutcome postProvision(String thingName, String certificateId);
 }

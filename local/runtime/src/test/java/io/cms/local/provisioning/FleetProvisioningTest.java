@@ -65,8 +65,9 @@ class FleetProvisioningTest {
             }
 
             @Override
-            public void postProvision(String thingName, String certificateId) {
+            public PostOutcome postProvision(String thingName, String certificateId) {
                 postProvisioned.add(thingName + "/" + certificateId);
+                return PostOutcome.ACTIVATE;
             }
         };
         FleetProvisioning provisioning = new FleetProvisioning(ca, registry, hooks, "cms-template", Duration.ofDays(365));
