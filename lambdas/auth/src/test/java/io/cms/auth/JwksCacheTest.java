@@ -67,13 +67,65 @@ class JwksCacheTest {
     }
 
     @Test
-    void answers500OnceCachedKeysExpireWhileTheEndpointIsDown() {
+    void keepsServingTheLastKeysWhenTheRefreshAfterTheTtlFails() {
         assertThat(validator.validate(token).validated()).isTrue();
         jwks.respond(503, "{}");
         clock.advance(Duration.ofMinutes(61));
+        for (int i = 0; i < 5; i++) {
+            ValidationResult result = validator.validate(token);
+            assertThat(result.validated()).as(result.message()).isTrue();
+        }
+        // One refresh attempt per minimum refresh interval, not one per token.
+        assertThat(jwks.requests()).hasSize(2);
+        clock.advance(Duration.ofSeconds(31));
+        assertThat(validator.validate(token).validated()).isTrue();
+        assertThat(jwks.requests()).hasSize(3);
+    }
+
+    @Test
+    void servesStaleKeysWhenTheRefreshAnswersGarbage() {
+        assertThat(validator.validate(token).validated()).isTrue();
+        jwks.respond(200, "<html>maintenance</html>");
+        clock.advance(Duration.ofMinutes(61));
         ValidationResult result = validator.validate(token);
+        assertThat(result.validated()).as(result.message()).isTrue();
+    }
+
+    @Test
+    void answers500OnceCachedKeysAreOlderThanTheMaxStaleAgeAndThenRecovers() throws Exception {
+        assertThat(validator.validate(token).validated()).isTrue();
+        jwks.respond(503, "{}");
+        clock.advance(JwksCache.MAX_STALE_AGE.minusMinutes(1));
+        String longLived = tokenValidFor(fixture.issuer.signingKey(), fixture.issuer.signingKey().getKeyID());
+        assertThat(validator.validate(longLived).validated()).isTrue();
+        clock.advance(Duration.ofMinutes(2));
+        ValidationResult result = validator.validate(longLived);
         assertThat(result.statusCode()).isEqualTo(500);
         assertThat(result.message()).contains("signing keys");
+
+        RSAKey rotated = new RSAKeyGenerator(2048).keyID("rotated").generate();
+        jwks.respond(200, new com.nimbusds.jose.jwk.JWKSet(rotated.toPublicJWK()).toString());
+        clock.advance(Duration.ofSeconds(31));
+        ValidationResult recovered = validator.validate(tokenValidFor(rotated, "rotated"));
+        assertThat(recovered.validated()).as(recovered.message()).isTrue();
+        assertThat(validator.validate(longLived).statusCode()).isEqualTo(401);
+    }
+
+    @Test
+    void answers500ForAnUnknownKidWhileServingStaleKeys() throws Exception {
+        assertThat(validator.validate(token).validated()).isTrue();
+        jwks.respond(503, "{}");
+        clock.advance(Duration.ofMinutes(61));
+        assertThat(validator.validate(token).validated()).isTrue();
+        RSAKey rotated = new RSAKeyGenerator(2048).keyID("rotated").generate();
+        assertThat(validator.validate(tokenValidFor(rotated, "rotated")).statusCode()).isEqualTo(500);
+    }
+
+    /** A token signed by {@code key} that is still valid on the test clock. */
+    private String tokenValidFor(RSAKey key, String kid) {
+        return LocalOidcIssuer.sign(key, fixture.issuer.header().keyID(kid).build(), fixture.issuer
+                .accessTokenClaims("alice", null, Set.of(AuthSetupScopes.userScope("cms")))
+                .expirationTime(java.util.Date.from(clock.instant().plus(Duration.ofHours(1)))).build());
     }
 
     @Test
