@@ -485,8 +485,14 @@ public final class LocalOidcIssuer implements AutoCloseable {
         if (colon < 0) {
             throw new OAuthError(401, "invalid_client", "the Basic credentials must be client_id:client_secret");
         }
-        String id = URLDecoder.decode(decoded.substring(0, colon), StandardCharsets.UTF_8);
-        String secret = URLDecoder.decode(decoded.substring(colon + 1), StandardCharsets.UTF_8);
+        String id;
+        String secret;
+        try {
+            id = URLDecoder.decode(decoded.substring(0, colon), StandardCharsets.UTF_8);
+            secret = URLDecoder.decode(decoded.substring(colon + 1), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            throw new OAuthError(401, "invalid_client", "the Basic credentials are not valid form-urlencoded text");
+        }
         OidcClient client = clients.get(id);
         if (client == null || !MessageDigest.isEqual(client.clientSecret().getBytes(StandardCharsets.UTF_8),
                 secret.getBytes(StandardCharsets.UTF_8))) {
@@ -546,7 +552,8 @@ public final class LocalOidcIssuer implements AutoCloseable {
         return new String(body, StandardCharsets.UTF_8);
     }
 
-    static Map<String, String> parseForm(String raw) {
+    /** A form body or query string; malformed percent-encoding is a 400 {@code invalid_request}. */
+    static Map<String, String> parseForm(String raw) throws OAuthError {
         Map<String, String> out = new LinkedHashMap<>();
         if (raw == null || raw.isEmpty()) {
             return out;
@@ -556,8 +563,14 @@ public final class LocalOidcIssuer implements AutoCloseable {
                 continue;
             }
             int eq = pair.indexOf('=');
-            String k = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
-            String v = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+            String k;
+            String v;
+            try {
+                k = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+                v = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+            } catch (IllegalArgumentException e) {
+                throw new OAuthError(400, "invalid_request", "malformed percent-encoding in the parameters");
+            }
             out.putIfAbsent(k, v);
         }
         return out;

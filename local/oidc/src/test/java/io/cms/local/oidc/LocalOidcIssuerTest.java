@@ -129,6 +129,22 @@ class LocalOidcIssuerTest {
     }
 
     @Test
+    void malformedPercentEncodingInTheFormIsInvalidRequest() throws Exception {
+        OidcClient c = issuer.serviceClient();
+        HttpResponse<String> r = token(basic(c.clientId(), c.clientSecret()), "grant_type=client_credentials&scope=%zz");
+        assertThat(r.statusCode()).isEqualTo(400);
+        assertThat(json(r.body())).containsEntry("error", "invalid_request");
+    }
+
+    @Test
+    void malformedPercentEncodingInBasicCredentialsIsInvalidClient() throws Exception {
+        HttpResponse<String> r = token(basic(issuer.serviceClient().clientId(), "100%"), "grant_type=client_credentials");
+        assertThat(r.statusCode()).isEqualTo(401);
+        assertThat(json(r.body())).containsEntry("error", "invalid_client");
+        assertThat(r.headers().firstValue("WWW-Authenticate")).isPresent();
+    }
+
+    @Test
     void authorizeRefusesUnregisteredRedirectUri() throws Exception {
         HttpResponse<String> r = get(issuer.authorizationEndpoint() + "?response_type=code&client_id="
                 + issuer.usersClient().clientId() + "&redirect_uri=https%3A%2F%2Fevil.example&username=alice");
