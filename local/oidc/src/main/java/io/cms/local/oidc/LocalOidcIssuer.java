@@ -374,6 +374,11 @@ public final class LocalOidcIssuer implements AutoCloseable {
         }
     }
 
+    /** Authorization codes issued and not yet redeemed or purged (for tests). */
+    int pendingCodeCount() {
+        return codes.size();
+    }
+
     private Map<String, Object> discovery() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("issuer", issuerUrl());
@@ -412,9 +417,12 @@ public final class LocalOidcIssuer implements AutoCloseable {
                 throw new OAuthError(400, "invalid_request", "code_challenge_method must be S256");
             }
         }
+        Instant now = clock.instant();
+        // Codes that were never redeemed would otherwise stay forever: drop the expired ones here.
+        codes.values().removeIf(p -> now.isAfter(p.expiresAt()));
         String code = randomToken();
         codes.put(code, new PendingCode(client.clientId(), redirectUri, username, email, scopes, challenge,
-                q.get("nonce"), clock.instant().plus(CODE_TTL)));
+                q.get("nonce"), now.plus(CODE_TTL)));
         StringBuilder location = new StringBuilder(redirectUri)
                 .append(redirectUri.contains("?") ? '&' : '?')
                 .append("code=").append(code);

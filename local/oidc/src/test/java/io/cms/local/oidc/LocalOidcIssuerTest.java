@@ -145,6 +145,28 @@ class LocalOidcIssuerTest {
     }
 
     @Test
+    void expiredCodesAreRefusedAndPurgedOnTheNextAuthorize() throws Exception {
+        SettableClock clock = new SettableClock();
+        issuer.close();
+        issuer = LocalOidcIssuer.builder().clock(clock).build().start();
+        String expired = authorize("erin", "erin@example.com", null);
+        String purged = authorize("frank", "frank@example.com", null);
+        assertThat(issuer.pendingCodeCount()).isEqualTo(2);
+        clock.advance(java.time.Duration.ofMinutes(6));
+        OidcClient c = issuer.usersClient();
+        HttpResponse<String> r = token(basic(c.clientId(), c.clientSecret()),
+                "grant_type=authorization_code&code=" + expired + "&redirect_uri=http%3A%2F%2Flocalhost%2Fcallback");
+        assertThat(r.statusCode()).isEqualTo(400);
+        assertThat(json(r.body())).containsEntry("error", "invalid_grant");
+        assertThat(issuer.pendingCodeCount()).isEqualTo(1);
+        String fresh = authorize("gina", "gina@example.com", null);
+        assertThat(issuer.pendingCodeCount()).as("the expired code %s is purged", purged).isEqualTo(1);
+        assertThat(token(basic(c.clientId(), c.clientSecret()),
+                "grant_type=authorization_code&code=" + fresh + "&redirect_uri=http%3A%2F%2Flocalhost%2Fcallback")
+                .statusCode()).isEqualTo(200);
+    }
+
+    @Test
     void authorizeRefusesUnregisteredRedirectUri() throws Exception {
         HttpResponse<String> r = get(issuer.authorizationEndpoint() + "?response_type=code&client_id="
                 + issuer.usersClient().clientId() + "&redirect_uri=https%3A%2F%2Fevil.example&username=alice");
@@ -244,5 +266,29 @@ class LocalOidcIssuerTest {
 
     private static Map<String, Object> json(String body) throws Exception {
         return JSONObjectUtils.parse(body);
+    }
+
+    /** A clock the test moves forward. */
+    private static final class SettableClock extends java.time.Clock {
+        private volatile java.time.Instant now = java.time.Instant.now();
+
+        void advance(java.time.Duration d) {
+            now = now.plus(d);
+        }
+
+        @Override
+        public java.time.Instant instant() {
+            return now;
+        }
+
+        @Override
+        public java.time.ZoneId getZone() {
+            return java.time.ZoneOffset.UTC;
+        }
+
+        @Override
+        public java.time.Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
     }
 }
