@@ -117,7 +117,9 @@ class ConnectStoreStackTest {
     @Test
     void alarmRuleInvokesTheAlarmLambdaAndFallsBackToItsDlq() {
         JsonNode payload = rule("cms_connect_store_iot_send_to_alarm_lambda").path("TopicRulePayload");
-        assertThat(payload.path("Sql").asText()).isEqualTo("SELECT * FROM 'cms/notification/#'");
+        // The topic's VIN travels with the alarm so the Lambda can refuse alarms for another vehicle.
+        assertThat(payload.path("Sql").asText())
+                .isEqualTo("SELECT vin, message, topic(3) AS topic_vin FROM 'cms/notification/+'");
         assertThat(payload.at("/Actions/0/Lambda/FunctionArn/Ref").asText()).startsWith("VehicleAlarmAlias");
         assertThat(payload.at("/ErrorAction/Sqs/QueueUrl/Ref").asText()).startsWith("VehicleAlarmDlq");
     }

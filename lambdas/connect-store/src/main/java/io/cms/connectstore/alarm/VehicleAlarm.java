@@ -14,6 +14,38 @@ public record VehicleAlarm(String vin, String message) {
 
     /** Longest accepted alarm text. */
     public static final int MAX_MESSAGE = 2048;
+    /** The field the IoT rule adds with the VIN of the topic the alarm came in on ({@code topic(3)}). */
+    public static final String TOPIC_VIN = "topic_vin";
+
+    /**
+     * Reads the IoT rule's event: the vehicle's payload plus {@value #TOPIC_VIN}, the VIN the vehicle's
+     * certificate may publish for. A vehicle may raise alarms only for itself.
+     *
+     * @throws BadInputException if the payload is invalid, {@value #TOPIC_VIN} is missing, or the
+     *     payload's vin is not the topic's
+     */
+    public static VehicleAlarm parseRuleEvent(JsonNode event) {
+        VehicleAlarm alarm = parse(event);
+        JsonNode topicVin = event.get(TOPIC_VIN);
+        if (topicVin == null || !topicVin.isTextual()) {
+            throw new BadInputException("vehicle alarm event has no " + TOPIC_VIN
+                    + " (the IoT rule must select topic(3) AS " + TOPIC_VIN + ")");
+        }
+        return alarm.requireTopicVin(topicVin.textValue());
+    }
+
+    /**
+     * Returns this alarm if it was published on its own vehicle's topic.
+     *
+     * @param topicVin the VIN of the topic {@code cms/notification/{vin}} the alarm came in on
+     * @throws BadInputException if the alarm is for another vehicle
+     */
+    public VehicleAlarm requireTopicVin(String topicVin) {
+        if (!vin.equals(topicVin)) {
+            throw new BadInputException("alarm for " + vin + " published on the topic of " + topicVin);
+        }
+        return this;
+    }
 
     /**
      * Reads the IoT rule's event.

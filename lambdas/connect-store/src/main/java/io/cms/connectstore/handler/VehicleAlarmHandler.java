@@ -25,9 +25,11 @@ import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import software.amazon.awssdk.services.ssm.SsmClient;
 
 /**
- * IoT rule {@code SELECT * FROM 'cms/notification/#'} → this Lambda: publishes the vehicle's alarm
- * to the Alerts API. Bad events fail with a clear message; delivery failures throw so the
- * asynchronous invocation's DLQ keeps the event.
+ * IoT rule {@code SELECT vin, message, topic(3) AS topic_vin FROM 'cms/notification/+'} → this
+ * Lambda: publishes the vehicle's alarm to the Alerts API. An alarm whose {@code vin} is not the
+ * topic's (a vehicle raising alarms for another) is refused like any bad event: it fails with a
+ * clear message and nothing is published. Delivery failures throw so the asynchronous
+ * invocation's DLQ keeps the event.
  *
  * <p>Environment: {@code IDENTITY_PROVIDER_ID}, {@code ALERTS_PUBLISH_ENDPOINT_URL_PARAMETER}
  * (SSM name of the publish API URL), optional {@code CONFIG_TTL_SECONDS} (default 300).
@@ -64,7 +66,7 @@ public final class VehicleAlarmHandler implements RequestStreamHandler {
 
     @Override
     public void handleRequest(InputStream input, OutputStream output, Context context) throws java.io.IOException {
-        VehicleAlarm alarm = VehicleAlarm.parse(Json.parse(input));
+        VehicleAlarm alarm = VehicleAlarm.parseRuleEvent(Json.parse(input));
         String id = publisher.publish(alarm);
         LOG.info("alarm for {} published as {}", alarm.vin(), id);
         output.write(Json.write(Json.object().put("status", "SUCCESS").put("messageId", id)).getBytes(StandardCharsets.UTF_8));

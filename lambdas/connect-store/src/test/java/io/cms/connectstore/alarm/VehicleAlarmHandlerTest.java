@@ -29,6 +29,7 @@ import org.junit.jupiter.api.Test;
 class VehicleAlarmHandlerTest {
 
     static final String VIN = "1HGCM82633A004352";
+    static final String OTHER_VIN = "5YJ3E1EA7KF317000";
     static final String PARAMETER = "/solution/cms/alerts/publish-api/endpoint";
     static final String SECRET = "/solution/auth/cms/client-config/default";
 
@@ -75,8 +76,9 @@ class VehicleAlarmHandlerTest {
         return Json.parse(out.toString(StandardCharsets.UTF_8));
     }
 
+    /** The rule's event for an alarm the vehicle raised on its own topic. */
     static String alarm(String message) {
-        return "{\"vin\":\"" + VIN + "\",\"message\":\"" + message + "\"}";
+        return "{\"vin\":\"" + VIN + "\",\"message\":\"" + message + "\",\"topic_vin\":\"" + VIN + "\"}";
     }
 
     @Test
@@ -215,6 +217,22 @@ class VehicleAlarmHandlerTest {
     void eventWithoutVinIsBadInput() {
         assertThatThrownBy(() -> invoke("{\"message\":\"x\"}")).isInstanceOf(BadInputException.class)
                 .hasMessage("vehicle alarm has no vin");
+        assertThat(fake.graphqlRequests).isEmpty();
+    }
+
+    @Test
+    void alarmForAnotherVinThanTheTopicsIsRefusedAndNothingIsPublished() {
+        String spoofed = "{\"vin\":\"" + OTHER_VIN + "\",\"message\":\"stolen\",\"topic_vin\":\"" + VIN + "\"}";
+        assertThatThrownBy(() -> invoke(spoofed)).isInstanceOf(BadInputException.class)
+                .hasMessage("alarm for " + OTHER_VIN + " published on the topic of " + VIN);
+        assertThat(fake.graphqlRequests).isEmpty();
+        assertThat(fake.tokenRequests).isEmpty();
+    }
+
+    @Test
+    void eventWithoutTheTopicVinIsRefused() {
+        assertThatThrownBy(() -> invoke("{\"vin\":\"" + VIN + "\",\"message\":\"x\"}")).isInstanceOf(BadInputException.class)
+                .hasMessage("vehicle alarm event has no topic_vin (the IoT rule must select topic(3) AS topic_vin)");
         assertThat(fake.graphqlRequests).isEmpty();
     }
 

@@ -44,7 +44,7 @@ import software.constructs.Construct;
  * The Connect & Store module: the telemetry bucket, two Firehose streams fed by IoT rules on
  * {@code cms/data/#} (raw gzip NDJSON, and Parquet converted against the Glue table), the Glue
  * table with partition projection over the Parquet prefix, the vehicle-alarm Lambda on
- * {@code cms/notification/#}, and the hourly lake compaction Lambda.
+ * {@code cms/notification/+}, and the hourly lake compaction Lambda.
  *
  * <p>The key layout is the lake writer's ({@code raw|parquet/year=Y/month=M/day=D/hour=H/}, unpadded,
  * by measurement time, VIN a column): Athena prunes by time with no crawler, and the partition
@@ -221,7 +221,7 @@ public class ConnectStoreStack extends CmsModuleStack {
         this.parquetRule = firehoseRule("ParquetRule", "iot_save_to_parquet", IotRuleSql.lakeRow(schema),
                 parquetStream);
 
-        // Vehicle alarms: cms/notification/# → Alerts publish API.
+        // Vehicle alarms: cms/notification/{vin} → Alerts publish API.
         String idp = context.identityProviderId();
         String endpointParameter = naming().ssmPathOf(CmsModule.ALERTS, ALERTS_ENDPOINT_RELATIVE);
         String clientSecretArnParameter = "/solution/auth/" + idp + "/client-config/default/secret/arn";
@@ -438,12 +438,19 @@ public class ConnectStoreStack extends CmsModuleStack {
         return rule;
     }
 
+    /** The alarm rule's SQL: topic {@code cms/notification/{vin}}, so {@code topic(3)} is the VIN. */
+    static final String ALARM_RULE_SQL = "SELECT vin, message, topic(3) AS topic_vin FROM 'cms/notification/+'";
+
     private CfnTopicRule createAlarmRule() {
         String ruleName = naming().iotRuleName("iot_send_to_alarm_lambda");
         return LambdaTopicRule.builder(this, "AlarmRule")
                 .ruleName(ruleName)
                 .description("Vehicle alarms to the vehicle-alarm Lambda")
-                .sql("SELECT * FROM 'cms/notification/#'")
+                // The topic's VIN goes with the alarm so the Lambda refuses alarms a vehicle raises for
+                // another VIN (the vehicle policy limits only the topic, not the payload). Only the named
+                // fields are selected, so a payload cannot bring its own topic_vin. The vehicle policy
+                // allows exactly cms/notification/{vin}, so '+' matches every topic a vehicle may use.
+                .sql(ALARM_RULE_SQL)
                 .target(vehicleAlarm)
                 .errorRoleDescription("Lets rule " + ruleName + " park alarms it could not deliver in the Lambda's DLQ")
                 .invokePermissionId("InvokedByAlarmRule")
