@@ -160,16 +160,23 @@ public final class AlertsPublisher {
         return new AlarmDeliveryException(message);
     }
 
-    /** Resolves and validates an endpoint URL read from configuration. */
+    /**
+     * Resolves and validates an endpoint URL read from configuration: the bearer token is sent
+     * there, so https, or http only on loopback (CMS Local).
+     *
+     * @throws ConfigurationException if the value is not a URL or not https / loopback http
+     */
     public static URI endpointUri(String value, String parameterName) {
+        URI uri;
         try {
-            URI uri = URI.create(value.trim());
-            if (!"https".equals(uri.getScheme()) && !"http".equals(uri.getScheme())) {
-                throw new IllegalArgumentException("not http(s)");
-            }
-            return uri;
+            uri = URI.create(value.trim());
         } catch (IllegalArgumentException e) {
-            throw new ConfigurationException("SSM parameter " + parameterName + " is not an http(s) URL");
+            throw new ConfigurationException("SSM parameter " + parameterName + " is not a URL");
         }
+        if (!Endpoints.allowed(uri)) {
+            throw new ConfigurationException("SSM parameter " + parameterName + " must be an https URL "
+                    + Endpoints.HTTP_ONLY_ON_LOOPBACK + ", got " + Endpoints.describe(uri));
+        }
+        return uri;
     }
 }

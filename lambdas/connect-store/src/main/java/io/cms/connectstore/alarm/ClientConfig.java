@@ -31,8 +31,10 @@ public record ClientConfig(URI tokenEndpoint, String clientId, String clientSecr
         } catch (IllegalArgumentException e) {
             throw new ConfigurationException("secret " + secretName + ": token_endpoint is not a URL");
         }
-        if (!"https".equals(uri.getScheme()) && !"http".equals(uri.getScheme())) {
-            throw new ConfigurationException("secret " + secretName + ": token_endpoint must be an http(s) URL");
+        if (!Endpoints.allowed(uri)) {
+            // The client secret is posted there: never in clear text off this machine.
+            throw new ConfigurationException("secret " + secretName + ": token_endpoint must be https " + Endpoints.HTTP_ONLY_ON_LOOPBACK
+                    + ", got " + Endpoints.describe(uri));
         }
         String audience = node.path("audience").asText("");
         return new ClientConfig(uri, required(node, "client_id", secretName), required(node, "client_secret", secretName),
