@@ -86,11 +86,7 @@ public final class LocalAlerts implements AlertIntake {
     private CompletionStage<Void> onVehicleAlarm(InboundMessage m) {
         try {
             JsonNode event = Json.parse(new String(m.payload(), StandardCharsets.UTF_8));
-            VehicleAlarm alarm = VehicleAlarm.parse(event);
-            String topicVin = m.topic().substring(m.topic().lastIndexOf('/') + 1);
-            if (!alarm.vin().equals(topicVin)) {
-                throw new BadInputException("alarm for " + alarm.vin() + " published on the topic of " + topicVin);
-            }
+            VehicleAlarm alarm = VehicleAlarm.parse(event).requireTopicVin(m.topic().substring(m.topic().lastIndexOf('/') + 1));
             publisher.publish(alarm.vin(), VEHICLE_ALARM, alarm.message());
         } catch (BadInputException e) {
             // As the IoT rule's Lambda would: a malformed alarm is refused with its reason, not retried.
