@@ -84,6 +84,7 @@ public final class UserSubscriptions {
         Map<String, AlarmChange> byTopic = validate(changes);
         Map<String, SubscriptionStore.Row> existing = store.byEmail(owner).stream()
                 .collect(Collectors.toMap(SubscriptionStore.Row::topicKey, Function.identity()));
+        requireWithinCap(existing, byTopic);
         for (Map.Entry<String, AlarmChange> entry : byTopic.entrySet()) {
             String topic = entry.getKey();
             AlarmChange change = entry.getValue();
@@ -112,6 +113,31 @@ public final class UserSubscriptions {
             }
         }
         return true;
+    }
+
+    /**
+     * Refuses, before any topic is created, a call after which the email would hold more than
+     * {@link AlertsConfig#maxSubscriptionsPerEmail()} rows (the message names the counts, not the email): the existing rows, plus the enabled alarms
+     * without a row, minus the disabled alarms with one (so swapping a vehicle at the cap is allowed).
+     */
+    private void requireWithinCap(Map<String, SubscriptionStore.Row> existing,
+            Map<String, AlarmChange> byTopic) {
+        int added = 0;
+        int removed = 0;
+        for (Map.Entry<String, AlarmChange> entry : byTopic.entrySet()) {
+            boolean hasRow = existing.containsKey(entry.getKey());
+            if (entry.getValue().emailEnabled() && !hasRow) {
+                added++;
+            } else if (!entry.getValue().emailEnabled() && hasRow) {
+                removed++;
+            }
+        }
+        int cap = config.maxSubscriptionsPerEmail();
+        if (added > 0 && existing.size() + added - removed > cap) {
+            throw new BadInputException("the email has " + existing.size() + " subscriptions; this call would add "
+                    + added + (removed > 0 ? " and remove " + removed : "") + ", but at most " + cap
+                    + " are allowed per email; disable some alarms first");
+        }
     }
 
     private Map<String, AlarmChange> validate(List<AlarmChange> changes) {

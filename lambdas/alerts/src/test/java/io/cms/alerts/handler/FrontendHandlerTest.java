@@ -212,6 +212,38 @@ class FrontendHandlerTest {
         assertThat(tables.subscriptions().byEmail("alice@example.com")).hasSize(2);
     }
 
+    private static List<Map<String, Object>> enableMany(int from, int count) {
+        List<Map<String, Object>> alarms = new java.util.ArrayList<>();
+        for (int i = from; i < from + count; i++) {
+            alarms.add(Map.of("alarmType", "VEHICLE_ALARM", "emailEnabled", true, "vin", String.format("1HGCM8263%08d", i)));
+        }
+        return alarms;
+    }
+
+    @Test
+    void aUserCannotSubscribeBeyondTheCapAndTheRefusedCallCreatesNoTopic() {
+        int cap = AlertsConfig.MAX_SUBSCRIPTIONS_PER_EMAIL;
+        for (int call = 0; call < cap / 50; call++) {
+            call("Mutation", "updateUserSubscriptions",
+                    Map.of("email", "alice@example.com", "alarms", enableMany(call * 50, 50)), ALICE);
+        }
+        assertThat(tables.subscriptions().byEmail("alice@example.com")).hasSize(cap);
+        int topicsBefore = sns.createTopicCalls();
+        assertThatThrownBy(() -> call("Mutation", "updateUserSubscriptions",
+                Map.of("email", "alice@example.com", "alarms", enableMany(cap, 50)), ALICE))
+                .isInstanceOf(BadInputException.class)
+                .hasMessageContaining("has " + cap + " subscriptions")
+                .hasMessageContaining("at most " + cap);
+        assertThat(sns.createTopicCalls()).isEqualTo(topicsBefore);
+        assertThat(tables.subscriptions().byEmail("alice@example.com")).hasSize(cap);
+        // At the cap, re-enabling an existing alarm or swapping one vehicle for another is still allowed.
+        call("Mutation", "updateUserSubscriptions", Map.of("email", "alice@example.com", "alarms", List.of(
+                enableMany(0, 1).get(0),
+                Map.of("alarmType", "VEHICLE_ALARM", "emailEnabled", false, "vin", String.format("1HGCM8263%08d", 1)),
+                enableMany(cap, 1).get(0))), ALICE);
+        assertThat(tables.subscriptions().byEmail("alice@example.com")).hasSize(cap);
+    }
+
     private void record(String vin, String messageId, Instant at, String text) {
         new AlertRecorder(config, tables.notifications(), Clock.fixed(at, ZoneOffset.UTC))
                 .record(new QueuedMessage(messageId, new Alert(vin, "VEHICLE_ALARM", text).toJson(), at));
