@@ -15,7 +15,7 @@ import java.util.regex.Pattern;
  * @param alarmType the alarm type
  * @param message   the alert text
  * @param createdAt when the alert was published
- * @param read      whether a user marked it read
+ * @param read      whether anyone marked it read: one fleet-wide flag, shared by every subscriber of the VIN
  * @param expiresAt when DynamoDB TTL may delete it
  */
 public record Notification(String topic, String timestamp, String vin, String alarmType, String message,

@@ -30,7 +30,10 @@ public final class NotificationQueries {
         return notifications.list(checkedVin, topic, limit == null ? DEFAULT_LIMIT : limit, nextToken);
     }
 
-    /** Marks one notification read and returns it. */
+    /**
+     * Marks one notification read and returns it. The flag is fleet-wide (one per notification row):
+     * every subscriber of the VIN sees it read afterwards, as with the original's single {@code read}.
+     */
     public Notification markRead(CallerIdentity caller, String id) {
         Notification.Key key = Notification.parseId(id);
         Notification notification = notifications.get(key)

@@ -109,7 +109,10 @@ public final class NotificationStore {
         return new Page<>(items, token);
     }
 
-    /** Marks a notification read; false when it does not exist (never creates a row). */
+    /**
+     * Marks a notification read for everyone (the row is shared by every subscriber of its VIN); false
+     * when it does not exist (never creates a row).
+     */
     public boolean markRead(Notification.Key key) {
         try {
             dynamo.updateItem(b -> b.tableName(table)

@@ -301,6 +301,22 @@ class FrontendHandlerTest {
     }
 
     @Test
+    void readIsOneFlagPerNotificationSharedByEverySubscriberOfTheVehicle() {
+        // As in the original, `read` lives on the one notification row of the VIN and alarm type:
+        // when Alice marks it read, Bob (also subscribed to the VIN) sees it read too.
+        update(ALICE, "alice@example.com", true, VIN);
+        update(BOB, "bob@example.com", true, VIN);
+        record(VIN, "m1", Instant.parse("2026-11-22T10:00:00Z"), "hello");
+        String id = call("Query", "listNotifications", Map.of("vin", VIN), BOB).get("items").get(0).get("id").asText();
+        assertThat(call("Query", "listNotifications", Map.of("vin", VIN), BOB).get("items").get(0).get("read")
+                .asBoolean()).isFalse();
+        call("Mutation", "markNotificationRead", Map.of("id", id), ALICE);
+        assertThat(call("Query", "listNotifications", Map.of("vin", VIN), BOB).get("items").get(0).get("read")
+                .asBoolean()).isTrue();
+        assertThat(tables.notificationCount()).isEqualTo(1);
+    }
+
+    @Test
     void markingReadIsRefusedToOtherUsersAndForUnknownIds() {
         update(ALICE, "alice@example.com", true, VIN);
         record(VIN, "m1", Instant.parse("2026-11-22T10:00:00Z"), "hello");
