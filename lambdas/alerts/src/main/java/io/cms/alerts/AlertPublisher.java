@@ -27,7 +27,15 @@ public final class AlertPublisher {
      * @throws NotificationFailedException           when the alerts topic did not accept it
      */
     public String publish(String vin, String alarmType, String message) {
-        Alert alert = Alert.of(vin, alarmType, message, config);
+        return publish(vin, alarmType, message, null);
+    }
+
+    /**
+     * As {@link #publish(String, String, String)}, with an optional idempotency key: publishing the
+     * same VIN, alarm type and key again (a retry after a timeout) records and emails the alert once.
+     */
+    public String publish(String vin, String alarmType, String message, String idempotencyKey) {
+        Alert alert = Alert.of(vin, alarmType, message, idempotencyKey, config);
         try {
             String id = intake.submit(alert);
             LOG.info("published {} for {} as {}", alert.alarmType(), alert.vin(), id);

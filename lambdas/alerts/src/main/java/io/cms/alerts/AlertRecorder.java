@@ -22,6 +22,10 @@ import java.util.regex.Pattern;
  * delivered again (visibility timeout, a failed batch, an SNS retry) finds its row and writes
  * nothing, so the table stream, and with it the email, fires once. The row's {@code ttl} bounds how
  * long the key is remembered; it outlives SQS's longest retention (14 days) by far.
+ *
+ * <p>A publisher's retry (a new publish after a timeout) is a new message with a new id. An alert
+ * that carries an {@link Alert#idempotencyKey()} is therefore also recorded at most once per VIN,
+ * alarm type and key: see {@link NotificationStore#insertOnce(Notification, String)}.
  */
 public final class AlertRecorder {
 
@@ -52,12 +56,19 @@ public final class AlertRecorder {
      *                           so the caller reports it failed and SQS moves it to the DLQ)
      */
     public Outcome record(QueuedMessage message) {
-        Notification notification = toNotification(message);
-        return store.insertOnce(notification) ? Outcome.RECORDED : Outcome.DUPLICATE;
+        Parsed parsed = parse(message);
+        return store.insertOnce(parsed.notification(), parsed.idempotencyKey()) ? Outcome.RECORDED : Outcome.DUPLICATE;
     }
 
     /** The notification a message stands for; pure, so the same message always gives the same row. */
     public Notification toNotification(QueuedMessage message) {
+        return parse(message).notification();
+    }
+
+    private record Parsed(Notification notification, String idempotencyKey) {
+    }
+
+    private Parsed parse(QueuedMessage message) {
         JsonNode body = Json.parse(message.body());
         String messageId = message.messageId();
         Instant publishedAt = message.sentAt();
@@ -82,9 +93,9 @@ public final class AlertRecorder {
             publishedAt = clock.instant();
         }
         Alert alert = Alert.fromJson(alertNode, config);
-        return new Notification(config.topicName(alert.alarmType(), alert.vin()),
+        return new Parsed(new Notification(config.topicName(alert.alarmType(), alert.vin()),
                 Notification.sortKey(publishedAt, keyPart(messageId)), alert.vin(), alert.alarmType(),
-                alert.message(), publishedAt, false, publishedAt.plus(config.retention()));
+                alert.message(), publishedAt, false, publishedAt.plus(config.retention())), alert.idempotencyKey());
     }
 
     private static String keyPart(String messageId) {

@@ -15,6 +15,9 @@ import java.util.Set;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.Put;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 
@@ -34,6 +37,14 @@ public final class NotificationStore {
     public static final String READ = "read";
     public static final String TTL = "ttl";
     public static final String CREATED_AT = "createdAt";
+    /**
+     * Set on idempotency-key markers only: the id of the notification the key was first recorded as.
+     * A marker's partition key is {@value #MARKER_PREFIX} and the topic, its sort key the idempotency
+     * key; it has no {@code vin}, so neither a topic's listing nor {@link #VIN_INDEX} ever returns it.
+     */
+    public static final String IDEMPOTENCY_OF = "idempotencyOf";
+    /** Partition-key prefix of idempotency-key markers. */
+    public static final String MARKER_PREFIX = "idempotency#";
     /** Index listing a VIN's notifications across alarm types, newest first. */
     public static final String VIN_INDEX = "vin-index";
 
@@ -55,6 +66,18 @@ public final class NotificationStore {
      * the same message delivered again writes nothing and so triggers no second email.
      */
     public boolean insertOnce(Notification n) {
+        Map<String, AttributeValue> item = item(n);
+        try {
+            dynamo.putItem(b -> b.tableName(table).item(item)
+                    .conditionExpression("attribute_not_exists(#t)")
+                    .expressionAttributeNames(Map.of("#t", TOPIC)));
+            return true;
+        } catch (ConditionalCheckFailedException duplicate) {
+            return false;
+        }
+    }
+
+    private static Map<String, AttributeValue> item(Notification n) {
         Map<String, AttributeValue> item = new HashMap<>();
         item.put(TOPIC, s(n.topic()));
         item.put(TIMESTAMP, s(n.timestamp()));
@@ -64,14 +87,48 @@ public final class NotificationStore {
         item.put(READ, AttributeValue.fromBool(n.read()));
         item.put(CREATED_AT, s(n.createdAt().toString()));
         item.put(TTL, AttributeValue.fromN(Long.toString(n.expiresAt().getEpochSecond())));
-        try {
-            dynamo.putItem(b -> b.tableName(table).item(item)
-                    .conditionExpression("attribute_not_exists(#t)")
-                    .expressionAttributeNames(Map.of("#t", TOPIC)));
-            return true;
-        } catch (ConditionalCheckFailedException duplicate) {
-            return false;
+        return item;
+    }
+
+    /**
+     * As {@link #insertOnce(Notification)}; with an idempotency key, the notification is written
+     * together with a marker {@code (idempotency#{topic}, key)} in one transaction, each only if absent,
+     * so a second alert with the same topic and key (a publisher's retry, which SNS gives a new message
+     * id) writes nothing either. The marker expires with the notification ({@code ttl}).
+     */
+    public boolean insertOnce(Notification n, String idempotencyKey) {
+        if (idempotencyKey == null) {
+            return insertOnce(n);
         }
+        Map<String, AttributeValue> marker = Map.of(
+                TOPIC, s(MARKER_PREFIX + n.topic()),
+                TIMESTAMP, s(idempotencyKey),
+                IDEMPOTENCY_OF, s(n.id()),
+                CREATED_AT, s(n.createdAt().toString()),
+                TTL, AttributeValue.fromN(Long.toString(n.expiresAt().getEpochSecond())));
+        try {
+            dynamo.transactWriteItems(b -> b.transactItems(
+                    TransactWriteItem.builder().put(absent(marker)).build(),
+                    TransactWriteItem.builder().put(absent(item(n))).build()));
+            return true;
+        } catch (TransactionCanceledException e) {
+            boolean duplicate = e.hasCancellationReasons() && e.cancellationReasons().stream()
+                    .anyMatch(r -> "ConditionalCheckFailed".equals(r.code()));
+            if (duplicate) {
+                return false;
+            }
+            throw e;
+        }
+    }
+
+    /** Whether a row (or stream image) is an idempotency-key marker rather than a notification. */
+    public static boolean isIdempotencyMarker(Map<String, AttributeValue> item) {
+        return item.containsKey(IDEMPOTENCY_OF);
+    }
+
+    private Put absent(Map<String, AttributeValue> item) {
+        return Put.builder().tableName(table).item(item).conditionExpression("attribute_not_exists(#t)")
+                .expressionAttributeNames(Map.of("#t", TOPIC)).build();
     }
 
     /** One notification, if it exists. */

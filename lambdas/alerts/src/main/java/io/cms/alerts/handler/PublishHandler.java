@@ -19,7 +19,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * AppSync resolver of the publish API's {@code Mutation.publish(vin, alarmType, message)}. Success
+ * AppSync resolver of the publish API's {@code Mutation.publish(vin, alarmType, message, idempotencyKey)}
+ * (the key is optional; see {@link io.cms.alerts.Alert#idempotencyKey()}). Success
  * answers {@code {status: SUCCESS, message: <message id>}}; any failure is a GraphQL error.
  *
  * <p>Only callers whose token carries one of the configured publish scopes ({@code PUBLISH_SCOPES},
@@ -62,7 +63,8 @@ public final class PublishHandler implements RequestStreamHandler, FieldResolver
             if (!"publish".equals(request.fieldName())) {
                 throw new BadInputException("the publish API has no field '" + request.fieldName() + "'");
             }
-            String id = publisher.publish(request.text("vin"), request.text("alarmType"), request.text("message"));
+            String id = publisher.publish(request.text("vin"), request.text("alarmType"), request.text("message"),
+                    request.optionalText("idempotencyKey"));
             ObjectNode response = Json.object();
             response.put("status", "SUCCESS");
             response.put("message", id);

@@ -13,8 +13,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
  * DynamoDB stream handler of the Notifications table (new images, {@code ReportBatchItemFailures}).
@@ -61,7 +63,11 @@ public final class SendNotificationsHandler implements RequestStreamHandler {
             }
             String sequence = Json.optionalText(record.path("dynamodb"), "SequenceNumber");
             try {
-                sender.send(NotificationStore.fromItem(DynamoDbJson.item(record.path("dynamodb").get("NewImage"))));
+                Map<String, AttributeValue> image = DynamoDbJson.item(record.path("dynamodb").get("NewImage"));
+                if (NotificationStore.isIdempotencyMarker(image)) {
+                    continue; // written with its notification, which is sent through its own record
+                }
+                sender.send(NotificationStore.fromItem(image));
             } catch (BadInputException permanent) {
                 // Retrying cannot help, and a failed stream record holds back the rest of its shard.
                 LOG.error("stream record {} is skipped, its notification cannot be sent: {}",

@@ -103,6 +103,40 @@ class AlertsPipelineTest {
     }
 
     @Test
+    void aPublishRetriedWithTheSameIdempotencyKeyGivesOneNotificationAndOneEmail() {
+        subscribeConfirmed(VIN);
+        String alertsTopic = sns.createTopic(b -> b.name("cms-alerts-topic")).topicArn();
+        PublishHandler publish = new PublishHandler(Configs.publishScopes(),
+                new io.cms.alerts.AlertPublisher(config, new io.cms.alerts.sns.SnsAlertIntake(sns, alertsTopic)));
+        java.util.Map<String, String> service = java.util.Map.of("sub", "connect-store-client",
+                "scopes", "openid " + Configs.SERVICE_SCOPE);
+        java.util.Map<String, Object> args = java.util.Map.of("vin", VIN, "alarmType", "VEHICLE_ALARM",
+                "message", "door open", "idempotencyKey", "alarm-7f3c9e2a");
+        // The caller timed out after the first publish had succeeded, and retried with the same key.
+        publish.resolve(Events.appSync("Mutation", "publish", args, service));
+        publish.resolve(Events.appSync("Mutation", "publish", args, service));
+        List<FakeSnsClient.Published> published = sns.publishedTo(alertsTopic);
+        assertThat(published).hasSize(2);
+        for (int i = 0; i < published.size(); i++) {
+            FakeSnsClient.Published p = published.get(i);
+            ObjectNode record = Events.sqsRecordFromSns("sqs-" + i, p.messageId(), T0.plusSeconds(31L * i), p.message(), 1);
+            assertThat(failures(createAlerts.handle(Events.sqsEvent(record)))).isEmpty();
+            assertThat(failures(sendNotifications.handle(tables.pollStream()))).isEmpty();
+        }
+        assertThat(tables.notifications().list(VIN, null, 100, null).items()).singleElement()
+                .satisfies(n -> assertThat(n.message()).isEqualTo("door open"));
+        assertThat(sns.emailsTo(USER)).hasSize(1);
+        // Another key, or the same key for another vehicle, is another alert.
+        for (String[] other : new String[][] {{VIN, "alarm-other"}, {OTHER_VIN, "alarm-7f3c9e2a"}}) {
+            String body = new Alert(other[0], "VEHICLE_ALARM", "door open", other[1]).toJson();
+            createAlerts.handle(Events.sqsEvent(Events.sqsRecordFromSns("sqs-" + other[0] + other[1],
+                    "sns-" + other[0] + other[1], T0.plusSeconds(90), body, 1)));
+        }
+        assertThat(tables.notifications().list(VIN, null, 100, null).items()).hasSize(2);
+        assertThat(tables.notifications().list(OTHER_VIN, null, 100, null).items()).hasSize(1);
+    }
+
+    @Test
     void oneSnsMessageCopiedIntoTwoSqsMessagesIsRecordedOnce() {
         subscribeConfirmed(VIN);
         createAlerts.handle(Events.sqsEvent(

@@ -63,6 +63,21 @@ class PublishHandlerTest {
     }
 
     @Test
+    void anIdempotencyKeyTravelsWithTheAlertAndAMalformedOneIsRefused() {
+        handler.resolve(Events.appSync("Mutation", "publish", Map.of("vin", VIN, "alarmType", "VEHICLE_ALARM",
+                "message", "door open", "idempotencyKey", "alarm-1"), SERVICE));
+        assertThat(Json.parse(sns.publishedTo(alertsTopic).get(0).message()).get("idempotency_key").asText())
+                .isEqualTo("alarm-1");
+        assertThatThrownBy(() -> handler.resolve(Events.appSync("Mutation", "publish", Map.of("vin", VIN,
+                "alarmType", "VEHICLE_ALARM", "message", "x", "idempotencyKey", "has space"), SERVICE)))
+                .isInstanceOf(BadInputException.class).hasMessageContaining("idempotencyKey");
+        assertThat(sns.publishedTo(alertsTopic)).hasSize(1);
+        // Without a key the wire format is the original's, unchanged.
+        publish(VIN, "VEHICLE_ALARM", "door open");
+        assertThat(Json.parse(sns.publishedTo(alertsTopic).get(1).message()).has("idempotency_key")).isFalse();
+    }
+
+    @Test
     void anInvalidVinIsAGraphQlErrorAndPublishesNothing() {
         assertThatThrownBy(() -> publish("1HGCM82633A00435O", "VEHICLE_ALARM", "x"))
                 .isInstanceOf(BadInputException.class).hasMessageContaining("vin");
