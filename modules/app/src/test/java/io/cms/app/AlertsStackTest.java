@@ -143,7 +143,7 @@ class AlertsStackTest {
     void schemasKeepTheOriginalOperationsAndAddEmailEnabled() {
         String schemas = String.valueOf(template.findResources("AWS::AppSync::GraphQLSchema"));
         assertThat(schemas)
-                .contains("publish(vin: String!, alarmType: AlarmType!, message: String!): Response!")
+                .contains("publish(vin: String!, alarmType: AlarmType!, message: String!, idempotencyKey: String): Response!")
                 .contains("enum AlarmType {\n  EV_BATTERY_HEALTH_ALARM\n  VEHICLE_ALARM\n}")
                 .contains("getUserSubscriptions(email: String!): UserPreference")
                 .contains("updateUserSubscriptions(email: String!, alarms: [AlarmInput!]!): Boolean")

@@ -24,9 +24,15 @@ public final class AlertsPublisher {
 
     private static final Logger LOG = LoggerFactory.getLogger(AlertsPublisher.class);
 
-    /** The original's mutation, unchanged. */
-    static final String MUTATION = "mutation PublishMutation($vin: String!, $alarmType: AlarmType!, $message: String!) "
-            + "{ publish(vin: $vin, alarmType: $alarmType, message: $message) { status message } }";
+    /**
+     * The original's mutation plus the Alerts API's optional {@code idempotencyKey}: every attempt
+     * of one alarm carries the same key, so a retry after a lost answer records and emails it once.
+     */
+    static final String MUTATION = "mutation PublishMutation($vin: String!, $alarmType: AlarmType!, $message: String!, "
+            + "$idempotencyKey: String) { publish(vin: $vin, alarmType: $alarmType, message: $message, "
+            + "idempotencyKey: $idempotencyKey) { status message } }";
+    /** What the Alerts API accepts as an idempotency key. */
+    private static final java.util.regex.Pattern KEY = java.util.regex.Pattern.compile("[A-Za-z0-9._:-]{1,128}");
 
     /** How often and how patiently to try. */
     public record Retry(int attempts, Duration firstBackoff, Duration timeout) {
@@ -71,16 +77,23 @@ public final class AlertsPublisher {
     /**
      * Publishes the alarm.
      *
+     * @param idempotencyKey the same for every delivery of this alarm (1–128 of {@code A-Za-z0-9._:-};
+     *     the Lambda uses its request id, which Lambda's own retries of an event keep)
      * @return the published message id the Alerts API returned
      * @throws AlarmDeliveryException when it could not be delivered
+     * @throws IllegalArgumentException when the key is not one the Alerts API accepts
      */
-    public String publish(VehicleAlarm alarm) {
+    public String publish(VehicleAlarm alarm, String idempotencyKey) {
+        if (idempotencyKey == null || !KEY.matcher(idempotencyKey).matches()) {
+            throw new IllegalArgumentException("idempotency key must be 1-128 characters of A-Za-z0-9._:-");
+        }
         ObjectNode body = Json.object();
         body.put("query", MUTATION);
         ObjectNode vars = body.putObject("variables");
         vars.put("vin", alarm.vin());
         vars.put("alarmType", "VEHICLE_ALARM");
         vars.put("message", alarm.message());
+        vars.put("idempotencyKey", idempotencyKey);
         String json = Json.write(body);
         boolean refreshed = false;
         Duration backoff = retry.firstBackoff();

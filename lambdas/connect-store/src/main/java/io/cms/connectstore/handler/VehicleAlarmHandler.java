@@ -67,7 +67,10 @@ public final class VehicleAlarmHandler implements RequestStreamHandler {
     @Override
     public void handleRequest(InputStream input, OutputStream output, Context context) throws java.io.IOException {
         VehicleAlarm alarm = VehicleAlarm.parseRuleEvent(Json.parse(input));
-        String id = publisher.publish(alarm);
+        // Lambda retries an asynchronous event (the IoT rule's) under the same request id.
+        String key = context != null && context.getAwsRequestId() != null ? context.getAwsRequestId()
+                : java.util.UUID.randomUUID().toString();
+        String id = publisher.publish(alarm, key);
         LOG.info("alarm for {} published as {}", alarm.vin(), id);
         output.write(Json.write(Json.object().put("status", "SUCCESS").put("messageId", id)).getBytes(StandardCharsets.UTF_8));
     }

@@ -86,9 +86,12 @@ class VehicleAlarmHandlerTest {
         JsonNode result = invoke(alarm("door ajar"));
         assertThat(result.get("messageId").asText()).isEqualTo("msg-1");
         JsonNode request = fake.graphqlRequests.get(0);
-        assertThat(request.get("query").asText()).contains("publish(vin: $vin, alarmType: $alarmType, message: $message)");
+        assertThat(request.get("query").asText())
+                .contains("publish(vin: $vin, alarmType: $alarmType, message: $message, idempotencyKey: $idempotencyKey)");
+        assertThat(request.get("variables").get("idempotencyKey").asText()).matches("[0-9a-f-]{36}");
         assertThat(request.get("variables")).isEqualTo(Json.parse(
-                "{\"vin\":\"" + VIN + "\",\"alarmType\":\"VEHICLE_ALARM\",\"message\":\"door ajar\"}"));
+                "{\"vin\":\"" + VIN + "\",\"alarmType\":\"VEHICLE_ALARM\",\"message\":\"door ajar\",\"idempotencyKey\":\""
+                        + request.get("variables").get("idempotencyKey").asText() + "\"}"));
         assertThat(fake.authorizations.get(0)).isEqualTo("Bearer token-1");
     }
 
@@ -119,6 +122,27 @@ class VehicleAlarmHandlerTest {
         assertThat(invoke(alarm("x")).get("messageId").asText()).isEqualTo("msg-1");
         assertThat(fake.graphqlRequests).hasSize(3);
         assertThat(sleeps).containsExactly(Duration.ofMillis(200), Duration.ofMillis(400));
+    }
+
+    @Test
+    void everyAttemptAndEveryLambdaRetryOfOneEventCarriesTheSameIdempotencyKey() throws Exception {
+        fake.graphqlStatuses.add(503);
+        invokeAs("req-7f3e", alarm("x"));
+        invokeAs("req-7f3e", alarm("x"));
+        invokeAs("req-other", alarm("x"));
+
+        assertThat(fake.graphqlRequests).extracting(r -> r.at("/variables/idempotencyKey").asText())
+                .containsExactly("req-7f3e", "req-7f3e", "req-7f3e", "req-other");
+    }
+
+    JsonNode invokeAs(String requestId, String event) throws Exception {
+        com.amazonaws.services.lambda.runtime.Context context = (com.amazonaws.services.lambda.runtime.Context)
+                java.lang.reflect.Proxy.newProxyInstance(getClass().getClassLoader(),
+                        new Class<?>[] {com.amazonaws.services.lambda.runtime.Context.class},
+                        (proxy, method, args) -> method.getName().equals("getAwsRequestId") ? requestId : null);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        handler.handleRequest(new ByteArrayInputStream(event.getBytes(StandardCharsets.UTF_8)), out, context);
+        return Json.parse(out.toString(StandardCharsets.UTF_8));
     }
 
     @Test
@@ -266,7 +290,13 @@ class VehicleAlarmHandlerTest {
         AlertsPublisher publisher = new AlertsPublisher(fake::graphqlEndpoint, () -> { }, tokens, HttpClient.newHttpClient(),
                 new AlertsPublisher.Retry(2, Duration.ofMillis(1), Duration.ofMillis(300)), sleeps::add);
         fake.graphqlDelays.add(1_500L);
-        assertThat(publisher.publish(new VehicleAlarm(VIN, "late"))).startsWith("msg-");
+        assertThat(publisher.publish(new VehicleAlarm(VIN, "late"), "key-1")).startsWith("msg-");
         assertThat(sleeps).hasSize(1);
+        assertThat(fake.graphqlRequests).extracting(r -> r.at("/variables/idempotencyKey").asText())
+                .as("the timed-out attempt and its retry are one alarm").containsOnly("key-1");
+        for (String bad : new String[] {null, "", "has space", "x".repeat(129)}) {
+            assertThatThrownBy(() -> publisher.publish(new VehicleAlarm(VIN, "late"), bad))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("idempotency key");
+        }
     }
 }
