@@ -35,6 +35,10 @@ public final class VehicleApi {
     /** The highest {@code page} of the original's {@code listVehicles(page)} (each page walks the ones before it). */
     public static final int MAX_LEGACY_PAGE = 99;
     private static final int MAX_TIME_TEXT = 64;
+    /** The earliest {@code from}/{@code to} accepted: lake timestamps are epoch milliseconds. */
+    public static final Instant MIN_TIME = Instant.EPOCH;
+    /** The latest {@code from}/{@code to} accepted: four-digit years, as the lake's {@code year} partition. */
+    public static final Instant MAX_TIME = Instant.parse("9999-12-31T23:59:59.999Z");
 
     private final LatestStateStore latest;
     private final LakeSchema lake;
@@ -142,10 +146,15 @@ public final class VehicleApi {
         if (text.length() > MAX_TIME_TEXT) {
             throw new BadInputException(name + " is not an ISO-8601 date-time");
         }
+        Instant instant;
         try {
-            return Instant.parse(text);
+            instant = Instant.parse(text);
         } catch (DateTimeParseException e) {
             throw new BadInputException(name + " is not an ISO-8601 date-time (e.g. 2026-11-22T07:00:00Z)");
         }
+        if (instant.isBefore(MIN_TIME) || instant.isAfter(MAX_TIME)) {
+            throw new BadInputException(name + " must be between " + MIN_TIME + " and " + MAX_TIME + ", got " + text);
+        }
+        return instant;
     }
 }

@@ -132,6 +132,19 @@ class InjectionTest {
     }
 
     @Test
+    void timesOutsideTheLakesYearsAreRefusedNamingTheArgument() {
+        // Valid ISO-8601 instants whose epoch milliseconds overflow a long, or that no record can have.
+        refused("getVehicleHistory", history(VIN, List.of("Vehicle.Speed"), null)
+                .put("from", "+999999999-01-01T00:00:00Z").put("to", "+999999999-01-01T01:00:00Z"), "from must be between");
+        refused("getVehicleHistory", history(VIN, List.of("Vehicle.Speed"), null)
+                .put("from", "-999999999-01-01T00:00:00Z").put("to", "-999999999-01-01T01:00:00Z"), "from must be between");
+        refused("getVehicleHistory", history(VIN, List.of("Vehicle.Speed"), null).put("from", "1969-12-31T23:00:00Z")
+                .put("to", "1970-01-01T00:30:00Z"), "from must be between 1970-01-01T00:00:00Z and 9999-12-31T23:59:59.999Z");
+        refused("getVehicleHistory", history(VIN, List.of("Vehicle.Speed"), null).put("from", "9999-12-31T23:00:00Z")
+                .put("to", "+10000-01-01T00:00:00.001Z"), "to must be between");
+    }
+
+    @Test
     void aValidRequestDoesReachTheEngineWithTheVinAsAParameter() {
         resolver.resolve(new AppSyncRequest("Query", "getVehicleHistory", history(VIN, List.of("Vehicle.Speed"), null), null));
         assertThat(engine.calls).hasSize(1);
