@@ -15,7 +15,8 @@ import java.util.StringJoiner;
 /**
  * Builds the history query once for both engines: only the requested signals' columns (from the
  * catalog allow-list), the VIN and times as parameters, an explicit list of the hour partitions the
- * range covers (so both engines prune by partition), ordered by time, with keyset paging.
+ * range covers (so both engines prune by partition; a later page lists only the hours from its
+ * cursor on), ordered by time, with keyset paging.
  */
 public final class HistoryQueryBuilder {
 
@@ -51,7 +52,7 @@ public final class HistoryQueryBuilder {
         selected.forEach(c -> select.add(quote(c)));
 
         List<Object> parameters = new ArrayList<>();
-        List<int[]> hours = hours(request.from(), request.to());
+        List<int[]> hours = hours(firstHourStart(request, afterTimestamp), request.to());
         StringBuilder sql = new StringBuilder("SELECT ").append(select).append(" FROM ").append(from())
                 .append(" WHERE vin = ?");
         parameters.add(request.vin());
@@ -78,6 +79,21 @@ public final class HistoryQueryBuilder {
             case ATHENA -> source;
             case DUCKDB -> "read_parquet('" + source.replace("'", "''") + "', hive_partitioning = true, union_by_name = true)";
         };
+    }
+
+    /**
+     * Where the page's hour list starts: {@code from}, or on a later page the cursor's time (its hour
+     * can still hold rows after it; earlier hours cannot). Clamped to [from, to) so the list is
+     * never empty. A pure function of the request and cursor, so a resumed page rebuilds the same SQL.
+     */
+    private static Instant firstHourStart(HistoryRequest request, Long afterTimestamp) {
+        if (afterTimestamp == null) {
+            return request.from();
+        }
+        Instant after = Instant.ofEpochMilli(afterTimestamp);
+        Instant lastMilli = request.to().minusMillis(1);
+        Instant start = after.isAfter(lastMilli) ? lastMilli : after;
+        return start.isBefore(request.from()) ? request.from() : start;
     }
 
     /** Every UTC hour that intersects [from, to). */

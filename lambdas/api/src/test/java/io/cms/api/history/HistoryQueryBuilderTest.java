@@ -110,6 +110,21 @@ class HistoryQueryBuilderTest {
     }
 
     @Test
+    void aPageAfterACursorListsOnlyTheHoursFromTheCursorsHour() {
+        Instant to = Instant.parse("2026-12-23T00:00:00Z");
+        HistoryRequest month = new HistoryRequest(VIN, to.minus(java.time.Duration.ofDays(31)), to, List.of("Vehicle.Speed"), 10);
+        long after = to.minusSeconds(30 * 60).toEpochMilli();
+        assertThat(builder.build(month, null).partitions()).isEqualTo(744);
+        SqlQuery page = builder.build(month, after);
+        assertThat(page.partitions()).isEqualTo(1);
+        assertThat(page.sql()).contains("IN ((2026, 12, 22, 23))");
+        // A cursor on the last millisecond of an hour: the next row may be in the following hour.
+        assertThat(builder.build(month, to.minusSeconds(3600).toEpochMilli() - 1).partitions()).isEqualTo(2);
+        // Deterministic per page: Athena's resume check compares the rebuilt SQL and parameters.
+        assertThat(builder.build(month, after)).isEqualTo(page);
+    }
+
+    @Test
     void injectionAttemptsNeverReachTheEngine() {
         for (String signal : List.of("Vehicle.Speed\" FROM x; --", "vehicle_speed", "Vehicle.Speed UNION SELECT 1", "x".repeat(10_000))) {
             assertThatThrownBy(() -> builder.build(new HistoryRequest(VIN, T0, T0.plusSeconds(60), List.of(signal), 10), null))
