@@ -26,12 +26,15 @@ import org.slf4j.LoggerFactory;
 /**
  * AppSync direct Lambda resolver of the API: {@code Query.getVehicle}, {@code listVehicles},
  * {@code listVehiclesPage} and {@code getVehicleHistory}. A thrown exception is a GraphQL error;
- * caller mistakes keep their message, anything unexpected is logged and reported generically.
+ * caller mistakes keep their message; a failed history query and anything unexpected are logged
+ * and reported generically, without the engine's text (SQL, paths).
  */
 public final class GraphQlResolverHandler implements RequestStreamHandler, FieldResolver {
 
     private static final Logger LOG = LoggerFactory.getLogger(GraphQlResolverHandler.class);
     private static final int MAX_SIGNAL_ARGUMENTS = 1000;
+    /** What a caller sees of a failed history query (the engine's details are in the function's logs). */
+    static final String HISTORY_FAILED = "history query failed; see the function's logs";
 
     private final VehicleApi api;
 
@@ -66,7 +69,11 @@ public final class GraphQlResolverHandler implements RequestStreamHandler, Field
         } catch (BadInputException e) {
             LOG.info("{} refused: {}", request.fieldName(), e.getMessage());
             throw e;
-        } catch (HistoryQueryFailedException | ConfigurationException e) {
+        } catch (HistoryQueryFailedException e) {
+            // The engine's text can hold the SQL, lake paths or bucket names: logged, never returned.
+            LOG.error("{} failed: {}", request.fieldName(), e.getMessage(), e);
+            throw new HistoryQueryFailedException(HISTORY_FAILED);
+        } catch (ConfigurationException e) {
             LOG.error("{} failed: {}", request.fieldName(), e.getMessage(), e);
             throw e;
         } catch (RuntimeException e) {

@@ -2,14 +2,15 @@ package io.cms.api.history;
 
 import io.cms.lambda.common.BadInputException;
 import io.cms.vss.LakeSchema;
+import io.cms.vss.VssDatatype;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
 import java.util.StringJoiner;
 
 /**
@@ -41,19 +42,19 @@ public final class HistoryQueryBuilder {
      * exclusive) when not null.
      */
     public SqlQuery build(HistoryRequest request, Long afterTimestamp) {
-        Set<String> selected = new LinkedHashSet<>();
+        Map<String, VssDatatype> selected = new LinkedHashMap<>();
         for (String signal : request.signals()) {
             String column = lake.columnOf(signal)
                     .orElseThrow(() -> new BadInputException("unknown signal '" + safe(signal) + "'"));
-            selected.add(column);
+            selected.put(column, lake.catalog().signal(signal).orElseThrow().datatype());
         }
         StringJoiner select = new StringJoiner(", ");
         select.add(LakeSchema.VIN).add(LakeSchema.TS);
-        selected.forEach(c -> select.add(quote(c)));
+        selected.keySet().forEach(c -> select.add(quote(c)));
 
         List<Object> parameters = new ArrayList<>();
         List<int[]> hours = hours(firstHourStart(request, afterTimestamp), request.to());
-        StringBuilder sql = new StringBuilder("SELECT ").append(select).append(" FROM ").append(from())
+        StringBuilder sql = new StringBuilder("SELECT ").append(select).append(" FROM ").append(from(selected))
                 .append(" WHERE vin = ?");
         parameters.add(request.vin());
         sql.append(" AND ts >= ? AND ts < ?");
@@ -74,10 +75,36 @@ public final class HistoryQueryBuilder {
         return new SqlQuery(sql.toString(), parameters, hours.size());
     }
 
-    private String from() {
-        return switch (dialect) {
-            case ATHENA -> source;
-            case DUCKDB -> "read_parquet('" + source.replace("'", "''") + "', hive_partitioning = true, union_by_name = true)";
+    /**
+     * Athena: the Glue table, whose declared columns read as null where a file lacks them. DuckDB:
+     * the Parquet files with a typed empty relation of the queried columns appended by name, so that
+     * an empty lake ({@code allow_empty}) is no rows and a catalog signal no file has yet is null,
+     * as on Athena, with the files' own types.
+     */
+    private String from(Map<String, VssDatatype> selected) {
+        if (dialect == Dialect.ATHENA) {
+            return source;
+        }
+        StringJoiner typed = new StringJoiner(", ");
+        typed.add("NULL::VARCHAR AS " + LakeSchema.VIN).add("NULL::BIGINT AS " + LakeSchema.TS);
+        selected.forEach((column, type) -> typed.add("NULL::" + duckDbType(type) + " AS " + quote(column)));
+        LakeSchema.PARTITION_KEYS.forEach(k -> typed.add("NULL::BIGINT AS " + k));
+        return "(SELECT * FROM read_parquet('" + source.replace("'", "''")
+                + "', hive_partitioning = true, union_by_name = true, allow_empty = true)"
+                + " UNION ALL BY NAME SELECT " + typed + " WHERE false) AS lake";
+    }
+
+    /** The DuckDB type a lake file holds for a VSS datatype (the Parquet type of {@link LakeSchema#hiveType}). */
+    static String duckDbType(VssDatatype type) {
+        return switch (LakeSchema.hiveType(type)) {
+            case "boolean" -> "BOOLEAN";
+            case "string" -> "VARCHAR";
+            case "float" -> "FLOAT";
+            case "double" -> "DOUBLE";
+            case "int" -> "INTEGER";
+            case "bigint" -> "BIGINT";
+            case "array<string>" -> "VARCHAR[]";
+            default -> throw new IllegalStateException("no DuckDB type for " + type);
         };
     }
 
