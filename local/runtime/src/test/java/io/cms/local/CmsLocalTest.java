@@ -345,7 +345,8 @@ class CmsLocalTest {
 
         await(() -> connected.isConnected() ? Optional.empty() : Optional.of(true), "the broker to disconnect the revoked vehicle");
         connected.close();
-        assertThat(request).doesNotExist();
+        // The request file goes right after the disconnect, not before it.
+        await(() -> Files.exists(request) ? Optional.empty() : Optional.of(true), "the applied request to be deleted");
         assertThat(local.iot().certificate(certificateId).orElseThrow().status())
                 .isEqualTo(io.cms.local.iot.LocalIotRegistry.Status.INACTIVE);
         assertThatThrownBy(() -> connect(revoked)).as("reconnecting with the deactivated certificate")
