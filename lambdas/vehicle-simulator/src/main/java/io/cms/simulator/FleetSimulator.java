@@ -22,6 +22,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -41,7 +42,8 @@ public final class FleetSimulator implements AutoCloseable {
      * @param connected vehicles connected now
      * @param published messages sent
      * @param acknowledged messages the broker acknowledged
-     * @param failed messages that failed or were skipped because the broker fell behind
+     * @param failed messages that failed or were skipped because the broker fell behind, plus one per vehicle
+     *        that was not connected when the run was stopped
      */
     public record Stats(int vehicles, int connected, long published, long acknowledged, long failed) {
     }
@@ -53,9 +55,12 @@ public final class FleetSimulator implements AutoCloseable {
      * @param connected whether it is connected now
      * @param published messages sent
      * @param acknowledged messages the broker acknowledged (QoS 1 PUBACK)
-     * @param failed messages that failed, or ticks skipped while disconnected or with too many unacknowledged messages
+     * @param failed messages that failed, or ticks skipped while disconnected or with too many unacknowledged
+     *        messages, plus one if the vehicle was not connected when the run was stopped
+     * @param problem why the vehicle was not connected when the run was stopped (never connected, or lost its
+     *        connection), with the broker's or the network's reason when known; null if it was connected
      */
-    public record VehicleStats(String vin, boolean connected, long published, long acknowledged, long failed) {
+    public record VehicleStats(String vin, boolean connected, long published, long acknowledged, long failed, String problem) {
     }
 
     /** Unacknowledged QoS 1 messages a vehicle may have; beyond that a tick is skipped (and counted) instead of queueing. */
@@ -162,6 +167,10 @@ public final class FleetSimulator implements AutoCloseable {
      */
     public synchronized void stop(Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
+        if (running) {
+            // A vehicle that is not connected at the end of the run did not do its job: it counts as failed.
+            vehicles.forEach(Vehicle::checkConnectedAtEnd);
+        }
         running = false;
         PendingConnect never;
         while ((never = pending.poll()) != null) {
@@ -200,8 +209,8 @@ public final class FleetSimulator implements AutoCloseable {
     public synchronized List<VehicleStats> vehicleStats() {
         List<VehicleStats> out = new ArrayList<>(vehicles.size());
         for (Vehicle v : vehicles) {
-            out.add(new VehicleStats(v.credentials.thingName(), v.client.getState().isConnected(), v.published.get(),
-                    v.acknowledged.get(), v.failed.get()));
+            out.add(new VehicleStats(v.credentials.thingName(), v.up.get(), v.published.get(),
+                    v.acknowledged.get(), v.failed.get(), v.problem));
         }
         return out;
     }
@@ -223,6 +232,12 @@ public final class FleetSimulator implements AutoCloseable {
         final AtomicLong acknowledged = new AtomicLong();
         final AtomicLong failed = new AtomicLong();
         volatile boolean announced;
+        /** Connected as far as the counters know: the connected counter changes only when this flips. */
+        final AtomicBoolean up = new AtomicBoolean();
+        volatile boolean everConnected;
+        /** Why the last connection or connection attempt ended, if known. */
+        volatile String lastError;
+        volatile String problem;
         volatile Instant last;
         ScheduledFuture<?> task;
         boolean stopped;
@@ -242,11 +257,32 @@ public final class FleetSimulator implements AutoCloseable {
                     .sslConfig(ClientTls.sslConfig(endpoint.caPem(), credentials.certificatePem(), credentials.privateKeyPem()))
                     .automaticReconnect().initialDelay(1, TimeUnit.SECONDS).maxDelay(10, TimeUnit.SECONDS).applyAutomaticReconnect()
                     .addConnectedListener(c -> {
-                        connected.incrementAndGet();
+                        everConnected = true;
+                        if (up.compareAndSet(false, true)) {
+                            connected.incrementAndGet();
+                        }
                         onConnected();
                     })
-                    .addDisconnectedListener(c -> connected.updateAndGet(n -> Math.max(0, n - 1)))
+                    // Also called for every failed connection attempt (while never connected or reconnecting):
+                    // only a connection that was up brings the counter down.
+                    .addDisconnectedListener(c -> {
+                        lastError = describe(c.getCause());
+                        if (up.compareAndSet(true, false)) {
+                            connected.decrementAndGet();
+                        }
+                    })
                     .buildAsync();
+        }
+
+        /** Counts the vehicle as failed if it is not connected now, noting why. */
+        void checkConnectedAtEnd() {
+            if (up.get()) {
+                return;
+            }
+            String why = lastError;
+            problem = (everConnected ? "not connected when the run ended" : "never connected")
+                    + (why != null ? ": " + why : everConnected ? "" : " (still connecting when the run ended)");
+            fail();
         }
 
         /** On every (re)connection: tick from now on (a vehicle ticks only while it can publish) and announce once. */
@@ -322,6 +358,14 @@ public final class FleetSimulator implements AutoCloseable {
             } catch (RuntimeException e) {
                 fail();
             }
+        }
+
+        private static String describe(Throwable cause) {
+            if (cause == null) {
+                return null;
+            }
+            String message = cause.getMessage();
+            return message == null || message.isBlank() ? cause.getClass().getSimpleName() : message;
         }
 
         void fail() {

@@ -120,17 +120,43 @@ public final class SimulateCommand implements Callable<Integer> {
             }
             long stopping = System.nanoTime();
             simulator.stop(Duration.ofSeconds(2));
-            FleetSimulator.Stats s = simulator.stats();
-            out.printf("done: %d vehicles, %d sent, %d acknowledged, %d failed or skipped; stopped in %d ms%n",
-                    s.vehicles(), s.published(), s.acknowledged(), s.failed(), (System.nanoTime() - stopping) / 1_000_000);
-            for (FleetSimulator.VehicleStats v : simulator.vehicleStats()) {
-                if (v.failed() > 0) {
-                    out.printf("  %s: %d sent, %d acknowledged, %d failed or skipped%n", v.vin(), v.published(), v.acknowledged(), v.failed());
-                }
-            }
-            out.flush();
-            return s.acknowledged() == 0 ? ExitCodes.FAILURE : s.failed() > 0 ? ExitCodes.PARTIAL : ExitCodes.OK;
+            return summary(out, spec.commandLine().getErr(), simulator.stats(), simulator.vehicleStats(),
+                    (System.nanoTime() - stopping) / 1_000_000);
         }
+    }
+
+    /**
+     * Prints the summary of a stopped run: the totals, then every vehicle that failed (with why, for
+     * one that was not connected at the end), and on stderr why nothing was acknowledged if so.
+     *
+     * @return {@link ExitCodes#FAILURE} if no message was acknowledged, {@link ExitCodes#PARTIAL} if
+     *         a message or a vehicle failed, else {@link ExitCodes#OK}
+     */
+    static int summary(PrintWriter out, PrintWriter err, FleetSimulator.Stats s, List<FleetSimulator.VehicleStats> vehicles,
+            long stoppedMs) {
+        out.printf("done: %d vehicles, %d sent, %d acknowledged, %d failed or skipped; stopped in %d ms%n",
+                s.vehicles(), s.published(), s.acknowledged(), s.failed(), stoppedMs);
+        long notConnected = 0;
+        for (FleetSimulator.VehicleStats v : vehicles) {
+            if (v.failed() > 0) {
+                out.printf("  %s: %d sent, %d acknowledged, %d failed or skipped%s%n", v.vin(), v.published(), v.acknowledged(),
+                        v.failed(), v.problem() == null ? "" : "; " + v.problem());
+            }
+            if (v.problem() != null) {
+                notConnected++;
+            }
+        }
+        out.flush();
+        if (s.acknowledged() > 0) {
+            return s.failed() > 0 ? ExitCodes.PARTIAL : ExitCodes.OK;
+        }
+        String why = s.published() > 0 ? "the broker acknowledged none of the " + s.published() + " messages sent"
+                : notConnected == s.vehicles() ? "no vehicle connected during the run (see the reasons above; each connection"
+                        + " takes a TLS handshake, so a large fleet or a short --duration may need more time)"
+                : "no vehicle sent a message during the run (a --duration shorter than --interval leaves no time for one)";
+        err.println("cms: no message was acknowledged: " + why);
+        err.flush();
+        return ExitCodes.FAILURE;
     }
 
     private static void progress(PrintWriter out, FleetSimulator.Stats s, long elapsedNanos) {

@@ -139,6 +139,39 @@ class FleetSimulatorTest {
     }
 
     @Test
+    void aVehicleTheBrokerNeverAcceptsCountsAsFailedWithTheReasonAndDoesNotLowerTheConnectedCount() throws Exception {
+        // A certificate the CA issued but the broker does not know (like a revoked one): every attempt is refused.
+        String vin = VehicleIdentity.vin("NVR", 1);
+        IssuedCertificate cert = ca.issueClient(vin, Duration.ofDays(1));
+        VehicleCredentials refused = new VehicleCredentials(vin, cert.certificateId(), cert.certificatePem(), cert.privateKeyPem());
+        try (FleetSimulator simulator = new FleetSimulator(endpoint(), Duration.ofMillis(200), Clock.systemUTC(), 47.62, -122.35)) {
+            simulator.add(fleet.get(1));
+            simulator.add(refused);
+            simulator.start();
+            // The refused vehicle retries after 1 s, 2 s, ...: each refused attempt must leave the count alone.
+            long until = System.nanoTime() + 3_500_000_000L;
+            int lowest = Integer.MAX_VALUE;
+            Thread.sleep(1_000);
+            while (System.nanoTime() < until) {
+                lowest = Math.min(lowest, simulator.stats().connected());
+                Thread.sleep(20);
+            }
+            assertThat(lowest).as("connected while one vehicle publishes").isEqualTo(1);
+            simulator.stop(Duration.ofSeconds(2));
+
+            FleetSimulator.VehicleStats good = simulator.vehicleStats().get(0);
+            FleetSimulator.VehicleStats bad = simulator.vehicleStats().get(1);
+            assertThat(good.problem()).isNull();
+            assertThat(good.failed()).isZero();
+            assertThat(bad.published()).isZero();
+            assertThat(bad.failed()).isEqualTo(1);
+            assertThat(bad.problem()).startsWith("never connected: ").contains("NOT_AUTHORIZED");
+            assertThat(simulator.stats().failed()).isEqualTo(1);
+            assertThat(simulator.stats().connected()).isZero();
+        }
+    }
+
+    @Test
     void aVehicleWhoseMessagesAreNotAcknowledgedSkipsTicksInsteadOfQueueing() throws Exception {
         stall = true;
         try (FleetSimulator simulator = new FleetSimulator(endpoint(), Duration.ofMillis(20), Clock.systemUTC(), 47.62, -122.35)) {
