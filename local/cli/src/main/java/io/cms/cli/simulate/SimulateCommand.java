@@ -20,6 +20,9 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.concurrent.Future;
 import java.util.concurrent.ExecutionException;
 import picocli.CommandLine;
@@ -42,8 +45,23 @@ public final class SimulateCommand implements Callable<Integer> {
     /** Vehicles provisioned at the same time before the run. */
     static final int PROVISIONING_PARALLELISM = 4;
 
+    /** How long the vehicles get to drain and disconnect at the end of a run. */
+    static final Duration STOP_TIMEOUT = Duration.ofSeconds(2);
+
+    /** The same when stopped by Ctrl-C or SIGTERM, kept short because the process is exiting. */
+    static final Duration INTERRUPT_STOP_TIMEOUT = Duration.ofSeconds(1);
+
+    /** Test seam: registers the shutdown hook (tests keep it and start it themselves, standing in for Ctrl-C). */
+    Consumer<Thread> addHook = Runtime.getRuntime()::addShutdownHook;
+
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;
+
+    private volatile boolean stopRequested;
+    private final CountDownLatch stoppedSignal = new CountDownLatch(1);
+    private FleetSimulator simulator;
+    private ExecutorService provisioning;
+    private Integer exitCode;
 
     @CommandLine.Mixin
     LocalOptions local;
@@ -94,6 +112,19 @@ public final class SimulateCommand implements Callable<Integer> {
         LocalConnection c = local.connect();
         PrintWriter out = spec.commandLine().getOut();
         List<String> vins = source != null && source.registry ? registryVins(c.registryStore()) : prefixVins();
+        // Ctrl-C (or SIGTERM) stops the set-up, or stops the run as its end would: the vehicles'
+        // messages in flight drain, they disconnect, and the summary is printed.
+        Thread hook = new Thread(this::interrupted, "cms-simulate-shutdown");
+        addHook.accept(hook);
+        try {
+            return run(c, vins, interval, duration, progressEvery, out);
+        } finally {
+            removeHook(hook);
+        }
+    }
+
+    private int run(LocalConnection c, List<String> vins, Duration interval, Duration duration, Duration progressEvery,
+            PrintWriter out) throws InterruptedException {
         List<VehicleCredentials> fleet;
         try {
             fleet = provisionMissing(c, vins, out);
@@ -105,23 +136,65 @@ public final class SimulateCommand implements Callable<Integer> {
         try (FleetSimulator simulator = new FleetSimulator(c.mqtt(), interval, Clock.systemUTC(), lat, lon)) {
             fleet.forEach(simulator::add);
             long started = System.nanoTime();
-            simulator.start();
+            synchronized (this) {
+                if (stopRequested) {
+                    return ExitCodes.FAILURE;
+                }
+                this.simulator = simulator;
+                simulator.start();
+            }
             long end = started + duration.toNanos();
             long nextProgress = started + progressEvery.toNanos();
-            while (System.nanoTime() < end) {
+            while (System.nanoTime() < end && !stopRequested) {
                 long sleep = Math.min(end, nextProgress) - System.nanoTime();
                 if (sleep > 0) {
-                    Thread.sleep(Math.max(1, sleep / 1_000_000));
+                    stoppedSignal.await(Math.max(1, sleep / 1_000_000), TimeUnit.MILLISECONDS);
                 }
-                if (System.nanoTime() >= nextProgress) {
+                if (System.nanoTime() >= nextProgress && !stopRequested) {
                     progress(out, simulator.stats(), System.nanoTime() - started);
                     nextProgress += progressEvery.toNanos();
                 }
             }
+            return finish(STOP_TIMEOUT);
+        }
+    }
+
+    /** Stops the run (once: at its end, or from the shutdown hook) and prints the summary. */
+    private synchronized int finish(Duration timeout) {
+        if (exitCode == null) {
             long stopping = System.nanoTime();
-            simulator.stop(Duration.ofSeconds(2));
-            return summary(out, spec.commandLine().getErr(), simulator.stats(), simulator.vehicleStats(),
-                    (System.nanoTime() - stopping) / 1_000_000);
+            simulator.stop(timeout);
+            exitCode = summary(spec.commandLine().getOut(), spec.commandLine().getErr(), simulator.stats(),
+                    simulator.vehicleStats(), (System.nanoTime() - stopping) / 1_000_000);
+        }
+        return exitCode;
+    }
+
+    /** The shutdown hook: stops provisioning, or the run with a short timeout, and prints the summary. */
+    private void interrupted() {
+        PrintWriter out = spec.commandLine().getOut();
+        synchronized (this) {
+            stopRequested = true;
+            stoppedSignal.countDown();
+            if (provisioning != null) {
+                provisioning.shutdownNow();
+            }
+            if (simulator == null) {
+                out.println("interrupted: stopped before the run started");
+                out.flush();
+                return;
+            }
+        }
+        out.println("interrupted: stopping the vehicles...");
+        out.flush();
+        finish(INTERRUPT_STOP_TIMEOUT);
+    }
+
+    private static void removeHook(Thread hook) {
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException shuttingDown) {
+            // the JVM is exiting: the hook is running or has run
         }
     }
 
@@ -165,6 +238,27 @@ public final class SimulateCommand implements Callable<Integer> {
         out.flush();
     }
 
+    private <T> T getOrThrow(Future<T> future, String vin) throws InterruptedException {
+        try {
+            // Tasks still queued when the shutdown hook shuts the pool down never complete.
+            while (true) {
+                if (stopRequested) {
+                    throw new InterruptedException("stopped while setting up the vehicles");
+                }
+                try {
+                    return future.get(100, TimeUnit.MILLISECONDS);
+                } catch (java.util.concurrent.TimeoutException notYet) {
+                    // check again
+                }
+            }
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException cause) {
+                throw cause;
+            }
+            throw new IllegalStateException("setting up " + vin + " failed: " + e.getCause(), e.getCause());
+        }
+    }
+
     private List<String> prefixVins() {
         String prefix = source == null || source.prefix == null ? "CMS" : source.prefix;
         List<String> vins = new ArrayList<>(vehicles);
@@ -196,32 +290,45 @@ public final class SimulateCommand implements Callable<Integer> {
         return vins;
     }
 
-    /** The credentials of every VIN, provisioning (a few at a time) those without stored ones. */
+    /**
+     * The credentials of every VIN, provisioning (a few at a time) those without stored credentials
+     * holding the certificate the registry has active for them (none stored, revoked or superseded).
+     */
     private List<VehicleCredentials> provisionMissing(LocalConnection c, List<String> vins, PrintWriter out) throws InterruptedException {
-        List<String> missing = vins.stream().filter(v -> c.credentials(v).isEmpty()).toList();
-        if (!missing.isEmpty()) {
-            out.printf("setting up %d of %d vehicles (authorize, provision by claim)%n", missing.size(), vins.size());
-            out.flush();
-            VehicleSetup setup = new VehicleSetup(c, Duration.ofSeconds(15), Clock.systemUTC());
-            ExecutorService pool = Executors.newFixedThreadPool(PROVISIONING_PARALLELISM);
-            try {
+        VehicleSetup setup = new VehicleSetup(c, Duration.ofSeconds(15), Clock.systemUTC());
+        ExecutorService pool = Executors.newFixedThreadPool(PROVISIONING_PARALLELISM);
+        synchronized (this) {
+            if (stopRequested) {
+                pool.shutdownNow();
+                throw new InterruptedException("stopped");
+            }
+            provisioning = pool;
+        }
+        try {
+            List<Future<Boolean>> checks = new ArrayList<>(vins.size());
+            for (String vin : vins) {
+                checks.add(pool.submit(() -> setup.current(vin).isEmpty()));
+            }
+            List<String> missing = new ArrayList<>();
+            for (int i = 0; i < vins.size(); i++) {
+                if (getOrThrow(checks.get(i), vins.get(i))) {
+                    missing.add(vins.get(i));
+                }
+            }
+            if (!missing.isEmpty()) {
+                out.printf("setting up %d of %d vehicles (authorize, provision by claim)%n", missing.size(), vins.size());
+                out.flush();
                 List<Future<?>> running = new ArrayList<>();
                 for (String vin : missing) {
+                    // Re-provisions stored credentials whose certificate is no longer the active one.
                     running.add(pool.submit(() -> setup.setUp(vin, null, null, null, false)));
                 }
                 for (int i = 0; i < running.size(); i++) {
-                    try {
-                        running.get(i).get();
-                    } catch (ExecutionException e) {
-                        if (e.getCause() instanceof RuntimeException cause) {
-                            throw cause;
-                        }
-                        throw new IllegalStateException("setting up " + missing.get(i) + " failed: " + e.getCause(), e.getCause());
-                    }
+                    getOrThrow(running.get(i), missing.get(i));
                 }
-            } finally {
-                pool.shutdownNow();
             }
+        } finally {
+            pool.shutdownNow();
         }
         List<VehicleCredentials> fleet = new ArrayList<>(vins.size());
         for (String vin : vins) {

@@ -81,11 +81,29 @@ public final class VehicleSetup {
         }
         MqttEndpoint endpoint = local.mqtt();
         Optional<VehicleCredentials> stored = reprovision ? Optional.empty() : local.credentials(v)
-                .filter(c -> c.certificateId().equals(authorized.activeCertificateId()));
+                .filter(c -> isCurrent(c, authorized));
         VehicleCredentials credentials = stored.orElseGet(() -> provision(endpoint, v));
         Path dir = local.store(credentials, endpoint.caPem());
         announce(endpoint, credentials);
         return new Result(v, dir, credentials.certificateId(), stored.isEmpty());
+    }
+
+    /**
+     * The stored credentials of {@code vin} if they hold the certificate the registry has active for
+     * it; empty if none are stored or theirs was revoked or superseded (the vehicle needs setting up).
+     */
+    public Optional<VehicleCredentials> current(String vin) {
+        Optional<VehicleCredentials> stored = local.credentials(vin);
+        if (stored.isEmpty()) {
+            return stored;
+        }
+        Optional<AuthorizedVehicle> authorized = registry.get(vin);
+        return stored.filter(c -> authorized.filter(a -> isCurrent(c, a)).isPresent());
+    }
+
+    /** Whether stored credentials hold the vehicle's active certificate (the broker refuses any other). */
+    private static boolean isCurrent(VehicleCredentials credentials, AuthorizedVehicle authorized) {
+        return credentials.certificateId().equals(authorized.activeCertificateId());
     }
 
     private VehicleCredentials provision(MqttEndpoint endpoint, String vin) {

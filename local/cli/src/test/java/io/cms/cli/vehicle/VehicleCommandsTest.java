@@ -187,6 +187,20 @@ class VehicleCommandsTest {
     }
 
     @Test
+    void simulateSetsUpAgainAVehicleWhoseStoredCertificateWasRevoked() {
+        String vin = VehicleIdentity.vin("RVS", 1);
+        setUp(vin);
+        Run revoke = cms("registry", "revoke", "--local", dir.toString(), vin);
+        assertThat(revoke.exit()).as(revoke.err()).isEqualTo(ExitCodes.OK);
+
+        Run r = cms("simulate", "--vehicles", "1", "--vin-prefix", "RVS", "--interval", "200ms", "--duration", "2s",
+                "--local", dir.toString());
+
+        assertThat(r.exit()).as(r.out() + r.err()).isEqualTo(ExitCodes.OK);
+        assertThat(r.out()).contains("setting up 1 of 1 vehicles").contains("done: 1 vehicles");
+    }
+
+    @Test
     void simulateCanTakeItsVehiclesFromTheRegistry() throws Exception {
         local.vehicleRegistry().authorize(VehicleIdentity.vin("REG", 1), "Volta", "Cargo", "2024");
         Run r = cms("simulate", "--vehicles", "2", "--vins-from-registry", "--interval", "250ms", "--duration", "1s",
