@@ -28,6 +28,32 @@ class VehicleCredentialsTest {
     }
 
     @Test
+    void savingWritesAWholeDirectoryInOneStepAndLeavesNothingBeside() throws Exception {
+        Path vehicle = dir.resolve("vehicles").resolve("1HGCM82633A004352");
+        // What an interrupted save of the old code left: a certificate and a key, nothing else.
+        Files.createDirectories(vehicle);
+        Files.writeString(vehicle.resolve("certificate.pem"), "OLD");
+        Files.writeString(vehicle.resolve("private.key"), "OLD");
+        assertThat(VehicleCredentials.isComplete(vehicle)).isFalse();
+
+        VehicleCredentials creds = new VehicleCredentials("1HGCM82633A004352", "c1", "CERT1", "KEY1");
+        creds.save(vehicle, java.util.Map.of("ca.pem", "CA"));
+
+        assertThat(VehicleCredentials.isComplete(vehicle)).isTrue();
+        assertThat(VehicleCredentials.load(vehicle)).isEqualTo(creds);
+        assertThat(vehicle.resolve("ca.pem")).hasContent("CA");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(vehicle.resolve("private.key")))).isEqualTo("rw-------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(vehicle))).isEqualTo("rwx------");
+        try (var siblings = Files.list(vehicle.getParent())) {
+            assertThat(siblings.map(p -> p.getFileName().toString())).containsExactly("1HGCM82633A004352");
+        }
+        try (var files = Files.list(vehicle)) {
+            assertThat(files.map(p -> p.getFileName().toString()))
+                    .containsExactlyInAnyOrder("certificate.pem", "private.key", "certificate.id", "thing.name", "ca.pem");
+        }
+    }
+
+    @Test
     void loadingFromADirectoryWithoutCredentialsNamesIt() {
         assertThatThrownBy(() -> VehicleCredentials.load(dir.resolve("nothing-here")))
                 .isInstanceOf(UncheckedIOException.class).hasMessageContaining("no vehicle credentials in");

@@ -105,28 +105,30 @@ public final class LocalConnection {
         return dataDir.resolve(VEHICLES).resolve(vin);
     }
 
-    /** The stored credentials of {@code vin}, if it was set up. */
+    /**
+     * The stored credentials of {@code vin}, if it was set up. A directory missing one of the files
+     * (left by an older CLI interrupted while storing them) counts as not set up: setting the
+     * vehicle up again replaces it.
+     */
     public Optional<VehicleCredentials> credentials(String vin) {
         Path dir = vehicleDir(vin);
-        if (!Files.isRegularFile(dir.resolve("certificate.pem")) || !Files.isRegularFile(dir.resolve("private.key"))) {
+        if (!VehicleCredentials.isComplete(dir)) {
             return Optional.empty();
         }
         return Optional.of(VehicleCredentials.load(dir));
     }
 
-    /** Stores a vehicle's certificate, key (PKCS#8, owner-only) and the CA certificate. */
+    /** Stores a vehicle's certificate, key (PKCS#8, owner-only) and the CA certificate, all or nothing. */
     public Path store(VehicleCredentials credentials, String caPem) {
         Path dir = vehicleDir(credentials.thingName());
-        credentials.save(dir);
-        try {
-            Files.writeString(dir.resolve(CA_FILE), caPem, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException("cannot store the CA certificate in " + dir, e);
-        }
+        credentials.save(dir, java.util.Map.of(CA_FILE, caPem));
         return dir;
     }
 
-    /** The VINs with stored credentials, sorted. */
+    /**
+     * The VINs with a credentials directory, sorted, including incomplete ones ({@link #credentials}
+     * is empty for those); the hidden directories of a store under way are left out.
+     */
     public List<String> storedVins() {
         Path root = dataDir.resolve(VEHICLES);
         if (!Files.isDirectory(root)) {
@@ -134,7 +136,8 @@ public final class LocalConnection {
         }
         try (Stream<Path> dirs = Files.list(root)) {
             List<String> vins = new ArrayList<>();
-            dirs.filter(d -> Files.isRegularFile(d.resolve("certificate.pem"))).forEach(d -> vins.add(d.getFileName().toString()));
+            dirs.filter(d -> Files.isDirectory(d) && !d.getFileName().toString().startsWith("."))
+                    .forEach(d -> vins.add(d.getFileName().toString()));
             vins.sort(null);
             return vins;
         } catch (IOException e) {

@@ -30,13 +30,19 @@ public final class ListCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         out.printf("%-17s  %-10s  %-24s  %s%n", "VIN", "STATE", "VEHICLE", "CERTIFICATE");
         for (String vin : c.storedVins()) {
-            VehicleCredentials creds = c.credentials(vin).orElseThrow();
+            Optional<VehicleCredentials> stored = c.credentials(vin);
             Optional<AuthorizedVehicle> v = store.vehicle(vin);
+            String what = v.map(a -> a.make() + " " + a.model() + " " + a.year()).orElse("-");
+            if (stored.isEmpty()) {
+                // Some files are missing (a set-up interrupted while storing them): set it up again.
+                out.printf("%-17s  %-10s  %-24s  %s%n", vin, "incomplete", what, "- (run 'cms vehicle setup --vin " + vin + "')");
+                continue;
+            }
+            VehicleCredentials creds = stored.get();
             // Provisioning consumes the authorization, so allow_provisioning is false for a vehicle
             // in service; revoked means no active certificate left.
             String state = v.map(a -> a.activeCertificateId() == null ? "revoked"
                     : creds.certificateId().equals(a.activeCertificateId()) ? "active" : "superseded").orElse("unknown");
-            String what = v.map(a -> a.make() + " " + a.model() + " " + a.year()).orElse("-");
             out.printf("%-17s  %-10s  %-24s  %s%n", vin, state, what, creds.certificateId());
         }
         return ExitCodes.OK;

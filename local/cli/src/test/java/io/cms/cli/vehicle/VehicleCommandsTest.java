@@ -171,6 +171,25 @@ class VehicleCommandsTest {
     }
 
     @Test
+    void aPartlyWrittenCredentialsDirectoryIsListedAsIncompleteAndSetUpAgain() throws Exception {
+        String vin = VehicleIdentity.vin("PRT", 1);
+        // What a set-up interrupted while storing left behind: a certificate and a key, no id or name.
+        Path creds = Files.createDirectories(dir.resolve("vehicles").resolve(vin));
+        Files.writeString(creds.resolve("certificate.pem"), "-----BEGIN CERTIFICATE-----\n");
+        Files.writeString(creds.resolve("private.key"), "-----BEGIN PRIVATE KEY-----\n");
+
+        Run list = cms("vehicle", "list", "--local", dir.toString());
+        assertThat(list.exit()).as(list.err()).isEqualTo(ExitCodes.OK);
+        assertThat(list.out()).containsPattern(vin + "\\s+incomplete");
+
+        Run setup = cms("vehicle", "setup", "--vin", vin, "--local", dir.toString());
+        assertThat(setup.exit()).as(setup.err()).isEqualTo(ExitCodes.OK);
+        assertThat(new LocalConnection(dir, LocalEndpoints.read(dir)).credentials(vin)).get()
+                .satisfies(c -> assertThat(c.certificateId()).isEqualTo(local.vehicleRegistry().get(vin).orElseThrow().activeCertificateId()));
+        assertThat(cms("vehicle", "list", "--local", dir.toString()).out()).containsPattern(vin + "\\s+active");
+    }
+
+    @Test
     void simulateProvisionsMissingVehiclesRunsThemAndStopsWithinTwoSeconds() throws Exception {
         Run r = cms("simulate", "--vehicles", "3", "--interval", "200ms", "--duration", "2s", "--progress-every", "1s",
                 "--vin-prefix", "TST", "--local", dir.toString());
