@@ -42,6 +42,12 @@ public final class SimulateCommand implements Callable<Integer> {
     /** The longest {@code --duration}, {@code --interval} or {@code --progress-every}. */
     static final Duration MAX_DURATION = Duration.ofDays(365);
 
+    /**
+     * The most {@code --vehicles}: far beyond what one machine runs (10 000 were measured), and
+     * within the six-digit serial of the VINs made from a prefix.
+     */
+    static final int MAX_VEHICLES = 100_000;
+
     /** Vehicles provisioned at the same time before the run. */
     static final int PROVISIONING_PARALLELISM = 4;
 
@@ -103,7 +109,11 @@ public final class SimulateCommand implements Callable<Integer> {
         if (vehicles < 1) {
             throw new BadInputException("--vehicles must be at least 1, got " + vehicles);
         }
-        if (lat < -80 || lat > 80 || lon < -180 || lon > 180) {
+        if (vehicles > MAX_VEHICLES) {
+            throw new BadInputException("--vehicles must be at most " + MAX_VEHICLES + ", got " + vehicles);
+        }
+        // Written so that NaN fails too.
+        if (!(lat >= -80 && lat <= 80) || !(lon >= -180 && lon <= 180)) {
             throw new BadInputException("--lat must be within [-80, 80] and --lon within [-180, 180]");
         }
         Duration interval = DurationOptions.parse("--interval", this.interval, MAX_DURATION);
