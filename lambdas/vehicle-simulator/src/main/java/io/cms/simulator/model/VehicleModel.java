@@ -20,6 +20,9 @@ public final class VehicleModel {
     public static final double CONSUMPTION_KWH_PER_KM = 0.17;
     /** The charge limit the driver set, in percent; charging stops there. */
     public static final int CHARGE_LIMIT_PERCENT = 90;
+
+    /** Below this state of charge the car pulls over and charges. */
+    public static final int CHARGE_BELOW_PERCENT = 12;
     private static final double MAX_ACCEL = 2.5;
     private static final double MAX_DECEL = 4.0;
     private static final List<String> DTC_CODES = List.of("P0A80", "P0AA6", "C0035", "U0100", "B1318", "P0C78");
@@ -88,6 +91,10 @@ public final class VehicleModel {
         if (secondsToNewTarget <= 0) {
             newTarget();
         }
+        if (soc < CHARGE_BELOW_PERCENT) {
+            // Low battery: pull over (then charge) instead of driving on to an empty pack.
+            targetSpeed = 0;
+        }
         double dv = targetSpeed - speed;
         double maxChange = (dv > 0 ? MAX_ACCEL : MAX_DECEL) * dt;
         speed = Math.max(0, speed + Math.max(-maxChange, Math.min(maxChange, dv)));
@@ -102,7 +109,7 @@ public final class VehicleModel {
         soc = Math.max(0, soc - 100 * energyKwh / CAPACITY_KWH);
         double powerKw = dt > 0 ? energyKwh * 3600 / dt : 0;
         current = powerKw * 1000 / voltage();
-        if (soc < 12 && speed < 0.5) {
+        if (soc < CHARGE_BELOW_PERCENT && speed < 0.5) {
             charging = true;
             tripStart = now;
             tripKm = 0;

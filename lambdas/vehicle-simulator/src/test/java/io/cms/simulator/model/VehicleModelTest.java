@@ -32,6 +32,35 @@ class VehicleModelTest {
     }
 
     @Test
+    void aCarWithALowBatteryPullsOverAndChargesInsteadOfDrivingOnEmpty() {
+        long drivingOnEmpty = 0;
+        long drivingLow = 0;
+        long chargingSeconds = 0;
+        for (long seed = 1; seed <= 10; seed++) {
+            VehicleModel m = model(seed);
+            Instant t = T0;
+            for (int s = 0; s < 72 * 3600; s++) {
+                t = t.plusSeconds(1);
+                m.step(1, t);
+                if (m.charging()) {
+                    chargingSeconds++;
+                } else if (m.speedKmh() > 0.5) {
+                    if (m.stateOfCharge() == 0) {
+                        drivingOnEmpty++;
+                    }
+                    if (m.stateOfCharge() < VehicleModel.CHARGE_BELOW_PERCENT) {
+                        drivingLow++;
+                    }
+                }
+            }
+        }
+        assertThat(drivingOnEmpty).as("seconds driven at 0 %").isZero();
+        // Only the braking to a stop once the charge fell below the threshold.
+        assertThat(drivingLow).as("seconds driven below the threshold").isLessThan(10 * 72 * 60);
+        assertThat(chargingSeconds).as("the cars did charge").isPositive();
+    }
+
+    @Test
     void stateOfChargeFallsWhileDrivingAndHealthNeverRises() {
         VehicleModel m = model(11);
         double soc = m.stateOfCharge();
