@@ -1,11 +1,14 @@
 package io.cms.local.broker;
 
+import io.cms.provisioning.ClaimPolicy;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
  * The topics each principal may use: the same rules as the vehicle IoT policy of the
  * Provisioning module. A vehicle may publish and subscribe only under its own VIN; a claim
- * certificate may only talk to the fleet-provisioning topics of the template.
+ * certificate may only talk to the fleet-provisioning topics of the template: the request topics of
+ * the AWS claim policy ({@link ClaimPolicy#requestTopics}) and their replies.
  */
 public final class TopicPolicy {
 
@@ -22,23 +25,30 @@ public final class TopicPolicy {
     }
 
     /** Client ids a claim certificate may connect with: the AWS claim policy's {@code client/provision-*}. */
-    public static final String CLAIM_CLIENT_ID_PREFIX = io.cms.provisioning.ClaimPolicy.CLIENT_ID_PREFIX;
+    public static final String CLAIM_CLIENT_ID_PREFIX = ClaimPolicy.CLIENT_ID_PREFIX;
 
     private final String provisioningTemplate;
+    private final List<Grant> claimGrants;
 
+    /**
+     * @param provisioningTemplate the fleet-provisioning template claim certificates may use
+     * @throws IllegalArgumentException when the name is not a valid template name
+     */
     public TopicPolicy(String provisioningTemplate) {
         this.provisioningTemplate = provisioningTemplate;
+        List<Grant> grants = new ArrayList<>();
+        for (String request : ClaimPolicy.requestTopics(provisioningTemplate)) {
+            grants.add(new Grant(request, Activity.PUBLISH));
+            // The replies: .../accepted and .../rejected.
+            grants.add(new Grant(request + "/+", Activity.SUBSCRIBE));
+        }
+        this.claimGrants = List.copyOf(grants);
     }
 
     /** The grants of a principal. */
     public List<Grant> grants(Principal principal) {
         if (principal.kind() == Principal.Kind.CLAIM) {
-            String provision = "$aws/provisioning-templates/" + provisioningTemplate + "/provision/json";
-            return List.of(
-                    new Grant("$aws/certificates/create/json", Activity.PUBLISH),
-                    new Grant("$aws/certificates/create/json/+", Activity.SUBSCRIBE),
-                    new Grant(provision, Activity.PUBLISH),
-                    new Grant(provision + "/+", Activity.SUBSCRIBE));
+            return claimGrants;
         }
         String vin = principal.thingName();
         return List.of(

@@ -3,6 +3,9 @@ package io.cms.local.provisioning;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.cms.lambda.common.Json;
 import io.cms.local.broker.InboundMessage;
 import io.cms.local.broker.LocalBroker;
 import io.cms.local.broker.TopicPolicy;
@@ -20,16 +23,21 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyPair;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import javax.security.auth.x500.X500Principal;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder;
 import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
@@ -51,6 +59,11 @@ class FleetProvisioningTest {
     private VehicleCredentials claim;
     private final List<String> postProvisioned = new CopyOnWriteArrayList<>();
     private final BlockingQueue<InboundMessage> telemetry = new LinkedBlockingQueue<>();
+    /** Replies to the hand-driven claim client. */
+    private final BlockingQueue<InboundReply> replies = new LinkedBlockingQueue<>();
+
+    private record InboundReply(String topic, JsonNode body) {
+    }
 
     @BeforeAll
     void start() throws Exception {
@@ -108,15 +121,71 @@ class FleetProvisioningTest {
                     assertThat(c.thingName()).isEqualTo(ALLOWED);
                 });
         assertThat(postProvisioned).contains(ALLOWED + "/" + vehicle.certificateId());
+        assertPublishesTelemetry(vehicle);
+    }
 
-        MqttClient mqtt = new MqttClient("ssl://127.0.0.1:" + broker.port(), ALLOWED, new MemoryPersistence());
+    @Test
+    void vehicleProvisionsByCsrKeepingItsKeyAndThenPublishesTelemetry() throws Exception {
+        KeyPair key = LocalCa.newKeyPair();
+        String csr = Pem.write(new JcaPKCS10CertificationRequestBuilder(new X500Principal("CN=" + ALLOWED), key.getPublic())
+                .build(new JcaContentSignerBuilder("SHA256withECDSA").build(key.getPrivate())));
+        String provisionTopic = "$aws/provisioning-templates/cms-template/provision/json";
+        MqttClient claimClient = connectWithClaim(List.of("$aws/certificates/create-from-csr/json", provisionTopic));
+        try {
+            JsonNode created = request(claimClient, "$aws/certificates/create-from-csr/json",
+                    Json.object().put("certificateSigningRequest", csr));
+            assertThat(created.has("privateKey")).as("the key never leaves the vehicle").isFalse();
+            ObjectNode register = Json.object().put("certificateOwnershipToken",
+                    created.path("certificateOwnershipToken").asText());
+            register.putObject("parameters").put("vin", ALLOWED);
+            JsonNode registered = request(claimClient, provisionTopic, register);
+            assertThat(registered.path("thingName").asText()).isEqualTo(ALLOWED);
+
+            VehicleCredentials vehicle = new VehicleCredentials(ALLOWED, created.path("certificateId").asText(),
+                    created.path("certificatePem").asText(), Pem.privateKey(key.getPrivate()));
+            assertThat(registry.certificate(vehicle.certificateId())).get()
+                    .satisfies(c -> assertThat(c.status()).isEqualTo(LocalIotRegistry.Status.ACTIVE));
+            assertPublishesTelemetry(vehicle);
+        } finally {
+            claimClient.disconnect();
+            claimClient.close();
+        }
+    }
+
+    private void assertPublishesTelemetry(VehicleCredentials vehicle) throws Exception {
+        MqttClient mqtt = new MqttClient("ssl://127.0.0.1:" + broker.port(), vehicle.thingName(), new MemoryPersistence());
         MqttConnectOptions options = new MqttConnectOptions();
         options.setSocketFactory(ClientTls.socketFactory(Pem.certificate(ca.certificate()), vehicle.certificatePem(), vehicle.privateKeyPem()));
         mqtt.connect(options);
-        mqtt.publish("cms/data/" + ALLOWED + "/telemetry", "{\"v\":1}".getBytes(StandardCharsets.UTF_8), 1, false);
+        telemetry.clear();
+        mqtt.publish("cms/data/" + vehicle.thingName() + "/telemetry", "{\"v\":1}".getBytes(StandardCharsets.UTF_8), 1, false);
         assertThat(telemetry.poll(10, TimeUnit.SECONDS)).isNotNull();
         mqtt.disconnect();
         mqtt.close();
+    }
+
+    /** A claim client (a second MQTT client implementation) subscribed to the replies of {@code requestTopics}. */
+    private MqttClient connectWithClaim(List<String> requestTopics) throws Exception {
+        MqttClient mqtt = new MqttClient("ssl://127.0.0.1:" + broker.port(), "provision-" + UUID.randomUUID(),
+                new MemoryPersistence());
+        MqttConnectOptions options = new MqttConnectOptions();
+        options.setSocketFactory(ClientTls.socketFactory(Pem.certificate(ca.certificate()), claim.certificatePem(), claim.privateKeyPem()));
+        mqtt.connect(options);
+        replies.clear();
+        for (String topic : requestTopics) {
+            mqtt.subscribe(topic + "/+", 1, (t, message) ->
+                    replies.add(new InboundReply(t, Json.parse(new String(message.getPayload(), StandardCharsets.UTF_8)))));
+        }
+        return mqtt;
+    }
+
+    /** Publishes a request and returns its accepted reply. */
+    private JsonNode request(MqttClient mqtt, String topic, ObjectNode body) throws Exception {
+        mqtt.publish(topic, Json.write(body).getBytes(StandardCharsets.UTF_8), 1, false);
+        InboundReply reply = replies.poll(10, TimeUnit.SECONDS);
+        assertThat(reply).as("a reply on " + topic).isNotNull();
+        assertThat(reply.topic()).as(reply.body().toString()).isEqualTo(topic + "/accepted");
+        return reply.body();
     }
 
     @Test
