@@ -356,6 +356,29 @@ class CmsLocalTest {
         bystander.close();
     }
 
+    @Test
+    @Order(13)
+    void theOldCertificatesConnectionIsClosedWhenAReprovisionedVehiclesNewCertificateRetiresIt() throws Exception {
+        String vin = "5YJ3E1EA7KF317099";
+        VehicleCredentials old = authorizeAndProvision(vin);
+        MqttClient connected = connect(old);
+        assertThat(connected.isConnected()).isTrue();
+
+        // The operator re-authorizes the VIN (e.g. a replaced head unit) and the vehicle provisions again:
+        // the Provisioning domain retires the old certificate through the IoT control plane, not the CLI's request files.
+        VehicleCredentials replacement = authorizeAndProvision(vin);
+
+        await(() -> connected.isConnected() ? Optional.empty() : Optional.of(true),
+                "the broker to disconnect the retired certificate's session");
+        connected.close();
+        assertThat(local.iot().certificate(certificateId(old)).map(c -> c.status())).as("the old certificate's status")
+                .isNotEqualTo(Optional.of(io.cms.local.iot.LocalIotRegistry.Status.ACTIVE));
+        MqttClient renewed = connect(replacement);
+        assertThat(renewed.isConnected()).isTrue();
+        renewed.disconnect();
+        renewed.close();
+    }
+
     private VehicleCredentials authorizeAndProvision(String vin) {
         local.vehicleRegistry().authorize(vin, "Tesla", "Model 3", "2019");
         return provisioning().provision(vin);
