@@ -54,7 +54,9 @@ public final class FleetProvisioningClient {
                 .buildAsync();
         try {
             await(client.connectWith().cleanSession(true).send());
-            for (String topic : new String[] {createTopic + "/+", provisionTopic + "/+"}) {
+            // The exact reply topics: the AWS claim policy allows subscribing to these and nothing wider.
+            for (String topic : new String[] {createTopic + "/accepted", createTopic + "/rejected",
+                    provisionTopic + "/accepted", provisionTopic + "/rejected"}) {
                 await(client.subscribeWith().topicFilter(topic).qos(MqttQos.AT_LEAST_ONCE)
                         .callback(p -> replies.add(new Reply(p.getTopic().toString(),
                                 Json.parse(new String(p.getPayloadAsBytes(), StandardCharsets.UTF_8)))))

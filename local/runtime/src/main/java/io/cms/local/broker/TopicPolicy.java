@@ -39,8 +39,9 @@ public final class TopicPolicy {
         List<Grant> grants = new ArrayList<>();
         for (String request : ClaimPolicy.requestTopics(provisioningTemplate)) {
             grants.add(new Grant(request, Activity.PUBLISH));
-            // The replies: .../accepted and .../rejected.
-            grants.add(new Grant(request + "/+", Activity.SUBSCRIBE));
+            // The replies, exactly as the AWS claim policy names them (a "/+" filter is refused there too).
+            grants.add(new Grant(request + "/accepted", Activity.SUBSCRIBE));
+            grants.add(new Grant(request + "/rejected", Activity.SUBSCRIBE));
         }
         this.claimGrants = List.copyOf(grants);
     }

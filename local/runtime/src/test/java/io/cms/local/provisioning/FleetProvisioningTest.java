@@ -39,6 +39,7 @@ import javax.security.auth.x500.X500Principal;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder;
 import org.eclipse.paho.client.mqttv3.MqttClient;
+import org.eclipse.paho.client.mqttv3.MqttException;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 import org.junit.jupiter.api.AfterAll;
@@ -152,6 +153,20 @@ class FleetProvisioningTest {
         }
     }
 
+    @Test
+    void claimCertificateMaySubscribeOnlyToTheExactReplyTopicsLikeTheAwsClaimPolicy() throws Exception {
+        MqttClient mqtt = connectWithClaim(List.of());
+        try {
+            assertThatThrownBy(() -> mqtt.subscribe("$aws/certificates/create/json/+", 1))
+                    .as("a wildcard over the replies").isInstanceOf(MqttException.class);
+        } finally {
+            if (mqtt.isConnected()) {
+                mqtt.disconnect();
+            }
+            mqtt.close();
+        }
+    }
+
     private void assertPublishesTelemetry(VehicleCredentials vehicle) throws Exception {
         MqttClient mqtt = new MqttClient("ssl://127.0.0.1:" + broker.port(), vehicle.thingName(), new MemoryPersistence());
         MqttConnectOptions options = new MqttConnectOptions();
@@ -173,8 +188,10 @@ class FleetProvisioningTest {
         mqtt.connect(options);
         replies.clear();
         for (String topic : requestTopics) {
-            mqtt.subscribe(topic + "/+", 1, (t, message) ->
-                    replies.add(new InboundReply(t, Json.parse(new String(message.getPayload(), StandardCharsets.UTF_8)))));
+            for (String reply : new String[] {"/accepted", "/rejected"}) {
+                mqtt.subscribe(topic + reply, 1, (t, message) ->
+                        replies.add(new InboundReply(t, Json.parse(new String(message.getPayload(), StandardCharsets.UTF_8)))));
+            }
         }
         return mqtt;
     }
