@@ -24,6 +24,7 @@ import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.Stream;
 import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.parquet.avro.AvroParquetReader;
 import org.apache.parquet.avro.AvroParquetWriter;
@@ -46,6 +47,11 @@ import org.apache.parquet.io.LocalOutputFile;
  * between the rename and the deletes) deletes those inputs first, so no row is ever counted twice
  * and none is lost. Only hours closed for longer than the grace period are touched, so no writer is
  * still adding files to them.
+ *
+ * <p>Rows are copied into the current catalog's schema by column name, so an hour may mix files
+ * written before and after a catalog change: a column a file lacks (a signal added since) is null,
+ * a column the catalog no longer has (a removed signal) is dropped, and a column whose type
+ * differs (a retyped signal, which the catalog forbids) fails the hour naming the file.
  */
 public final class HourCompactor {
 
@@ -179,11 +185,15 @@ public final class HourCompactor {
                 .build()) {
             for (Path in : inputs) {
                 try (ParquetReader<GenericRecord> reader = AvroParquetReader.<GenericRecord>builder(new LocalInputFile(in))
-                        .withDataModel(org.apache.avro.generic.GenericData.get())
+                        .withDataModel(GenericData.get())
                         .withConf(new PlainParquetConfiguration()).build()) {
                     GenericRecord r;
+                    int[] positions = null;
                     while ((r = reader.read()) != null) {
-                        out.write(r);
+                        if (positions == null) {
+                            positions = fieldMapping(in, r.getSchema());
+                        }
+                        out.write(toLakeSchema(r, positions));
                         rows++;
                     }
                 }
@@ -193,6 +203,66 @@ public final class HourCompactor {
             throw e instanceof IOException io ? io : new IOException(e);
         }
         return rows;
+    }
+
+    /**
+     * For each field of the current schema, the position of the field of that name in a file's
+     * schema, or -1 when the file has no such column (a signal added after the file was written: it
+     * stays null). parquet-avro writes a record's fields by position, so a file written before a
+     * signal was added, or without one in the middle, must be copied by name. Columns the current
+     * schema no longer has (a removed signal) are dropped; the raw messages still hold them.
+     */
+    private int[] fieldMapping(Path in, Schema fileSchema) throws IOException {
+        List<Schema.Field> fields = schema.getFields();
+        int[] from = new int[fields.size()];
+        for (int i = 0; i < from.length; i++) {
+            Schema.Field target = fields.get(i);
+            Schema.Field source = fileSchema.getField(target.name());
+            if (source == null) {
+                if (!nullable(target.schema())) {
+                    throw new IOException(in.getFileName() + " has no column " + target.name() + ", which every lake row needs");
+                }
+                from[i] = -1;
+                continue;
+            }
+            String have = typeName(source.schema());
+            String want = typeName(target.schema());
+            if (!have.equals(want)) {
+                throw new IOException(in.getFileName() + ": column " + target.name() + " is " + have
+                        + " in the file but " + want + " in the catalog; a signal must not be retyped");
+            }
+            from[i] = source.pos();
+        }
+        return from;
+    }
+
+    private GenericRecord toLakeSchema(GenericRecord r, int[] from) {
+        GenericData.Record out = new GenericData.Record(schema);
+        for (int i = 0; i < from.length; i++) {
+            if (from[i] >= 0) {
+                out.put(i, r.get(from[i]));
+            }
+        }
+        return out;
+    }
+
+    private static boolean nullable(Schema s) {
+        return s.getType() == Schema.Type.NULL
+                || s.getType() == Schema.Type.UNION && s.getTypes().stream().anyMatch(t -> t.getType() == Schema.Type.NULL);
+    }
+
+    /** The type of a column without its null branch, e.g. {@code float} or {@code array<string>}. */
+    private static String typeName(Schema s) {
+        if (s.getType() == Schema.Type.UNION) {
+            List<Schema> branches = s.getTypes().stream().filter(t -> t.getType() != Schema.Type.NULL).toList();
+            if (branches.size() != 1) {
+                return s.toString();
+            }
+            s = branches.get(0);
+        }
+        return s.getType() == Schema.Type.ARRAY
+                ? "array<" + typeName(s.getElementType()) + ">"
+                : s.getType().getName();
     }
 
     /**
