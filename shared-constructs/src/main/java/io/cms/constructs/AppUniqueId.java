@@ -5,8 +5,11 @@ import java.util.regex.Pattern;
 /** Validation of the App Unique ID, the key that ties a deployment's modules together. */
 public final class AppUniqueId {
 
-    /** The pattern kept from the original: lower-case letters, digits and inner dashes. */
-    public static final String PATTERN = "^(?!-)[a-z0-9-]+(?<!-)$";
+    /**
+     * Lower-case letters, digits and inner dashes, starting with a letter: the id starts the
+     * CloudFormation stack names ({@code {app}-app--{module}}), which must start with a letter.
+     */
+    public static final String PATTERN = "^(?=[a-z])[a-z0-9-]+(?<!-)$";
     public static final int MIN_LENGTH = 3;
     public static final int MAX_LENGTH = 10;
     public static final String DEFAULT = "cms";
@@ -24,7 +27,7 @@ public final class AppUniqueId {
         }
         if (!COMPILED.matcher(value).matches()) {
             throw new IllegalArgumentException("Parameter appUniqueId must match " + PATTERN
-                    + " (lower-case letters, digits, dashes not at the ends), got '" + value + "'");
+                    + " (lower-case letters, digits and inner dashes, starting with a letter), got '" + value + "'");
         }
         return value;
     }

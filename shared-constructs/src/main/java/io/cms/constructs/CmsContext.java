@@ -11,7 +11,7 @@ import software.constructs.Node;
  * {@code cdk.json}) and then the environment ({@code APP_UNIQUE_ID}, ...), validated before any
  * stack is built. A bad value fails synth with a message naming the parameter.
  *
- * @param appUniqueId the App Unique ID (3-10 chars, lower-case)
+ * @param appUniqueId the App Unique ID (3-10 chars, lower-case, starting with a letter)
  * @param identityProviderId the Auth Setup IdP id
  * @param vpcName the VPC module's name
  * @param lookup raw lookup for module-specific values (context first, then environment)
@@ -19,19 +19,28 @@ import software.constructs.Node;
 public record CmsContext(String appUniqueId, String identityProviderId, String vpcName,
                          Function<String, String> lookup) {
 
-    private static final Pattern IDP = Pattern.compile("^(?!-)((?!cognito|aws|amazon)[a-z0-9-])+(?<!-)$");
-    private static final Pattern VPC_NAME = Pattern.compile("^[A-Za-z0-9][A-Za-z0-9-_]{0,62}$");
+    /**
+     * The identity provider id: lower-case letters, digits and inner dashes, starting with a letter
+     * (it starts the stack name {@code {idp}-auth-setup}), without the words Cognito refuses in a
+     * domain prefix. Length 3-20.
+     */
+    public static final String IDENTITY_PROVIDER_ID_PATTERN = "^(?=[a-z])((?!cognito|aws|amazon)[a-z0-9-])+(?<!-)$";
+    /** The VPC name: letters, digits and dashes, starting with a letter (stack {@code {vpcName}-vpc}). */
+    public static final String VPC_NAME_PATTERN = "^[A-Za-z][A-Za-z0-9-]{0,62}$";
+
+    private static final Pattern IDP = Pattern.compile(IDENTITY_PROVIDER_ID_PATTERN);
+    private static final Pattern VPC_NAME = Pattern.compile(VPC_NAME_PATTERN);
 
     public CmsContext {
         AppUniqueId.validate(appUniqueId);
         if (identityProviderId == null || identityProviderId.length() < 3 || identityProviderId.length() > 20
                 || !IDP.matcher(identityProviderId).matches()) {
             throw new IllegalArgumentException("Parameter identityProviderId must be 3-20 lower-case letters, digits"
-                    + " or inner dashes and must not contain 'aws', 'amazon' or 'cognito', got '" + identityProviderId + "'");
+                    + " or inner dashes, start with a letter and must not contain 'aws', 'amazon' or 'cognito', got '" + identityProviderId + "'");
         }
         if (vpcName == null || !VPC_NAME.matcher(vpcName).matches()) {
-            throw new IllegalArgumentException("Parameter vpcName must be 1-63 letters, digits, '-' or '_',"
-                    + " starting with a letter or digit, got '" + vpcName + "'");
+            throw new IllegalArgumentException("Parameter vpcName must be 1-63 letters, digits or '-',"
+                    + " starting with a letter (it starts the stack name {vpcName}-vpc), got '" + vpcName + "'");
         }
         Objects.requireNonNull(lookup, "lookup");
     }

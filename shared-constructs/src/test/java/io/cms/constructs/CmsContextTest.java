@@ -19,7 +19,7 @@ class CmsContextTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"ab", "abcdefghijk", "-cms", "cms-", "CMS", "c_ms", "cms!"})
+    @ValueSource(strings = {"ab", "abcdefghijk", "-cms", "cms-", "CMS", "c_ms", "cms!", "1cms", "9-app"})
     void rejectsAnInvalidAppUniqueIdNamingTheParameter(String bad) {
         assertThatThrownBy(() -> CmsContext.of(Map.of("appUniqueId", bad)))
                 .isInstanceOf(IllegalArgumentException.class)
@@ -27,16 +27,27 @@ class CmsContextTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"aws-idp", "my-cognito", "-x1", "Ab1"})
+    @ValueSource(strings = {"aws-idp", "my-cognito", "-x1", "Ab1", "1idp", "0-acme"})
     void rejectsAnIdentityProviderIdCognitoWouldRefuse(String bad) {
         assertThatThrownBy(() -> CmsContext.of(Map.of("identityProviderId", bad)))
                 .hasMessageContaining("identityProviderId");
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"my vpc", "my_vpc", "1vpc", "-vpc"})
+    void rejectsAVpcNameCloudFormationWouldRefuseAsAStackName(String bad) {
+        assertThatThrownBy(() -> CmsContext.of(Map.of("vpcName", bad)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("vpcName")
+                .hasMessageContaining("starting with a letter");
+    }
+
     @Test
-    void rejectsAnInvalidVpcName() {
-        assertThatThrownBy(() -> CmsContext.of(Map.of("vpcName", "my vpc")))
-                .hasMessageContaining("vpcName");
+    void acceptsValuesThatStartWithALetter() {
+        CmsContext ctx = CmsContext.of(Map.of("appUniqueId", "a1-b2", "identityProviderId", "acme-01", "vpcName", "Prod-Vpc-2"));
+        assertThat(ctx.appUniqueId()).isEqualTo("a1-b2");
+        assertThat(ctx.identityProviderId()).isEqualTo("acme-01");
+        assertThat(ctx.vpcName()).isEqualTo("Prod-Vpc-2");
     }
 
     @Test
