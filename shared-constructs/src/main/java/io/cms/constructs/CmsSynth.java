@@ -43,7 +43,10 @@ public final class CmsSynth {
      * when absent) to {@code app}, plus cdk-nag and the invariants. Returns the stacks in order.
      */
     public static List<CmsModuleStack> build(App app, List<ModuleStackFactory> factories) {
-        CmsContext context = CmsContext.from(app.getNode());
+        return build(app, CmsContext.from(app.getNode()), factories);
+    }
+
+    private static List<CmsModuleStack> build(App app, CmsContext context, List<ModuleStackFactory> factories) {
         Set<CmsModule> selected = selected(context, factories);
         List<CmsModuleStack> stacks = new ArrayList<>();
         for (ModuleStackFactory factory : factories) {
@@ -76,12 +79,18 @@ public final class CmsSynth {
     public static int run(List<ModuleStackFactory> factories, PrintStream out) {
         long start = System.nanoTime();
         App app;
+        CmsContext context = null;
         List<CmsModuleStack> stacks;
         try {
             app = newApp();
-            stacks = build(app, factories);
+            context = CmsContext.from(app.getNode());
+            stacks = build(app, context, factories);
         } catch (IllegalArgumentException | IllegalStateException e) {
             out.println("synth failed: " + e.getMessage());
+            return 2;
+        } catch (RuntimeException e) {
+            // e.g. a JsiiException from CDK's own checks: say which parameter, not a stack trace
+            out.println("synth failed: " + buildFailure(e, context));
             return 2;
         }
         CloudAssembly assembly = app.synth();
@@ -97,6 +106,30 @@ public final class CmsSynth {
         }
         out.printf("synthesized %d stack(s) in %.1f s with zero unsuppressed cdk-nag findings%n", stacks.size(), ms / 1000.0);
         return 0;
+    }
+
+    /**
+     * A one-line message for a failure to build the stacks. When the message quotes a stack name
+     * that the settings gave, it names the parameter that stack name comes from.
+     */
+    static String buildFailure(RuntimeException e, CmsContext context) {
+        String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        String first = message.lines().map(String::strip).filter(l -> !l.isEmpty()).findFirst().orElse(message);
+        if (context != null) {
+            for (CmsModule module : CmsModule.values()) {
+                String stackName = CmsModuleStack.cloudFormationNameOf(module, context);
+                if (first.contains("'" + stackName + "'")) {
+                    String parameter = switch (module) {
+                        case VPC -> "vpcName";
+                        case AUTH_SETUP -> "identityProviderId";
+                        default -> "appUniqueId";
+                    };
+                    return "parameter " + parameter + " gives the stack name '" + stackName
+                            + "', which CloudFormation refuses: " + first;
+                }
+            }
+        }
+        return "could not build the stacks: " + first;
     }
 
     private static Set<CmsModule> selected(CmsContext context, List<ModuleStackFactory> factories) {
