@@ -4,6 +4,9 @@
 // deployment/tools), plus the CMS rules the Backstage schema cannot know:
 //   - every CmsModule short name has backstage-templates/<short>/template.yaml, and no stray folders;
 //   - the App Unique ID field uses AppUniqueId.PATTERN and its lengths (shared-constructs);
+//   - every module that reads a deployment setting (SETTINGS: appUniqueId, identityProviderId,
+//     vpcName) offers the field with the CmsContext pattern and lengths and passes it to the build
+//     as its environment variable; the lists are explicit and checked against the module sources;
 //   - a template is marked deployable exactly when its module is in CmsApp.factories();
 //   - every regex pattern compiles the way the Backstage form compiles it (unicode mode);
 //   - build parameters name CMS_MODULE and only reference form fields that exist;
@@ -45,6 +48,33 @@ const policies = EntityPolicies.allOf([
 
 const read = (rel) => readFileSync(join(root, rel), 'utf8');
 
+// ---- the deployment settings a module bakes into its stack at synth ----------------------------
+
+/**
+ * Form field -> the build parameter (environment variable) CmsContext reads it from, and the
+ * modules whose stacks read it. A module missing here builds with the default ('cms') and silently
+ * targets another deployment. `reads` finds the setting in a module's sources, to keep the lists whole.
+ */
+export const SETTINGS = {
+  appUniqueId: {
+    env: 'APP_UNIQUE_ID',
+    modules: ['config', 'auth', 'connect-store', 'alerts', 'api', 'ev-battery-health', 'fleetwise-connector',
+      'provisioning', 'vehicle-simulator', 'acdp'],
+    reads: null,
+  },
+  identityProviderId: {
+    env: 'IDENTITY_PROVIDER_ID',
+    // AuthStack, ConnectStoreStack, AlertsSettings, AppSyncAuthorizer (alerts, api), ConfigStack
+    modules: ['auth-setup', 'config', 'auth', 'connect-store', 'alerts', 'api'],
+    reads: /identityProviderId\(\)|new AppSyncAuthorizer\(/,
+  },
+  vpcName: {
+    env: 'VPC_NAME',
+    modules: ['vpc', 'config'],
+    reads: /vpcName\(\)/,
+  },
+};
+
 // ---- facts from the Java sources -------------------------------------------------------------
 
 /** Module short names in CmsModule order. */
@@ -61,6 +91,29 @@ export function appUniqueIdRule(javaSource) {
   const max = /MAX_LENGTH\s*=\s*(\d+)/.exec(javaSource);
   if (!pattern || !min || !max) throw new Error('AppUniqueId.java has no PATTERN/MIN_LENGTH/MAX_LENGTH');
   return { pattern: JSON.parse(`"${pattern[1]}"`), minLength: Number(min[1]), maxLength: Number(max[1]) };
+}
+
+/** CmsContext.IDENTITY_PROVIDER_ID_PATTERN and VPC_NAME_PATTERN, with the lengths CmsContext enforces. */
+export function contextRules(javaSource) {
+  const literal = (name) => {
+    const m = new RegExp(`${name}\\s*=\\s*"((?:[^"\\\\]|\\\\.)*)"`).exec(javaSource);
+    if (!m) throw new Error(`CmsContext.java has no ${name}`);
+    return JSON.parse(`"${m[1]}"`);
+  };
+  return {
+    identityProviderId: { pattern: literal('IDENTITY_PROVIDER_ID_PATTERN'), minLength: 3, maxLength: 20 },
+    vpcName: { pattern: literal('VPC_NAME_PATTERN'), minLength: 1, maxLength: 63 },
+  };
+}
+
+/** Modules (of `shorts`) whose main sources match `regex`: those that read a setting. */
+export function modulesReading(regex, shorts) {
+  const files = (dir) => readdirSync(dir, { withFileTypes: true })
+    .flatMap((e) => (e.isDirectory() ? files(join(dir, e.name)) : e.name.endsWith('.java') ? [join(dir, e.name)] : []));
+  return shorts.filter((short) => {
+    const dir = join(root, 'modules', short, 'src', 'main', 'java');
+    return existsSync(dir) && files(dir).some((f) => regex.test(readFileSync(f, 'utf8')));
+  });
 }
 
 /** Short names of the modules CmsApp.factories() builds (VpcStackFactory -> vpc). */
@@ -139,23 +192,30 @@ export async function templateErrors(entity, short, facts) {
       }
     }
   }
-  const app = fields.get('appUniqueId');
-  const needsApp = !['vpc', 'auth-setup'].includes(short);
-  if (needsApp && !app) errors.push('the form has no appUniqueId field');
-  if (app) {
-    const rule = facts.appUniqueId;
-    if (app.pattern !== rule.pattern) errors.push(`appUniqueId pattern ${app.pattern} differs from AppUniqueId.PATTERN ${rule.pattern}`);
-    if (app.minLength !== rule.minLength || app.maxLength !== rule.maxLength) {
-      errors.push(`appUniqueId length must be ${rule.minLength}-${rule.maxLength}`);
+  const steps = entity.spec.steps;
+  const configure = steps.find((s) => s.action === 'aws:acdp:configure');
+  const params = configure?.input?.buildParameters ?? [];
+  for (const [name, setting] of Object.entries(SETTINGS)) {
+    const field = fields.get(name);
+    const rule = facts.rules[name];
+    if (setting.modules.includes(short)) {
+      if (!field) errors.push(`module ${short} reads ${name} at synth: the form has no ${name} field`);
+      const passed = params.find((p) => p.name === setting.env);
+      if (!passed || !new RegExp(`parameters\\.${name}\\b`).test(String(passed.value ?? ''))) {
+        errors.push(`module ${short} reads ${name} at synth: pass it as build parameter ${setting.env}: "\${{ parameters.${name} }}"`);
+      }
+    }
+    if (field) {
+      if (field.pattern !== rule.pattern) errors.push(`${name} pattern ${field.pattern} differs from ${rule.source} ${rule.pattern}`);
+      if (field.minLength !== rule.minLength || field.maxLength !== rule.maxLength) {
+        errors.push(`${name} length must be ${rule.minLength}-${rule.maxLength}`);
+      }
     }
   }
 
-  const steps = entity.spec.steps;
-  const configure = steps.find((s) => s.action === 'aws:acdp:configure');
   if (!configure) {
     errors.push('no aws:acdp:configure step: nothing starts the deployment build');
   } else {
-    const params = configure.input?.buildParameters ?? [];
     const module = params.find((p) => p.name === 'CMS_MODULE');
     if (module?.value !== short) errors.push(`build parameter CMS_MODULE must be ${short}`);
     for (const p of params) {
@@ -214,13 +274,27 @@ function buildspecErrors(dir) {
 // ---- run ---------------------------------------------------------------------------------------
 
 async function validateRepository() {
+  const context = contextRules(read('shared-constructs/src/main/java/io/cms/constructs/CmsContext.java'));
   const facts = {
     modules: moduleShortNames(read('shared-constructs/src/main/java/io/cms/constructs/CmsModule.java')),
-    appUniqueId: appUniqueIdRule(read('shared-constructs/src/main/java/io/cms/constructs/AppUniqueId.java')),
+    rules: {
+      appUniqueId: { ...appUniqueIdRule(read('shared-constructs/src/main/java/io/cms/constructs/AppUniqueId.java')), source: 'AppUniqueId.PATTERN' },
+      identityProviderId: { ...context.identityProviderId, source: 'CmsContext.IDENTITY_PROVIDER_ID_PATTERN' },
+      vpcName: { ...context.vpcName, source: 'CmsContext.VPC_NAME_PATTERN' },
+    },
     deployable: deployableModules(read('modules/app/src/main/java/io/cms/app/CmsApp.java')),
     templatesDir: here,
   };
   const problems = [];
+  for (const [name, setting] of Object.entries(SETTINGS)) {
+    for (const short of setting.modules.filter((m) => !facts.modules.includes(m))) {
+      problems.push(`validate.mjs: SETTINGS.${name} lists ${short}, which is not a CmsModule`);
+    }
+    if (!setting.reads) continue;
+    for (const short of modulesReading(setting.reads, facts.modules).filter((m) => !setting.modules.includes(m))) {
+      problems.push(`modules/${short} reads ${name}: add ${short} to SETTINGS.${name}.modules in validate.mjs and the field to its template`);
+    }
+  }
   for (const short of facts.modules) {
     const rel = `backstage-templates/${short}/template.yaml`;
     if (!existsSync(join(root, rel))) { problems.push(`${rel}: missing (every CmsModule needs a template)`); continue; }
@@ -263,6 +337,20 @@ async function selfTest(facts) {
     'no step that starts the build': (t) => { t.spec.steps = t.spec.steps.filter((s) => s.action !== 'aws:acdp:configure'); },
     'a buildspec that does not exist': (t) => { t.spec.steps[0].input.entity.metadata.annotations['aws.amazon.com/acdp-deploy-buildspec'] = 'dir:./nope.yaml'; },
     'a deployable module marked not deployable': (t) => { t.metadata.annotations['cms.io/deployable'] = 'false'; },
+    'an IdP module without the identityProviderId field': (t) => { delete t.spec.parameters[1].properties.identityProviderId; },
+    'an IdP module that does not pass IDENTITY_PROVIDER_ID': (t) => {
+      t.spec.steps[2].input.buildParameters = t.spec.steps[2].input.buildParameters.filter((p) => p.name !== 'IDENTITY_PROVIDER_ID');
+    },
+    'IDENTITY_PROVIDER_ID passed from another field': (t) => {
+      t.spec.steps[2].input.buildParameters.find((p) => p.name === 'IDENTITY_PROVIDER_ID').value = '${{ parameters.appUniqueId }}';
+    },
+    'an identityProviderId pattern that allows a leading digit': (t) => {
+      t.spec.parameters[1].properties.identityProviderId.pattern = '^(?!-)((?!cognito|aws|amazon)[a-z0-9-])+(?<!-)$';
+    },
+    'a vpcName pattern that allows an underscore': (t) => { t.spec.parameters[1].properties.vpcName.pattern = '^[A-Za-z][A-Za-z0-9-_]{0,62}$'; },
+    'a module that does not pass APP_UNIQUE_ID': (t) => {
+      t.spec.steps[2].input.buildParameters = t.spec.steps[2].input.buildParameters.filter((p) => p.name !== 'APP_UNIQUE_ID');
+    },
   };
   const accepted = [];
   for (const [name, breakIt] of Object.entries(cases)) {
