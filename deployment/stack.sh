@@ -4,7 +4,8 @@
 # operation fails (the original's buildspecs returned before CloudFormation finished).
 #
 #   deploy   create the stack, or update it when it exists (aws cloudformation deploy, change set
-#            + wait); a stack left in ROLLBACK_COMPLETE by a failed first create is deleted first
+#            + wait); a stack left in ROLLBACK_COMPLETE by a failed first create is deleted first, and
+#            one left in REVIEW_IN_PROGRESS by a failed first change set is created again
 #   update   the stack must exist; creates a change set, prints it, executes it and waits;
 #            a template without changes ends successfully with "no changes"
 #   teardown delete-stack with the role and wait; a stack that does not exist is not an error
@@ -89,6 +90,10 @@ case "$action" in
       echo "$stack is in ROLLBACK_COMPLETE after a failed create; deleting it before deploying again"
       aws cloudformation delete-stack --stack-name "$stack" --role-arn "$role"
       aws cloudformation wait stack-delete-complete --stack-name "$stack" || { print_failures "$stack"; die "could not delete $stack"; }
+    elif [[ "$status" == REVIEW_IN_PROGRESS ]]; then
+      # A first change set that failed leaves the stack here with no resources and nothing running;
+      # `aws cloudformation deploy` treats it as a new stack and creates a change set again.
+      echo "$stack is in REVIEW_IN_PROGRESS (its first change set was never executed); creating it again"
     elif [[ "$status" == *_IN_PROGRESS ]]; then
       die "$stack is busy ($status); run again when the current operation has finished"
     fi
