@@ -28,12 +28,13 @@ public record CmsLocalSettings(Path dataDir, String appId, int mqttPort, int dyn
     public static final int DEFAULT_DYNAMO_PORT = 8000;
     public static final int DEFAULT_HTTP_PORT = 8080;
     public static final int DEFAULT_OIDC_PORT = 9000;
-    private static final Pattern APP_ID = Pattern.compile("^(?!-)[a-z0-9-]{3,10}(?<!-)$");
+    /** The App Unique ID rule of the CDK apps (shared-constructs AppUniqueId), so a local id also deploys. */
+    private static final Pattern APP_ID = Pattern.compile("^(?=[a-z])[a-z0-9-]{3,10}(?<!-)$");
 
     public CmsLocalSettings {
         Objects.requireNonNull(dataDir, "dataDir");
         if (appId == null || !APP_ID.matcher(appId).matches()) {
-            throw new BadInputException("app id must be 3-10 characters of a-z, 0-9 and '-', not starting or ending with '-'; got '"
+            throw new BadInputException("app id must be 3-10 characters of a-z, 0-9 and '-', starting with a letter and not ending with '-'; got '"
                     + appId + "'");
         }
         port(mqttPort, "--mqtt-port");

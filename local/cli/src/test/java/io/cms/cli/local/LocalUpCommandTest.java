@@ -51,6 +51,14 @@ class LocalUpCommandTest {
     }
 
     @Test
+    void anAppIdStartingWithADigitIsAUsageErrorAsInTheCdkApps() {
+        Cms.Run run = up("--app-id", "1cms");
+
+        assertThat(run.exit()).isEqualTo(ExitCodes.USAGE);
+        assertThat(run.err()).contains("starting with a letter");
+    }
+
+    @Test
     void aPortOutOfRangeIsAUsageError() {
         Cms.Run run = up("--mqtt-port", "70000");
 
