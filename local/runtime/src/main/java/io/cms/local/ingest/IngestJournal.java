@@ -191,7 +191,8 @@ public final class IngestJournal implements AutoCloseable {
      * {@value #READ_CHUNK} bytes.
      *
      * @throws IllegalArgumentException when {@code offset} is in a segment already deleted
-     * @throws IllegalStateException when a record is corrupt (or {@code offset} is not where a record starts)
+     * @throws IllegalStateException when the record at {@code offset} is corrupt (or {@code offset} is not where a
+     *     record starts); a corrupt record after it ends the list instead
      */
     public List<Entry> readFrom(long offset, int max) {
         List<Entry> out = new ArrayList<>();
@@ -212,6 +213,11 @@ public final class IngestJournal implements AutoCloseable {
                     }
                     position = readChunk(segment, position, segmentEnd, out, max);
                 }
+            } catch (IllegalStateException corrupt) {
+                // The records before a damaged one are returned; the next read starts at it and fails there.
+                if (out.isEmpty()) {
+                    throw corrupt;
+                }
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot read the ingest journal", e);
             }
@@ -227,7 +233,7 @@ public final class IngestJournal implements AutoCloseable {
             int length = chunk.getInt(at);
             int crc = chunk.getInt(at + 4);
             if (length < 0 || length > MAX_RECORD || position + HEADER + length > segmentEnd) {
-                throw new IllegalStateException("journal record at " + position + " is corrupt (length " + length + ")");
+                throw corrupt(segment, position, "length " + length);
             }
             byte[] data;
             if (chunk.limit() - at - HEADER >= length) {
@@ -239,7 +245,7 @@ public final class IngestJournal implements AutoCloseable {
                 break;
             }
             if (checksum(data) != crc) {
-                throw new IllegalStateException("journal record at " + position + " is corrupt (checksum)");
+                throw corrupt(segment, position, "checksum");
             }
             long next = position + HEADER + length;
             out.add(new Entry(position, next, data));
@@ -247,9 +253,14 @@ public final class IngestJournal implements AutoCloseable {
             at += HEADER + length;
         }
         if (at == 0 && out.size() < max) {
-            throw new IllegalStateException("journal record at " + position + " is corrupt (cut short)");
+            throw corrupt(segment, position, "cut short");
         }
         return position;
+    }
+
+    private static IllegalStateException corrupt(Segment segment, long position, String why) {
+        return new IllegalStateException("journal record at " + position + " in " + segment.file().getFileName() + " is corrupt ("
+                + why + ")");
     }
 
     /** Reads exactly {@code length} bytes of {@code segment} at the global {@code position}. */
