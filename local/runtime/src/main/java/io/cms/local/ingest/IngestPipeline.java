@@ -8,7 +8,9 @@ import io.cms.local.broker.TopicRule;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,6 +24,13 @@ import org.slf4j.LoggerFactory;
  * projection has stored ({@link LatestState#storedThrough()}), at lake commits and while idle, at
  * most every {@link #CHECKPOINT_INTERVAL_MS}. A crash replays whatever either had not made durable
  * (at-least-once into the lake; the latest-state ordering guard makes replays harmless).
+ *
+ * <p>A failure of the consumer (the disk full at a lake commit or a checkpoint, a damaged journal
+ * record) never ends it: it discards the open lake batch, logs an ERROR (again at most every
+ * {@link #FAILURE_LOG_INTERVAL_MS} while the failure lasts), pauses ({@link #FIRST_BACKOFF}, doubling
+ * up to {@link #MAX_BACKOFF}) and reads the journal again from what the lake has committed. Nothing
+ * acknowledged is ever skipped; messages read again after a failure are not given to the projection
+ * twice.
  */
 public final class IngestPipeline implements AutoCloseable {
 
@@ -29,6 +38,13 @@ public final class IngestPipeline implements AutoCloseable {
     private static final int READ_BATCH = 2_000;
     /** Shortest time between two checkpoint writes (each one syncs a file) while messages flow. */
     static final long CHECKPOINT_INTERVAL_MS = 200;
+    /** The consumer's first pause after a failure; it doubles with every failure in a row, up to {@link #MAX_BACKOFF}. */
+    static final Duration FIRST_BACKOFF = Duration.ofSeconds(1);
+    static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
+    /** Shortest time between two ERROR logs of a failure that lasts. */
+    static final long FAILURE_LOG_INTERVAL_MS = 30_000;
+    /** Failures alike at the same journal offset after which the ERROR log points at the recovery of a damaged journal. */
+    static final int SAME_FAILURES_HINT = 3;
 
     /**
      * The latest-state projection; failures are logged, never block the lake. The defaults suit a
@@ -73,13 +89,29 @@ public final class IngestPipeline implements AutoCloseable {
     private final AtomicLong consumed = new AtomicLong();
     private final AtomicLong lakeRows = new AtomicLong();
     private final AtomicLong quarantined = new AtomicLong();
+    private final long firstBackoffMs;
+    private final long maxBackoffMs;
     private volatile boolean running = true;
     private volatile Throwable failure;
+    /** The journal offset after the last message given to the projection (consumer thread only). */
+    private long givenThrough;
     /** The message the lake writer accepted last (consumer thread only). */
     private Telemetry accepted;
     private final Consumer<Telemetry> keepAccepted = t -> accepted = t;
 
     public IngestPipeline(IngestJournal journal, LakeWriter lake, LatestState latest, Duration flushEvery) {
+        this(journal, lake, latest, flushEvery, FIRST_BACKOFF, MAX_BACKOFF);
+    }
+
+    /** A pipeline whose consumer pauses from {@code firstBackoff} up to {@code maxBackoff} between retries after a failure. */
+    IngestPipeline(IngestJournal journal, LakeWriter lake, LatestState latest, Duration flushEvery, Duration firstBackoff,
+            Duration maxBackoff) {
+        if (firstBackoff.isNegative() || firstBackoff.isZero() || maxBackoff.compareTo(firstBackoff) < 0) {
+            throw new IllegalArgumentException("the consumer's backoff must be positive and at most " + maxBackoff + ", got "
+                    + firstBackoff);
+        }
+        this.firstBackoffMs = firstBackoff.toMillis();
+        this.maxBackoffMs = maxBackoff.toMillis();
         this.journal = journal;
         this.lake = lake;
         this.latest = latest;
@@ -118,6 +150,8 @@ public final class IngestPipeline implements AutoCloseable {
         /** The last checkpoint written. */
         long checkpointed = position;
         long lastCheckpointAt;
+        /** When the lake last committed (or had nothing to commit). */
+        long lastFlush = System.currentTimeMillis();
 
         /**
          * Advances the checkpoint to what both the lake and the projection have made durable, if
@@ -136,74 +170,186 @@ public final class IngestPipeline implements AutoCloseable {
 
     private void consume() {
         Cursor cursor = new Cursor();
-        long lastFlush = System.currentTimeMillis();
+        Retry retry = new Retry();
         try {
             while (running) {
-                List<IngestJournal.Entry> entries = journal.readFrom(cursor.position, READ_BATCH);
-                for (IngestJournal.Entry entry : entries) {
-                    IngestRecord record;
-                    try {
-                        record = IngestRecord.decode(entry.data());
-                    } catch (IllegalArgumentException e) {
-                        LOG.error("journal record at {} is unreadable ({}); skipped", entry.offset(), e.getMessage());
-                        cursor.position = entry.nextOffset();
-                        if (lake.pending() == 0) {
-                            cursor.lakeThrough = cursor.position;
-                        }
-                        continue;
-                    }
-                    accepted = null;
-                    CommittedBatch committed = lake.accept(record.topic(), record.payload(), record.receivedAt(), keepAccepted);
-                    if (committed != null) {
-                        count(committed);
-                        // The writer committed what came before this record, and this record too
-                        // when nothing is left pending (a batch full with it).
-                        cursor.lakeThrough = lake.pending() == 0 ? entry.nextOffset() : entry.offset();
-                    }
-                    if (accepted != null) {
-                        try {
-                            latest.update(entry.offset(), entry.nextOffset(), accepted);
-                        } catch (RuntimeException e) {
-                            LOG.warn("latest-state update failed for {}: {}", record.topic(), e.getMessage());
-                        }
-                    }
-                    consumed.incrementAndGet();
-                    cursor.position = entry.nextOffset();
-                }
-                long now = System.currentTimeMillis();
-                if (lake.pending() > 0 && now - lastFlush >= flushEveryMs) {
-                    count(lake.flush());
-                    cursor.lakeThrough = cursor.position;
-                    lastFlush = now;
-                } else if (lake.pending() == 0) {
-                    cursor.lakeThrough = cursor.position;
-                    lastFlush = now;
-                }
-                // At lake commits and while idle: the projection's rounds end between commits.
-                cursor.checkpoint(false);
-                if (entries.isEmpty()) {
-                    Thread.sleep(10);
+                try {
+                    round(cursor);
+                    retry.succeeded(cursor);
+                } catch (RuntimeException e) {
+                    // Disk full, an unwritable lake or checkpoint, a damaged journal record: what the
+                    // lake has not committed is read again from the journal after a pause.
+                    abortQuietly();
+                    cursor.position = cursor.lakeThrough;
+                    retry.failed(e, cursor);
                 }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } catch (RuntimeException e) {
-            failure = e;
-            LOG.error("the ingest consumer stopped: {}; messages stay in the journal and are replayed on restart",
-                    e.getMessage(), e);
-            lake.abort();
-            return;
         }
-        // Stopping: the lake commits, the projection stores what is pending, then the last checkpoint.
-        count(lake.flush());
-        cursor.lakeThrough = cursor.position;
+        stop(cursor);
+    }
+
+    /** Reads one batch from the journal into the lake and the projection; commits and checkpoints when due. */
+    private void round(Cursor cursor) throws InterruptedException {
+        List<IngestJournal.Entry> entries = journal.readFrom(cursor.position, READ_BATCH);
+        for (IngestJournal.Entry entry : entries) {
+            IngestRecord record;
+            try {
+                record = IngestRecord.decode(entry.data());
+            } catch (IllegalArgumentException e) {
+                LOG.error("journal record at {} is unreadable ({}); skipped", entry.offset(), e.getMessage());
+                cursor.position = entry.nextOffset();
+                if (lake.pending() == 0) {
+                    cursor.lakeThrough = cursor.position;
+                }
+                continue;
+            }
+            accepted = null;
+            CommittedBatch committed = lake.accept(record.topic(), record.payload(), record.receivedAt(), keepAccepted);
+            if (committed != null) {
+                count(committed);
+                // The writer committed what came before this record, and this record too
+                // when nothing is left pending (a batch full with it).
+                cursor.lakeThrough = lake.pending() == 0 ? entry.nextOffset() : entry.offset();
+            }
+            // A message replayed after a failure was given already: the projection refuses it again.
+            if (accepted != null && entry.offset() >= givenThrough) {
+                givenThrough = entry.nextOffset();
+                try {
+                    latest.update(entry.offset(), entry.nextOffset(), accepted);
+                } catch (RuntimeException e) {
+                    LOG.warn("latest-state update failed for {}: {}", record.topic(), e.getMessage());
+                }
+            }
+            consumed.incrementAndGet();
+            cursor.position = entry.nextOffset();
+        }
+        long now = System.currentTimeMillis();
+        if (lake.pending() > 0 && now - cursor.lastFlush >= flushEveryMs) {
+            count(lake.flush());
+            cursor.lakeThrough = cursor.position;
+            cursor.lastFlush = now;
+        } else if (lake.pending() == 0) {
+            cursor.lakeThrough = cursor.position;
+            cursor.lastFlush = now;
+        }
+        // At lake commits and while idle: the projection's rounds end between commits.
+        cursor.checkpoint(false);
+        if (entries.isEmpty()) {
+            Thread.sleep(10);
+        }
+    }
+
+    /** Stopping: the lake commits, the projection stores what is pending, then the last checkpoint. */
+    private void stop(Cursor cursor) {
+        try {
+            count(lake.flush());
+            cursor.lakeThrough = cursor.position;
+        } catch (RuntimeException e) {
+            LOG.error("the last lake commit failed: {}; the messages from journal offset {} on are replayed on restart",
+                    e.getMessage(), cursor.lakeThrough);
+        }
         try {
             latest.flush();
         } catch (RuntimeException e) {
             LOG.warn("the latest-state projection could not store what was pending: {}; it is replayed on restart",
                     e.getMessage());
         }
-        cursor.checkpoint(true);
+        try {
+            cursor.checkpoint(true);
+        } catch (RuntimeException e) {
+            LOG.error("the last journal checkpoint was not written: {}; the messages from journal offset {} on are replayed on restart",
+                    e.getMessage(), cursor.checkpointed);
+        }
+    }
+
+    private void abortQuietly() {
+        try {
+            lake.abort();
+        } catch (RuntimeException e) {
+            LOG.warn("discarding the open lake batch failed: {}", e.toString());
+        }
+    }
+
+    /**
+     * The consumer's retries after a failure: pauses from the first backoff, doubling up to the
+     * longest; an ERROR when a failure starts and then at most every {@link #FAILURE_LOG_INTERVAL_MS}
+     * while it lasts. It counts as over (the pauses start again from the first backoff) only once a
+     * round gets further than the failed one: the lake commits past the offset it failed at, or a
+     * checkpoint past the last one is written. Rounds that merely read again what the lake has not
+     * committed do not end it, so a lasting failure backs off.
+     */
+    private final class Retry {
+        private long backoffMs = firstBackoffMs;
+        /** Consecutive failures, and how many of the last ones failed alike at the same offset. */
+        private int failures;
+        private int alike;
+        private long failingSince;
+        private long loggedAt = Long.MIN_VALUE / 2;
+        private long offset = -1;
+        private long checkpointedAt;
+        private String reason;
+
+        void succeeded(Cursor cursor) {
+            if (failures > 0 && (cursor.lakeThrough > offset || cursor.checkpointed > checkpointedAt)) {
+                LOG.info("the ingest consumer recovered after {} failed attempts in {} s; it continued from journal offset {}",
+                        failures, (System.currentTimeMillis() - failingSince) / 1000, offset);
+                failures = 0;
+                alike = 0;
+                offset = -1;
+                reason = null;
+                backoffMs = firstBackoffMs;
+                failure = null;
+            }
+        }
+
+        void failed(RuntimeException e, Cursor cursor) throws InterruptedException {
+            failure = e;
+            long now = System.currentTimeMillis();
+            long at = cursor.lakeThrough;
+            String why = e.toString();
+            alike = at == offset && why.equals(reason) ? alike + 1 : 1;
+            offset = at;
+            checkpointedAt = cursor.checkpointed;
+            reason = why;
+            boolean due = now - loggedAt >= FAILURE_LOG_INTERVAL_MS;
+            if (failures++ == 0) {
+                failingSince = now;
+                String message = "the ingest consumer failed at journal offset {}: {}; the open lake batch was discarded and it "
+                        + "retries from there (the broker keeps journaling, the lake and the latest state wait)";
+                if (due) {
+                    loggedAt = now;
+                    LOG.error(message, at, why, e);
+                } else {
+                    // A failure again soon after the last one recovered: the ERROR comes with the next interval.
+                    LOG.warn(message, at, why);
+                }
+            } else if (due) {
+                loggedAt = now;
+                LOG.error("the ingest consumer has been failing for {} s ({} attempts), now at journal offset {}: {}{}",
+                        (now - failingSince) / 1000, failures, at, why, alike >= SAME_FAILURES_HINT
+                                ? "; it fails alike there every time: if a journal record there is damaged, it is never "
+                                        + "skipped (see Durability in the CMS Local guide for how to recover)"
+                                : "");
+            } else {
+                LOG.debug("the ingest consumer failed again at journal offset {}: {}", at, why);
+            }
+            pause(backoffMs);
+            backoffMs = Math.min(backoffMs * 2, maxBackoffMs);
+        }
+
+        /** Sleeps {@code ms}, or until {@link #close()} stops the consumer. */
+        private void pause(long ms) throws InterruptedException {
+            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(ms);
+            long left;
+            while (running && (left = deadline - System.nanoTime()) > 0) {
+                LockSupport.parkNanos(left);
+                if (Thread.interrupted()) {
+                    throw new InterruptedException();
+                }
+            }
+        }
     }
 
     private void count(CommittedBatch batch) {
@@ -213,7 +359,10 @@ public final class IngestPipeline implements AutoCloseable {
         }
     }
 
-    /** Why the consumer stopped, or null while it runs. */
+    /**
+     * Why the consumer is failing (it retries until the failure is gone, see {@link #consume}), or
+     * null while it runs.
+     */
     public Throwable failure() {
         return failure;
     }
@@ -222,6 +371,7 @@ public final class IngestPipeline implements AutoCloseable {
     @Override
     public void close() {
         running = false;
+        LockSupport.unpark(consumer);
         try {
             consumer.join(30_000);
         } catch (InterruptedException e) {

@@ -5,13 +5,24 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.amazonaws.services.dynamodbv2.local.embedded.DynamoDBEmbedded;
 import com.amazonaws.services.dynamodbv2.local.shared.access.AmazonDynamoDBLocal;
 import io.cms.api.LatestStateStore;
+import io.cms.connectstore.lake.LakeLayout;
 import io.cms.connectstore.lake.LakeWriter;
 import io.cms.connectstore.lake.LakeWriterConfig;
 import io.cms.connectstore.telemetry.TelemetryValidator;
 import io.cms.vss.VssCatalog;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -153,6 +164,113 @@ class IngestPipelineTest {
             rig.projection.flush();
             await(rig.pipeline::drained, "the checkpoint reaches the end (the refused message holds nothing back)");
             assertThat(storedSpeed(vin)).as("the valid older message of the round is the latest state").isEqualTo(61);
+        }
+    }
+
+    /** A pipeline into the lake {@code lake-<name>} that retries every 20 to 100 ms and records the offsets given to the projection. */
+    private IngestPipeline retrying(IngestJournal journal, String name, List<Long> given) {
+        return new IngestPipeline(journal, new LakeWriter(LakeWriterConfig.builder(dir.resolve("lake-" + name)).validator(validator).build()),
+                (offset, next, telemetry) -> given.add(offset), Duration.ofMillis(20), Duration.ofMillis(20), Duration.ofMillis(100));
+    }
+
+    /** The Parquet rows in the lake {@code lake-<name>}. */
+    private long lakeRows(String name) throws Exception {
+        try (Connection c = DriverManager.getConnection("jdbc:duckdb:");
+             ResultSet r = c.createStatement().executeQuery("select count(*) from read_parquet('"
+                     + dir.resolve("lake-" + name).resolve(LakeLayout.PARQUET).toAbsolutePath() + "/**/*.parquet')")) {
+            r.next();
+            return r.getLong(1);
+        }
+    }
+
+    @Test
+    void aCheckpointThatCannotBeWrittenIsRetriedUntilItCanAndEveryMessageReachesTheLakeOnce() throws Exception {
+        Path journalDir = dir.resolve("journal-checkpoint");
+        Path obstacle = Files.createDirectories(journalDir.resolve("ingest.checkpoint.tmp"));
+        List<Long> given = new CopyOnWriteArrayList<>();
+        long now = System.currentTimeMillis();
+        try (IngestJournal journal = IngestJournal.open(journalDir);
+             IngestPipeline pipeline = retrying(journal, "checkpoint", given)) {
+            publish(journal, MOVING, now, 1);
+            publish(journal, PARKED, now, 2);
+            await(() -> pipeline.failure() != null, "the checkpoint write fails");
+            assertThat(pipeline.failure()).hasMessageContaining("checkpoint");
+            Throwable first = pipeline.failure();
+            await(() -> pipeline.failure() != first, "the consumer tries again");
+            assertThat(journal.checkpoint()).isZero();
+
+            Files.delete(obstacle);
+            publish(journal, MOVING, now + 1, 3);
+            publish(journal, PARKED, now + 1, 4);
+            await(pipeline::drained, "the checkpoint reaches the end once it can be written");
+            await(() -> pipeline.failure() == null, "the consumer recovered");
+            assertThat(pipeline.stats().lakeRows()).isEqualTo(4);
+            assertThat(lakeRows("checkpoint")).isEqualTo(4);
+            assertThat(given).hasSize(4).doesNotHaveDuplicates();
+        }
+    }
+
+    @Test
+    void aLakeWriteFailureDiscardsTheBatchAndRetriesItWithoutGivingTheProjectionAMessageTwice() throws Exception {
+        long now = System.currentTimeMillis();
+        long past = Instant.parse("2025-06-01T10:15:00Z").toEpochMilli();
+        // A regular file where the past hour's directory goes: the lake cannot write that hour.
+        Path obstacle = dir.resolve("lake-write").resolve(LakeLayout.PARQUET).resolve(LakeLayout.partition(past));
+        Files.createDirectories(obstacle.getParent());
+        Files.writeString(obstacle, "in the way");
+        List<Long> given = new CopyOnWriteArrayList<>();
+        try (IngestJournal journal = IngestJournal.open(dir.resolve("journal-write"))) {
+            long moving = publish(journal, MOVING, now, 1);
+            long parked = publish(journal, PARKED, past, 2);
+            try (IngestPipeline pipeline = retrying(journal, "write", given)) {
+                await(() -> pipeline.failure() != null, "the lake write fails");
+                Throwable first = pipeline.failure();
+                await(() -> pipeline.failure() != first, "the consumer tries again");
+                assertThat(pipeline.stats().lakeRows()).as("the failed batch was discarded").isZero();
+                assertThat(given).as("the message before the failure, given once").containsExactly(moving);
+
+                Files.delete(obstacle);
+                long later = publish(journal, MOVING, now + 1, 3);
+                await(() -> pipeline.drained() && pipeline.stats().lakeRows() == 3, "everything reaches the lake");
+                assertThat(pipeline.failure()).isNull();
+                assertThat(lakeRows("write")).isEqualTo(3);
+                assertThat(given).containsExactly(moving, parked, later);
+            }
+        }
+    }
+
+    @Test
+    void aDamagedJournalRecordIsNeverSkippedAndMovingTheCheckpointPastItsSegmentRecovers() throws Exception {
+        Path journalDir = dir.resolve("journal-damaged");
+        long[] offsets = new long[3];
+        try (IngestJournal journal = IngestJournal.open(journalDir, IngestJournal.SyncPolicy.WRITE, 64)) {
+            for (int i = 0; i < 3; i++) {
+                offsets[i] = publish(journal, MOVING, System.currentTimeMillis() + i, i);
+            }
+        }
+        // Each record has its own segment; damage the middle one's data (not the newest segment, which opening would cut).
+        String damaged = String.format("ingest-%020d.segment", offsets[1]);
+        try (FileChannel c = FileChannel.open(journalDir.resolve(damaged), StandardOpenOption.WRITE)) {
+            c.write(ByteBuffer.wrap(new byte[] {'#'}), 20);
+        }
+        List<Long> given = new CopyOnWriteArrayList<>();
+        try (IngestJournal journal = IngestJournal.open(journalDir, IngestJournal.SyncPolicy.WRITE, 64);
+             IngestPipeline pipeline = retrying(journal, "damaged", given)) {
+            await(() -> pipeline.failure() != null && journal.checkpoint() == offsets[1], "the record before the damage is consumed");
+            assertThat(pipeline.failure()).hasMessageContaining("journal record at " + offsets[1] + " in " + damaged + " is corrupt");
+            Throwable first = pipeline.failure();
+            await(() -> pipeline.failure() != first, "the consumer tries again");
+            assertThat(given).as("nothing after the damaged record is skipped to").containsExactly(offsets[0]);
+            assertThat(journal.checkpoint()).isEqualTo(offsets[1]);
+        }
+        // The operator's recovery (see Durability in docs/local/cms-local.md): the checkpoint moves to the next segment.
+        Files.writeString(journalDir.resolve("ingest.checkpoint"), Long.toString(offsets[2]));
+        try (IngestJournal journal = IngestJournal.open(journalDir, IngestJournal.SyncPolicy.WRITE, 64);
+             IngestPipeline pipeline = retrying(journal, "damaged", given)) {
+            await(pipeline::drained, "the records after the damaged segment are consumed");
+            assertThat(pipeline.failure()).isNull();
+            assertThat(given).containsExactly(offsets[0], offsets[2]);
+            assertThat(Files.exists(journalDir.resolve(damaged))).as("the damaged segment is dropped").isFalse();
         }
     }
 }
