@@ -288,10 +288,13 @@ public final class CmsLocal implements AutoCloseable {
         // History queries and the hourly lake compaction share a view lock: a query never sees an
         // hour's files in the middle of their swap.
         ReentrantReadWriteLock lakeView = new ReentrantReadWriteLock(true);
+        LakeCompaction compaction = new LakeCompaction(lakeRoot, Clock.systemUTC(), lakeCompactionGrace(), lakeView.writeLock());
+        // Before the first history query: a crash in the middle of a compaction's swap left an hour's
+        // rows twice (the merged file next to its inputs) until the first run, LAKE_COMPACTION_EVERY later.
+        compaction.finishInterrupted();
         LocalVehicleApi api = started("vehicle API", LocalVehicleApi.start(latestState, lakeRoot, dir.resolve("api"),
                 lakeView.readLock()));
-        started("lake compaction", new LakeCompaction(lakeRoot, Clock.systemUTC(), lakeCompactionGrace(), lakeView.writeLock())
-                .start(LAKE_COMPACTION_EVERY));
+        started("lake compaction", compaction.start(LAKE_COMPACTION_EVERY));
         GraphQlHttpServer server;
         try {
             server = new GraphQlHttpServer(httpPort, header -> Optional.ofNullable(auth.authorize(header)));

@@ -15,7 +15,9 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Lock;
 import java.util.stream.Stream;
+import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
+import org.apache.parquet.io.LocalInputFile;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,7 +36,11 @@ public final class LakeCompaction implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LakeCompaction.class);
 
     private final Path parquetRoot;
+    /** How the names of {@link HourCompactor}'s merged files start. */
+    static final String MERGED_PREFIX = "compacted-";
+
     private final HourCompactor compactor;
+    private final Lock publishLock;
     private ScheduledExecutorService timer;
 
     /**
@@ -46,6 +52,7 @@ public final class LakeCompaction implements AutoCloseable {
     public LakeCompaction(Path lakeRoot, Clock clock, Duration grace, Lock publishLock) {
         this.parquetRoot = lakeRoot.resolve(LakeLayout.PARQUET);
         this.compactor = new HourCompactor(lakeRoot, CompressionCodecName.SNAPPY, clock, grace, publishLock);
+        this.publishLock = publishLock;
     }
 
     /** Runs {@link #runOnce()} every {@code interval} on a daemon thread, the first time after {@code interval}. */
@@ -88,6 +95,67 @@ public final class LakeCompaction implements AutoCloseable {
         return merged;
     }
 
+    /**
+     * Finishes the compactions a crash interrupted between renaming a merged file in and deleting its
+     * inputs (until then queries count that hour's rows twice): in every hour directory with more
+     * than one Parquet file, a merged file ({@value #MERGED_PREFIX}...) that lists its inputs in its
+     * footer has those inputs deleted, under the publish lock. Cheap enough for a boot: one listing
+     * per hour, and a footer read only of merged files next to other files. An hour that fails is
+     * logged and left for {@link #runOnce()}.
+     *
+     * @return how many leftover input files were deleted
+     */
+    public int finishInterrupted() {
+        int deleted = 0;
+        for (Path dir : hourDirectories()) {
+            try {
+                deleted += finishInterrupted(dir);
+            } catch (IOException | RuntimeException e) {
+                LOG.warn("cannot finish an interrupted compaction in {}: {}; the next compaction run tries again",
+                        parquetRoot.relativize(dir), e.toString());
+            }
+        }
+        if (deleted > 0) {
+            LOG.info("finished compactions an earlier crash interrupted: deleted {} already merged files", deleted);
+        }
+        return deleted;
+    }
+
+    private int finishInterrupted(Path dir) throws IOException {
+        List<Path> files;
+        try (Stream<Path> s = Files.list(dir)) {
+            files = s.filter(p -> LakeLayout.isVisibleParquet(p.getFileName().toString()) && Files.isRegularFile(p)).toList();
+        }
+        if (files.size() < 2) {
+            return 0;
+        }
+        int deleted = 0;
+        for (Path merged : files) {
+            String name = merged.getFileName().toString();
+            if (!name.startsWith(MERGED_PREFIX) || !Files.exists(merged)) {
+                continue;
+            }
+            String from;
+            try (ParquetFileReader r = ParquetFileReader.open(new LocalInputFile(merged))) {
+                from = r.getFileMetaData().getKeyValueMetaData().get(HourCompactor.COMPACTED_FROM);
+            }
+            if (from == null) {
+                continue;
+            }
+            publishLock.lock();
+            try {
+                for (String input : from.split(",")) {
+                    if (!input.isEmpty() && !input.equals(name) && Files.deleteIfExists(dir.resolve(input))) {
+                        deleted++;
+                    }
+                }
+            } finally {
+                publishLock.unlock();
+            }
+        }
+        return deleted;
+    }
+
     private void runLogged() {
         try {
             runOnce();
@@ -98,22 +166,32 @@ public final class LakeCompaction implements AutoCloseable {
 
     /** The closed hours (start epoch ms) that have a Parquet directory, oldest first. */
     private List<Long> closedHours() {
-        if (!Files.isDirectory(parquetRoot)) {
-            return List.of();
-        }
         List<Long> hours = new ArrayList<>();
-        try (Stream<Path> dirs = Files.find(parquetRoot, 4, (p, a) -> a.isDirectory())) {
-            for (Path dir : dirs.toList()) {
-                long start = LakeLayout.hourStart(parquetRoot.relativize(dir).toString().replace('\\', '/'));
-                if (start != Long.MIN_VALUE && compactor.closed(start)) {
-                    hours.add(start);
-                }
+        for (Path dir : hourDirectories()) {
+            long start = hourStart(dir);
+            if (compactor.closed(start)) {
+                hours.add(start);
             }
-        } catch (IOException | UncheckedIOException e) {
-            LOG.warn("cannot scan {} for hours to compact: {}", parquetRoot, e.toString());
         }
         hours.sort(null);
         return hours;
+    }
+
+    private long hourStart(Path dir) {
+        return LakeLayout.hourStart(parquetRoot.relativize(dir).toString().replace('\\', '/'));
+    }
+
+    /** The Parquet directories that name an hour. */
+    private List<Path> hourDirectories() {
+        if (!Files.isDirectory(parquetRoot)) {
+            return List.of();
+        }
+        try (Stream<Path> dirs = Files.find(parquetRoot, 4, (p, a) -> a.isDirectory())) {
+            return dirs.filter(dir -> hourStart(dir) != Long.MIN_VALUE).toList();
+        } catch (IOException | UncheckedIOException e) {
+            LOG.warn("cannot scan {} for hours: {}", parquetRoot, e.toString());
+            return List.of();
+        }
     }
 
     /** Stops the timer after the run in progress, if any. */

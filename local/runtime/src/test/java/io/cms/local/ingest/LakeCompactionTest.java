@@ -180,4 +180,45 @@ class LakeCompactionTest {
         assertThat(files(twoHoursAgo)).isEqualTo(1);
         assertThat(Thread.getAllStackTraces().keySet()).noneMatch(t -> t.getName().equals("lake-compaction") && t.isAlive());
     }
+
+    /**
+     * Leaves the hour starting at {@code hourStart} as a crash between a compaction's rename and its
+     * deletes does: {@code batches} files and the merged file that lists them (every row twice).
+     */
+    static void interruptCompaction(Path lake, long hourStart, Clock clock) throws Exception {
+        Path dir = lake.resolve("parquet/" + io.cms.connectstore.lake.LakeLayout.partition(hourStart));
+        Path stash = Files.createTempDirectory(lake, "stash");
+        try (Stream<Path> s = Files.list(dir)) {
+            for (Path p : s.toList()) {
+                Files.copy(p, stash.resolve(p.getFileName()));
+            }
+        }
+        new HourCompactor(lake, org.apache.parquet.hadoop.metadata.CompressionCodecName.SNAPPY, clock, Duration.ofMinutes(5))
+                .compact(hourStart);
+        try (Stream<Path> s = Files.list(stash)) {
+            for (Path p : s.toList()) {
+                Files.move(p, dir.resolve(p.getFileName()));
+            }
+        }
+        Files.delete(stash);
+    }
+
+    @Test
+    void finishingInterruptedCompactionsDeletesTheInputsAMergedFileHoldsAndNothingElse() throws Exception {
+        long twoHoursAgo = NOW - NOW % HOUR - 2 * HOUR;
+        long current = twoHoursAgo + 2 * HOUR;
+        write(twoHoursAgo, 2, 3);
+        interruptCompaction(lake, twoHoursAgo, CLOCK);
+        write(current, 2, 7);
+        assertThat(files(twoHoursAgo)).isEqualTo(3);
+        assertThat(rows()).as("the interrupted hour counted twice").isEqualTo(2 * 6 + 14);
+
+        int deleted = new LakeCompaction(lake, CLOCK, Duration.ofMinutes(5), new ReentrantReadWriteLock().writeLock())
+                .finishInterrupted();
+
+        assertThat(deleted).isEqualTo(2);
+        assertThat(files(twoHoursAgo)).isEqualTo(1);
+        assertThat(files(current)).as("files no merged file holds stay").isEqualTo(2);
+        assertThat(rows()).isEqualTo(6 + 14);
+    }
 }
