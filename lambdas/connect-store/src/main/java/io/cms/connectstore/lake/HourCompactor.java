@@ -57,6 +57,8 @@ public final class HourCompactor {
 
     /** Footer key listing the file names a merged file was made of (comma-separated). */
     public static final String COMPACTED_FROM = "cms.compacted.from";
+    /** How the name of a merged file starts (only such files can list inputs in their footer). */
+    public static final String MERGED_PREFIX = "compacted-";
 
     private final Path root;
     private final Schema schema;
@@ -138,13 +140,13 @@ public final class HourCompactor {
         try {
             List<Path> inputs = visibleParquet(dir);
             // A single file cannot be a merged file next to its leftover inputs.
-            if (inputs.size() >= 2 && finishInterrupted(dir, inputs)) {
+            if (inputs.size() >= 2 && finishInterrupted(dir, inputs) > 0) {
                 inputs = visibleParquet(dir);
             }
             if (inputs.size() < 2) {
                 return new Result(partition, null, inputs.size(), 0);
             }
-            String name = LakeLayout.parquetKey(hourStartMs, "compacted-" + compactorId + "-" + clock.millis());
+            String name = LakeLayout.parquetKey(hourStartMs, MERGED_PREFIX + compactorId + "-" + clock.millis());
             Path target = root.resolve(name);
             Path temp = root.resolve(LakeLayout.temporaryKey(name));
             long rows = merge(inputs, temp);
@@ -168,6 +170,25 @@ public final class HourCompactor {
         }
     }
 
+    /** Parquet refuses a file that is not Parquet with an unchecked exception: these name the file instead. */
+    private static ParquetReader<GenericRecord> open(Path in) throws IOException {
+        try {
+            return AvroParquetReader.<GenericRecord>builder(new LocalInputFile(in))
+                    .withDataModel(GenericData.get())
+                    .withConf(new PlainParquetConfiguration()).build();
+        } catch (RuntimeException e) {
+            throw new IOException(in.getFileName() + " is not a readable Parquet file: " + e.getMessage(), e);
+        }
+    }
+
+    private static GenericRecord read(ParquetReader<GenericRecord> reader, Path in) throws IOException {
+        try {
+            return reader.read();
+        } catch (RuntimeException e) {
+            throw new IOException(in.getFileName() + " is not a readable Parquet file: " + e.getMessage(), e);
+        }
+    }
+
     private long merge(List<Path> inputs, Path temp) throws IOException {
         StringBuilder from = new StringBuilder();
         for (Path in : inputs) {
@@ -184,12 +205,10 @@ public final class HourCompactor {
                 .withWriteMode(ParquetFileWriter.Mode.OVERWRITE)
                 .build()) {
             for (Path in : inputs) {
-                try (ParquetReader<GenericRecord> reader = AvroParquetReader.<GenericRecord>builder(new LocalInputFile(in))
-                        .withDataModel(GenericData.get())
-                        .withConf(new PlainParquetConfiguration()).build()) {
+                try (ParquetReader<GenericRecord> reader = open(in)) {
                     GenericRecord r;
                     int[] positions = null;
-                    while ((r = reader.read()) != null) {
+                    while ((r = read(reader, in)) != null) {
                         if (positions == null) {
                             positions = fieldMapping(in, r.getSchema());
                         }
@@ -266,14 +285,36 @@ public final class HourCompactor {
     }
 
     /**
-     * Deletes inputs a merged file among {@code files} already holds (left by a crash between the
-     * rename and the deletes); true when it deleted any.
+     * Finishes a compaction of the hour that a crash interrupted between renaming the merged file in
+     * and deleting its inputs (until then readers count the hour's rows twice); unlike
+     * {@link #compact}, any hour, closed or not, and nothing is merged. Cheap: one listing, and a
+     * footer read only of merged files that have other files next to them.
+     *
+     * @return how many leftover inputs were deleted
+     * @throws UncheckedIOException when the hour cannot be listed or a merged file cannot be read
      */
-    private boolean finishInterrupted(Path dir, List<Path> files) throws IOException {
-        boolean deleted = false;
+    public int finishInterrupted(long hourStartMs) {
+        Path dir = root.resolve(LakeLayout.PARQUET + "/" + LakeLayout.partition(hourStartMs));
+        if (!Files.isDirectory(dir)) {
+            return 0;
+        }
+        try {
+            List<Path> files = visibleParquet(dir);
+            return files.size() < 2 ? 0 : finishInterrupted(dir, files);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot finish an interrupted compaction of " + dir.getFileName(), e);
+        }
+    }
+
+    /**
+     * Deletes inputs a merged file among {@code files} already holds (left by a crash between the
+     * rename and the deletes); returns how many it deleted.
+     */
+    private int finishInterrupted(Path dir, List<Path> files) throws IOException {
+        int deleted = 0;
         for (Path p : files) {
-            if (!Files.exists(p)) {
-                continue; // a leftover an earlier merged file of this list held
+            if (!p.getFileName().toString().startsWith(MERGED_PREFIX) || !Files.exists(p)) {
+                continue; // not a merged file, or a leftover an earlier merged file of this list held
             }
             String from;
             try (ParquetFileReader r = ParquetFileReader.open(new LocalInputFile(p))) {
@@ -291,14 +332,14 @@ public final class HourCompactor {
                 for (String name : merged) {
                     Path leftover = dir.resolve(name);
                     if (!name.equals(p.getFileName().toString()) && Files.deleteIfExists(leftover)) {
-                        deleted = true;
+                        deleted++;
                     }
                 }
             } finally {
                 publishLock.unlock();
             }
         }
-        if (deleted) {
+        if (deleted > 0) {
             syncDirectory(dir);
         }
         return deleted;

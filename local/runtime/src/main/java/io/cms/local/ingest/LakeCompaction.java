@@ -15,9 +15,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Lock;
 import java.util.stream.Stream;
-import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
-import org.apache.parquet.io.LocalInputFile;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,7 +35,6 @@ public final class LakeCompaction implements AutoCloseable {
 
     private final Path parquetRoot;
     /** How the names of {@link HourCompactor}'s merged files start. */
-    static final String MERGED_PREFIX = "compacted-";
 
     private final HourCompactor compactor;
     private final Lock publishLock;
@@ -98,10 +95,10 @@ public final class LakeCompaction implements AutoCloseable {
     /**
      * Finishes the compactions a crash interrupted between renaming a merged file in and deleting its
      * inputs (until then queries count that hour's rows twice): in every hour directory with more
-     * than one Parquet file, a merged file ({@value #MERGED_PREFIX}...) that lists its inputs in its
-     * footer has those inputs deleted, under the publish lock. Cheap enough for a boot: one listing
-     * per hour, and a footer read only of merged files next to other files. An hour that fails is
-     * logged and left for {@link #runOnce()}.
+     * than one Parquet file, a merged file that lists its inputs in its footer has those inputs
+     * deleted, under the publish lock ({@link HourCompactor#finishInterrupted(long)}). Cheap enough
+     * for a boot: one listing per hour, and a footer read only of merged files next to other files.
+     * An hour that fails is logged and left for {@link #runOnce()}.
      *
      * @return how many leftover input files were deleted
      */
@@ -109,49 +106,14 @@ public final class LakeCompaction implements AutoCloseable {
         int deleted = 0;
         for (Path dir : hourDirectories()) {
             try {
-                deleted += finishInterrupted(dir);
-            } catch (IOException | RuntimeException e) {
+                deleted += compactor.finishInterrupted(hourStart(dir));
+            } catch (RuntimeException e) {
                 LOG.warn("cannot finish an interrupted compaction in {}: {}; the next compaction run tries again",
                         parquetRoot.relativize(dir), e.toString());
             }
         }
         if (deleted > 0) {
             LOG.info("finished compactions an earlier crash interrupted: deleted {} already merged files", deleted);
-        }
-        return deleted;
-    }
-
-    private int finishInterrupted(Path dir) throws IOException {
-        List<Path> files;
-        try (Stream<Path> s = Files.list(dir)) {
-            files = s.filter(p -> LakeLayout.isVisibleParquet(p.getFileName().toString()) && Files.isRegularFile(p)).toList();
-        }
-        if (files.size() < 2) {
-            return 0;
-        }
-        int deleted = 0;
-        for (Path merged : files) {
-            String name = merged.getFileName().toString();
-            if (!name.startsWith(MERGED_PREFIX) || !Files.exists(merged)) {
-                continue;
-            }
-            String from;
-            try (ParquetFileReader r = ParquetFileReader.open(new LocalInputFile(merged))) {
-                from = r.getFileMetaData().getKeyValueMetaData().get(HourCompactor.COMPACTED_FROM);
-            }
-            if (from == null) {
-                continue;
-            }
-            publishLock.lock();
-            try {
-                for (String input : from.split(",")) {
-                    if (!input.isEmpty() && !input.equals(name) && Files.deleteIfExists(dir.resolve(input))) {
-                        deleted++;
-                    }
-                }
-            } finally {
-                publishLock.unlock();
-            }
         }
         return deleted;
     }
