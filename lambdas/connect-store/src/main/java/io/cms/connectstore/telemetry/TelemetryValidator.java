@@ -87,13 +87,17 @@ public final class TelemetryValidator {
      * Validates one message.
      *
      * @param topic the MQTT topic it was published on
-     * @param payload the message bytes (UTF-8 JSON)
+     * @param payload the message bytes (UTF-8 JSON; other encodings are refused as NOT_JSON)
      * @param receivedAt receive time, epoch ms
      */
     public Verdict validate(String topic, byte[] payload, long receivedAt) {
         if (payload.length > maxBytes) {
             return new Verdict.Rejected(RejectReason.OVERSIZED,
                     "payload is " + payload.length + " bytes; the limit is " + maxBytes, false);
+        }
+        String notUtf8 = Utf8.problem(payload);
+        if (notUtf8 != null) {
+            return new Verdict.Rejected(RejectReason.NOT_JSON, notUtf8, false);
         }
         try {
             return new Verdict.Accepted(parse(topic, payload, receivedAt));

@@ -278,4 +278,53 @@ class TelemetryValidatorTest {
     void refusesNonPositiveSizeLimit() {
         assertThatThrownBy(() -> new TelemetryValidator(CATALOG, 0, Duration.ZERO)).hasMessageContaining("maxBytes");
     }
+
+    static byte[] withBytes(String before, byte[] middle, String after) {
+        byte[] a = before.getBytes(StandardCharsets.UTF_8);
+        byte[] c = after.getBytes(StandardCharsets.UTF_8);
+        byte[] out = new byte[a.length + middle.length + c.length];
+        System.arraycopy(a, 0, out, 0, a.length);
+        System.arraycopy(middle, 0, out, a.length, middle.length);
+        System.arraycopy(c, 0, out, a.length + middle.length, c.length);
+        return out;
+    }
+
+    @Test
+    void rejectsInvalidUtf8EvenInAFieldItSkips() {
+        byte[][] bad = {{(byte) 0xED, (byte) 0xA0, (byte) 0x80}, {(byte) 0xC0, (byte) 0xAF}, {(byte) 0xC3, 0x28}, {(byte) 0xFF},
+            {(byte) 0x80}, {(byte) 0xF4, (byte) 0x90, (byte) 0x80, (byte) 0x80}, {(byte) 0xE2, (byte) 0x82}};
+        for (byte[] b : bad) {
+            for (String field : new String[] {"note", "Vehicle\":{\"VehicleIdentification\":{\"Brand"}) {
+                byte[] payload = withBytes("{\"vin\":\"" + VIN + "\",\n\"" + field + "\":\"", b, "\"}" + (field.equals("note") ? "" : "}}"));
+                Verdict.Rejected r = rejected(VALIDATOR.validate(TOPIC, payload, NOW));
+                assertThat(r.reason()).as("%02x in %s", b[0], field).isEqualTo(RejectReason.NOT_JSON);
+                assertThat(r.wellFormedJson()).isFalse();
+            }
+        }
+        Verdict.Rejected r = rejected(VALIDATOR.validate(TOPIC, withBytes("{\"vin\":\"" + VIN + "\",\"x\":\"",
+                new byte[] {(byte) 0xED, (byte) 0xA0, (byte) 0x80}, "\"}"), NOW));
+        assertThat(r.detail()).isEqualTo("not JSON: invalid UTF-8 at byte " + (17 + 15) + "; only UTF-8 is accepted");
+    }
+
+    @Test
+    void acceptsMultiByteUtf8() {
+        Telemetry t = accepted(validate(TOPIC, "{\"vin\":\"" + VIN + "\",\"n\":\"\u00e9\u20ac\ud83d\ude97\","
+                + "\"Vehicle\":{\"VehicleIdentification\":{\"Brand\":\"M\u00f6t\u00f6r \ud83d\ude97 \u0a41\"}}}"));
+        assertThat(t.value(CATALOG.indexOf("Vehicle.VehicleIdentification.Brand"))).isEqualTo("M\u00f6t\u00f6r \ud83d\ude97 \u0a41");
+    }
+
+    @Test
+    void acceptsOnlyUtf8() {
+        String body = "{\"vin\":\"" + VIN + "\",\"Vehicle\":{\"Speed\":42.5}}";
+        for (java.nio.charset.Charset cs : new java.nio.charset.Charset[] {StandardCharsets.UTF_16LE, StandardCharsets.UTF_16BE,
+            StandardCharsets.UTF_16, java.nio.charset.Charset.forName("UTF-32BE"), java.nio.charset.Charset.forName("UTF-32LE")}) {
+            for (String prefix : new String[] {"", "\uFEFF"}) {
+                Verdict.Rejected r = rejected(VALIDATOR.validate(TOPIC, (prefix + body).getBytes(cs), NOW));
+                assertThat(r.reason()).as("%s bom=%s", cs, !prefix.isEmpty()).isEqualTo(RejectReason.NOT_JSON);
+                assertThat(r.detail()).as("%s", cs).contains("only UTF-8 is accepted");
+            }
+        }
+        assertThat(rejected(VALIDATOR.validate(TOPIC, body.getBytes(StandardCharsets.UTF_16LE), NOW)).detail())
+                .isEqualTo("not JSON: a NUL byte at byte 1 (UTF-16 or UTF-32?); only UTF-8 is accepted");
+    }
 }
