@@ -1,5 +1,6 @@
 package io.cms.connectstore.telemetry;
 
+import com.fasterxml.jackson.core.ErrorReportConfiguration;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -43,6 +44,8 @@ public final class TelemetryValidator {
     private static final String VIN_PATH = "Vehicle.VehicleIdentification.VIN";
     /** How much of a refused value a rejection message shows. */
     private static final int MAX_SHOWN = 40;
+    /** Longest parser message a NOT_JSON detail carries (its input excerpt is at most MAX_SHOWN). */
+    private static final int MAX_PARSER_MESSAGE = 200;
 
     private final VssCatalog catalog;
     private final SignalTree root;
@@ -52,6 +55,8 @@ public final class TelemetryValidator {
     // Own factory: the fast (exact) double parser roughly halves the cost of numeric signals.
     private final JsonFactory factory = JsonFactory.builder()
             .enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER)
+            .errorReportConfiguration(ErrorReportConfiguration.builder()
+                    .maxErrorTokenLength(MAX_SHOWN).maxRawContentLength(MAX_SHOWN).build())
             .build();
 
     /** A validator with the default limits. */
@@ -104,10 +109,10 @@ public final class TelemetryValidator {
         } catch (Reject r) {
             return new Verdict.Rejected(r.reason, r.getMessage(), r.reason != RejectReason.NOT_JSON && wellFormed(payload));
         } catch (JsonProcessingException e) {
-            return new Verdict.Rejected(RejectReason.NOT_JSON, "not JSON: " + e.getOriginalMessage()
+            return new Verdict.Rejected(RejectReason.NOT_JSON, "not JSON: " + Printable.clip(e.getOriginalMessage(), MAX_PARSER_MESSAGE)
                     + " at byte " + e.getLocation().getByteOffset(), false);
         } catch (IOException e) {
-            return new Verdict.Rejected(RejectReason.NOT_JSON, "not JSON: " + e.getMessage(), false);
+            return new Verdict.Rejected(RejectReason.NOT_JSON, "not JSON: " + Printable.clip(e.getMessage(), MAX_PARSER_MESSAGE), false);
         }
     }
 

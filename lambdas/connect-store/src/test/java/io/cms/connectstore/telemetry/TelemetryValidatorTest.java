@@ -327,4 +327,11 @@ class TelemetryValidatorTest {
         assertThat(rejected(VALIDATOR.validate(TOPIC, body.getBytes(StandardCharsets.UTF_16LE), NOW)).detail())
                 .isEqualTo("not JSON: a NUL byte at byte 1 (UTF-16 or UTF-32?); only UTF-8 is accepted");
     }
+
+    @Test
+    void notJsonDetailEchoesAtMost40CharactersOfInput() {
+        Verdict.Rejected r = rejected(validate(TOPIC, "{\"vin\": secret" + "X".repeat(300) + "\u0001}"));
+        assertThat(r.reason()).isEqualTo(RejectReason.NOT_JSON);
+        assertThat(r.detail()).contains("secret").doesNotContain("X".repeat(35)).matches("[\\x20-\\x7e]*");
+    }
 }
