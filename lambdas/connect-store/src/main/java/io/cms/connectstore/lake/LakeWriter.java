@@ -2,10 +2,12 @@ package io.cms.connectstore.lake;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
+import io.cms.connectstore.telemetry.RejectReason;
 import io.cms.connectstore.telemetry.Telemetry;
 import io.cms.connectstore.telemetry.TelemetryValidator;
 import io.cms.connectstore.telemetry.Verdict;
 import io.cms.lambda.common.Json;
+import io.cms.lambda.common.Printable;
 import io.cms.vss.LakeSchema;
 import java.io.BufferedOutputStream;
 import java.io.ByteArrayOutputStream;
@@ -85,6 +87,9 @@ public final class LakeWriter implements AutoCloseable {
     private RawChunk rawChunk;
     private final Map<Long, HourFiles> hours = new HashMap<>();
     private final Map<Long, RawFile> quarantine = new HashMap<>();
+    /** The last topic and its JSON string content (consecutive messages mostly share it). */
+    private String lastTopic;
+    private byte[] lastTopicJson;
     private long sequence;
     private String batchId;
     private long batchStartedAt;
@@ -149,9 +154,19 @@ public final class LakeWriter implements AutoCloseable {
         Telemetry valid = null;
         try {
             Verdict verdict = validator.validate(topic, payload, receivedAt);
+            byte[] topicJson = null;
             if (verdict instanceof Verdict.Accepted accepted) {
-                valid = accepted.telemetry();
-                write(valid, payload);
+                // Everything of the raw line that can fail is done here, so a message that
+                // cannot be written goes to quarantine instead of stopping the batch.
+                try {
+                    topicJson = topicJson(topic);
+                    valid = accepted.telemetry();
+                } catch (IllegalArgumentException e) {
+                    verdict = new Verdict.Rejected(RejectReason.UNWRITABLE, "cannot write the raw line: " + Printable.clip(e.getMessage(), 200), false);
+                }
+            }
+            if (valid != null) {
+                write(valid, topicJson, payload);
                 rows++;
             } else {
                 writeQuarantine(topic, payload, receivedAt, (Verdict.Rejected) verdict);
@@ -295,7 +310,16 @@ public final class LakeWriter implements AutoCloseable {
         return deleted[0];
     }
 
-    private void write(Telemetry t, byte[] payload) throws IOException {
+    /** {@code topic} escaped for a JSON string, UTF-8; IllegalArgumentException for an unpaired surrogate. */
+    private byte[] topicJson(String topic) {
+        if (!topic.equals(lastTopic)) {
+            lastTopicJson = JsonStringEncoder.getInstance().quoteAsUTF8(topic);
+            lastTopic = topic;
+        }
+        return lastTopicJson;
+    }
+
+    private void write(Telemetry t, byte[] topicJson, byte[] payload) throws IOException {
         long hour = Math.floorDiv(t.timestamp(), LakeLayout.HOUR_MS);
         HourFiles h = hours.get(hour);
         if (h == null) {
@@ -304,7 +328,7 @@ public final class LakeWriter implements AutoCloseable {
         }
         if (parquetStage == null) {
             h.parquet.write(t);
-            h.raw.writeLine(t, payload);
+            h.raw.writeLine(topicJson, t, payload);
             return;
         }
         // Pipelined: this thread validates; the workers encode Parquet and build and gzip the raw
@@ -312,7 +336,7 @@ public final class LakeWriter implements AutoCloseable {
         if (parquetChunk.add(h.parquet, t)) {
             submitParquet();
         }
-        if (rawChunk.add(h.raw, t, payload)) {
+        if (rawChunk.add(h.raw, topicJson, t, payload)) {
             submitRaw();
         }
     }
@@ -368,13 +392,15 @@ public final class LakeWriter implements AutoCloseable {
     /** Raw messages for the worker, each with the file of its hour. */
     private static final class RawChunk {
         final RawFile[] files = new RawFile[CHUNK];
+        final byte[][] topics = new byte[CHUNK][];
         final Telemetry[] rows = new Telemetry[CHUNK];
         final byte[][] payloads = new byte[CHUNK][];
         int size;
 
         /** Adds a message; true when the chunk is full. */
-        boolean add(RawFile file, Telemetry row, byte[] payload) {
+        boolean add(RawFile file, byte[] topicJson, Telemetry row, byte[] payload) {
             files[size] = file;
+            topics[size] = topicJson;
             rows[size] = row;
             payloads[size] = payload;
             return ++size == CHUNK;
@@ -382,7 +408,7 @@ public final class LakeWriter implements AutoCloseable {
 
         void writeAll() throws IOException {
             for (int i = 0; i < size; i++) {
-                files[i].writeLine(rows[i], payloads[i]);
+                files[i].writeLine(topics[i], rows[i], payloads[i]);
             }
         }
     }
@@ -394,6 +420,7 @@ public final class LakeWriter implements AutoCloseable {
             q = openRaw(LakeLayout.quarantineKey(hour * LakeLayout.HOUR_MS, batchId));
             quarantine.put(hour, q);
         }
+        // The generator escapes any string (an unpaired surrogate as \\uD800), so this cannot fail.
         ByteArrayOutputStream line = new ByteArrayOutputStream(256);
         try (JsonGenerator g = Json.MAPPER.getFactory().createGenerator(line)) {
             g.writeStartObject();
@@ -402,28 +429,41 @@ public final class LakeWriter implements AutoCloseable {
             g.writeStringField("reason", rejected.reason().name());
             g.writeStringField("detail", rejected.detail());
             g.writeNumberField("size", payload.length);
-            if (rejected.wellFormedJson()) {
-                g.writeFieldName("payload");
-                g.writeRawValue(new String(oneLine(payload), StandardCharsets.UTF_8));
-            } else {
+            if (!rejected.wellFormedJson()) {
                 g.writeStringField("payloadBase64", Base64.getEncoder().encodeToString(payload));
             }
             g.writeEndObject();
         }
-        line.write('\n');
-        line.writeTo(q.out);
+        if (rejected.wellFormedJson()) {
+            // Replace the closing brace by the payload, as sent, and the brace.
+            byte[] head = line.toByteArray();
+            q.out.write(head, 0, head.length - 1);
+            q.out.write(PAYLOAD_FIELD);
+            writeOneLine(q.out, payload);
+            q.out.write(LINE_END);
+        } else {
+            line.write('\n');
+            line.writeTo(q.out);
+        }
     }
 
-    /** A well-formed JSON payload as one line: as is when it is one line already, else re-serialized. */
-    private static byte[] oneLine(byte[] payload) throws IOException {
-        boolean oneLine = payload.length == 0 || (payload[0] & 0xff) != 0xEF;
-        for (int i = 0; oneLine && i < payload.length; i++) {
-            byte b = payload[i];
-            if (b == '\n' || b == '\r') {
-                oneLine = false;
+    /**
+     * Writes a payload the validator passed as well-formed UTF-8 JSON on one line, byte for byte as
+     * sent except that a leading UTF-8 byte order mark is dropped and every CR and LF byte becomes a
+     * space: JSON allows them only as whitespace between tokens, so the line means exactly what the
+     * payload meant (no re-parsing, which would round numbers and collapse duplicate keys).
+     */
+    static void writeOneLine(OutputStream out, byte[] payload) throws IOException {
+        int from = payload.length >= 3 && (payload[0] & 0xff) == 0xEF && (payload[1] & 0xff) == 0xBB
+                && (payload[2] & 0xff) == 0xBF ? 3 : 0;
+        for (int i = from; i < payload.length; i++) {
+            if (payload[i] == '\n' || payload[i] == '\r') {
+                out.write(payload, from, i - from);
+                out.write(' ');
+                from = i + 1;
             }
         }
-        return oneLine ? payload : Json.MAPPER.writeValueAsBytes(Json.MAPPER.readTree(payload));
+        out.write(payload, from, payload.length - from);
     }
 
     private HourFiles openHour(long hour) throws IOException {
@@ -515,8 +555,6 @@ public final class LakeWriter implements AutoCloseable {
         final FileOutputStream file;
         final GZIPOutputStream gzip;
         final OutputStream out;
-        private String lastTopic;
-        private byte[] topicBytes;
         private long lastReceivedAt;
         private byte[] receivedAtBytes;
 
@@ -534,24 +572,25 @@ public final class LakeWriter implements AutoCloseable {
 
         /**
          * Appends {@code {"topic":"...","receivedAt":N,"payload":<payload>}} and a newline, with
-         * the topic's escaping and the receive time's digits cached (consecutive messages mostly
-         * share both).
+         * the receive time's digits cached (consecutive messages mostly share it).
+         *
+         * @param topicJson the topic, escaped for a JSON string
          */
-        void writeLine(Telemetry t, byte[] payload) throws IOException {
-            if (!t.topic().equals(lastTopic)) {
-                lastTopic = t.topic();
-                topicBytes = JsonStringEncoder.getInstance().quoteAsUTF8(lastTopic);
-            }
+        void writeLine(byte[] topicJson, Telemetry t, byte[] payload) throws IOException {
             if (t.receivedAt() != lastReceivedAt || receivedAtBytes == null) {
                 lastReceivedAt = t.receivedAt();
                 receivedAtBytes = Long.toString(lastReceivedAt).getBytes(StandardCharsets.US_ASCII);
             }
             out.write(TOPIC_FIELD);
-            out.write(topicBytes);
+            out.write(topicJson);
             out.write(RECEIVED_AT_FIELD);
             out.write(receivedAtBytes);
             out.write(PAYLOAD_FIELD);
-            out.write(t.singleLine() ? payload : oneLine(payload));
+            if (t.singleLine()) {
+                out.write(payload);
+            } else {
+                writeOneLine(out, payload);
+            }
             out.write(LINE_END);
         }
 

@@ -340,4 +340,116 @@ class LakeWriterTest {
     void refusesZeroBatchSize() {
         assertThatThrownBy(() -> LakeWriterConfig.builder(root).maxBatchRecords(0).build()).hasMessageContaining("maxBatchRecords");
     }
+
+    /** The raw lines of every gzip file under {@code area}, split on LF only, as text. */
+    static List<String> rawText(Path root, String area) throws Exception {
+        List<String> out = new ArrayList<>();
+        for (Path p : LakeFiles.files(root, area, ".json.gz")) {
+            byte[] all = new java.util.zip.GZIPInputStream(Files.newInputStream(p)).readAllBytes();
+            String text = new String(all, StandardCharsets.UTF_8);
+            assertThat(text).endsWith("\n");
+            out.addAll(List.of(text.substring(0, text.length() - 1).split("\n", -1)));
+        }
+        return out;
+    }
+
+    static byte[] concat(byte[]... parts) {
+        java.io.ByteArrayOutputStream o = new java.io.ByteArrayOutputStream();
+        for (byte[] p : parts) {
+            o.writeBytes(p);
+        }
+        return o.toByteArray();
+    }
+
+    @Test
+    void invalidUtf8InAMultiLinePayloadIsQuarantinedAndTheBatchSurvives() throws Exception {
+        byte[] poison = concat(("{\"vin\":\"" + VIN + "\",\"note\":\"").getBytes(StandardCharsets.UTF_8),
+                new byte[] {(byte) 0xED, (byte) 0xA0, (byte) 0x80}, "\",\n\"Vehicle\":{\"Speed\":1}}".getBytes(StandardCharsets.UTF_8));
+        for (boolean pipelined : new boolean[] {true, false}) {
+            Path dir = Files.createDirectory(root.resolve("p" + pipelined));
+            CommittedBatch batch;
+            try (LakeWriter w = writer(LakeWriterConfig.builder(dir).pipelined(pipelined))) {
+                w.accept(Payloads.topic(VIN), good(VIN, T, 1), T);
+                w.accept(Payloads.topic(VIN), poison, T + 1);
+                w.accept(Payloads.topic(VIN), good(VIN, T, 2), T + 2);
+                batch = w.flush();
+            }
+            assertThat(batch.rows()).as("pipelined=%s", pipelined).isEqualTo(2);
+            assertThat(batch.quarantined()).isEqualTo(1);
+            JsonNode q = LakeFiles.allLines(dir, LakeLayout.QUARANTINE).get(0);
+            assertThat(q.get("reason").asText()).isEqualTo("NOT_JSON");
+            assertThat(java.util.Base64.getDecoder().decode(q.get("payloadBase64").asText())).isEqualTo(poison);
+        }
+    }
+
+    @Test
+    void everyRawAndQuarantineLineIsOneJsonDocument() throws Exception {
+        String body = "{\"vin\":\"" + VIN + "\",\"Vehicle\":{\"Speed\":4,\"VehicleIdentification\":{\"Brand\":\"\u0a41x\"}}}";
+        String bad = "{\"vin\":\"" + VIN + "\",\r\n\"Vehicle\":{\"Speed\":\"fast\"}}";
+        try (LakeWriter w = writer(LakeWriterConfig.builder(root))) {
+            w.accept(Payloads.topic(VIN), body.getBytes(StandardCharsets.UTF_16LE), T);
+            w.accept(Payloads.topic(VIN), ("\uFEFF" + body).getBytes(StandardCharsets.UTF_16BE), T);
+            w.accept(Payloads.topic(VIN), bad.getBytes(StandardCharsets.UTF_16LE), T);
+            w.accept(Payloads.topic(VIN), bad.getBytes(StandardCharsets.UTF_8), T);
+            w.accept(Payloads.topic(VIN), ("\uFEFF" + body + "\r\n").getBytes(StandardCharsets.UTF_8), T);
+            w.accept(Payloads.topic(VIN), body.getBytes(StandardCharsets.UTF_8), T);
+        }
+        List<String> raw = rawText(root, LakeLayout.RAW);
+        assertThat(raw).hasSize(2);
+        for (String line : raw) {
+            assertThat(io.cms.lambda.common.Json.parse(line).get("payload").get("Vehicle").get("VehicleIdentification").get("Brand").asText())
+                    .isEqualTo("\u0a41x");
+        }
+        List<String> quarantine = rawText(root, LakeLayout.QUARANTINE);
+        assertThat(quarantine).hasSize(4);
+        List<String> reasons = new ArrayList<>();
+        for (String line : quarantine) {
+            reasons.add(io.cms.lambda.common.Json.parse(line).get("reason").asText());
+        }
+        assertThat(reasons).containsExactly("NOT_JSON", "NOT_JSON", "NOT_JSON", "WRONG_TYPE");
+    }
+
+    @Test
+    void multiLinePayloadIsCopiedAsSentOnOneLine() throws Exception {
+        String tokens = "\"extra\":0.10000000000000000000001,\"big\":1e400,\"n\":-0,\"dup\":1,\"dupe\":2,\"s\":\"a\\nb\"";
+        String payload = "\uFEFF{\"vin\":\"" + VIN + "\",\r\n" + tokens + ",\"Vehicle\":{\"Speed\":1}}\n";
+        String refused = "{\"vin\":\"" + VIN + "\",\n" + tokens + ",\"Vehicle\":{\"Speed\":\"x\"}}";
+        for (boolean pipelined : new boolean[] {true, false}) {
+            Path dir = Files.createDirectory(root.resolve("p" + pipelined));
+            try (LakeWriter w = writer(LakeWriterConfig.builder(dir).pipelined(pipelined))) {
+                w.accept(Payloads.topic(VIN), payload.getBytes(StandardCharsets.UTF_8), T);
+                w.accept(Payloads.topic(VIN), refused.getBytes(StandardCharsets.UTF_8), T);
+            }
+            assertThat(rawText(dir, LakeLayout.RAW)).singleElement().asString()
+                    .endsWith(",\"payload\":{\"vin\":\"" + VIN + "\",  " + tokens + ",\"Vehicle\":{\"Speed\":1}} }");
+            assertThat(rawText(dir, LakeLayout.QUARANTINE)).singleElement().asString()
+                    .endsWith(",\"payload\":{\"vin\":\"" + VIN + "\", " + tokens + ",\"Vehicle\":{\"Speed\":\"x\"}}}");
+        }
+    }
+
+    @Test
+    void aMessageWhoseRawLineCannotBeWrittenIsQuarantinedAlone() throws Exception {
+        String topic = Payloads.topic(VIN) + "/\ud800";
+        byte[] payload = good(VIN, T, 5);
+        for (boolean pipelined : new boolean[] {true, false}) {
+            Path dir = Files.createDirectory(root.resolve("p" + pipelined));
+            List<io.cms.connectstore.telemetry.Telemetry> handed = new ArrayList<>();
+            CommittedBatch batch;
+            try (LakeWriter w = writer(LakeWriterConfig.builder(dir).pipelined(pipelined))) {
+                w.accept(Payloads.topic(VIN), good(VIN, T, 1), T, handed::add);
+                w.accept(topic, payload, T + 1, handed::add);
+                w.accept(Payloads.topic(VIN), good(VIN, T, 2), T + 2, handed::add);
+                batch = w.flush();
+            }
+            assertThat(batch.rows()).as("pipelined=%s", pipelined).isEqualTo(2);
+            assertThat(batch.quarantined()).isEqualTo(1);
+            assertThat(handed).hasSize(2);
+            assertThat(LakeFiles.allLines(dir, LakeLayout.RAW)).hasSize(2);
+            JsonNode q = LakeFiles.allLines(dir, LakeLayout.QUARANTINE).get(0);
+            assertThat(q.get("reason").asText()).isEqualTo("UNWRITABLE");
+            assertThat(q.get("topic").asText()).isEqualTo(topic);
+            assertThat(q.get("detail").asText()).startsWith("cannot write the raw line: ");
+            assertThat(java.util.Base64.getDecoder().decode(q.get("payloadBase64").asText())).isEqualTo(payload);
+        }
+    }
 }
