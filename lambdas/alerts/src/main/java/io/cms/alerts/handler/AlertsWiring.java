@@ -76,7 +76,7 @@ final class AlertsWiring {
     }
 
     private SnsTopicDirectory topics() {
-        return new SnsTopicDirectory(sns(), new SnsTopicDirectory.TopicSettings(
+        return new SnsTopicDirectory(sns(), SnsTopicDirectory.TopicSettings.forKeyArn(
                 env.required("SNS_TOPIC_KMS_KEY_ID"), env.optional("DEPLOYMENT_UUID", null)));
     }
 

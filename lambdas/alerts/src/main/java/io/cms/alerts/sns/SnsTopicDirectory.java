@@ -2,12 +2,15 @@ package io.cms.alerts.sns;
 
 import io.cms.alerts.EmailSubscription;
 import io.cms.alerts.TopicDirectory;
+import io.cms.lambda.common.ConfigurationException;
 import io.cms.lambda.common.TtlCache;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.sns.SnsClient;
@@ -17,9 +20,14 @@ import software.amazon.awssdk.services.sns.model.Tag;
 
 /**
  * {@link TopicDirectory} on Amazon SNS. Every topic is created here with the same attributes
- * (server-side encryption with the module's KMS key) and the same tags ({@code AlertsUUID}), so
- * whichever Lambda creates a topic first, the other's {@code CreateTopic} is the idempotent no-op
- * SNS makes of an identical request.
+ * (server-side encryption with the module's KMS key, and a topic policy that refuses publishing
+ * without TLS, the statement CDK's {@code enforceSSL} gives the module's own topics) and the same
+ * tags ({@code AlertsUUID}), so whichever Lambda creates a topic first, the other's
+ * {@code CreateTopic} is the idempotent no-op SNS makes of an identical request.
+ *
+ * <p>A topic that exists with other attributes (one created before the TLS policy, whose
+ * {@code CreateTopic} SNS now refuses with "different attributes") is brought to the same ones with
+ * {@code SetTopicAttributes}, so the functions need {@code sns:SetTopicAttributes} on the topics.
  */
 public final class SnsTopicDirectory implements TopicDirectory {
 
@@ -30,19 +38,48 @@ public final class SnsTopicDirectory implements TopicDirectory {
      *
      * @param kmsKeyId       KMS key id or ARN for {@code KmsMasterKeyId} (required: topics are never unencrypted)
      * @param deploymentUuid value of the {@code AlertsUUID} tag (lets clean-up find the topics), or null
+     * @param topicArnPrefix {@code arn:{partition}:sns:{region}:{account}:}, the ARN of a topic less its
+     *                       name: the TLS policy names the topic's exact ARN, known before it exists
      */
-    public record TopicSettings(String kmsKeyId, String deploymentUuid) {
+    public record TopicSettings(String kmsKeyId, String deploymentUuid, String topicArnPrefix) {
+
+        private static final Pattern ARN_PREFIX = Pattern.compile("^arn:[a-z-]+:sns:[a-z0-9-]+:\\d{12}:$");
+        private static final Pattern KEY_ARN = Pattern.compile("^arn:([a-z-]+):kms:([a-z0-9-]+):(\\d{12}):key/.+$");
 
         public TopicSettings {
             if (kmsKeyId == null || kmsKeyId.isBlank()) {
-                throw new io.cms.lambda.common.ConfigurationException(
+                throw new ConfigurationException(
                         "SNS_TOPIC_KMS_KEY_ID must name the KMS key of the notification topics");
+            }
+            if (topicArnPrefix == null || !ARN_PREFIX.matcher(topicArnPrefix).matches()) {
+                throw new ConfigurationException("topic ARN prefix must be arn:{partition}:sns:{region}:{account}: (got '"
+                        + topicArnPrefix + "')");
             }
         }
 
-        Map<String, String> attributes() {
+        /**
+         * Settings for topics encrypted with the key of ARN {@code kmsKeyArn}: the module creates its
+         * topics key in the account and Region of its topics (SNS encrypts a topic only with a key of its
+         * Region), so the key's ARN gives the topics' partition, Region and account.
+         */
+        public static TopicSettings forKeyArn(String kmsKeyArn, String deploymentUuid) {
+            Matcher key = kmsKeyArn == null ? null : KEY_ARN.matcher(kmsKeyArn);
+            if (key == null || !key.matches()) {
+                throw new ConfigurationException("SNS_TOPIC_KMS_KEY_ID must be the ARN of the topics' KMS key"
+                        + " (arn:{partition}:kms:{region}:{account}:key/{id}), got '" + kmsKeyArn + "'");
+            }
+            return new TopicSettings(kmsKeyArn, deploymentUuid,
+                    "arn:" + key.group(1) + ":sns:" + key.group(2) + ":" + key.group(3) + ":");
+        }
+
+        String topicArn(String topicName) {
+            return topicArnPrefix + topicName;
+        }
+
+        Map<String, String> attributes(String topicName) {
             Map<String, String> attributes = new LinkedHashMap<>();
             attributes.put("KmsMasterKeyId", kmsKeyId);
+            attributes.put("Policy", tlsOnlyPolicy(topicArn(topicName)));
             return attributes;
         }
 
@@ -50,6 +87,13 @@ public final class SnsTopicDirectory implements TopicDirectory {
             return deploymentUuid == null || deploymentUuid.isBlank() ? List.of()
                     : List.of(Tag.builder().key("AlertsUUID").value(deploymentUuid).build());
         }
+    }
+
+    /** The statement CDK's {@code Topic(enforceSSL: true)} adds: no publishing over plain HTTP. */
+    static String tlsOnlyPolicy(String topicArn) {
+        return "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"AllowPublishThroughSSLOnly\","
+                + "\"Effect\":\"Deny\",\"Principal\":\"*\",\"Action\":\"sns:Publish\",\"Resource\":\"" + topicArn
+                + "\",\"Condition\":{\"Bool\":{\"aws:SecureTransport\":\"false\"}}}]}";
     }
 
     private final SnsClient sns;
@@ -63,8 +107,51 @@ public final class SnsTopicDirectory implements TopicDirectory {
 
     @Override
     public String ensureTopic(String topicName) {
-        return arns.get(topicName, name -> sns.createTopic(b -> b.name(name)
-                .attributes(settings.attributes()).tags(settings.tags())).topicArn());
+        return arns.get(topicName, this::createOrUpdate);
+    }
+
+    private String createOrUpdate(String name) {
+        Map<String, String> attributes = settings.attributes(name);
+        String arn;
+        try {
+            arn = create(name, attributes);
+        } catch (InvalidParameterException e) {
+            if (!differentAttributes(e)) {
+                throw e;
+            }
+            // The topic predates these attributes: set them, then ask again (which reports other tags).
+            LOG.info("topic exists with other attributes; setting its key and TLS-only policy");
+            for (Map.Entry<String, String> attribute : attributes.entrySet()) {
+                sns.setTopicAttributes(b -> b.topicArn(settings.topicArn(name))
+                        .attributeName(attribute.getKey()).attributeValue(attribute.getValue()));
+            }
+            arn = createAfterUpdate(name, attributes);
+        }
+        if (!arn.equals(settings.topicArn(name))) {
+            throw new IllegalStateException("SNS named the topic " + arn + ", its TLS policy names "
+                    + settings.topicArn(name) + ": the topics key must be in the topics' account and Region");
+        }
+        return arn;
+    }
+
+    private String createAfterUpdate(String name, Map<String, String> attributes) {
+        try {
+            return create(name, attributes);
+        } catch (InvalidParameterException e) {
+            if (!differentAttributes(e)) {
+                throw e;
+            }
+            // SNS may keep a policy in another form than the one set; the attributes are ours now.
+            return settings.topicArn(name);
+        }
+    }
+
+    private String create(String name, Map<String, String> attributes) {
+        return sns.createTopic(b -> b.name(name).attributes(attributes).tags(settings.tags())).topicArn();
+    }
+
+    private static boolean differentAttributes(InvalidParameterException e) {
+        return e.getMessage() != null && e.getMessage().contains("different attributes");
     }
 
     @Override

@@ -35,7 +35,8 @@ public final class CreateAlertsBench {
                     new AlertRecorder(config, tables.notifications(), Clock.systemUTC()));
             FakeSnsClient sns = new FakeSnsClient();
             SendNotificationsHandler send = new SendNotificationsHandler(new NotificationSender(
-                    new SnsTopicDirectory(sns, new SnsTopicDirectory.TopicSettings("alias/bench", "bench"))));
+                    new SnsTopicDirectory(sns, new SnsTopicDirectory.TopicSettings(
+                            "alias/bench", "bench", FakeSnsClient.ARN_PREFIX))));
             // Warm-up on a separate VIN so JIT and DynamoDB Local are past their first calls.
             run(create, config, 200, "WARM", Instant.parse("2026-01-01T00:00:00Z"));
             send.handle(tables.pollStream());

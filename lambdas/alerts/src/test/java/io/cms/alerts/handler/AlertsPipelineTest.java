@@ -63,7 +63,8 @@ class AlertsPipelineTest {
     void reset() {
         tables.clear();
         sns = new FakeSnsClient();
-        topics = new SnsTopicDirectory(sns, new SnsTopicDirectory.TopicSettings("alias/cms-alerts", "uuid-1"));
+        topics = new SnsTopicDirectory(sns, new SnsTopicDirectory.TopicSettings(
+                "alias/cms-alerts", "uuid-1", FakeSnsClient.ARN_PREFIX));
         createAlerts = new CreateAlertsHandler(new AlertRecorder(config, tables.notifications(),
                 Clock.fixed(T0, ZoneOffset.UTC)));
         sendNotifications = new SendNotificationsHandler(new NotificationSender(topics));

@@ -60,7 +60,8 @@ class FrontendHandlerTest {
     void reset() {
         tables.clear();
         sns = new FakeSnsClient();
-        SnsTopicDirectory topics = new SnsTopicDirectory(sns, new SnsTopicDirectory.TopicSettings("alias/k", "u"));
+        SnsTopicDirectory topics = new SnsTopicDirectory(sns, new SnsTopicDirectory.TopicSettings(
+                "alias/k", "u", FakeSnsClient.ARN_PREFIX));
         handler = new FrontendHandler(new UserSubscriptions(config, tables.subscriptions(), topics),
                 new NotificationQueries(config, tables.notifications(), tables.subscriptions()), config);
     }

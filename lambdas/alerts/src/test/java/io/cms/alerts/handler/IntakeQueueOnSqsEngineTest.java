@@ -70,7 +70,8 @@ class IntakeQueueOnSqsEngineTest {
         run++;
         tables.clear();
         sns = new FakeSnsClient();
-        topics = new SnsTopicDirectory(sns, new SnsTopicDirectory.TopicSettings("alias/cms-alerts", "uuid-1"));
+        topics = new SnsTopicDirectory(sns, new SnsTopicDirectory.TopicSettings(
+                "alias/cms-alerts", "uuid-1", FakeSnsClient.ARN_PREFIX));
         createAlerts = new CreateAlertsHandler(new AlertRecorder(config, tables.notifications(), Clock.systemUTC()));
         sendNotifications = new SendNotificationsHandler(new NotificationSender(topics));
         deadLetters = engine.createQueue("intake-dlq-" + run);

@@ -114,7 +114,8 @@ class SubscriptionOwnershipWithRealTokensTest {
         tables.clear();
         sns = new FakeSnsClient();
         AlertsConfig config = Configs.with(Map.of("ADMIN_SCOPES", ADMIN_SCOPE));
-        SnsTopicDirectory topics = new SnsTopicDirectory(sns, new SnsTopicDirectory.TopicSettings("alias/k", "u"));
+        SnsTopicDirectory topics = new SnsTopicDirectory(sns, new SnsTopicDirectory.TopicSettings(
+                "alias/k", "u", FakeSnsClient.ARN_PREFIX));
         resolver = new FrontendHandler(new UserSubscriptions(config, tables.subscriptions(), topics),
                 new NotificationQueries(config, tables.notifications(), tables.subscriptions()), config);
         // Publish hands the alert straight to create-alerts' recorder (as CMS Local does), so a refused

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.cms.alerts.EmailSubscription;
 import io.cms.alerts.testutils.FakeSnsClient;
 import io.cms.lambda.common.ConfigurationException;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.sns.model.InvalidParameterException;
 
@@ -13,7 +14,7 @@ class SnsTopicDirectoryTest {
 
     private static final String TOPIC = "CMS-VEHICLE_ALARM-1HGCM82633A004352";
     private final FakeSnsClient sns = new FakeSnsClient();
-    private final SnsTopicDirectory.TopicSettings settings = new SnsTopicDirectory.TopicSettings("alias/cms", "uuid-1");
+    private final SnsTopicDirectory.TopicSettings settings = new SnsTopicDirectory.TopicSettings("alias/cms", "uuid-1", FakeSnsClient.ARN_PREFIX);
 
     @Test
     void sendNotificationsAndSubscriptionsCreateTheSameTopicWithoutConflict() {
@@ -22,6 +23,53 @@ class SnsTopicDirectoryTest {
         String fromSubscriptions = new SnsTopicDirectory(sns, settings).ensureTopic(TOPIC);
         assertThat(fromSubscriptions).isEqualTo(fromSender);
         assertThat(sns.topicAttributes(TOPIC)).containsEntry("KmsMasterKeyId", "alias/cms");
+    }
+
+    @Test
+    void everyTopicRefusesPublishingWithoutTlsOnItsExactArn() {
+        new SnsTopicDirectory(sns, settings).ensureTopic(TOPIC);
+        assertThat(sns.topicAttributes(TOPIC)).containsEntry("Policy", "{\"Version\":\"2012-10-17\",\"Statement\":[{"
+                + "\"Sid\":\"AllowPublishThroughSSLOnly\",\"Effect\":\"Deny\",\"Principal\":\"*\","
+                + "\"Action\":\"sns:Publish\",\"Resource\":\"arn:aws:sns:us-east-1:123456789012:" + TOPIC + "\","
+                + "\"Condition\":{\"Bool\":{\"aws:SecureTransport\":\"false\"}}}]}");
+    }
+
+    @Test
+    void aTopicOfAnEarlierReleaseGetsTheTlsPolicyInsteadOfFailing() {
+        // Created with the key only: SNS refuses the CreateTopic that now carries a Policy too.
+        sns.existingTopic(TOPIC, Map.of("KmsMasterKeyId", "alias/cms"), Map.of("AlertsUUID", "uuid-1"));
+        String arn = new SnsTopicDirectory(sns, settings).ensureTopic(TOPIC);
+        assertThat(arn).isEqualTo(FakeSnsClient.arnOf(TOPIC));
+        assertThat(sns.topicAttributes(TOPIC)).containsEntry("KmsMasterKeyId", "alias/cms")
+                .containsEntry("Policy", SnsTopicDirectory.tlsOnlyPolicy(arn));
+        // ... and from then on the other function's CreateTopic is the identical, idempotent request.
+        assertThat(new SnsTopicDirectory(sns, settings).ensureTopic(TOPIC)).isEqualTo(arn);
+    }
+
+    @Test
+    void aTopicWithOtherTagsStillFails() {
+        sns.existingTopic(TOPIC, Map.of("KmsMasterKeyId", "alias/cms"), Map.of("AlertsUUID", "other"));
+        assertThatThrownBy(() -> new SnsTopicDirectory(sns, settings).ensureTopic(TOPIC))
+                .isInstanceOf(InvalidParameterException.class).hasMessageContaining("different tags");
+    }
+
+    @Test
+    void theTopicArnComesFromTheKeyArn() {
+        SnsTopicDirectory.TopicSettings fromKey = SnsTopicDirectory.TopicSettings.forKeyArn(
+                "arn:aws-cn:kms:cn-north-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab", "u");
+        assertThat(fromKey.topicArn("t")).isEqualTo("arn:aws-cn:sns:cn-north-1:111122223333:t");
+        assertThat(fromKey.attributes("t").get("Policy")).contains("\"Resource\":\"arn:aws-cn:sns:cn-north-1:111122223333:t\"");
+        assertThatThrownBy(() -> SnsTopicDirectory.TopicSettings.forKeyArn("alias/cms", "u"))
+                .isInstanceOf(ConfigurationException.class).hasMessageContaining("SNS_TOPIC_KMS_KEY_ID must be the ARN");
+    }
+
+    @Test
+    void aTopicArnOtherThanThePolicysIsRefused() {
+        // A key of another account would give the policy a Resource that is not the topic.
+        SnsTopicDirectory.TopicSettings elsewhere = new SnsTopicDirectory.TopicSettings(
+                "alias/cms", "uuid-1", "arn:aws:sns:us-east-1:999999999999:");
+        assertThatThrownBy(() -> new SnsTopicDirectory(sns, elsewhere).ensureTopic(TOPIC))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("account and Region");
     }
 
     @Test
@@ -34,7 +82,7 @@ class SnsTopicDirectoryTest {
 
     @Test
     void topicsAreNeverCreatedWithoutAKmsKey() {
-        assertThatThrownBy(() -> new SnsTopicDirectory.TopicSettings(" ", "uuid"))
+        assertThatThrownBy(() -> new SnsTopicDirectory.TopicSettings(" ", "uuid", FakeSnsClient.ARN_PREFIX))
                 .isInstanceOf(ConfigurationException.class).hasMessageContaining("SNS_TOPIC_KMS_KEY_ID");
     }
 

@@ -19,6 +19,8 @@ import software.amazon.awssdk.services.sns.model.InvalidParameterException;
 import software.amazon.awssdk.services.sns.model.NotFoundException;
 import software.amazon.awssdk.services.sns.model.PublishRequest;
 import software.amazon.awssdk.services.sns.model.PublishResponse;
+import software.amazon.awssdk.services.sns.model.SetTopicAttributesRequest;
+import software.amazon.awssdk.services.sns.model.SetTopicAttributesResponse;
 import software.amazon.awssdk.services.sns.model.SubscribeRequest;
 import software.amazon.awssdk.services.sns.model.SubscribeResponse;
 import software.amazon.awssdk.services.sns.model.Tag;
@@ -37,7 +39,8 @@ import software.amazon.awssdk.services.sns.model.UnsubscribeResponse;
  *   <li>only confirmed subscriptions receive messages (recorded here as "emails");</li>
  *   <li>Unsubscribe of a pending subscription, or of the "pending confirmation" placeholder, fails
  *       with InvalidParameter; of an unknown ARN with NotFound;</li>
- *   <li>GetSubscriptionAttributes reports PendingConfirmation, NotFound for unknown ARNs.</li>
+ *   <li>GetSubscriptionAttributes reports PendingConfirmation, NotFound for unknown ARNs;</li>
+ *   <li>SetTopicAttributes replaces one attribute of an existing topic, NotFound for unknown ARNs.</li>
  * </ul>
  * Unused operations keep the interface's default (UnsupportedOperationException).
  */
@@ -67,7 +70,8 @@ public final class FakeSnsClient implements SnsClient {
         }
     }
 
-    private static final String ARN_PREFIX = "arn:aws:sns:us-east-1:123456789012:";
+    /** Every topic ARN of this fake: {@code arn:aws:sns:us-east-1:123456789012:{name}}. */
+    public static final String ARN_PREFIX = "arn:aws:sns:us-east-1:123456789012:";
     private static final Pattern NAME = Pattern.compile("^[A-Za-z0-9_-]{1,256}$");
 
     private final Map<String, Topic> topics = new LinkedHashMap<>();
@@ -187,6 +191,20 @@ public final class FakeSnsClient implements SnsClient {
                 "SubscriptionArn", subscription.arn, "TopicArn", subscription.topicArn,
                 "Protocol", "email", "Endpoint", subscription.endpoint,
                 "PendingConfirmation", Boolean.toString(subscription.pending))).build();
+    }
+
+    @Override
+    public synchronized SetTopicAttributesResponse setTopicAttributes(SetTopicAttributesRequest request) {
+        Topic topic = byArn(request.topicArn());
+        Map<String, String> attributes = new LinkedHashMap<>(topic.attributes());
+        attributes.put(request.attributeName(), request.attributeValue());
+        topics.put(topic.arn().substring(ARN_PREFIX.length()), new Topic(topic.arn(), Map.copyOf(attributes), topic.tags()));
+        return SetTopicAttributesResponse.builder().build();
+    }
+
+    /** A topic as an earlier release created it, with exactly these attributes and tags. */
+    public synchronized void existingTopic(String name, Map<String, String> attributes, Map<String, String> tags) {
+        topics.put(name, new Topic(ARN_PREFIX + name, Map.copyOf(attributes), Map.copyOf(tags)));
     }
 
     @Override
