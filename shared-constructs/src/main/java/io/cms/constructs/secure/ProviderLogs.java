@@ -1,0 +1,78 @@
+package io.cms.constructs.secure;
+
+import io.cms.constructs.lambda.JavaFunctionProps;
+import java.util.List;
+import java.util.Map;
+import software.amazon.awscdk.CfnResource;
+import software.amazon.awscdk.RemovalPolicy;
+import software.amazon.awscdk.Stack;
+import software.amazon.awscdk.services.iam.CfnPolicy;
+import software.amazon.awscdk.services.iam.PolicyDocument;
+import software.amazon.awscdk.services.iam.PolicyStatement;
+import software.amazon.awscdk.services.logs.CfnLogGroup;
+import software.amazon.awscdk.services.logs.LogGroup;
+import software.constructs.Construct;
+import software.constructs.IConstruct;
+
+/**
+ * Logs of a provider function CDK writes as plain CloudFormation: the {@code Handler} and
+ * {@code Role} of a {@code CustomResourceProvider}, such as the one behind
+ * {@code Vpc.restrictDefaultSecurityGroup}. CDK gives that function no {@code LoggingConfig}, so
+ * Lambda writes to {@code /aws/lambda/{name}}, a log group it creates on first use that never
+ * expires and outlives the stack, and gives its role the AWS-managed AWSLambdaBasicExecutionRole
+ * (create and write every log group of the account). {@link #attach} gives the function its own
+ * log group with the CMS retention and lets the role write only there.
+ */
+public final class ProviderLogs {
+
+    /**
+     * Construct metadata {@link #attach} puts on the function: the function's properties are set by
+     * an override, which {@code SecurityInvariants} cannot read, so it reads this instead.
+     */
+    public static final String LOGGING_CONFIG_METADATA = "cms:provider-logging-config";
+
+    private ProviderLogs() {
+    }
+
+    /**
+     * Gives the provider {@code providerId} (a child of {@code scope}'s stack) the log group
+     * {@code id}, created in {@code scope}, and returns it.
+     *
+     * @throws IllegalStateException if the stack has no such provider (CDK changed how it builds it)
+     */
+    public static LogGroup attach(Construct scope, String id, String providerId) {
+        IConstruct provider = Stack.of(scope).getNode().tryFindChild(providerId);
+        CfnResource handler = child(provider, providerId, "Handler", "AWS::Lambda::Function");
+        CfnResource role = child(provider, providerId, "Role", "AWS::IAM::Role");
+
+        LogGroup logs = LogGroup.Builder.create(scope, id)
+                .retention(JavaFunctionProps.DEFAULT_LOG_RETENTION)
+                .removalPolicy(RemovalPolicy.DESTROY)
+                .build();
+        handler.addPropertyOverride("LoggingConfig", Map.of("LogGroup", logs.getLogGroupName()));
+        handler.getNode().addMetadata(LOGGING_CONFIG_METADATA, logs.getNode().getPath());
+
+        role.addPropertyDeletionOverride("ManagedPolicyArns");
+        CfnPolicy write = CfnPolicy.Builder.create(scope, id + "Write")
+                .policyName("WriteOwnLogGroup")
+                .roles(List.of(role.getRef()))
+                .policyDocument(PolicyDocument.Builder.create().statements(List.of(PolicyStatement.Builder.create()
+                        .actions(List.of("logs:CreateLogStream", "logs:PutLogEvents"))
+                        .resources(List.of(logs.getLogGroupArn()))
+                        .build())).build())
+                .build();
+        // Created before the function and deleted after it (and after its custom resource's Delete).
+        handler.addDependency(write);
+        handler.addDependency((CfnLogGroup) logs.getNode().getDefaultChild());
+        return logs;
+    }
+
+    private static CfnResource child(IConstruct provider, String providerId, String id, String type) {
+        IConstruct child = provider == null ? null : provider.getNode().tryFindChild(id);
+        if (child instanceof CfnResource resource && type.equals(resource.getCfnResourceType())) {
+            return resource;
+        }
+        throw new IllegalStateException("CDK's provider " + providerId + " has no " + type + " '" + id
+                + "'; the CDK version changed how it builds the provider");
+    }
+}
