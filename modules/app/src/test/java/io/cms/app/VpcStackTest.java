@@ -47,6 +47,28 @@ class VpcStackTest {
     }
 
     @Test
+    void theDefaultSecurityGroupProviderLogsToItsOwnLogGroupAndMayWriteNoOther() {
+        Map<String, Map<String, Object>> handlers = template.findResources("AWS::Lambda::Function");
+        assertThat(handlers).hasSize(1);
+        String handler = handlers.keySet().iterator().next();
+        assertThat(handler).startsWith("CustomVpcRestrictDefaultSGCustomResourceProviderHandler");
+        Map<String, Map<String, Object>> logs = template.findResources("AWS::Logs::LogGroup",
+                Map.of("Properties", Map.of("RetentionInDays", 90)));
+        assertThat(logs).hasSize(1);
+        String logGroup = logs.keySet().iterator().next();
+        template.hasResource("AWS::Lambda::Function", Map.of(
+                "Properties", Map.of("LoggingConfig", Map.of("LogGroup", Map.of("Ref", logGroup))),
+                "DependsOn", Match.arrayWith(List.of(logGroup))));
+
+        assertThat(template.toJSON().toString()).doesNotContain("AWSLambdaBasicExecutionRole");
+        template.hasResourceProperties("AWS::IAM::Policy", Map.of(
+                "Roles", List.of(Map.of("Ref", Match.stringLikeRegexp("CustomVpcRestrictDefaultSGCustomResourceProviderRole.*"))),
+                "PolicyDocument", Map.of("Statement", List.of(Map.of(
+                        "Action", List.of("logs:CreateLogStream", "logs:PutLogEvents"), "Effect", "Allow",
+                        "Resource", Map.of("Fn::GetAtt", List.of(logGroup, "Arn")))))));
+    }
+
+    @Test
     void publishesTheTwentyOriginalSsmParameters() {
         template.resourceCountIs("AWS::SSM::Parameter", 20);
         for (String name : List.of("vpcid", "name", "AZs", "subnets/public", "subnets/private", "subnets/isolated",

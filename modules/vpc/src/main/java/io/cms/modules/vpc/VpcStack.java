@@ -6,6 +6,7 @@ import io.cms.constructs.CmsModuleStack;
 import io.cms.constructs.SsmOutputs;
 import io.cms.constructs.nag.Nag;
 import io.cms.constructs.secure.KmsKeys;
+import io.cms.constructs.secure.ProviderLogs;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -43,6 +44,9 @@ import software.constructs.Construct;
  */
 public class VpcStack extends CmsModuleStack {
 
+    /** The construct id of the provider CDK adds for {@code restrictDefaultSecurityGroup(true)}. */
+    static final String RESTRICT_DEFAULT_SG_PROVIDER = "Custom::VpcRestrictDefaultSGCustomResourceProvider";
+
     private final VpcSettings settings;
     private final Vpc vpc;
     private final SsmOutputs outputs;
@@ -72,6 +76,8 @@ public class VpcStack extends CmsModuleStack {
                         subnetGroup("Isolated", SubnetType.PRIVATE_ISOLATED)))
                 .build();
         Tags.of(vpc).add("Name", vpcName);
+        // restrictDefaultSecurityGroup deploys a CDK provider function: its own log group, not /aws/lambda/... forever.
+        ProviderLogs.attach(this, "RestrictDefaultSgProviderLogs", RESTRICT_DEFAULT_SG_PROVIDER);
 
         SubnetSelection privateAndIsolated = SubnetSelection.builder()
                 .subnets(concat(subnets("Private"), subnets("Isolated"))).build();
