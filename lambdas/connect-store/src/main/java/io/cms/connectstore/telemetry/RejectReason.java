@@ -6,6 +6,8 @@ public enum RejectReason {
     OVERSIZED,
     /** Not well-formed JSON (or trailing bytes after the document). */
     NOT_JSON,
+    /** Well-formed JSON, but an object holds the same key twice (readers disagree on which counts). */
+    DUPLICATE_KEY,
     /** Well-formed JSON, but not an object at the top level. */
     NOT_AN_OBJECT,
     /** The topic is not {@code cms/data/{vin}[/...]}. */

@@ -46,6 +46,8 @@ public final class TelemetryValidator {
     private static final int MAX_SHOWN = 40;
     /** Longest parser message a NOT_JSON detail carries (its input excerpt is at most MAX_SHOWN). */
     private static final int MAX_PARSER_MESSAGE = 200;
+    /** How Jackson's STRICT_DUPLICATE_DETECTION message starts (then the name and a quote). */
+    private static final String DUPLICATE = "Duplicate field '";
 
     private final VssCatalog catalog;
     private final SignalTree root;
@@ -55,9 +57,15 @@ public final class TelemetryValidator {
     // Own factory: the fast (exact) double parser roughly halves the cost of numeric signals.
     private final JsonFactory factory = JsonFactory.builder()
             .enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER)
+            // A duplicate key would let the value checked here differ from the one a reader of
+            // the raw copy takes (the first vin, say, while the last one matched the topic).
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .errorReportConfiguration(ErrorReportConfiguration.builder()
                     .maxErrorTokenLength(MAX_SHOWN).maxRawContentLength(MAX_SHOWN).build())
             .build();
+
+    /** For {@link #wellFormed}: duplicate keys are well-formed JSON. */
+    private final JsonFactory lenient = JsonFactory.builder().build();
 
     /** A validator with the default limits. */
     public TelemetryValidator(VssCatalog catalog) {
@@ -109,6 +117,12 @@ public final class TelemetryValidator {
         } catch (Reject r) {
             return new Verdict.Rejected(r.reason, r.getMessage(), r.reason != RejectReason.NOT_JSON && wellFormed(payload));
         } catch (JsonProcessingException e) {
+            String message = String.valueOf(e.getOriginalMessage());
+            if (message.startsWith(DUPLICATE)) {
+                return new Verdict.Rejected(RejectReason.DUPLICATE_KEY, "duplicate key '"
+                        + Printable.clip(message.substring(DUPLICATE.length(), message.length() - 1), MAX_SHOWN)
+                        + "' at byte " + e.getLocation().getByteOffset(), wellFormed(payload));
+            }
             return new Verdict.Rejected(RejectReason.NOT_JSON, "not JSON: " + Printable.clip(e.getOriginalMessage(), MAX_PARSER_MESSAGE)
                     + " at byte " + e.getLocation().getByteOffset(), false);
         } catch (IOException e) {
@@ -310,7 +324,7 @@ public final class TelemetryValidator {
     }
 
     private boolean wellFormed(byte[] payload) {
-        try (JsonParser p = factory.createParser(payload)) {
+        try (JsonParser p = lenient.createParser(payload)) {
             if (p.nextToken() == null) {
                 return false;
             }

@@ -334,4 +334,16 @@ class TelemetryValidatorTest {
         assertThat(r.reason()).isEqualTo(RejectReason.NOT_JSON);
         assertThat(r.detail()).contains("secret").doesNotContain("X".repeat(35)).matches("[\\x20-\\x7e]*");
     }
+
+    @Test
+    void rejectsDuplicateKeysAtAnyDepthAsEmbeddableJson() {
+        Verdict.Rejected r = rejected(validate(TOPIC, "{\"vin\":\"WVWZZZ1JZXW000001\",\"vin\":\"" + VIN + "\"}"));
+        assertThat(r.reason()).isEqualTo(RejectReason.DUPLICATE_KEY);
+        assertThat(r.detail()).isEqualTo("duplicate key 'vin' at byte 32");
+        assertThat(r.wellFormedJson()).isTrue();
+        assertThat(rejected(validate(TOPIC, "{\"vin\":\"" + VIN + "\",\"x\":{\"a\":[{\"b\":1,\"b\":2}]}}")).reason())
+                .isEqualTo(RejectReason.DUPLICATE_KEY);
+        assertThat(rejected(validate(TOPIC, "{\"vin\":\"" + VIN + "\",\"Vehicle\":{\"Speed\":1,\"Speed\":2}}")).reason())
+                .isEqualTo(RejectReason.DUPLICATE_KEY);
+    }
 }
