@@ -93,6 +93,9 @@ class AlertsStackTest {
         }
         assertThat(snsStatements).anySatisfy(s -> assertThat(String.valueOf(s.get("Action")))
                 .contains("sns:Subscribe").contains("sns:Unsubscribe"));
+        // Both functions that create per-VIN topics may give a topic of an earlier release its TLS-only policy.
+        assertThat(snsStatements.stream().filter(s -> String.valueOf(s.get("Action")).contains("sns:CreateTopic")))
+                .hasSize(2).allSatisfy(s -> assertThat(String.valueOf(s.get("Action"))).contains("sns:SetTopicAttributes"));
     }
 
     @Test

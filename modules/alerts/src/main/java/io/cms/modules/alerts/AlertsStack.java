@@ -198,8 +198,9 @@ public class AlertsStack extends CmsModuleStack {
                 "CDK's SQS send grant for the KMS-encrypted failure queue names the kms:GenerateDataKey* and"
                         + " kms:ReEncrypt* families; they are limited to the intake key",
                 "Action::kms:GenerateDataKey*", "Action::kms:ReEncrypt*");
-        sendNotifications.addToRolePolicy(statement(List.of("sns:CreateTopic", "sns:TagResource", "sns:Publish"),
-                vinTopicsArn()));
+        // SetTopicAttributes: a topic of an earlier release gets the TLS-only policy (SnsTopicDirectory).
+        sendNotifications.addToRolePolicy(statement(List.of("sns:CreateTopic", "sns:TagResource",
+                "sns:SetTopicAttributes", "sns:Publish"), vinTopicsArn()));
         sendNotifications.addToRolePolicy(statement(List.of("kms:GenerateDataKey", "kms:Decrypt"),
                 topicsKey.getKeyArn()));
 
@@ -212,8 +213,9 @@ public class AlertsStack extends CmsModuleStack {
                 notifications.table().getTableArn() + "/index/" + NotificationStore.VIN_INDEX));
         userSubscriptions.addToRolePolicy(statement(List.of("kms:Encrypt", "kms:Decrypt", "kms:GenerateDataKey",
                 "kms:DescribeKey"), tablesKey.getKeyArn()));
-        userSubscriptions.addToRolePolicy(statement(List.of("sns:CreateTopic", "sns:TagResource", "sns:Subscribe",
-                "sns:Unsubscribe", "sns:GetSubscriptionAttributes"), vinTopicsArn()));
+        userSubscriptions.addToRolePolicy(statement(List.of("sns:CreateTopic", "sns:TagResource",
+                "sns:SetTopicAttributes", "sns:Subscribe", "sns:Unsubscribe", "sns:GetSubscriptionAttributes"),
+                vinTopicsArn()));
         String topicsFinding = "/^Resource::arn:<AWS::Partition>:sns:<AWS::Region>:<AWS::AccountId>:"
                 + prefix.replaceAll("[^A-Za-z0-9]", "\\\\$0") + "-\\*$/";
         for (JavaFunction f : List.of(sendNotifications, userSubscriptions)) {
