@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.cms.auth.testutils.AuthFixture;
 import io.cms.auth.testutils.InMemoryAuthSecrets;
-import io.cms.auth.testutils.MutableClock;
+import io.cms.lambda.common.testing.MutableClock;
 import io.cms.lambda.common.ConfigurationException;
 import java.time.Duration;
 import java.time.Instant;

@@ -7,7 +7,7 @@ import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import io.cms.auth.testutils.AuthFixture;
 import io.cms.auth.testutils.FakeHttpEndpoint;
-import io.cms.auth.testutils.MutableClock;
+import io.cms.lambda.common.testing.MutableClock;
 import io.cms.local.oidc.LocalOidcIssuer;
 import java.time.Duration;
 import java.time.Instant;

@@ -3,44 +3,25 @@ package io.cms.lambda.common;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.cms.lambda.common.testing.MutableClock;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 class TtlCacheTest {
 
-    static final class MutableClock extends Clock {
-        Instant now = Instant.parse("2026-01-01T00:00:00Z");
-
-        @Override
-        public java.time.ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    }
-
     @Test
     void reloadsAfterTheTtlHasPassed() {
-        MutableClock clock = new MutableClock();
+        MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
         TtlCache<String, Integer> cache = new TtlCache<>(Duration.ofMinutes(10), clock, 10);
         AtomicInteger loads = new AtomicInteger();
 
         assertThat(cache.get("k", k -> loads.incrementAndGet())).isEqualTo(1);
-        clock.now = clock.now.plus(Duration.ofMinutes(9));
+        clock.advance(Duration.ofMinutes(9));
         assertThat(cache.get("k", k -> loads.incrementAndGet())).isEqualTo(1);
-        clock.now = clock.now.plus(Duration.ofMinutes(1));
+        clock.advance(Duration.ofMinutes(1));
         assertThat(cache.get("k", k -> loads.incrementAndGet())).isEqualTo(2);
     }
 
@@ -55,11 +36,11 @@ class TtlCacheTest {
 
     @Test
     void honoursAPerEntryTimeToLive() {
-        MutableClock clock = new MutableClock();
+        MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
         TtlCache<String, String> cache = new TtlCache<>(Duration.ofHours(1), clock, 10);
         cache.put("token", "abc", Duration.ofSeconds(30));
         assertThat(cache.getIfPresent("token")).isEqualTo("abc");
-        clock.now = clock.now.plusSeconds(30);
+        clock.advance(Duration.ofSeconds(30));
         assertThat(cache.getIfPresent("token")).isNull();
     }
 

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.cms.connectstore.handler.VehicleAlarmHandler;
 import io.cms.connectstore.testutils.FakeAuthAndAlerts;
-import io.cms.connectstore.testutils.MutableClock;
+import io.cms.lambda.common.testing.MutableClock;
 import io.cms.lambda.common.BadInputException;
 import io.cms.lambda.common.ConfigurationException;
 import io.cms.lambda.common.EnvConfig;

@@ -6,16 +6,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.cms.connectstore.testutils.LakeFiles;
 import io.cms.connectstore.testutils.Payloads;
+import io.cms.lambda.common.testing.MutableClock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicLong;
 import org.apache.avro.generic.GenericRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -28,26 +26,6 @@ class LakeWriterTest {
     @TempDir
     Path root;
 
-    /** A clock the test moves. */
-    static final class TestClock extends Clock {
-        final AtomicLong now = new AtomicLong(T);
-
-        @Override
-        public ZoneOffset getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return Instant.ofEpochMilli(now.get());
-        }
-    }
-
     LakeWriter writer(LakeWriterConfig.Builder b) {
         return new LakeWriter(b.build());
     }
@@ -59,7 +37,7 @@ class LakeWriterTest {
     @Test
     void writesRawParquetAndQuarantineInTheHourLayout() throws Exception {
         CommittedBatch batch;
-        try (LakeWriter w = writer(LakeWriterConfig.builder(root).clock(new TestClock()))) {
+        try (LakeWriter w = writer(LakeWriterConfig.builder(root).clock(new MutableClock(Instant.ofEpochMilli(T))))) {
             w.accept(Payloads.topic(VIN), good(VIN, T, 1), T + 5);
             w.accept(Payloads.topic(VIN), "nope".getBytes(StandardCharsets.UTF_8), T + 6);
             batch = w.flush();
@@ -78,7 +56,7 @@ class LakeWriterTest {
     @Test
     void handsOnlyAcceptedMessagesToTheListenerWithTheirValidatedValues() throws Exception {
         List<io.cms.connectstore.telemetry.Telemetry> handed = new ArrayList<>();
-        try (LakeWriter w = writer(LakeWriterConfig.builder(root).clock(new TestClock()))) {
+        try (LakeWriter w = writer(LakeWriterConfig.builder(root).clock(new MutableClock(Instant.ofEpochMilli(T))))) {
             w.accept(Payloads.topic(VIN), good(VIN, T, 1), T + 5, handed::add);
             w.accept(Payloads.topic(VIN), "nope".getBytes(StandardCharsets.UTF_8), T + 6, handed::add);
             w.accept(Payloads.topic(Payloads.vin(8)), good(VIN, T, 2), T + 7, handed::add);
@@ -97,7 +75,7 @@ class LakeWriterTest {
 
     @Test
     void aListenerThatThrowsReachesTheCallerAndTheMessageStaysBuffered() throws Exception {
-        try (LakeWriter w = writer(LakeWriterConfig.builder(root).clock(new TestClock()))) {
+        try (LakeWriter w = writer(LakeWriterConfig.builder(root).clock(new MutableClock(Instant.ofEpochMilli(T))))) {
             assertThatThrownBy(() -> w.accept(Payloads.topic(VIN), good(VIN, T, 1), T + 5, t -> {
                 throw new IllegalStateException("listener broke");
             })).hasMessage("listener broke");
@@ -189,12 +167,12 @@ class LakeWriterTest {
 
     @Test
     void flushesWhenTheBatchIsOld() throws Exception {
-        TestClock clock = new TestClock();
+        MutableClock clock = new MutableClock(Instant.ofEpochMilli(T));
         try (LakeWriter w = writer(LakeWriterConfig.builder(root).clock(clock).maxBatchAge(Duration.ofSeconds(60)))) {
             w.accept(Payloads.topic(VIN), good(VIN, T, 1), T);
-            clock.now.addAndGet(59_000);
+            clock.advance(Duration.ofMillis(59_000));
             assertThat(w.flushIfDue()).isNull();
-            clock.now.addAndGet(1_000);
+            clock.advance(Duration.ofMillis(1_000));
             CommittedBatch due = w.flushIfDue();
             assertThat(due.rows()).isEqualTo(1);
         }
@@ -202,10 +180,10 @@ class LakeWriterTest {
 
     @Test
     void acceptCommitsAnOldBatchBeforeBuffering() throws Exception {
-        TestClock clock = new TestClock();
+        MutableClock clock = new MutableClock(Instant.ofEpochMilli(T));
         try (LakeWriter w = writer(LakeWriterConfig.builder(root).clock(clock).maxBatchAge(Duration.ofSeconds(10)))) {
             w.accept(Payloads.topic(VIN), good(VIN, T, 1), T);
-            clock.now.addAndGet(10_000);
+            clock.advance(Duration.ofMillis(10_000));
             CommittedBatch committed = w.accept(Payloads.topic(VIN), good(VIN, T, 2), T);
             assertThat(committed.rows()).isEqualTo(1);
             assertThat(w.pending()).isEqualTo(1);

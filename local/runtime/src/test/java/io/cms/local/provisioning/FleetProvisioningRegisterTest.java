@@ -4,17 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.cms.lambda.common.Json;
+import io.cms.lambda.common.testing.MutableClock;
 import io.cms.local.broker.InboundMessage;
 import io.cms.local.broker.TopicRule;
 import io.cms.local.iot.LocalIotRegistry;
 import io.cms.local.pki.LocalCa;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -51,7 +49,7 @@ class FleetProvisioningRegisterTest {
     private LocalIotRegistry registry;
     private FleetProvisioning provisioning;
     private DomainLikeHooks hooks;
-    private final MutableClock clock = new MutableClock();
+    private final MutableClock clock = new MutableClock(Instant.now());
     private final Map<String, BlockingQueue<Reply>> replies = new HashMap<>();
     private String claimId;
 
@@ -291,29 +289,6 @@ class FleetProvisioningRegisterTest {
             }
             registry.certificate(certificateId).ifPresent(c -> registry.delete(certificateId));
             return PostOutcome.NOT_ALLOWED;
-        }
-    }
-
-    static final class MutableClock extends Clock {
-        private volatile Instant now = Instant.now();
-
-        void advance(Duration by) {
-            now = now.plus(by);
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
         }
     }
 }

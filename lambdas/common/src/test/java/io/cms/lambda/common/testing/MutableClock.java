@@ -1,4 +1,4 @@
-package io.cms.auth.testutils;
+package io.cms.lambda.common.testing;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -6,7 +6,7 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 
-/** A clock tests move forward. */
+/** A UTC clock tests move by hand (shared by every module's tests through the lambdas-common test jar). */
 public final class MutableClock extends Clock {
 
     private volatile Instant now;
@@ -15,13 +15,9 @@ public final class MutableClock extends Clock {
         this.now = start;
     }
 
+    /** Moves the clock forward (or back, with a negative duration). */
     public void advance(Duration d) {
         now = now.plus(d);
-    }
-
-    @Override
-    public Instant instant() {
-        return now;
     }
 
     @Override
@@ -32,5 +28,10 @@ public final class MutableClock extends Clock {
     @Override
     public Clock withZone(ZoneId zone) {
         return this;
+    }
+
+    @Override
+    public Instant instant() {
+        return now;
     }
 }
