@@ -2,19 +2,17 @@ package io.cms.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.cms.cli.testing.RunningCmsLocal;
 import io.cms.cli.testing.Cms;
 import io.cms.cli.testing.Cms.Run;
 import io.cms.local.CmsLocal;
-import io.cms.local.CmsLocalSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.function.Predicate;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The operator's flow end to end, only through the {@code cms} command as a user types it: CMS
@@ -28,26 +26,14 @@ class EndToEndTest {
     private static final String VIN = "WVWZZZ1JZXW000001";
     private static final String OTHER_VIN = "WVWZZZ1JZXW000002";
 
-    @TempDir
-    static Path dir;
-
-    private CmsLocal local;
-
-    @BeforeAll
-    void start() {
-        local = CmsLocal.start(CmsLocalSettings.ephemeral(dir));
-    }
-
-    @AfterAll
-    void stop() {
-        local.close();
-    }
+    @RegisterExtension
+    static final RunningCmsLocal LOCAL = new RunningCmsLocal();
 
     private Run cms(String... args) {
         String[] all = new String[args.length + 2];
         System.arraycopy(args, 0, all, 0, args.length);
         all[args.length] = "--local";
-        all[args.length + 1] = dir.toString();
+        all[args.length + 1] = LOCAL.dir().toString();
         return Cms.run(all);
     }
 
@@ -70,7 +56,7 @@ class EndToEndTest {
         Run setup = cms("vehicle", "setup", "--vin", VIN, "--make", "VW", "--model", "Golf", "--year", "2024");
         assertThat(setup.exit()).as(setup.err()).isEqualTo(ExitCodes.OK);
 
-        Path telemetry = dir.resolve("telemetry.json");
+        Path telemetry = LOCAL.dir().resolve("telemetry.json");
         Files.writeString(telemetry, "{\"vin\":\"" + VIN + "\",\"timestamp\":" + System.currentTimeMillis()
                 + ",\"Vehicle\":{\"Speed\":63.5,\"Powertrain\":{\"TractionBattery\":{\"StateOfCharge\":{\"Current\":81.25}}}}}");
         Run publish = cms("vehicle", "publish", "--vin", VIN, "--file", telemetry.toString());
@@ -87,7 +73,7 @@ class EndToEndTest {
 
         Run subscribe = cms("alerts", "subscribe", "--email", "fleet-ops@example.com", "--vin", VIN);
         assertThat(subscribe.exit()).as(subscribe.err()).isEqualTo(ExitCodes.OK);
-        Path alarm = dir.resolve("alarm.json");
+        Path alarm = LOCAL.dir().resolve("alarm.json");
         Files.writeString(alarm, "{\"vin\":\"" + VIN + "\",\"message\":\"battery temperature high\"}");
         Run raise = cms("vehicle", "publish", "--vin", VIN, "--topic", "cms/notification/" + VIN, "--file", alarm.toString());
         assertThat(raise.exit()).as(raise.err()).isEqualTo(ExitCodes.OK);

@@ -2,44 +2,26 @@ package io.cms.cli.simulate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.cms.cli.testing.RunningCmsLocal;
 import io.cms.cli.ExitCodes;
 import io.cms.local.CmsLocal;
-import io.cms.local.CmsLocalSettings;
-import io.cms.local.LocalEndpoints;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /** Ctrl-C during {@code cms simulate}: the shutdown hook (started by the test) stops the run cleanly. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SimulateCommandStopTest {
 
-    @TempDir
-    static Path dir;
-
-    private CmsLocal local;
-
-    @BeforeAll
-    void start() {
-        local = CmsLocal.start(CmsLocalSettings.ephemeral(dir));
-        LocalEndpoints.of(local).write(dir);
-    }
-
-    @AfterAll
-    void stop() {
-        if (local != null) {
-            local.close();
-        }
-    }
+    @RegisterExtension
+    static final RunningCmsLocal LOCAL = new RunningCmsLocal();
 
     @Test
     void theShutdownHookStopsTheRunDisconnectsTheVehiclesAndPrintsTheSummary() throws Exception {
@@ -52,7 +34,7 @@ class SimulateCommandStopTest {
         cli.setOut(new PrintWriter(out, true));
         cli.setErr(new PrintWriter(err, true));
         CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> cli.execute("--vehicles", "2", "--vin-prefix", "CTC",
-                "--interval", "100ms", "--duration", "1h", "--progress-every", "200ms", "--local", dir.toString()));
+                "--interval", "100ms", "--duration", "1h", "--progress-every", "200ms", "--local", LOCAL.dir().toString()));
 
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (!out.toString().contains("connected 2/2") && System.nanoTime() < deadline && !exit.isDone()) {
