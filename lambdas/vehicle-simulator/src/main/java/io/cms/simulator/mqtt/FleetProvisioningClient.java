@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -52,8 +53,10 @@ public final class FleetProvisioningClient {
                 .addDisconnectedListener(ctx -> replies.add(new Reply("disconnected",
                         Json.object().put("errorMessage", String.valueOf(ctx.getCause().getMessage())))))
                 .buildAsync();
+        CompletableFuture<?> connect = null;
         try {
-            await(client.connectWith().cleanSession(true).send());
+            connect = client.connectWith().cleanSession(true).send();
+            await(connect);
             // The exact reply topics: the AWS claim policy allows subscribing to these and nothing wider.
             for (String topic : new String[] {createTopic + "/accepted", createTopic + "/rejected",
                     provisionTopic + "/accepted", provisionTopic + "/rejected"}) {
@@ -80,13 +83,24 @@ public final class FleetProvisioningClient {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while provisioning " + vin, e);
         } finally {
-            if (client.getState().isConnected()) {
-                client.disconnect();
-            }
+            close(client, connect);
         }
     }
 
-    private <T> T await(java.util.concurrent.CompletableFuture<T> future) throws InterruptedException {
+    /**
+     * Closes the claim connection, including one whose CONNECT we gave up waiting for: that one is
+     * closed once the broker accepts it (a refused or failed connect leaves nothing to close).
+     */
+    private static void close(Mqtt3AsyncClient client, CompletableFuture<?> connect) {
+        if (client.getState().isConnected()) {
+            client.disconnect();
+        } else if (connect != null) {
+            // Also when the connect completed just after the state check: thenRun then runs at once.
+            connect.thenRun(client::disconnect);
+        }
+    }
+
+    private <T> T await(CompletableFuture<T> future) throws InterruptedException {
         try {
             return future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
