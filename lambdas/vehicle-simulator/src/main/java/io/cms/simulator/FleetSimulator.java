@@ -8,6 +8,7 @@ import io.cms.simulator.model.Route;
 import io.cms.simulator.model.TelemetryMessage;
 import io.cms.simulator.model.VehicleIdentity;
 import io.cms.simulator.model.VehicleModel;
+import io.cms.simulator.model.VehicleState;
 import io.cms.simulator.mqtt.ClientTls;
 import io.cms.simulator.mqtt.MqttEndpoint;
 import io.cms.simulator.mqtt.VehicleCredentials;
@@ -16,7 +17,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -100,10 +103,31 @@ public final class FleetSimulator implements AutoCloseable {
 
     /** Adds a provisioned vehicle; it connects when {@link #start} is called. */
     public synchronized void add(VehicleCredentials credentials) {
+        add(credentials, null);
+    }
+
+    /**
+     * Adds a provisioned vehicle that carries on from {@code resumed} (its state at the end of an
+     * earlier run, see {@link #vehicleStates}), or starts fresh if that is null.
+     */
+    public synchronized void add(VehicleCredentials credentials, VehicleState resumed) {
         VehicleIdentity identity = VehicleIdentity.forVin(credentials.thingName());
         long seed = credentials.thingName().hashCode();
         Route route = Route.loop(centreLat, centreLon, 3_000 + Math.abs(seed % 4_000), 12, seed);
-        vehicles.add(new Vehicle(credentials, identity, new VehicleModel(seed, route, clock.instant())));
+        Instant now = clock.instant();
+        VehicleModel model = resumed == null ? new VehicleModel(seed, route, now) : new VehicleModel(seed, route, now, resumed);
+        vehicles.add(new Vehicle(credentials, identity, model));
+    }
+
+    /** The state of every vehicle's model now, by VIN in the order they were added: what a later run resumes from. */
+    public synchronized Map<String, VehicleState> vehicleStates() {
+        Map<String, VehicleState> out = new LinkedHashMap<>();
+        for (Vehicle v : vehicles) {
+            synchronized (v) {
+                out.put(v.credentials.thingName(), v.model.state());
+            }
+        }
+        return out;
     }
 
     /**

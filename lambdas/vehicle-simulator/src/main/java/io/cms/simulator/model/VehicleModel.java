@@ -66,6 +66,23 @@ public final class VehicleModel {
         newTarget();
     }
 
+    /**
+     * A vehicle that carries on from {@code resumed} (its odometer, charge, health and place on the
+     * route, as {@link #state} gave them at the end of an earlier run); the rest as for a new model.
+     */
+    public VehicleModel(long seed, Route route, Instant start, VehicleState resumed) {
+        this(seed, route, start);
+        this.odometerKm = resumed.odometerKm();
+        this.soc = resumed.stateOfCharge();
+        this.soh = resumed.stateOfHealth();
+        this.distance = resumed.routeDistance() % route.length();
+    }
+
+    /** What the next run of this vehicle resumes from (see {@link VehicleState}). */
+    public VehicleState state() {
+        return new VehicleState(odometerKm, soc, soh, ((distance % route.length()) + route.length()) % route.length());
+    }
+
     /** Advances the model by {@code dt} seconds. */
     public void step(double dt, Instant now) {
         if (dt <= 0) {
