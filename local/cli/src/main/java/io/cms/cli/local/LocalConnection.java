@@ -5,6 +5,7 @@ import io.cms.lambda.common.ConfigurationException;
 import io.cms.local.LocalEndpoints;
 import io.cms.provisioning.ProvisioningStore;
 import io.cms.simulator.mqtt.MqttEndpoint;
+import io.cms.simulator.model.VehicleState;
 import io.cms.simulator.mqtt.VehicleCredentials;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -118,10 +119,22 @@ public final class LocalConnection {
         return Optional.of(VehicleCredentials.load(dir));
     }
 
-    /** Stores a vehicle's certificate, key (PKCS#8, owner-only) and the CA certificate, all or nothing. */
+    /**
+     * Stores a vehicle's certificate, key (PKCS#8, owner-only) and the CA certificate, all or nothing,
+     * keeping the simulator state of its last run (so that re-provisioning never resets its odometer).
+     */
     public Path store(VehicleCredentials credentials, String caPem) {
         Path dir = vehicleDir(credentials.thingName());
-        credentials.save(dir, java.util.Map.of(CA_FILE, caPem));
+        java.util.Map<String, String> extra = new java.util.HashMap<>(java.util.Map.of(CA_FILE, caPem));
+        Path state = dir.resolve(VehicleState.FILE);
+        if (Files.isRegularFile(state)) {
+            try {
+                extra.put(VehicleState.FILE, Files.readString(state, StandardCharsets.UTF_8));
+            } catch (IOException e) {
+                // Unreadable: the next run starts the vehicle afresh, as it would with a corrupt state.
+            }
+        }
+        credentials.save(dir, extra);
         return dir;
     }
 

@@ -11,12 +11,17 @@ import io.cms.provisioning.Page;
 import io.cms.provisioning.ProvisioningStore;
 import io.cms.simulator.FleetSimulator;
 import io.cms.simulator.model.VehicleIdentity;
+import io.cms.simulator.model.VehicleState;
 import io.cms.simulator.mqtt.VehicleCredentials;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Callable;
@@ -66,6 +71,7 @@ public final class SimulateCommand implements Callable<Integer> {
     private volatile boolean stopRequested;
     private final CountDownLatch stoppedSignal = new CountDownLatch(1);
     private FleetSimulator simulator;
+    private LocalConnection connection;
     private ExecutorService provisioning;
     private Integer exitCode;
 
@@ -144,13 +150,15 @@ public final class SimulateCommand implements Callable<Integer> {
         }
 
         try (FleetSimulator simulator = new FleetSimulator(c.mqtt(), interval, Clock.systemUTC(), lat, lon)) {
-            fleet.forEach(simulator::add);
+            PrintWriter err = spec.commandLine().getErr();
+            fleet.forEach(v -> simulator.add(v, resumeState(c.vehicleDir(v.thingName()), err)));
             long started = System.nanoTime();
             synchronized (this) {
                 if (stopRequested) {
                     return ExitCodes.FAILURE;
                 }
                 this.simulator = simulator;
+                this.connection = c;
                 simulator.start();
             }
             long end = started + duration.toNanos();
@@ -174,10 +182,38 @@ public final class SimulateCommand implements Callable<Integer> {
         if (exitCode == null) {
             long stopping = System.nanoTime();
             simulator.stop(timeout);
+            saveStates(simulator.vehicleStates(), connection::vehicleDir, spec.commandLine().getErr());
             exitCode = summary(spec.commandLine().getOut(), spec.commandLine().getErr(), simulator.stats(),
                     simulator.vehicleStats(), (System.nanoTime() - stopping) / 1_000_000);
         }
         return exitCode;
+    }
+
+    /**
+     * The state {@code vehicleDir} keeps from the vehicle's last run, or null (a fresh vehicle) if
+     * there is none; an unreadable or invalid one is reported on {@code err} and ignored.
+     */
+    static VehicleState resumeState(Path vehicleDir, PrintWriter err) {
+        try {
+            return VehicleState.load(vehicleDir.resolve(VehicleState.FILE)).orElse(null);
+        } catch (IllegalArgumentException e) {
+            err.println("cms: warning: ignoring the simulator state of " + vehicleDir.getFileName() + " (" + e.getMessage()
+                    + "); the vehicle starts afresh");
+            err.flush();
+            return null;
+        }
+    }
+
+    /** Keeps every vehicle's state in its directory for the next run; a state that cannot be written is reported on {@code err}. */
+    static void saveStates(Map<String, VehicleState> states, Function<String, Path> vehicleDir, PrintWriter err) {
+        states.forEach((vin, state) -> {
+            try {
+                state.save(vehicleDir.apply(vin).resolve(VehicleState.FILE));
+            } catch (UncheckedIOException e) {
+                err.println("cms: warning: " + e.getMessage() + " (" + e.getCause().getMessage() + ")");
+            }
+        });
+        err.flush();
     }
 
     /** The shutdown hook: stops provisioning, or the run with a short timeout, and prints the summary. */

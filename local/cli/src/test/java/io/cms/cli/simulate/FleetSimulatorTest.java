@@ -18,7 +18,13 @@ import io.cms.simulator.model.VehicleIdentity;
 import io.cms.simulator.mqtt.MqttEndpoint;
 import io.cms.simulator.mqtt.VehicleCredentials;
 import io.cms.simulator.pki.Pem;
+import io.cms.lambda.common.Json;
+import io.cms.simulator.model.VehicleState;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -28,6 +34,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterAll;
@@ -56,6 +63,7 @@ class FleetSimulatorTest {
     private final List<String> rejected = java.util.Collections.synchronizedList(new ArrayList<>());
     private final List<CompletableFuture<Void>> stalled = java.util.Collections.synchronizedList(new ArrayList<>());
     private volatile boolean stall;
+    private final Map<String, List<Double>> odometers = new ConcurrentHashMap<>();
     private final TelemetryValidator validator = new TelemetryValidator(TelemetryMessage.catalog());
 
     @BeforeAll
@@ -82,6 +90,10 @@ class FleetSimulatorTest {
             rejected.add(m.topic() + ": " + r.reason() + " " + r.detail());
         }
         receivedPerVin.computeIfAbsent(m.clientId(), k -> new AtomicLong()).incrementAndGet();
+        if (m.topic().endsWith("/telemetry")) {
+            double odometer = Json.parse(new String(m.payload(), StandardCharsets.UTF_8)).path("Vehicle").path("TraveledDistance").asDouble();
+            odometers.computeIfAbsent(m.clientId(), k -> new CopyOnWriteArrayList<>()).add(odometer);
+        }
         if (stall) {
             // The broker acknowledges a QoS 1 message only when its rule has finished: hold them.
             CompletableFuture<Void> held = new CompletableFuture<>();
@@ -203,5 +215,39 @@ class FleetSimulatorTest {
                 stalled.forEach(f -> f.complete(null));
             }
         }
+    }
+
+    @Test
+    void aSecondRunOfAVehicleCarriesOnFromWhereTheFirstStoppedAndACorruptStateStartsItAfresh() throws Exception {
+        VehicleCredentials car = fleet.get(2);
+        Path vehicles = dir.resolve("vehicles");
+        Path state = vehicles.resolve(car.thingName()).resolve(VehicleState.FILE);
+        Files.createDirectories(state.getParent());
+        StringWriter warnings = new StringWriter();
+        PrintWriter err = new PrintWriter(warnings, true);
+
+        List<Double> first = runOnce(car, vehicles, err);
+        assertThat(first.get(first.size() - 1)).as("the car moved").isGreaterThan(first.get(0));
+        List<Double> second = runOnce(car, vehicles, err);
+        assertThat(second.get(0)).as("the odometer never goes backwards between runs").isGreaterThanOrEqualTo(first.get(first.size() - 1));
+        assertThat(warnings.toString()).isEmpty();
+
+        Files.writeString(state, "{\"odometerKm\": 12");
+        List<Double> third = runOnce(car, vehicles, err);
+        assertThat(third).isNotEmpty();
+        assertThat(warnings.toString()).contains("ignoring the simulator state of " + car.thingName(), "invalid vehicle state");
+        assertThat(VehicleState.load(state)).as("rewritten at the end of the run").isPresent();
+    }
+
+    private List<Double> runOnce(VehicleCredentials car, Path vehicles, PrintWriter err) throws Exception {
+        odometers.remove(car.thingName());
+        try (FleetSimulator simulator = new FleetSimulator(endpoint(), Duration.ofMillis(100), Clock.systemUTC(), 47.62, -122.35)) {
+            simulator.add(car, SimulateCommand.resumeState(vehicles.resolve(car.thingName()), err));
+            simulator.start().get(30, TimeUnit.SECONDS);
+            Thread.sleep(3_000);
+            simulator.stop(Duration.ofSeconds(2));
+            SimulateCommand.saveStates(simulator.vehicleStates(), vehicles::resolve, err);
+        }
+        return List.copyOf(odometers.get(car.thingName()));
     }
 }
