@@ -3,6 +3,7 @@ package io.cms.auth;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.cms.lambda.common.BadInputException;
 import io.cms.lambda.common.ConfigurationException;
+import io.cms.lambda.common.SecureEndpoints;
 import io.cms.lambda.common.Json;
 import java.net.URI;
 
@@ -33,11 +34,9 @@ public record CodeFlowConfig(URI tokenEndpoint, String clientId, String clientSe
         } catch (IllegalArgumentException e) {
             throw new ConfigurationException("authorization-code-flow config " + source + ": token_endpoint is not a URL");
         }
-        String host = uri.getHost() == null ? "" : uri.getHost();
-        boolean loopback = host.equals("127.0.0.1") || host.equals("localhost");
-        if (!"https".equals(uri.getScheme()) && !("http".equals(uri.getScheme()) && loopback)) {
-            throw new ConfigurationException("authorization-code-flow config " + source
-                    + ": token_endpoint must be https (http only on 127.0.0.1/localhost), got " + endpoint);
+        if (!SecureEndpoints.allowed(uri)) {
+            throw new ConfigurationException("authorization-code-flow config " + source + ": token_endpoint must be https "
+                    + SecureEndpoints.HTTP_ONLY_ON_LOOPBACK + ", got " + SecureEndpoints.describe(uri));
         }
         return new CodeFlowConfig(uri, clientId, secret);
     }

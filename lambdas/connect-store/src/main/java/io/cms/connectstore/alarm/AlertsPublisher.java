@@ -3,6 +3,7 @@ package io.cms.connectstore.alarm;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cms.lambda.common.ConfigurationException;
+import io.cms.lambda.common.SecureEndpoints;
 import io.cms.lambda.common.Json;
 import java.io.IOException;
 import java.net.URI;
@@ -186,9 +187,9 @@ public final class AlertsPublisher {
         } catch (IllegalArgumentException e) {
             throw new ConfigurationException("SSM parameter " + parameterName + " is not a URL");
         }
-        if (!Endpoints.allowed(uri)) {
+        if (!SecureEndpoints.allowed(uri)) {
             throw new ConfigurationException("SSM parameter " + parameterName + " must be an https URL "
-                    + Endpoints.HTTP_ONLY_ON_LOOPBACK + ", got " + Endpoints.describe(uri));
+                    + SecureEndpoints.HTTP_ONLY_ON_LOOPBACK + ", got " + SecureEndpoints.describe(uri));
         }
         return uri;
     }

@@ -2,6 +2,7 @@ package io.cms.connectstore.alarm;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.cms.lambda.common.ConfigurationException;
+import io.cms.lambda.common.SecureEndpoints;
 import io.cms.lambda.common.Json;
 import java.net.URI;
 
@@ -31,10 +32,10 @@ public record ClientConfig(URI tokenEndpoint, String clientId, String clientSecr
         } catch (IllegalArgumentException e) {
             throw new ConfigurationException("secret " + secretName + ": token_endpoint is not a URL");
         }
-        if (!Endpoints.allowed(uri)) {
+        if (!SecureEndpoints.allowed(uri)) {
             // The client secret is posted there: never in clear text off this machine.
-            throw new ConfigurationException("secret " + secretName + ": token_endpoint must be https " + Endpoints.HTTP_ONLY_ON_LOOPBACK
-                    + ", got " + Endpoints.describe(uri));
+            throw new ConfigurationException("secret " + secretName + ": token_endpoint must be https " + SecureEndpoints.HTTP_ONLY_ON_LOOPBACK
+                    + ", got " + SecureEndpoints.describe(uri));
         }
         String audience = node.path("audience").asText("");
         return new ClientConfig(uri, required(node, "client_id", secretName), required(node, "client_secret", secretName),

@@ -86,7 +86,7 @@ class FleetProvisioningRegisterTest {
         hooks.postFailures.set(1);
         Created first = create("provision-a");
 
-        Reply failed = register("provision-a", first.token(), "{\"vin\":\"" + VIN + "\"}");
+        Reply failed = registerVin(first);
 
         assertRejected(failed, 500, "InternalFailure");
         assertThat(failed.body().path("errorMessage").asText()).doesNotContain("database");
@@ -94,7 +94,7 @@ class FleetProvisioningRegisterTest {
         assertThat(registry.certificatesOf(VIN)).isEmpty();
 
         Created second = create("provision-a");
-        Reply accepted = register("provision-a", second.token(), "{\"vin\":\"" + VIN + "\"}");
+        Reply accepted = registerVin(second);
         assertThat(accepted.topic()).isEqualTo(REGISTER + "/accepted");
         assertThat(registry.activePrincipal(second.certificateId())).get()
                 .satisfies(p -> assertThat(p.thingName()).isEqualTo(VIN));
@@ -104,7 +104,7 @@ class FleetProvisioningRegisterTest {
     void aRefusalByPostProvisioningIsAConflictAndTheCertificateIsDeleted() throws Exception {
         Created winner = create("provision-a");
         Created loser = create("provision-b");
-        assertThat(register("provision-a", winner.token(), "{\"vin\":\"" + VIN + "\"}").topic()).endsWith("/accepted");
+        assertThat(registerVin(winner).topic()).endsWith("/accepted");
 
         // Pre-provisioning allowed the loser before the winner used the authorization up.
         hooks.preAllowAnyway = true;
@@ -168,7 +168,7 @@ class FleetProvisioningRegisterTest {
 
         assertThat(registry.certificate(abandoned.certificateId())).isEmpty();
         assertThat(registry.certificate(fresh.certificateId())).isPresent();
-        assertRejected(register("provision-a", abandoned.token(), "{\"vin\":\"" + VIN + "\"}"), 400, "InvalidCertificateOwnershipToken");
+        assertRejected(registerVin(abandoned), 400, "InvalidCertificateOwnershipToken");
     }
 
     @Test
@@ -179,7 +179,7 @@ class FleetProvisioningRegisterTest {
                 "{\"certificateOwnershipToken\":\"" + created.token() + "\"}"));
         assertRejected(invalid, 400, "InvalidPayload");
 
-        assertThat(register("provision-a", created.token(), "{\"vin\":\"" + VIN + "\"}").topic()).endsWith("/accepted");
+        assertThat(registerVin(created).topic()).endsWith("/accepted");
     }
 
     @Test
@@ -187,11 +187,11 @@ class FleetProvisioningRegisterTest {
         hooks.preFailures.set(1);
         Created created = create("provision-a");
 
-        Reply failed = register("provision-a", created.token(), "{\"vin\":\"" + VIN + "\"}");
+        Reply failed = registerVin(created);
         assertRejected(failed, 500, "InternalFailure");
         assertThat(failed.body().path("errorMessage").asText()).doesNotContain("database");
 
-        assertThat(register("provision-a", created.token(), "{\"vin\":\"" + VIN + "\"}").topic()).endsWith("/accepted");
+        assertThat(registerVin(created).topic()).endsWith("/accepted");
     }
 
     @Test
@@ -202,7 +202,7 @@ class FleetProvisioningRegisterTest {
         assertRejected(invalid, 400, "InvalidPayload");
         assertThat(invalid.body().path("errorMessage").asText()).contains("'vin'").contains("must be a string");
 
-        assertThat(register("provision-a", created.token(), "{\"vin\":\"" + VIN + "\"}").topic()).endsWith("/accepted");
+        assertThat(registerVin(created).topic()).endsWith("/accepted");
     }
 
     private static void assertRejected(Reply reply, int status, String code) {
@@ -215,6 +215,11 @@ class FleetProvisioningRegisterTest {
         Reply reply = next(clientId, message(clientId, "$aws/certificates/create/json", "{}"));
         assertThat(reply.topic()).endsWith("/accepted");
         return new Created(reply.body().path("certificateId").asText(), reply.body().path("certificateOwnershipToken").asText());
+    }
+
+    /** RegisterThing for {@link #VIN} by the claim client {@code provision-a} with the token {@code created} got. */
+    private Reply registerVin(Created created) throws Exception {
+        return register("provision-a", created.token(), "{\"vin\":\"" + VIN + "\"}");
     }
 
     private Reply register(String clientId, String token, String parameters) throws Exception {

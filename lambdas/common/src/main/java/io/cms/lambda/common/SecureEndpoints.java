@@ -1,25 +1,26 @@
-package io.cms.connectstore.alarm;
+package io.cms.lambda.common;
 
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.Set;
 
 /**
- * Where the client secret and bearer tokens may be sent: https anywhere, plain http only to
- * loopback (CMS Local's token and publish endpoints), as the auth Lambda's token endpoint rule.
+ * Where client secrets, authorization codes and bearer tokens may be sent: https anywhere, plain
+ * http only to loopback (CMS Local's endpoints). The one rule for every module that calls a token
+ * or API endpoint from configuration (the vehicle-alarm Lambda, the auth code exchange).
  */
-final class Endpoints {
+public final class SecureEndpoints {
 
     /** The exception to https, as error messages state it. */
-    static final String HTTP_ONLY_ON_LOOPBACK = "(http only on 127.0.0.1, localhost or ::1)";
+    public static final String HTTP_ONLY_ON_LOOPBACK = "(http only on 127.0.0.1, localhost or ::1)";
 
     private static final Set<String> LOOPBACK = Set.of("127.0.0.1", "localhost", "[::1]", "::1");
 
-    private Endpoints() {
+    private SecureEndpoints() {
     }
 
     /** Whether {@code uri} is https with a host, or http to a loopback host. */
-    static boolean allowed(URI uri) {
+    public static boolean allowed(URI uri) {
         String host = uri.getHost();
         if (host == null) {
             return false;
@@ -28,7 +29,7 @@ final class Endpoints {
     }
 
     /** {@code uri} for an error message, without any user info it may carry. */
-    static String describe(URI uri) {
+    public static String describe(URI uri) {
         if (uri.getRawUserInfo() == null) {
             return uri.toString();
         }
