@@ -118,12 +118,11 @@ public final class HourCompactor {
     }
 
     /**
-     * Merges the Parquet files of the hour that starts at {@code hourStartMs} (UTC). An hour with
-     * fewer than two files is left alone after one directory listing.
+     * Refuses what {@link #compact} (here and on S3) must not touch.
      *
-     * @throws IllegalArgumentException when the hour is not closed yet
+     * @throws IllegalArgumentException when {@code hourStartMs} is not the start of an hour or the hour is not closed
      */
-    public Result compact(long hourStartMs) {
+    void requireClosedHour(long hourStartMs) {
         if (Math.floorMod(hourStartMs, LakeLayout.HOUR_MS) != 0) {
             throw new IllegalArgumentException("hourStartMs must be the start of an hour, got " + Instant.ofEpochMilli(hourStartMs));
         }
@@ -132,6 +131,16 @@ public final class HourCompactor {
                     + Instant.ofEpochMilli(hourStartMs + LakeLayout.HOUR_MS + grace.toMillis())
                     + "; writers may still add files to it");
         }
+    }
+
+    /**
+     * Merges the Parquet files of the hour that starts at {@code hourStartMs} (UTC). An hour with
+     * fewer than two files is left alone after one directory listing.
+     *
+     * @throws IllegalArgumentException when the hour is not closed yet
+     */
+    public Result compact(long hourStartMs) {
+        requireClosedHour(hourStartMs);
         String partition = LakeLayout.PARQUET + "/" + LakeLayout.partition(hourStartMs);
         Path dir = root.resolve(partition);
         if (!Files.isDirectory(dir)) {
@@ -177,15 +186,19 @@ public final class HourCompactor {
                     .withDataModel(GenericData.get())
                     .withConf(new PlainParquetConfiguration()).build();
         } catch (RuntimeException e) {
-            throw new IOException(in.getFileName() + " is not a readable Parquet file: " + e.getMessage(), e);
+            throw unreadable(in, e);
         }
+    }
+
+    private static IOException unreadable(Path file, RuntimeException e) {
+        return new IOException(file.getFileName() + " is not a readable Parquet file: " + e.getMessage(), e);
     }
 
     private static GenericRecord read(ParquetReader<GenericRecord> reader, Path in) throws IOException {
         try {
             return reader.read();
         } catch (RuntimeException e) {
-            throw new IOException(in.getFileName() + " is not a readable Parquet file: " + e.getMessage(), e);
+            throw unreadable(in, e);
         }
     }
 
@@ -208,11 +221,14 @@ public final class HourCompactor {
                 try (ParquetReader<GenericRecord> reader = open(in)) {
                     GenericRecord r;
                     int[] positions = null;
+                    boolean sameSchema = false;
                     while ((r = read(reader, in)) != null) {
                         if (positions == null) {
                             positions = fieldMapping(in, r.getSchema());
+                            // Files of the current catalog (nearly all) are written as read, without a copy per row.
+                            sameSchema = r.getSchema().equals(schema);
                         }
-                        out.write(toLakeSchema(r, positions));
+                        out.write(sameSchema ? r : toLakeSchema(r, positions));
                         rows++;
                     }
                 }
@@ -320,8 +336,7 @@ public final class HourCompactor {
             try (ParquetFileReader r = ParquetFileReader.open(new LocalInputFile(p))) {
                 from = r.getFileMetaData().getKeyValueMetaData().get(COMPACTED_FROM);
             } catch (RuntimeException e) {
-                // Parquet refuses a file that is not Parquet with an unchecked exception.
-                throw new IOException(p.getFileName() + " is not a readable Parquet file: " + e.getMessage(), e);
+                throw unreadable(p, e);
             }
             if (from == null) {
                 continue;

@@ -6,7 +6,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -101,12 +100,7 @@ public final class S3HourCompaction {
      *     or, if the upload succeeded, holds the merged object next to its inputs (the next run deletes them)
      */
     public Result compact(long hourStartMs) {
-        if (Math.floorMod(hourStartMs, LakeLayout.HOUR_MS) != 0) {
-            throw new IllegalArgumentException("hourStartMs must be the start of an hour, got " + Instant.ofEpochMilli(hourStartMs));
-        }
-        if (!closed(hourStartMs)) {
-            throw new IllegalArgumentException("hour " + Instant.ofEpochMilli(hourStartMs) + " is not closed yet");
-        }
+        compactor.requireClosedHour(hourStartMs);
         String partition = LakeLayout.PARQUET + "/" + LakeLayout.partition(hourStartMs);
         List<S3Object> objects = list(partition + "/");
         if (objects.size() < 2) {
