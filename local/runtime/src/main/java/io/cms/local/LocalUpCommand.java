@@ -90,7 +90,7 @@ public final class LocalUpCommand implements Callable<Integer> {
             }
             // A stop was asked for: the hook has said so and stops what started; the JVM exits when it is done.
             stopped.await();
-            if (stoppedWhileStarting(e)) {
+            if (e instanceof CmsLocal.StoppedWhileStartingException) {
                 return 0;
             }
             // A failure of its own that merely came during the stop (a taken port, a corrupt data
@@ -104,11 +104,6 @@ public final class LocalUpCommand implements Callable<Integer> {
         }
         stopped.await();
         return 0;
-    }
-
-    /** Whether {@code e} is the boot giving up because a stop was asked for, rather than failing by itself. */
-    private static boolean stoppedWhileStarting(Throwable e) {
-        return e instanceof CmsLocal.StoppedWhileStartingException;
     }
 
     /** The boot failed by itself and stopped what it started: nothing is left for the hook to stop. */

@@ -34,10 +34,7 @@ public final class LakeCompaction implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LakeCompaction.class);
 
     private final Path parquetRoot;
-    /** How the names of {@link HourCompactor}'s merged files start. */
-
     private final HourCompactor compactor;
-    private final Lock publishLock;
     private ScheduledExecutorService timer;
 
     /**
@@ -49,7 +46,6 @@ public final class LakeCompaction implements AutoCloseable {
     public LakeCompaction(Path lakeRoot, Clock clock, Duration grace, Lock publishLock) {
         this.parquetRoot = lakeRoot.resolve(LakeLayout.PARQUET);
         this.compactor = new HourCompactor(lakeRoot, CompressionCodecName.SNAPPY, clock, grace, publishLock);
-        this.publishLock = publishLock;
     }
 
     /** Runs {@link #runOnce()} every {@code interval} on a daemon thread, the first time after {@code interval}. */

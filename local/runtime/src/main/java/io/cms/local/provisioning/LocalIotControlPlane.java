@@ -49,8 +49,9 @@ public final class LocalIotControlPlane implements IotRegistry {
 
     @Override
     public void updateCertificateStatus(String certificateId, IotCertificateStatus status) {
-        LocalIotRegistry.Certificate current = registry.certificate(certificateId)
-                .orElseThrow(() -> new IotNotFoundException("certificate " + certificateId + " does not exist"));
+        if (registry.certificate(certificateId).isEmpty()) {
+            throw new IotNotFoundException("certificate " + certificateId + " does not exist");
+        }
         if (status != IotCertificateStatus.ACTIVE && status != IotCertificateStatus.INACTIVE
                 && status != IotCertificateStatus.REVOKED) {
             throw new IllegalArgumentException("UpdateCertificate cannot set status " + status);

@@ -154,13 +154,19 @@ class LakeCompactionTest {
     }
 
     @Test
-    void startingTwiceIsRefusedAndCloseStopsTheTimer() {
+    void startingTwiceIsRefusedAndCloseStopsTheTimer() throws InterruptedException {
         LakeCompaction compaction = new LakeCompaction(lake, CLOCK, Duration.ofMinutes(5), new ReentrantReadWriteLock().writeLock());
         try (compaction) {
             compaction.start(Duration.ofMillis(20));
             assertThat(Thread.getAllStackTraces().keySet()).anyMatch(t -> t.getName().equals("lake-compaction") && t.isAlive());
             assertThatThrownBy(() -> compaction.start(Duration.ofMillis(20))).isInstanceOf(IllegalStateException.class)
                     .hasMessage("lake compaction already started");
+        }
+        // The pool is terminated when close() returns; its worker thread may still be on its way out.
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
+        while (Thread.getAllStackTraces().keySet().stream().anyMatch(t -> t.getName().equals("lake-compaction") && t.isAlive())
+                && System.nanoTime() < deadline) {
+            Thread.sleep(10);
         }
         assertThat(Thread.getAllStackTraces().keySet()).noneMatch(t -> t.getName().equals("lake-compaction") && t.isAlive());
         compaction.close(); // a second close is harmless
