@@ -1,6 +1,7 @@
 package io.cms.local.oidc;
 
 import io.cms.lambda.common.AuthSetupScopes;
+import io.cms.lambda.common.testing.MutableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.nimbusds.jose.crypto.RSASSAVerifier;
@@ -146,7 +147,7 @@ class LocalOidcIssuerTest {
 
     @Test
     void expiredCodesAreRefusedAndPurgedOnTheNextAuthorize() throws Exception {
-        SettableClock clock = new SettableClock();
+        MutableClock clock = new MutableClock(java.time.Instant.now());
         issuer.close();
         issuer = LocalOidcIssuer.builder().clock(clock).build().start();
         String expired = authorize("erin", "erin@example.com", null);
@@ -266,29 +267,5 @@ class LocalOidcIssuerTest {
 
     private static Map<String, Object> json(String body) throws Exception {
         return JSONObjectUtils.parse(body);
-    }
-
-    /** A clock the test moves forward. */
-    private static final class SettableClock extends java.time.Clock {
-        private volatile java.time.Instant now = java.time.Instant.now();
-
-        void advance(java.time.Duration d) {
-            now = now.plus(d);
-        }
-
-        @Override
-        public java.time.Instant instant() {
-            return now;
-        }
-
-        @Override
-        public java.time.ZoneId getZone() {
-            return java.time.ZoneOffset.UTC;
-        }
-
-        @Override
-        public java.time.Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
     }
 }
