@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import software.amazon.awscdk.RemovalPolicy;
 import software.amazon.awscdk.Stack;
+import software.amazon.awscdk.Size;
 import software.amazon.awscdk.services.ec2.SecurityGroup;
 import software.amazon.awscdk.services.ec2.SubnetSelection;
 import software.amazon.awscdk.services.ec2.SubnetType;
@@ -92,7 +93,7 @@ public class JavaFunction extends Construct {
             builder.snapStart(SnapStartConf.ON_PUBLISHED_VERSIONS);
         }
         if (props.ephemeralStorageMb() != JavaFunctionProps.DEFAULT_EPHEMERAL_STORAGE_MB) {
-            builder.ephemeralStorageSize(software.amazon.awscdk.Size.mebibytes(props.ephemeralStorageMb()));
+            builder.ephemeralStorageSize(Size.mebibytes(props.ephemeralStorageMb()));
         }
         if (deadLetterQueue != null) {
             builder.deadLetterQueue(deadLetterQueue);

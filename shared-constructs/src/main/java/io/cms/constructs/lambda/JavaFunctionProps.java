@@ -46,6 +46,8 @@ public record JavaFunctionProps(
     public static final Duration DEFAULT_TIMEOUT = Duration.seconds(60);
     public static final RetentionDays DEFAULT_LOG_RETENTION = RetentionDays.THREE_MONTHS;
     public static final int DEFAULT_EPHEMERAL_STORAGE_MB = 512;
+    /** The most {@code /tmp} Lambda gives a function. */
+    public static final int MAX_EPHEMERAL_STORAGE_MB = 10_240;
 
     public JavaFunctionProps {
         Objects.requireNonNull(name, "name");
@@ -53,8 +55,9 @@ public record JavaFunctionProps(
         Objects.requireNonNull(handler, "handler");
         Objects.requireNonNull(description, "description");
         environment = environment == null ? Map.of() : Map.copyOf(environment);
-        if (ephemeralStorageMb < 512 || ephemeralStorageMb > 10_240) {
-            throw new IllegalArgumentException("ephemeralStorageMb must be 512-10240, got " + ephemeralStorageMb);
+        if (ephemeralStorageMb < DEFAULT_EPHEMERAL_STORAGE_MB || ephemeralStorageMb > MAX_EPHEMERAL_STORAGE_MB) {
+            throw new IllegalArgumentException("ephemeralStorageMb must be " + DEFAULT_EPHEMERAL_STORAGE_MB + "-"
+                    + MAX_EPHEMERAL_STORAGE_MB + ", got " + ephemeralStorageMb);
         }
     }
 

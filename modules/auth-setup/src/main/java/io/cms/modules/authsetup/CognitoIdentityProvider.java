@@ -58,7 +58,6 @@ public class CognitoIdentityProvider extends Construct {
 
     private final String identityProviderId;
     private final UserPool userPool;
-    private final JavaFunction preTokenGeneration;
     private final UserPoolResourceServer userResourceServer;
     private final UserPoolResourceServer serviceResourceServer;
     private final OAuthScope userScope;
@@ -122,7 +121,7 @@ public class CognitoIdentityProvider extends Construct {
                 .build();
 
         // Cognito access tokens carry no email; the Alerts frontend API needs the user's (verified) one.
-        this.preTokenGeneration = new JavaFunction(this, "PreTokenGeneration", JavaFunctionProps.builder()
+        JavaFunction preTokenGeneration = new JavaFunction(this, "PreTokenGeneration", JavaFunctionProps.builder()
                 .name("pre-token-generation")
                 .lambdaModule("auth")
                 .handler(PRE_TOKEN_GENERATION_HANDLER)
@@ -215,11 +214,6 @@ public class CognitoIdentityProvider extends Construct {
 
     public String identityProviderId() {
         return identityProviderId;
-    }
-
-    /** The pre-token-generation trigger. */
-    public JavaFunction preTokenGeneration() {
-        return preTokenGeneration;
     }
 
     public UserPool userPool() {

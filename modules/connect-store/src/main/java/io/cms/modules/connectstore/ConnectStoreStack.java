@@ -79,8 +79,6 @@ public class ConnectStoreStack extends CmsModuleStack {
     private final CfnTopicRule parquetRule;
     private final JavaFunction vehicleAlarm;
     private final CfnTopicRule alarmRule;
-    private final JavaFunction lakeCompaction;
-    private final Rule lakeCompactionSchedule;
     private final SsmOutputs outputs;
 
     public ConnectStoreStack(Construct scope, CmsContext context) {
@@ -249,7 +247,7 @@ public class ConnectStoreStack extends CmsModuleStack {
         this.alarmRule = createAlarmRule();
 
         // Hourly: merge the Parquet objects Firehose wrote into each closed hour (one per buffer interval).
-        this.lakeCompaction = new JavaFunction(this, "LakeCompaction", JavaFunctionProps.builder()
+        JavaFunction lakeCompaction = new JavaFunction(this, "LakeCompaction", JavaFunctionProps.builder()
                 .name("lake-compaction")
                 .lambdaModule("connect-store")
                 .handler("io.cms.connectstore.handler.LakeCompactionHandler")
@@ -279,7 +277,7 @@ public class ConnectStoreStack extends CmsModuleStack {
                 "The compaction reads, writes and deletes the objects of closed hours, whose names Firehose chooses;"
                         + " it may touch only the parquet/ prefix of the one telemetry bucket",
                 "/^Resource::<StorageBucket[0-9A-F]{8}\\.Arn>\\/parquet\\/\\*$/");
-        this.lakeCompactionSchedule = Rule.Builder.create(this, "LakeCompactionSchedule")
+        Rule.Builder.create(this, "LakeCompactionSchedule")
                 .ruleName(naming().resourceName("lake-compaction"))
                 .description("Runs the lake compaction at 20 past every hour (the previous hour is closed by then)")
                 .schedule(Schedule.cron(CronOptions.builder().minute("20").build()))
@@ -439,7 +437,6 @@ public class ConnectStoreStack extends CmsModuleStack {
     }
 
     /** The alarm rule's SQL: topic {@code cms/notification/{vin}}, so {@code topic(3)} is the VIN. */
-    static final String ALARM_RULE_SQL = "SELECT vin, message, topic(3) AS topic_vin FROM 'cms/notification/+'";
 
     private CfnTopicRule createAlarmRule() {
         String ruleName = naming().iotRuleName("iot_send_to_alarm_lambda");
@@ -450,7 +447,7 @@ public class ConnectStoreStack extends CmsModuleStack {
                 // another VIN (the vehicle policy limits only the topic, not the payload). Only the named
                 // fields are selected, so a payload cannot bring its own topic_vin. The vehicle policy
                 // allows exactly cms/notification/{vin}, so '+' matches every topic a vehicle may use.
-                .sql(ALARM_RULE_SQL)
+                .sql("SELECT vin, message, topic(3) AS topic_vin FROM 'cms/notification/+'")
                 .target(vehicleAlarm)
                 .errorRoleDescription("Lets rule " + ruleName + " park alarms it could not deliver in the Lambda's DLQ")
                 .invokePermissionId("InvokedByAlarmRule")
@@ -526,16 +523,6 @@ public class ConnectStoreStack extends CmsModuleStack {
 
     public JavaFunction vehicleAlarm() {
         return vehicleAlarm;
-    }
-
-    /** The hourly lake compaction function. */
-    public JavaFunction lakeCompaction() {
-        return lakeCompaction;
-    }
-
-    /** The schedule that runs {@link #lakeCompaction()}. */
-    public Rule lakeCompactionSchedule() {
-        return lakeCompactionSchedule;
     }
 
     public CfnTopicRule alarmRule() {
