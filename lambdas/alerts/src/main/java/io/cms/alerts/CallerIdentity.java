@@ -86,16 +86,13 @@ public record CallerIdentity(String subject, String username, String email, Set<
     /** Email addresses as keys: trimmed, lower-cased, and of a plausible shape. */
     public static final class Emails {
 
-        private static final java.util.regex.Pattern SHAPE =
-                java.util.regex.Pattern.compile("^[^@\\s]{1,64}@[^@\\s]+\\.[^@\\s]+$");
-
         private Emails() {
         }
 
         /** The normalised address, or a caller-facing error if it is not an email address. */
         public static String normalise(String email) {
             String trimmed = email == null ? "" : email.trim().toLowerCase(Locale.ROOT);
-            if (trimmed.length() > 254 || !SHAPE.matcher(trimmed).matches()) {
+            if (!io.cms.lambda.common.EmailShape.plausible(trimmed)) {
                 throw new io.cms.lambda.common.BadInputException("email must be an email address"
                         + (email == null ? "" : " (got '" + Printable.clip(email, 64) + "')"));
             }

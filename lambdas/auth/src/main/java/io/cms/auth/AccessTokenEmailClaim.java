@@ -1,8 +1,8 @@
 package io.cms.auth;
 
+import io.cms.lambda.common.EmailShape;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.regex.Pattern;
 
 /**
  * Cognito's pre-token-generation (event version 2) step of Auth Setup: puts the user's
@@ -14,10 +14,6 @@ import java.util.regex.Pattern;
  * cannot manage that person's subscriptions before proving they own it.
  */
 public final class AccessTokenEmailClaim {
-
-    /** What an email claim may look like (the same shape the Alerts module accepts as a key). */
-    private static final Pattern SHAPE = Pattern.compile("^[^@\\s]{1,64}@[^@\\s]+\\.[^@\\s]+$");
-    private static final int MAX_EMAIL = 254;
 
     private AccessTokenEmailClaim() {
     }
@@ -52,7 +48,8 @@ public final class AccessTokenEmailClaim {
         if (!(attributes.get("email") instanceof String email) || !"true".equals(attributes.get("email_verified"))) {
             return null;
         }
-        return email.length() <= MAX_EMAIL && SHAPE.matcher(email).matches() ? email : null;
+        // The shape the Alerts module accepts as a subscription key.
+        return EmailShape.plausible(email) ? email : null;
     }
 
     private static Map<String, Object> copy(Map<?, ?> map) {
