@@ -2,12 +2,10 @@ package io.cms.connectstore.lake;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
-import io.cms.connectstore.telemetry.RejectReason;
 import io.cms.connectstore.telemetry.Telemetry;
 import io.cms.connectstore.telemetry.TelemetryValidator;
 import io.cms.connectstore.telemetry.Verdict;
 import io.cms.lambda.common.Json;
-import io.cms.lambda.common.Printable;
 import io.cms.vss.LakeSchema;
 import java.io.BufferedOutputStream;
 import java.io.ByteArrayOutputStream;
@@ -154,19 +152,9 @@ public final class LakeWriter implements AutoCloseable {
         Telemetry valid = null;
         try {
             Verdict verdict = validator.validate(topic, payload, receivedAt);
-            byte[] topicJson = null;
             if (verdict instanceof Verdict.Accepted accepted) {
-                // Everything of the raw line that can fail is done here, so a message that
-                // cannot be written goes to quarantine instead of stopping the batch.
-                try {
-                    topicJson = topicJson(topic);
-                    valid = accepted.telemetry();
-                } catch (IllegalArgumentException e) {
-                    verdict = new Verdict.Rejected(RejectReason.UNWRITABLE, "cannot write the raw line: " + Printable.clip(e.getMessage(), 200), false);
-                }
-            }
-            if (valid != null) {
-                write(valid, topicJson, payload);
+                valid = accepted.telemetry();
+                write(valid, topicJson(topic), payload);
                 rows++;
             } else {
                 writeQuarantine(topic, payload, receivedAt, (Verdict.Rejected) verdict);

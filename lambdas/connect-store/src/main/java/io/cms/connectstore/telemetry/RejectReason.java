@@ -23,10 +23,5 @@ public enum RejectReason {
     /** A catalog signal has a value of the wrong JSON type (a string for a float, a fraction for an integer...). */
     WRONG_TYPE,
     /** A catalog signal is outside its bounds or allowed values. */
-    OUT_OF_RANGE,
-    /**
-     * Passed validation, but its raw line could not be serialized (a topic holding an unpaired
-     * surrogate); set by the lake writer, which keeps the message base64 so it cannot stop the batch.
-     */
-    UNWRITABLE
+    OUT_OF_RANGE
 }

@@ -206,12 +206,32 @@ public final class TelemetryValidator {
         if (topic == null || !topic.startsWith(TOPIC_PREFIX)) {
             throw new Reject(RejectReason.BAD_TOPIC, "topic '" + Printable.clip(topic, MAX_SHOWN) + "' is not cms/data/{vin}[/...]");
         }
+        requireWellFormed(topic);
         int end = topic.indexOf('/', TOPIC_PREFIX.length());
         String vin = topic.substring(TOPIC_PREFIX.length(), end < 0 ? topic.length() : end);
         if (vin.isEmpty()) {
             throw new Reject(RejectReason.BAD_TOPIC, "topic '" + Printable.clip(topic, MAX_SHOWN) + "' has no VIN after cms/data/");
         }
         return vin;
+    }
+
+    /**
+     * An MQTT topic is UTF-8, so it cannot hold an unpaired surrogate; one given directly would make
+     * the raw line (which carries the topic) impossible to write.
+     */
+    private static void requireWellFormed(String topic) {
+        for (int i = 0; i < topic.length(); i++) {
+            char c = topic.charAt(i);
+            if (!Character.isSurrogate(c)) {
+                continue;
+            }
+            if (Character.isHighSurrogate(c) && i + 1 < topic.length() && Character.isLowSurrogate(topic.charAt(i + 1))) {
+                i++;
+            } else {
+                throw new Reject(RejectReason.BAD_TOPIC, "topic '" + Printable.clip(topic, MAX_SHOWN)
+                        + "' holds an unpaired surrogate (not UTF-8)");
+            }
+        }
     }
 
     private long timestamp(JsonToken token, String text, double number, long receivedAt) {

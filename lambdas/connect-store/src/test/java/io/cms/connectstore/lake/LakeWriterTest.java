@@ -424,9 +424,9 @@ class LakeWriterTest {
             assertThat(handed).hasSize(2);
             assertThat(LakeFiles.allLines(dir, LakeLayout.RAW)).hasSize(2);
             JsonNode q = LakeFiles.allLines(dir, LakeLayout.QUARANTINE).get(0);
-            assertThat(q.get("reason").asText()).isEqualTo("UNWRITABLE");
+            assertThat(q.get("reason").asText()).isEqualTo("BAD_TOPIC");
             assertThat(q.get("topic").asText()).isEqualTo(topic);
-            assertThat(q.get("detail").asText()).startsWith("cannot write the raw line: ");
+            assertThat(q.get("detail").asText()).contains("unpaired surrogate");
             assertThat(java.util.Base64.getDecoder().decode(q.get("payloadBase64").asText())).isEqualTo(payload);
         }
     }
