@@ -406,7 +406,7 @@ class LakeWriterTest {
     }
 
     @Test
-    void aMessageWhoseRawLineCannotBeWrittenIsQuarantinedAlone() throws Exception {
+    void aTopicWhoseRawLineCouldNotBeWrittenIsQuarantinedAlone() throws Exception {
         String topic = Payloads.topic(VIN) + "/\ud800";
         byte[] payload = good(VIN, T, 5);
         for (boolean pipelined : new boolean[] {true, false}) {
@@ -427,7 +427,8 @@ class LakeWriterTest {
             assertThat(q.get("reason").asText()).isEqualTo("BAD_TOPIC");
             assertThat(q.get("topic").asText()).isEqualTo(topic);
             assertThat(q.get("detail").asText()).contains("unpaired surrogate");
-            assertThat(java.util.Base64.getDecoder().decode(q.get("payloadBase64").asText())).isEqualTo(payload);
+            // Well-formed JSON: kept as the JSON it was.
+            assertThat(q.get("payload")).isEqualTo(io.cms.lambda.common.Json.parse(new String(payload, java.nio.charset.StandardCharsets.UTF_8)));
         }
     }
 }
