@@ -2,6 +2,7 @@ package io.cms.api.history;
 
 import io.cms.lambda.common.BadInputException;
 import io.cms.vss.LakeSchema;
+import io.cms.vss.Signal;
 import io.cms.vss.VssDatatype;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -44,9 +45,9 @@ public final class HistoryQueryBuilder {
     public SqlQuery build(HistoryRequest request, Long afterTimestamp) {
         Map<String, VssDatatype> selected = new LinkedHashMap<>();
         for (String signal : request.signals()) {
-            String column = lake.columnOf(signal)
+            Signal s = lake.catalog().signal(signal)
                     .orElseThrow(() -> new BadInputException("unknown signal '" + safe(signal) + "'"));
-            selected.put(column, lake.catalog().signal(signal).orElseThrow().datatype());
+            selected.put(LakeSchema.column(s.path()), s.datatype());
         }
         StringJoiner select = new StringJoiner(", ");
         select.add(LakeSchema.VIN).add(LakeSchema.TS);
@@ -94,17 +95,16 @@ public final class HistoryQueryBuilder {
                 + " UNION ALL BY NAME SELECT " + typed + " WHERE false) AS lake";
     }
 
-    /** The DuckDB type a lake file holds for a VSS datatype (the Parquet type of {@link LakeSchema#hiveType}). */
+    /** The DuckDB type a lake file holds for a VSS datatype (the same classes as {@link LakeSchema#hiveType}). */
     static String duckDbType(VssDatatype type) {
-        return switch (LakeSchema.hiveType(type)) {
-            case "boolean" -> "BOOLEAN";
-            case "string" -> "VARCHAR";
-            case "float" -> "FLOAT";
-            case "double" -> "DOUBLE";
-            case "int" -> "INTEGER";
-            case "bigint" -> "BIGINT";
-            case "array<string>" -> "VARCHAR[]";
-            default -> throw new IllegalStateException("no DuckDB type for " + type);
+        return switch (type) {
+            case BOOLEAN -> "BOOLEAN";
+            case STRING -> "VARCHAR";
+            case FLOAT -> "FLOAT";
+            case DOUBLE -> "DOUBLE";
+            case UINT8, UINT16, INT8, INT16, INT32 -> "INTEGER";
+            case UINT32, INT64 -> "BIGINT";
+            case STRING_ARRAY -> "VARCHAR[]";
         };
     }
 
