@@ -58,7 +58,7 @@ public record VehicleState(double odometerKm, double stateOfCharge, double state
             text = Files.readString(file);
         } catch (NoSuchFileException e) {
             return Optional.empty();
-        } catch (IOException | UncheckedIOException e) {
+        } catch (IOException e) {
             throw new IllegalArgumentException("cannot read " + file + ": " + e.getMessage(), e);
         }
         try {

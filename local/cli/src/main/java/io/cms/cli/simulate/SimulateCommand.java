@@ -68,7 +68,6 @@ public final class SimulateCommand implements Callable<Integer> {
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;
 
-    private volatile boolean stopRequested;
     private final CountDownLatch stoppedSignal = new CountDownLatch(1);
     private FleetSimulator simulator;
     private LocalConnection connection;
@@ -154,7 +153,7 @@ public final class SimulateCommand implements Callable<Integer> {
             fleet.forEach(v -> simulator.add(v, resumeState(c.vehicleDir(v.thingName()), err)));
             long started = System.nanoTime();
             synchronized (this) {
-                if (stopRequested) {
+                if (stopRequested()) {
                     return ExitCodes.FAILURE;
                 }
                 this.simulator = simulator;
@@ -163,12 +162,12 @@ public final class SimulateCommand implements Callable<Integer> {
             }
             long end = started + duration.toNanos();
             long nextProgress = started + progressEvery.toNanos();
-            while (System.nanoTime() < end && !stopRequested) {
+            while (System.nanoTime() < end && !stopRequested()) {
                 long sleep = Math.min(end, nextProgress) - System.nanoTime();
                 if (sleep > 0) {
                     stoppedSignal.await(Math.max(1, sleep / 1_000_000), TimeUnit.MILLISECONDS);
                 }
-                if (System.nanoTime() >= nextProgress && !stopRequested) {
+                if (System.nanoTime() >= nextProgress && !stopRequested()) {
                     progress(out, simulator.stats(), System.nanoTime() - started);
                     nextProgress += progressEvery.toNanos();
                 }
@@ -220,7 +219,6 @@ public final class SimulateCommand implements Callable<Integer> {
     private void interrupted() {
         PrintWriter out = spec.commandLine().getOut();
         synchronized (this) {
-            stopRequested = true;
             stoppedSignal.countDown();
             if (provisioning != null) {
                 provisioning.shutdownNow();
@@ -284,11 +282,16 @@ public final class SimulateCommand implements Callable<Integer> {
         out.flush();
     }
 
+    /** Whether Ctrl-C asked the command to stop. */
+    private boolean stopRequested() {
+        return stoppedSignal.getCount() == 0;
+    }
+
     private <T> T getOrThrow(Future<T> future, String vin) throws InterruptedException {
         try {
             // Tasks still queued when the shutdown hook shuts the pool down never complete.
             while (true) {
-                if (stopRequested) {
+                if (stopRequested()) {
                     throw new InterruptedException("stopped while setting up the vehicles");
                 }
                 try {
@@ -344,7 +347,7 @@ public final class SimulateCommand implements Callable<Integer> {
         VehicleSetup setup = new VehicleSetup(c, Duration.ofSeconds(15), Clock.systemUTC());
         ExecutorService pool = Executors.newFixedThreadPool(PROVISIONING_PARALLELISM);
         synchronized (this) {
-            if (stopRequested) {
+            if (stopRequested()) {
                 pool.shutdownNow();
                 throw new InterruptedException("stopped");
             }
