@@ -10,6 +10,7 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.Optional;
 import java.util.HexFormat;
 import java.util.regex.Pattern;
 
@@ -56,13 +57,18 @@ public final class AlertRecorder {
      *                           so the caller reports it failed and SQS moves it to the DLQ)
      */
     public Outcome record(QueuedMessage message) {
-        Parsed parsed = parse(message);
-        return store.insertOnce(parsed.notification(), parsed.idempotencyKey()) ? Outcome.RECORDED : Outcome.DUPLICATE;
+        return recordIfNew(message).isPresent() ? Outcome.RECORDED : Outcome.DUPLICATE;
     }
 
-    /** The notification a message stands for; pure, so the same message always gives the same row. */
-    public Notification toNotification(QueuedMessage message) {
-        return parse(message).notification();
+    /**
+     * Records one message; the notification it recorded, or empty when it was a duplicate.
+     *
+     * @throws BadInputException when the message is not an alert
+     */
+    public Optional<Notification> recordIfNew(QueuedMessage message) {
+        Parsed parsed = parse(message);
+        return store.insertOnce(parsed.notification(), parsed.idempotencyKey())
+                ? Optional.of(parsed.notification()) : Optional.empty();
     }
 
     private record Parsed(Notification notification, String idempotencyKey) {

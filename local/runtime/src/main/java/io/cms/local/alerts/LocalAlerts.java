@@ -72,9 +72,7 @@ public final class LocalAlerts implements AlertIntake {
     @Override
     public String submit(Alert alert) {
         QueuedMessage message = new QueuedMessage(UUID.randomUUID().toString(), alert.toJson(), clock.instant());
-        if (recorder.record(message) == AlertRecorder.Outcome.RECORDED) {
-            sender.send(recorder.toNotification(message));
-        }
+        recorder.recordIfNew(message).ifPresent(sender::send);
         return message.messageId();
     }
 
