@@ -84,36 +84,58 @@ export function moduleShortNames(javaSource) {
   return names;
 }
 
-/** AppUniqueId.PATTERN (Java string literal unescaped), MIN_LENGTH and MAX_LENGTH. */
+/**
+ * The values of the constants `names` (a string literal, unescaped, or an integer) in a Java
+ * source: the rules are written once, in Java, and read here.
+ */
+export function javaConstants(javaSource, file, names) {
+  return Object.fromEntries(names.map((name) => {
+    const m = new RegExp(`\\b${name}\\s*=\\s*("(?:[^"\\\\]|\\\\.)*"|\\d+)\\s*;`).exec(javaSource);
+    if (!m) throw new Error(`${file} has no constant ${name}`);
+    return [name, JSON.parse(m[1])];
+  }));
+}
+
+/** AppUniqueId.PATTERN, MIN_LENGTH and MAX_LENGTH. */
 export function appUniqueIdRule(javaSource) {
-  const pattern = /PATTERN\s*=\s*"((?:[^"\\]|\\.)*)"/.exec(javaSource);
-  const min = /MIN_LENGTH\s*=\s*(\d+)/.exec(javaSource);
-  const max = /MAX_LENGTH\s*=\s*(\d+)/.exec(javaSource);
-  if (!pattern || !min || !max) throw new Error('AppUniqueId.java has no PATTERN/MIN_LENGTH/MAX_LENGTH');
-  return { pattern: JSON.parse(`"${pattern[1]}"`), minLength: Number(min[1]), maxLength: Number(max[1]) };
+  const c = javaConstants(javaSource, 'AppUniqueId.java', ['PATTERN', 'MIN_LENGTH', 'MAX_LENGTH']);
+  return { pattern: c.PATTERN, minLength: c.MIN_LENGTH, maxLength: c.MAX_LENGTH };
 }
 
-/** CmsContext.IDENTITY_PROVIDER_ID_PATTERN and VPC_NAME_PATTERN, with the lengths CmsContext enforces. */
+/** CmsContext's IDENTITY_PROVIDER_ID_ and VPC_NAME_ PATTERN, MIN_LENGTH and MAX_LENGTH. */
 export function contextRules(javaSource) {
-  const literal = (name) => {
-    const m = new RegExp(`${name}\\s*=\\s*"((?:[^"\\\\]|\\\\.)*)"`).exec(javaSource);
-    if (!m) throw new Error(`CmsContext.java has no ${name}`);
-    return JSON.parse(`"${m[1]}"`);
+  const rule = (prefix) => {
+    const c = javaConstants(javaSource, 'CmsContext.java', ['PATTERN', 'MIN_LENGTH', 'MAX_LENGTH'].map((n) => `${prefix}_${n}`));
+    return { pattern: c[`${prefix}_PATTERN`], minLength: c[`${prefix}_MIN_LENGTH`], maxLength: c[`${prefix}_MAX_LENGTH`] };
   };
-  return {
-    identityProviderId: { pattern: literal('IDENTITY_PROVIDER_ID_PATTERN'), minLength: 3, maxLength: 20 },
-    vpcName: { pattern: literal('VPC_NAME_PATTERN'), minLength: 1, maxLength: 63 },
-  };
+  return { identityProviderId: rule('IDENTITY_PROVIDER_ID'), vpcName: rule('VPC_NAME') };
 }
 
-/** Modules (of `shorts`) whose main sources match `regex`: those that read a setting. */
-export function modulesReading(regex, shorts) {
+/** The main Java sources of each module of `shorts` (short name -> file texts), read once. */
+export function moduleSources(shorts) {
   const files = (dir) => readdirSync(dir, { withFileTypes: true })
     .flatMap((e) => (e.isDirectory() ? files(join(dir, e.name)) : e.name.endsWith('.java') ? [join(dir, e.name)] : []));
-  return shorts.filter((short) => {
+  return new Map(shorts.map((short) => {
     const dir = join(root, 'modules', short, 'src', 'main', 'java');
-    return existsSync(dir) && files(dir).some((f) => regex.test(readFileSync(f, 'utf8')));
-  });
+    return [short, existsSync(dir) ? files(dir).map((f) => readFileSync(f, 'utf8')) : []];
+  }));
+}
+
+/** Problems of the SETTINGS lists: a module that is not a CmsModule, a module whose sources read an unlisted setting. */
+export function settingsErrors(settings, shorts, sources) {
+  const problems = [];
+  for (const [name, setting] of Object.entries(settings)) {
+    for (const short of setting.modules.filter((m) => !shorts.includes(m))) {
+      problems.push(`validate.mjs: SETTINGS.${name} lists ${short}, which is not a CmsModule`);
+    }
+    if (!setting.reads) continue;
+    for (const [short, texts] of sources) {
+      if (!setting.modules.includes(short) && texts.some((text) => setting.reads.test(text))) {
+        problems.push(`modules/${short} reads ${name}: add ${short} to SETTINGS.${name}.modules in validate.mjs and the field to its template`);
+      }
+    }
+  }
+  return problems;
 }
 
 /** Short names of the modules CmsApp.factories() builds (VpcStackFactory -> vpc). */
@@ -285,16 +307,7 @@ async function validateRepository() {
     deployable: deployableModules(read('modules/app/src/main/java/io/cms/app/CmsApp.java')),
     templatesDir: here,
   };
-  const problems = [];
-  for (const [name, setting] of Object.entries(SETTINGS)) {
-    for (const short of setting.modules.filter((m) => !facts.modules.includes(m))) {
-      problems.push(`validate.mjs: SETTINGS.${name} lists ${short}, which is not a CmsModule`);
-    }
-    if (!setting.reads) continue;
-    for (const short of modulesReading(setting.reads, facts.modules).filter((m) => !setting.modules.includes(m))) {
-      problems.push(`modules/${short} reads ${name}: add ${short} to SETTINGS.${name}.modules in validate.mjs and the field to its template`);
-    }
-  }
+  const problems = settingsErrors(SETTINGS, facts.modules, moduleSources(facts.modules));
   for (const short of facts.modules) {
     const rel = `backstage-templates/${short}/template.yaml`;
     if (!existsSync(join(root, rel))) { problems.push(`${rel}: missing (every CmsModule needs a template)`); continue; }
@@ -348,6 +361,8 @@ async function selfTest(facts) {
       t.spec.parameters[1].properties.identityProviderId.pattern = '^(?!-)((?!cognito|aws|amazon)[a-z0-9-])+(?<!-)$';
     },
     'a vpcName pattern that allows an underscore': (t) => { t.spec.parameters[1].properties.vpcName.pattern = '^[A-Za-z][A-Za-z0-9-_]{0,62}$'; },
+    'an identityProviderId without the length limit': (t) => { delete t.spec.parameters[1].properties.identityProviderId.maxLength; },
+    'a vpcName longer than CmsContext allows': (t) => { t.spec.parameters[1].properties.vpcName.maxLength += 1; },
     'a module that does not pass APP_UNIQUE_ID': (t) => {
       t.spec.steps[2].input.buildParameters = t.spec.steps[2].input.buildParameters.filter((p) => p.name !== 'APP_UNIQUE_ID');
     },
@@ -365,8 +380,28 @@ async function selfTest(facts) {
   const notLocation = structuredClone(location);
   notLocation.kind = 'Locaton';
   if ((await locationErrors(notLocation, facts.modules)).length === 0) accepted.push('a Location with a misspelt kind');
+  const otherCases = rulesAndSettingsSelfTest(facts.modules);
+  otherCases.filter(([, rejected]) => !rejected).forEach(([name]) => accepted.push(name));
   if (good.spec.steps[2].input.buildParameters[0].name !== 'CMS_MODULE') accepted.push('self-test fixture changed: first build parameter is not CMS_MODULE');
-  return { count: Object.keys(cases).length + 2, accepted };
+  return { count: Object.keys(cases).length + 2 + otherCases.length, accepted };
+}
+
+const throws = (f) => { try { f(); return false; } catch { return true; } };
+
+/** Broken rule sources and SETTINGS lists: [case, whether it was rejected]. */
+function rulesAndSettingsSelfTest(shorts) {
+  const context = read('shared-constructs/src/main/java/io/cms/constructs/CmsContext.java');
+  const idpMax25 = context.replace(/(IDENTITY_PROVIDER_ID_MAX_LENGTH\s*=\s*)\d+/, (_, name) => `${name}25`);
+  const sources = new Map(shorts.map((short) => [short, ['class A {}']]));
+  sources.set('api', ['class A {}', 'class B { String v(CmsContext c) { return c.vpcName(); } }']);
+  const stray = { vpcName: { ...SETTINGS.vpcName, modules: [...SETTINGS.vpcName.modules, 'nope'] } };
+  return [
+    ['an IDENTITY_PROVIDER_ID_MAX_LENGTH change that the rules ignore', contextRules(idpMax25).identityProviderId.maxLength === 25],
+    ['a CmsContext without VPC_NAME_MIN_LENGTH', throws(() => contextRules(context.replace(/VPC_NAME_MIN_LENGTH/g, 'VPC_NAME_SHORTEST')))],
+    ['a module reading vpcName that SETTINGS.vpcName does not list',
+      settingsErrors(SETTINGS, shorts, sources).some((e) => e.startsWith('modules/api reads vpcName'))],
+    ['SETTINGS listing a module that is not a CmsModule', settingsErrors(stray, shorts, new Map()).length > 0],
+  ];
 }
 
 const { facts, problems } = await validateRepository();

@@ -22,25 +22,31 @@ public record CmsContext(String appUniqueId, String identityProviderId, String v
     /**
      * The identity provider id: lower-case letters, digits and inner dashes, starting with a letter
      * (it starts the stack name {@code {idp}-auth-setup}), without the words Cognito refuses in a
-     * domain prefix. Length 3-20.
+     * domain prefix. Length {@value #IDENTITY_PROVIDER_ID_MIN_LENGTH}-{@value #IDENTITY_PROVIDER_ID_MAX_LENGTH}.
      */
     public static final String IDENTITY_PROVIDER_ID_PATTERN = "^(?=[a-z])((?!cognito|aws|amazon)[a-z0-9-])+(?<!-)$";
+    public static final int IDENTITY_PROVIDER_ID_MIN_LENGTH = 3;
+    public static final int IDENTITY_PROVIDER_ID_MAX_LENGTH = 20;
     /** The VPC name: letters, digits and dashes, starting with a letter (stack {@code {vpcName}-vpc}). */
     public static final String VPC_NAME_PATTERN = "^[A-Za-z][A-Za-z0-9-]{0,62}$";
+    public static final int VPC_NAME_MIN_LENGTH = 1;
+    /** Also in {@link #VPC_NAME_PATTERN}; CmsContextTest fails when the two disagree. */
+    public static final int VPC_NAME_MAX_LENGTH = 63;
 
     private static final Pattern IDP = Pattern.compile(IDENTITY_PROVIDER_ID_PATTERN);
     private static final Pattern VPC_NAME = Pattern.compile(VPC_NAME_PATTERN);
 
     public CmsContext {
         AppUniqueId.validate(appUniqueId);
-        if (identityProviderId == null || identityProviderId.length() < 3 || identityProviderId.length() > 20
+        if (!hasLength(identityProviderId, IDENTITY_PROVIDER_ID_MIN_LENGTH, IDENTITY_PROVIDER_ID_MAX_LENGTH)
                 || !IDP.matcher(identityProviderId).matches()) {
-            throw new IllegalArgumentException("Parameter identityProviderId must be 3-20 lower-case letters, digits"
-                    + " or inner dashes, start with a letter and must not contain 'aws', 'amazon' or 'cognito', got '" + identityProviderId + "'");
+            throw new IllegalArgumentException("Parameter identityProviderId must be " + IDENTITY_PROVIDER_ID_MIN_LENGTH
+                    + "-" + IDENTITY_PROVIDER_ID_MAX_LENGTH + " lower-case letters, digits or inner dashes, start with a letter"
+                    + " and must not contain 'aws', 'amazon' or 'cognito', got '" + identityProviderId + "'");
         }
-        if (vpcName == null || !VPC_NAME.matcher(vpcName).matches()) {
-            throw new IllegalArgumentException("Parameter vpcName must be 1-63 letters, digits or '-',"
-                    + " starting with a letter (it starts the stack name {vpcName}-vpc), got '" + vpcName + "'");
+        if (!hasLength(vpcName, VPC_NAME_MIN_LENGTH, VPC_NAME_MAX_LENGTH) || !VPC_NAME.matcher(vpcName).matches()) {
+            throw new IllegalArgumentException("Parameter vpcName must be " + VPC_NAME_MIN_LENGTH + "-" + VPC_NAME_MAX_LENGTH
+                    + " letters, digits or '-', starting with a letter (it starts the stack name {vpcName}-vpc), got '" + vpcName + "'");
         }
         Objects.requireNonNull(lookup, "lookup");
     }
@@ -113,6 +119,10 @@ public record CmsContext(String appUniqueId, String identityProviderId, String v
     /** {@code vpcCidr} becomes {@code VPC_CIDR}. */
     static String toEnvName(String key) {
         return key.replaceAll("([a-z0-9])([A-Z])", "$1_$2").replace('-', '_').toUpperCase(java.util.Locale.ROOT);
+    }
+
+    private static boolean hasLength(String value, int min, int max) {
+        return value != null && value.length() >= min && value.length() <= max;
     }
 
     private static String orDefault(String value, String defaultValue) {
