@@ -43,10 +43,7 @@ public final class CmsSynth {
      * when absent) to {@code app}, plus cdk-nag and the invariants. Returns the stacks in order.
      */
     public static List<CmsModuleStack> build(App app, List<ModuleStackFactory> factories) {
-        return build(app, CmsContext.from(app.getNode()), factories);
-    }
-
-    private static List<CmsModuleStack> build(App app, CmsContext context, List<ModuleStackFactory> factories) {
+        CmsContext context = CmsContext.from(app.getNode());
         Set<CmsModule> selected = selected(context, factories);
         List<CmsModuleStack> stacks = new ArrayList<>();
         for (ModuleStackFactory factory : factories) {
@@ -79,18 +76,17 @@ public final class CmsSynth {
     public static int run(List<ModuleStackFactory> factories, PrintStream out) {
         long start = System.nanoTime();
         App app;
-        CmsContext context = null;
         List<CmsModuleStack> stacks;
         try {
             app = newApp();
-            context = CmsContext.from(app.getNode());
-            stacks = build(app, context, factories);
+            stacks = build(app, factories);
         } catch (IllegalArgumentException | IllegalStateException e) {
+            // CmsContext and the module factories: the message names the parameter
             out.println("synth failed: " + e.getMessage());
             return 2;
         } catch (RuntimeException e) {
-            // e.g. a JsiiException from CDK's own checks: say which parameter, not a stack trace
-            out.println("synth failed: " + buildFailure(e, context));
+            // e.g. a JsiiException from CDK's own checks: its first line, not a stack trace
+            out.println("synth failed: " + buildFailure(e));
             return 2;
         }
         CloudAssembly assembly = app.synth();
@@ -109,26 +105,12 @@ public final class CmsSynth {
     }
 
     /**
-     * A one-line message for a failure to build the stacks. When the message quotes a stack name
-     * that the settings gave, it names the parameter that stack name comes from.
+     * A one-line message for a failure to build the stacks. Settings cannot cause one: CmsContext
+     * validates them first, and each starts with a letter, so the stack names they start pass CDK.
      */
-    static String buildFailure(RuntimeException e, CmsContext context) {
+    static String buildFailure(RuntimeException e) {
         String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
         String first = message.lines().map(String::strip).filter(l -> !l.isEmpty()).findFirst().orElse(message);
-        if (context != null) {
-            for (CmsModule module : CmsModule.values()) {
-                String stackName = CmsModuleStack.cloudFormationNameOf(module, context);
-                if (first.contains("'" + stackName + "'")) {
-                    String parameter = switch (module) {
-                        case VPC -> "vpcName";
-                        case AUTH_SETUP -> "identityProviderId";
-                        default -> "appUniqueId";
-                    };
-                    return "parameter " + parameter + " gives the stack name '" + stackName
-                            + "', which CloudFormation refuses: " + first;
-                }
-            }
-        }
         return "could not build the stacks: " + first;
     }
 

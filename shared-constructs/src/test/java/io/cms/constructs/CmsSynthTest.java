@@ -6,7 +6,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.StackProps;
@@ -38,19 +37,5 @@ class CmsSynthTest {
                 .contains("9-starts-with-a-digit")
                 .doesNotContain("\tat ");
         assertThat(out.lines()).hasSize(1);
-    }
-
-    @Test
-    void aRefusedStackNameNamesTheParameterItComesFrom() {
-        CmsContext context = CmsContext.of(Map.of("appUniqueId", "acme", "vpcName", "edge", "identityProviderId", "corp"));
-        String refused = "Stack name must match the regular expression: /^[A-Za-z][A-Za-z0-9-]*$/, got '%s'\n  at stack trace";
-
-        assertThat(CmsSynth.buildFailure(new RuntimeException(refused.formatted("edge-vpc")), context))
-                .startsWith("parameter vpcName gives the stack name 'edge-vpc'").doesNotContain("stack trace");
-        assertThat(CmsSynth.buildFailure(new RuntimeException(refused.formatted("corp-auth-setup")), context))
-                .startsWith("parameter identityProviderId gives the stack name 'corp-auth-setup'");
-        assertThat(CmsSynth.buildFailure(new RuntimeException(refused.formatted("acme-app--api")), context))
-                .startsWith("parameter appUniqueId gives the stack name 'acme-app--api'");
-        assertThat(CmsSynth.buildFailure(new RuntimeException("boom"), null)).isEqualTo("could not build the stacks: boom");
     }
 }
