@@ -23,18 +23,25 @@ import java.util.regex.Pattern;
  * @param retention           how long a notification is kept before DynamoDB TTL removes it
  *                            ({@code NOTIFICATION_RETENTION_DAYS}, default 90)
  * @param maxAlarmsPerRequest most alarms one {@code updateUserSubscriptions} call may carry (50)
- * @param maxSubscriptionsPerEmail most subscription rows one email may hold
- *                            ({@value #MAX_SUBSCRIPTIONS_PER_EMAIL})
+ * @param maxSubscriptionsPerEmail most subscription rows one email may hold ({@code MAX_SUBSCRIPTIONS_PER_EMAIL},
+ *                            1..{@value #SNS_TOPICS_PER_ACCOUNT_QUOTA}, default
+ *                            {@value #DEFAULT_MAX_SUBSCRIPTIONS_PER_EMAIL})
  */
 public record AlertsConfig(String topicPrefix, Set<String> alarmTypes, Set<String> adminScopes,
         int maxMessageLength, Duration retention, int maxAlarmsPerRequest, int maxSubscriptionsPerEmail) {
 
     /**
-     * Most subscriptions (VIN and alarm type pairs) one email may hold. Every new VIN creates an SNS
-     * topic, so without a bound one user could exhaust the account's topic quota; it also keeps
-     * {@code getUserSubscriptions} (one SNS lookup per subscription) well within AppSync's 30 s.
+     * Default of the most subscriptions (VIN and alarm type pairs) one email may hold. Every new VIN
+     * creates an SNS topic, so without a bound one user could exhaust the account's topic quota; it also
+     * keeps {@code getUserSubscriptions} (one SNS lookup per subscription) well within AppSync's 30 s.
      */
-    public static final int MAX_SUBSCRIPTIONS_PER_EMAIL = 200;
+    public static final int DEFAULT_MAX_SUBSCRIPTIONS_PER_EMAIL = 200;
+
+    /**
+     * SNS's default quota of standard topics per account: the largest {@code MAX_SUBSCRIPTIONS_PER_EMAIL},
+     * as a cap above it would no longer keep one email from exhausting the account's topics.
+     */
+    public static final int SNS_TOPICS_PER_ACCOUNT_QUOTA = 100_000;
 
     /** The most SNS accepts in one published message: 256 KiB of UTF-8. */
     public static final int SNS_MAX_MESSAGE_BYTES = 256 * 1024;
@@ -62,8 +69,12 @@ public record AlertsConfig(String topicPrefix, Set<String> alarmTypes, Set<Strin
         if (maxMessageLength < 1 || maxMessageLength > 100_000) {
             throw new ConfigurationException("MAX_MESSAGE_LENGTH must be within 1..100000");
         }
-        if (maxAlarmsPerRequest < 1 || maxSubscriptionsPerEmail < 1) {
-            throw new ConfigurationException("maxAlarmsPerRequest and maxSubscriptionsPerEmail must be positive");
+        if (maxAlarmsPerRequest < 1) {
+            throw new ConfigurationException("maxAlarmsPerRequest must be positive (got " + maxAlarmsPerRequest + ")");
+        }
+        if (maxSubscriptionsPerEmail < 1 || maxSubscriptionsPerEmail > SNS_TOPICS_PER_ACCOUNT_QUOTA) {
+            throw new ConfigurationException("MAX_SUBSCRIPTIONS_PER_EMAIL must be within 1.." + SNS_TOPICS_PER_ACCOUNT_QUOTA
+                    + " (the SNS topics-per-account quota), got " + maxSubscriptionsPerEmail);
         }
         alarmTypes = Set.copyOf(new LinkedHashSet<>(alarmTypes));
         adminScopes = Set.copyOf(adminScopes);
@@ -77,7 +88,9 @@ public record AlertsConfig(String topicPrefix, Set<String> alarmTypes, Set<Strin
                 new LinkedHashSet<>(env.list("ADMIN_SCOPES", List.of())),
                 env.integer("MAX_MESSAGE_LENGTH", 2048, 1, 100_000),
                 Duration.ofDays(env.integer("NOTIFICATION_RETENTION_DAYS", 90, 1, 3650)),
-                50, MAX_SUBSCRIPTIONS_PER_EMAIL);
+                50,
+                env.integer("MAX_SUBSCRIPTIONS_PER_EMAIL", DEFAULT_MAX_SUBSCRIPTIONS_PER_EMAIL, 1,
+                        SNS_TOPICS_PER_ACCOUNT_QUOTA));
     }
 
     /** Returns the alarm type if it is configured, otherwise throws a caller-facing error. */

@@ -20,6 +20,7 @@ class AlertsConfigTest {
         assertThat(config.alarmTypes()).containsExactlyInAnyOrder("VEHICLE_ALARM", "EV_BATTERY_HEALTH_ALARM");
         assertThat(config.adminScopes()).isEmpty();
         assertThat(config.retention()).isEqualTo(Duration.ofDays(90));
+        assertThat(config.maxSubscriptionsPerEmail()).isEqualTo(200);
         assertThat(config.topicName("VEHICLE_ALARM", "1HGCM82633A004352"))
                 .isEqualTo("CMS-VEHICLE_ALARM-1HGCM82633A004352");
     }
@@ -28,12 +29,51 @@ class AlertsConfigTest {
     void readsEveryVariable() {
         AlertsConfig config = Configs.with(Map.of("SNS_TOPIC_PREFIX", "fleet",
                 "ALARM_TYPES", "FIRE,FLOOD", "ADMIN_SCOPES", "a/admin, b/admin", "MAX_MESSAGE_LENGTH", "10",
-                "NOTIFICATION_RETENTION_DAYS", "7"));
+                "NOTIFICATION_RETENTION_DAYS", "7", "MAX_SUBSCRIPTIONS_PER_EMAIL", "3"));
         assertThat(config.topicPrefix()).isEqualTo("fleet");
         assertThat(config.alarmTypes()).containsExactlyInAnyOrder("FIRE", "FLOOD");
         assertThat(config.adminScopes()).containsExactlyInAnyOrder("a/admin", "b/admin");
         assertThat(config.maxMessageLength()).isEqualTo(10);
         assertThat(config.retention()).isEqualTo(Duration.ofDays(7));
+        assertThat(config.maxSubscriptionsPerEmail()).isEqualTo(3);
+    }
+
+    @Test
+    void theSubscriptionCapMayBeAnythingFromOneToTheSnsTopicQuota() {
+        assertThat(Configs.with(Map.of("MAX_SUBSCRIPTIONS_PER_EMAIL", "1")).maxSubscriptionsPerEmail()).isEqualTo(1);
+        assertThat(Configs.with(Map.of("MAX_SUBSCRIPTIONS_PER_EMAIL", "100000")).maxSubscriptionsPerEmail())
+                .isEqualTo(AlertsConfig.SNS_TOPICS_PER_ACCOUNT_QUOTA);
+    }
+
+    @Test
+    void aSubscriptionCapOutsideOneToTheSnsTopicQuotaIsRefused() {
+        for (String bad : new String[] {"0", "-1", "100001"}) {
+            assertThatThrownBy(() -> Configs.with(Map.of("MAX_SUBSCRIPTIONS_PER_EMAIL", bad)))
+                    .isInstanceOf(ConfigurationException.class)
+                    .hasMessage("MAX_SUBSCRIPTIONS_PER_EMAIL=" + bad + " is outside the allowed range 1..100000");
+        }
+    }
+
+    @Test
+    void aSubscriptionCapThatIsNotAnIntegerIsRefused() {
+        for (String bad : new String[] {"ten", "3.5", "99999999999"}) {
+            assertThatThrownBy(() -> Configs.with(Map.of("MAX_SUBSCRIPTIONS_PER_EMAIL", bad)))
+                    .isInstanceOf(ConfigurationException.class)
+                    .hasMessage("MAX_SUBSCRIPTIONS_PER_EMAIL=" + bad + " is not an integer");
+        }
+    }
+
+    @Test
+    void aConfigurationBuiltInCodeIsHeldToTheSameSubscriptionCapBounds() {
+        AlertsConfig standard = Configs.standard();
+        for (int bad : new int[] {0, AlertsConfig.SNS_TOPICS_PER_ACCOUNT_QUOTA + 1}) {
+            assertThatThrownBy(() -> new AlertsConfig(standard.topicPrefix(), standard.alarmTypes(),
+                    standard.adminScopes(), standard.maxMessageLength(), standard.retention(),
+                    standard.maxAlarmsPerRequest(), bad))
+                    .isInstanceOf(ConfigurationException.class)
+                    .hasMessage("MAX_SUBSCRIPTIONS_PER_EMAIL must be within 1..100000 (the SNS topics-per-account quota), got "
+                            + bad);
+        }
     }
 
     @Test

@@ -29,7 +29,7 @@ import software.amazon.awssdk.services.sns.SnsClient;
  *   <li>send-notifications: {@code SNS_TOPIC_KMS_KEY_ID}, {@code DEPLOYMENT_UUID}</li>
  *   <li>user-subscriptions: {@code USER_EMAIL_SUBSCRIPTIONS_TABLE}, {@code NOTIFICATIONS_TABLE_NAME},
  *       {@code SNS_TOPIC_PREFIX}, {@code SNS_TOPIC_KMS_KEY_ID}, {@code DEPLOYMENT_UUID},
- *       {@code ALARM_TYPES}, {@code ADMIN_SCOPES}</li>
+ *       {@code ALARM_TYPES}, {@code ADMIN_SCOPES}, {@code MAX_SUBSCRIPTIONS_PER_EMAIL}</li>
  * </ul>
  */
 final class AlertsWiring {

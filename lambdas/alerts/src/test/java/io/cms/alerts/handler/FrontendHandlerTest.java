@@ -60,10 +60,14 @@ class FrontendHandlerTest {
     void reset() {
         tables.clear();
         sns = new FakeSnsClient();
+        handler = handlerWith(config);
+    }
+
+    private FrontendHandler handlerWith(AlertsConfig configuration) {
         SnsTopicDirectory topics = new SnsTopicDirectory(sns, new SnsTopicDirectory.TopicSettings(
                 "alias/k", "u", FakeSnsClient.ARN_PREFIX));
-        handler = new FrontendHandler(new UserSubscriptions(config, tables.subscriptions(), topics),
-                new NotificationQueries(config, tables.notifications(), tables.subscriptions()), config);
+        return new FrontendHandler(new UserSubscriptions(configuration, tables.subscriptions(), topics),
+                new NotificationQueries(configuration, tables.notifications(), tables.subscriptions()), configuration);
     }
 
     private JsonNode call(String type, String field, Map<String, ?> args, Map<String, String> caller) {
@@ -221,28 +225,47 @@ class FrontendHandlerTest {
         return alarms;
     }
 
+    private static Map<String, Object> disable(int index) {
+        return Map.of("alarmType", "VEHICLE_ALARM", "emailEnabled", false, "vin", String.format("1HGCM8263%08d", index));
+    }
+
+    private void updateMany(List<Map<String, Object>> alarms) {
+        call("Mutation", "updateUserSubscriptions", Map.of("email", "alice@example.com", "alarms", alarms), ALICE);
+    }
+
     @Test
-    void aUserCannotSubscribeBeyondTheCapAndTheRefusedCallCreatesNoTopic() {
-        int cap = AlertsConfig.MAX_SUBSCRIPTIONS_PER_EMAIL;
-        for (int call = 0; call < cap / 50; call++) {
-            call("Mutation", "updateUserSubscriptions",
-                    Map.of("email", "alice@example.com", "alarms", enableMany(call * 50, 50)), ALICE);
-        }
-        assertThat(tables.subscriptions().byEmail("alice@example.com")).hasSize(cap);
+    void aUserCannotSubscribeBeyondTheConfiguredCapAndTheRefusedCallCreatesNoTopic() {
+        handler = handlerWith(Configs.with(Map.of("ADMIN_SCOPES", ADMIN_SCOPE, "MAX_SUBSCRIPTIONS_PER_EMAIL", "3")));
+        updateMany(enableMany(0, 2));
+        updateMany(enableMany(2, 1));
+        assertThat(tables.subscriptions().byEmail("alice@example.com")).hasSize(3);
         int topicsBefore = sns.createTopicCalls();
-        assertThatThrownBy(() -> call("Mutation", "updateUserSubscriptions",
-                Map.of("email", "alice@example.com", "alarms", enableMany(cap, 50)), ALICE))
+        assertThatThrownBy(() -> updateMany(enableMany(3, 1)))
                 .isInstanceOf(BadInputException.class)
-                .hasMessageContaining("has " + cap + " subscriptions")
-                .hasMessageContaining("at most " + cap);
+                .hasMessage("the email has 3 subscriptions; this call would add 1, but at most 3 are allowed per email;"
+                        + " disable some alarms first");
         assertThat(sns.createTopicCalls()).isEqualTo(topicsBefore);
-        assertThat(tables.subscriptions().byEmail("alice@example.com")).hasSize(cap);
-        // At the cap, re-enabling an existing alarm or swapping one vehicle for another is still allowed.
-        call("Mutation", "updateUserSubscriptions", Map.of("email", "alice@example.com", "alarms", List.of(
-                enableMany(0, 1).get(0),
-                Map.of("alarmType", "VEHICLE_ALARM", "emailEnabled", false, "vin", String.format("1HGCM8263%08d", 1)),
-                enableMany(cap, 1).get(0))), ALICE);
-        assertThat(tables.subscriptions().byEmail("alice@example.com")).hasSize(cap);
+        assertThat(tables.subscriptions().byEmail("alice@example.com")).hasSize(3);
+        // At the cap, re-enabling an existing alarm or swapping one vehicle for another is still allowed ...
+        updateMany(List.of(enableMany(0, 1).get(0), disable(1), enableMany(3, 1).get(0)));
+        assertThat(tables.subscriptions().byEmail("alice@example.com")).extracting(r -> r.vin())
+                .containsExactlyInAnyOrder(String.format("1HGCM8263%08d", 0), String.format("1HGCM8263%08d", 2),
+                        String.format("1HGCM8263%08d", 3));
+        // ... but not adding two while removing one.
+        List<Map<String, Object>> swapOneForTwo = new java.util.ArrayList<>(enableMany(4, 2));
+        swapOneForTwo.add(disable(0));
+        assertThatThrownBy(() -> updateMany(swapOneForTwo))
+                .isInstanceOf(BadInputException.class)
+                .hasMessageContaining("would add 2 and remove 1, but at most 3");
+    }
+
+    @Test
+    void oneCallEnablingMoreThanTheCapIsRefusedWhole() {
+        handler = handlerWith(Configs.with(Map.of("MAX_SUBSCRIPTIONS_PER_EMAIL", "3")));
+        assertThatThrownBy(() -> updateMany(enableMany(0, 4)))
+                .isInstanceOf(BadInputException.class).hasMessageContaining("has 0 subscriptions; this call would add 4");
+        assertThat(sns.createTopicCalls()).isZero();
+        assertThat(tables.subscriptions().byEmail("alice@example.com")).isEmpty();
     }
 
     private void record(String vin, String messageId, Instant at, String text) {
