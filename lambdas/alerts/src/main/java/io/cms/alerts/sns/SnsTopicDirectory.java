@@ -110,44 +110,41 @@ public final class SnsTopicDirectory implements TopicDirectory {
         return arns.get(topicName, this::createOrUpdate);
     }
 
+    /**
+     * Creates the topic, or, when it exists with other attributes, sets ours and asks again (which
+     * still reports a topic with other tags). SNS may keep a policy in another serialized form than the
+     * one sent, so the second {@code CreateTopic} can report "different attributes" although the
+     * attributes just set are ours: the topic is then taken as is.
+     */
     private String createOrUpdate(String name) {
         Map<String, String> attributes = settings.attributes(name);
-        String arn;
-        try {
-            arn = create(name, attributes);
-        } catch (InvalidParameterException e) {
-            if (!differentAttributes(e)) {
-                throw e;
-            }
-            // The topic predates these attributes: set them, then ask again (which reports other tags).
+        Optional<String> arn = createWithSameAttributes(name, attributes);
+        if (arn.isEmpty()) {
             LOG.info("topic exists with other attributes; setting its key and TLS-only policy");
             for (Map.Entry<String, String> attribute : attributes.entrySet()) {
                 sns.setTopicAttributes(b -> b.topicArn(settings.topicArn(name))
                         .attributeName(attribute.getKey()).attributeValue(attribute.getValue()));
             }
-            arn = createAfterUpdate(name, attributes);
+            arn = createWithSameAttributes(name, attributes);
         }
-        if (!arn.equals(settings.topicArn(name))) {
-            throw new IllegalStateException("SNS named the topic " + arn + ", its TLS policy names "
+        String topicArn = arn.orElse(settings.topicArn(name));
+        if (!topicArn.equals(settings.topicArn(name))) {
+            throw new IllegalStateException("SNS named the topic " + topicArn + ", its TLS policy names "
                     + settings.topicArn(name) + ": the topics key must be in the topics' account and Region");
         }
-        return arn;
+        return topicArn;
     }
 
-    private String createAfterUpdate(String name, Map<String, String> attributes) {
+    /** The topic's ARN, or empty when SNS refuses the request because the topic has other attributes. */
+    private Optional<String> createWithSameAttributes(String name, Map<String, String> attributes) {
         try {
-            return create(name, attributes);
+            return Optional.of(sns.createTopic(b -> b.name(name).attributes(attributes).tags(settings.tags())).topicArn());
         } catch (InvalidParameterException e) {
             if (!differentAttributes(e)) {
                 throw e;
             }
-            // SNS may keep a policy in another form than the one set; the attributes are ours now.
-            return settings.topicArn(name);
+            return Optional.empty();
         }
-    }
-
-    private String create(String name, Map<String, String> attributes) {
-        return sns.createTopic(b -> b.name(name).attributes(attributes).tags(settings.tags())).topicArn();
     }
 
     private static boolean differentAttributes(InvalidParameterException e) {

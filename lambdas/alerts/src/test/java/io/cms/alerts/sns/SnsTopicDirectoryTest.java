@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.cms.alerts.EmailSubscription;
 import io.cms.alerts.testutils.FakeSnsClient;
 import io.cms.lambda.common.ConfigurationException;
+import io.cms.lambda.common.Json;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.sns.model.InvalidParameterException;
@@ -44,6 +45,51 @@ class SnsTopicDirectoryTest {
                 .containsEntry("Policy", SnsTopicDirectory.tlsOnlyPolicy(arn));
         // ... and from then on the other function's CreateTopic is the identical, idempotent request.
         assertThat(new SnsTopicDirectory(sns, settings).ensureTopic(TOPIC)).isEqualTo(arn);
+    }
+
+    private void assertPolicyIsOursInAnotherForm(String arn) {
+        String kept = sns.topicAttributes(TOPIC).get("Policy");
+        assertThat(kept).isNotEqualTo(SnsTopicDirectory.tlsOnlyPolicy(arn));
+        assertThat(Json.parse(kept)).isEqualTo(Json.parse(SnsTopicDirectory.tlsOnlyPolicy(arn)));
+    }
+
+    @Test
+    void anOldTopicWhosePolicySnsKeepsInAnotherFormIsUpdatedWithoutError() {
+        // SetTopicAttributes gives the topic our policy, but SNS keeps it re-serialized, so the
+        // CreateTopic asked again still reports "different attributes": the topic is ours now.
+        sns.reserializePolicies();
+        sns.existingTopic(TOPIC, Map.of("KmsMasterKeyId", "alias/old"), Map.of("AlertsUUID", "uuid-1"));
+        String arn = new SnsTopicDirectory(sns, settings).ensureTopic(TOPIC);
+        assertThat(arn).isEqualTo(FakeSnsClient.arnOf(TOPIC));
+        assertThat(sns.createTopicCalls()).isEqualTo(2);
+        assertThat(sns.setTopicAttributesCalls()).isEqualTo(2);
+        assertThat(sns.topicAttributes(TOPIC)).containsEntry("KmsMasterKeyId", "alias/cms");
+        assertPolicyIsOursInAnotherForm(arn);
+    }
+
+    @Test
+    void aTopicCreatedByTheOtherFunctionWhosePolicySnsKeepsInAnotherFormIsUsedWithoutError() {
+        sns.reserializePolicies();
+        String fromSender = new SnsTopicDirectory(sns, settings).ensureTopic(TOPIC);
+        assertThat(sns.createTopicCalls()).isEqualTo(1);
+        assertThat(sns.setTopicAttributesCalls()).isZero();
+        // The identical request now fails, so the second function goes through the last fallback.
+        assertThatThrownBy(() -> sns.createTopic(b -> b.name(TOPIC).attributes(settings.attributes(TOPIC))
+                .tags(settings.tags()))).isInstanceOf(InvalidParameterException.class)
+                .hasMessageContaining("different attributes");
+        String fromSubscriptions = new SnsTopicDirectory(sns, settings).ensureTopic(TOPIC);
+        assertThat(fromSubscriptions).isEqualTo(fromSender).isEqualTo(FakeSnsClient.arnOf(TOPIC));
+        assertThat(sns.setTopicAttributesCalls()).isEqualTo(2);
+        assertThat(sns.topicAttributes(TOPIC)).containsEntry("KmsMasterKeyId", "alias/cms");
+        assertPolicyIsOursInAnotherForm(fromSender);
+    }
+
+    @Test
+    void theFakeRefusesAPolicyThatIsNotJsonWhenItReserializesPolicies() {
+        sns.reserializePolicies();
+        assertThatThrownBy(() -> sns.createTopic(b -> b.name(TOPIC).attributes(Map.of("Policy", "{not json"))))
+                .isInstanceOf(InvalidParameterException.class).hasMessageContaining("Policy");
+        assertThat(sns.hasTopic(TOPIC)).isFalse();
     }
 
     @Test

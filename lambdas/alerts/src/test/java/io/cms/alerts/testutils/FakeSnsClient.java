@@ -1,5 +1,9 @@
 package io.cms.alerts.testutils;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.cms.lambda.common.Json;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -40,7 +44,10 @@ import software.amazon.awssdk.services.sns.model.UnsubscribeResponse;
  *   <li>Unsubscribe of a pending subscription, or of the "pending confirmation" placeholder, fails
  *       with InvalidParameter; of an unknown ARN with NotFound;</li>
  *   <li>GetSubscriptionAttributes reports PendingConfirmation, NotFound for unknown ARNs;</li>
- *   <li>SetTopicAttributes replaces one attribute of an existing topic, NotFound for unknown ARNs.</li>
+ *   <li>SetTopicAttributes replaces one attribute of an existing topic, NotFound for unknown ARNs;</li>
+ *   <li>with {@link #reserializePolicies()}, a topic keeps its {@code Policy} in another serialized form
+ *       than the one sent (keys sorted, indented), as SNS may: a later CreateTopic with the very policy
+ *       sent then fails with "different attributes"; a Policy that is not JSON is refused.</li>
  * </ul>
  * Unused operations keep the interface's default (UnsupportedOperationException).
  */
@@ -80,7 +87,12 @@ public final class FakeSnsClient implements SnsClient {
     private final List<Email> emails = new ArrayList<>();
     private final AtomicInteger failingPublishes = new AtomicInteger();
     private final AtomicInteger failingSubscribes = new AtomicInteger();
+    private static final ObjectMapper REFORMAT = Json.MAPPER.copy()
+            .enable(SerializationFeature.INDENT_OUTPUT).enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
+
     private int createTopicCalls;
+    private int setTopicAttributesCalls;
+    private boolean reserializePolicies;
 
     @Override
     public synchronized CreateTopicResponse createTopic(CreateTopicRequest request) {
@@ -106,7 +118,7 @@ public final class FakeSnsClient implements SnsClient {
             }
             return CreateTopicResponse.builder().topicArn(existing.arn()).build();
         }
-        Topic topic = new Topic(ARN_PREFIX + name, attributes, Map.copyOf(tags));
+        Topic topic = new Topic(ARN_PREFIX + name, stored(attributes), Map.copyOf(tags));
         topics.put(name, topic);
         return CreateTopicResponse.builder().topicArn(topic.arn()).build();
     }
@@ -195,10 +207,11 @@ public final class FakeSnsClient implements SnsClient {
 
     @Override
     public synchronized SetTopicAttributesResponse setTopicAttributes(SetTopicAttributesRequest request) {
+        setTopicAttributesCalls++;
         Topic topic = byArn(request.topicArn());
         Map<String, String> attributes = new LinkedHashMap<>(topic.attributes());
         attributes.put(request.attributeName(), request.attributeValue());
-        topics.put(topic.arn().substring(ARN_PREFIX.length()), new Topic(topic.arn(), Map.copyOf(attributes), topic.tags()));
+        topics.put(topic.arn().substring(ARN_PREFIX.length()), new Topic(topic.arn(), stored(attributes), topic.tags()));
         return SetTopicAttributesResponse.builder().build();
     }
 
@@ -227,6 +240,11 @@ public final class FakeSnsClient implements SnsClient {
     /** The address follows the unsubscribe link in an email (SNS deletes the subscription). */
     public synchronized void unsubscribeByLink(String topicArn, String email) {
         subscriptions.values().removeIf(s -> s.topicArn.equals(topicArn) && s.endpoint.equals(email));
+    }
+
+    /** From now on, topics keep their Policy attribute re-serialized: keys sorted and indented. */
+    public synchronized void reserializePolicies() {
+        reserializePolicies = true;
     }
 
     /** The next {@code count} publishes fail with an internal error. */
@@ -263,12 +281,30 @@ public final class FakeSnsClient implements SnsClient {
         return createTopicCalls;
     }
 
+    public synchronized int setTopicAttributesCalls() {
+        return setTopicAttributesCalls;
+    }
+
     public synchronized long subscriptionCount(String topicArn) {
         return subscriptions.values().stream().filter(s -> s.topicArn.equals(topicArn)).count();
     }
 
     public static String arnOf(String topicName) {
         return ARN_PREFIX + topicName;
+    }
+
+    /** The attributes as this fake keeps them: the Policy re-serialized if {@link #reserializePolicies()}. */
+    private Map<String, String> stored(Map<String, String> attributes) {
+        Map<String, String> stored = new LinkedHashMap<>(attributes);
+        String policy = stored.get("Policy");
+        if (reserializePolicies && policy != null) {
+            try {
+                stored.put("Policy", REFORMAT.writeValueAsString(Json.MAPPER.readValue(policy, Object.class)));
+            } catch (JsonProcessingException e) {
+                throw invalid("Invalid parameter: Policy Error: " + e.getOriginalMessage());
+            }
+        }
+        return Map.copyOf(stored);
     }
 
     private Topic byArn(String arn) {
