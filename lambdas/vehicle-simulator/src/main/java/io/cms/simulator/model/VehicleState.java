@@ -21,9 +21,6 @@ import java.util.Optional;
  */
 public record VehicleState(double odometerKm, double stateOfCharge, double stateOfHealth, double routeDistance) {
 
-    /** The file name under a vehicle's directory. */
-    public static final String FILE = "simulator-state.json";
-
     public VehicleState {
         check("odometerKm", odometerKm, 0, Double.MAX_VALUE);
         check("stateOfCharge", stateOfCharge, 0, 100);
@@ -38,9 +35,16 @@ public record VehicleState(double odometerKm, double stateOfCharge, double state
         }
     }
 
-    /** Writes the state to {@code file} atomically (temporary file, then rename). */
+    /**
+     * Writes the state to {@code file} atomically (temporary file, then rename), creating its
+     * directory (owner-only) if there is none.
+     */
     public void save(Path file) {
         try {
+            Path dir = file.toAbsolutePath().getParent();
+            if (dir != null) {
+                PrivateFiles.createDirectory(dir);
+            }
             PrivateFiles.write(file, Json.write(this));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the vehicle state " + file, e);

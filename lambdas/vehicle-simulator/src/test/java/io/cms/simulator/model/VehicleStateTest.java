@@ -34,7 +34,7 @@ class VehicleStateTest {
         VehicleModel first = new VehicleModel(SEED, route(), T0);
         Instant t = drive(first, T0, 1800);
         assertThat(first.odometerKm()).isGreaterThan(new VehicleModel(SEED, route(), T0).odometerKm());
-        Path file = dir.resolve(VehicleState.FILE);
+        Path file = dir.resolve("state.json");
         first.state().save(file);
 
         VehicleModel second = new VehicleModel(SEED, route(), t, VehicleState.load(file).orElseThrow());
@@ -51,8 +51,18 @@ class VehicleStateTest {
     }
 
     @Test
+    void savingIntoADirectoryThatDoesNotExistYetCreatesIt() {
+        Path file = dir.resolve("simulator-state").resolve("CMSA0000000000001.json");
+        VehicleState state = new VehicleState(61_234.5, 48.2, 95.1, 1_200);
+
+        state.save(file);
+
+        assertThat(VehicleState.load(file)).contains(state);
+    }
+
+    @Test
     void noFileIsNoStateAndACorruptOrInvalidFileIsAClearError() throws Exception {
-        Path file = dir.resolve(VehicleState.FILE);
+        Path file = dir.resolve("state.json");
         assertThat(VehicleState.load(file)).isEmpty();
         Files.writeString(file, "{\"odometerKm\": 12.5, \"stateOf");
         assertThatThrownBy(() -> VehicleState.load(file)).isInstanceOf(IllegalArgumentException.class)

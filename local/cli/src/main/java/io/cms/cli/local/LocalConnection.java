@@ -2,22 +2,27 @@ package io.cms.cli.local;
 
 import io.cms.lambda.common.BadInputException;
 import io.cms.lambda.common.ConfigurationException;
+import io.cms.lambda.common.PrivateFiles;
 import io.cms.local.LocalEndpoints;
 import io.cms.provisioning.ProvisioningStore;
 import io.cms.simulator.mqtt.MqttEndpoint;
-import io.cms.simulator.model.VehicleState;
 import io.cms.simulator.mqtt.VehicleCredentials;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -27,8 +32,9 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
- * A running CMS Local as the CLI sees it: the endpoints from {@code cms-local.json} and the
- * vehicle credentials the CLI keeps under {@code <data-dir>/vehicles/<VIN>/}.
+ * A running CMS Local as the CLI sees it: the endpoints from {@code cms-local.json}, the vehicle
+ * credentials the CLI keeps under {@code <data-dir>/vehicles/<VIN>/} and the simulator state under
+ * {@code <data-dir>/simulator-state/<VIN>.json}.
  */
 public final class LocalConnection {
 
@@ -36,6 +42,10 @@ public final class LocalConnection {
     public static final String VEHICLES = "vehicles";
     /** The CA certificate stored beside each vehicle's certificate and key. */
     public static final String CA_FILE = "ca.pem";
+    /** The sub-directory of the data directory holding each simulated vehicle's state, {@code <VIN>.json}. */
+    public static final String SIMULATOR_STATE = "simulator-state";
+    /** Where an older CLI kept the simulator state: inside the credentials directory, which {@link #store} replaces. */
+    static final String LEGACY_STATE_FILE = "simulator-state.json";
 
     private final Path dataDir;
     private final LocalEndpoints endpoints;
@@ -121,21 +131,61 @@ public final class LocalConnection {
 
     /**
      * Stores a vehicle's certificate, key (PKCS#8, owner-only) and the CA certificate, all or nothing,
-     * keeping the simulator state of its last run (so that re-provisioning never resets its odometer).
+     * replacing the vehicle's credentials directory. Its simulator state is kept apart (see
+     * {@link #simulatorState}), so replacing the credentials never touches it; a state an older CLI
+     * kept inside the directory is moved out first.
      */
     public Path store(VehicleCredentials credentials, String caPem) {
-        Path dir = vehicleDir(credentials.thingName());
-        java.util.Map<String, String> extra = new java.util.HashMap<>(java.util.Map.of(CA_FILE, caPem));
-        Path state = dir.resolve(VehicleState.FILE);
-        if (Files.isRegularFile(state)) {
-            try {
-                extra.put(VehicleState.FILE, Files.readString(state, StandardCharsets.UTF_8));
-            } catch (IOException e) {
-                // Unreadable: the next run starts the vehicle afresh, as it would with a corrupt state.
-            }
-        }
-        credentials.save(dir, extra);
+        String vin = credentials.thingName();
+        migrateLegacyState(vin);
+        Path dir = vehicleDir(vin);
+        credentials.save(dir, Map.of(CA_FILE, caPem));
         return dir;
+    }
+
+    /**
+     * Where the simulator keeps {@code vin}'s state between runs: {@code <data-dir>/simulator-state/<VIN>.json},
+     * outside the credentials directory that {@link #store} replaces as a whole. A state an older CLI
+     * kept at {@code vehicles/<VIN>/simulator-state.json} is moved here on the first call.
+     */
+    public Path simulatorState(String vin) {
+        migrateLegacyState(vin);
+        return stateFile(vin);
+    }
+
+    private Path stateFile(String vin) {
+        return dataDir.resolve(SIMULATOR_STATE).resolve(vin + ".json");
+    }
+
+    /**
+     * Moves the state an older CLI kept in the credentials directory to {@link #stateFile}; if a state
+     * is there already (written by a newer run), the old one is stale and deleted.
+     */
+    private void migrateLegacyState(String vin) {
+        Path legacy = vehicleDir(vin).resolve(LEGACY_STATE_FILE);
+        if (!Files.exists(legacy, LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        Path target = stateFile(vin);
+        try {
+            PrivateFiles.createDirectory(target.getParent());
+            // Without REPLACE_EXISTING: a state saved meanwhile by a newer run is never overwritten.
+            Files.move(legacy, target);
+        } catch (FileAlreadyExistsException newer) {
+            deleteQuietly(legacy);
+        } catch (NoSuchFileException movedMeanwhile) {
+            // Another process migrated it (or replaced the credentials directory) first.
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot move the simulator state " + legacy + " to " + target, e);
+        }
+    }
+
+    private static void deleteQuietly(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            // Left behind: never read again, since the state at the new place wins.
+        }
     }
 
     /**
@@ -154,7 +204,7 @@ public final class LocalConnection {
             vins.sort(null);
             return vins;
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException("cannot list " + root, e);
+            throw new UncheckedIOException("cannot list " + root, e);
         }
     }
 

@@ -150,7 +150,7 @@ public final class SimulateCommand implements Callable<Integer> {
 
         try (FleetSimulator simulator = new FleetSimulator(c.mqtt(), interval, Clock.systemUTC(), lat, lon)) {
             PrintWriter err = spec.commandLine().getErr();
-            fleet.forEach(v -> simulator.add(v, resumeState(c.vehicleDir(v.thingName()), err)));
+            fleet.forEach(v -> simulator.add(v, resumeState(v.thingName(), c.simulatorState(v.thingName()), err)));
             long started = System.nanoTime();
             synchronized (this) {
                 if (stopRequested()) {
@@ -181,7 +181,7 @@ public final class SimulateCommand implements Callable<Integer> {
         if (exitCode == null) {
             long stopping = System.nanoTime();
             simulator.stop(timeout);
-            saveStates(simulator.vehicleStates(), connection::vehicleDir, spec.commandLine().getErr());
+            saveStates(simulator.vehicleStates(), connection::simulatorState, spec.commandLine().getErr());
             exitCode = summary(spec.commandLine().getOut(), spec.commandLine().getErr(), simulator.stats(),
                     simulator.vehicleStats(), (System.nanoTime() - stopping) / 1_000_000);
         }
@@ -189,25 +189,25 @@ public final class SimulateCommand implements Callable<Integer> {
     }
 
     /**
-     * The state {@code vehicleDir} keeps from the vehicle's last run, or null (a fresh vehicle) if
+     * The state {@code file} keeps from the last run of {@code vin}, or null (a fresh vehicle) if
      * there is none; an unreadable or invalid one is reported on {@code err} and ignored.
      */
-    static VehicleState resumeState(Path vehicleDir, PrintWriter err) {
+    static VehicleState resumeState(String vin, Path file, PrintWriter err) {
         try {
-            return VehicleState.load(vehicleDir.resolve(VehicleState.FILE)).orElse(null);
+            return VehicleState.load(file).orElse(null);
         } catch (IllegalArgumentException e) {
-            err.println("cms: warning: ignoring the simulator state of " + vehicleDir.getFileName() + " (" + e.getMessage()
+            err.println("cms: warning: ignoring the simulator state of " + vin + " (" + e.getMessage()
                     + "); the vehicle starts afresh");
             err.flush();
             return null;
         }
     }
 
-    /** Keeps every vehicle's state in its directory for the next run; a state that cannot be written is reported on {@code err}. */
-    static void saveStates(Map<String, VehicleState> states, Function<String, Path> vehicleDir, PrintWriter err) {
+    /** Keeps every vehicle's state in its {@code stateFile} for the next run; a state that cannot be written is reported on {@code err}. */
+    static void saveStates(Map<String, VehicleState> states, Function<String, Path> stateFile, PrintWriter err) {
         states.forEach((vin, state) -> {
             try {
-                state.save(vehicleDir.apply(vin).resolve(VehicleState.FILE));
+                state.save(stateFile.apply(vin));
             } catch (UncheckedIOException e) {
                 err.println("cms: warning: " + e.getMessage() + " (" + e.getCause().getMessage() + ")");
             }

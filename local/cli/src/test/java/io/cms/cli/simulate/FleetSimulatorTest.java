@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cms.connectstore.telemetry.TelemetryValidator;
 import io.cms.connectstore.telemetry.Verdict;
+import io.cms.cli.local.LocalConnection;
 import io.cms.local.broker.InboundMessage;
 import io.cms.local.broker.LocalBroker;
 import io.cms.local.broker.Principal;
@@ -220,9 +221,8 @@ class FleetSimulatorTest {
     @Test
     void aSecondRunOfAVehicleCarriesOnFromWhereTheFirstStoppedAndACorruptStateStartsItAfresh() throws Exception {
         VehicleCredentials car = fleet.get(2);
-        Path vehicles = dir.resolve("vehicles");
-        Path state = vehicles.resolve(car.thingName()).resolve(VehicleState.FILE);
-        Files.createDirectories(state.getParent());
+        LocalConnection vehicles = new LocalConnection(dir, null);
+        Path state = vehicles.simulatorState(car.thingName());
         StringWriter warnings = new StringWriter();
         PrintWriter err = new PrintWriter(warnings, true);
 
@@ -239,14 +239,14 @@ class FleetSimulatorTest {
         assertThat(VehicleState.load(state)).as("rewritten at the end of the run").isPresent();
     }
 
-    private List<Double> runOnce(VehicleCredentials car, Path vehicles, PrintWriter err) throws Exception {
+    private List<Double> runOnce(VehicleCredentials car, LocalConnection vehicles, PrintWriter err) throws Exception {
         odometers.remove(car.thingName());
         try (FleetSimulator simulator = new FleetSimulator(endpoint(), Duration.ofMillis(100), Clock.systemUTC(), 47.62, -122.35)) {
-            simulator.add(car, SimulateCommand.resumeState(vehicles.resolve(car.thingName()), err));
+            simulator.add(car, SimulateCommand.resumeState(car.thingName(), vehicles.simulatorState(car.thingName()), err));
             simulator.start().get(30, TimeUnit.SECONDS);
             Thread.sleep(3_000);
             simulator.stop(Duration.ofSeconds(2));
-            SimulateCommand.saveStates(simulator.vehicleStates(), vehicles::resolve, err);
+            SimulateCommand.saveStates(simulator.vehicleStates(), vehicles::simulatorState, err);
         }
         return List.copyOf(odometers.get(car.thingName()));
     }
