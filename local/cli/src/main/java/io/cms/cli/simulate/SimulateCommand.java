@@ -21,15 +21,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Function;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
-import java.util.concurrent.Future;
-import java.util.concurrent.ExecutionException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -71,7 +68,7 @@ public final class SimulateCommand implements Callable<Integer> {
     private final CountDownLatch stoppedSignal = new CountDownLatch(1);
     private FleetSimulator simulator;
     private LocalConnection connection;
-    private ExecutorService provisioning;
+    private FleetSetUp setUp;
     private Integer exitCode;
 
     @CommandLine.Mixin
@@ -145,6 +142,9 @@ public final class SimulateCommand implements Callable<Integer> {
             fleet = provisionMissing(c, vins, out);
         } catch (VehicleSetup.SetupFailedException e) {
             spec.commandLine().getErr().println("cms: " + e.getMessage());
+            return ExitCodes.FAILURE;
+        } catch (FleetSetUp.StoppedException e) {
+            // The shutdown hook said so.
             return ExitCodes.FAILURE;
         }
 
@@ -220,8 +220,8 @@ public final class SimulateCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         synchronized (this) {
             stoppedSignal.countDown();
-            if (provisioning != null) {
-                provisioning.shutdownNow();
+            if (setUp != null) {
+                setUp.stop();
             }
             if (simulator == null) {
                 out.println("interrupted: stopped before the run started");
@@ -287,27 +287,6 @@ public final class SimulateCommand implements Callable<Integer> {
         return stoppedSignal.getCount() == 0;
     }
 
-    private <T> T getOrThrow(Future<T> future, String vin) throws InterruptedException {
-        try {
-            // Tasks still queued when the shutdown hook shuts the pool down never complete.
-            while (true) {
-                if (stopRequested()) {
-                    throw new InterruptedException("stopped while setting up the vehicles");
-                }
-                try {
-                    return future.get(100, TimeUnit.MILLISECONDS);
-                } catch (java.util.concurrent.TimeoutException notYet) {
-                    // check again
-                }
-            }
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException cause) {
-                throw cause;
-            }
-            throw new IllegalStateException("setting up " + vin + " failed: " + e.getCause(), e.getCause());
-        }
-    }
-
     private List<String> prefixVins() {
         String prefix = source == null || source.prefix == null ? "CMS" : source.prefix;
         List<String> vins = new ArrayList<>(vehicles);
@@ -342,47 +321,32 @@ public final class SimulateCommand implements Callable<Integer> {
     /**
      * The credentials of every VIN, provisioning (a few at a time) those without stored credentials
      * holding the certificate the registry has active for them (none stored, revoked or superseded).
+     * Each vehicle's stored credentials are read once.
      */
-    private List<VehicleCredentials> provisionMissing(LocalConnection c, List<String> vins, PrintWriter out) throws InterruptedException {
+    private List<VehicleCredentials> provisionMissing(LocalConnection c, List<String> vins, PrintWriter out)
+            throws FleetSetUp.StoppedException, InterruptedException {
         VehicleSetup setup = new VehicleSetup(c, Duration.ofSeconds(15), Clock.systemUTC());
-        ExecutorService pool = Executors.newFixedThreadPool(PROVISIONING_PARALLELISM);
+        FleetSetUp fleet = new FleetSetUp(PROVISIONING_PARALLELISM);
         synchronized (this) {
             if (stopRequested()) {
-                pool.shutdownNow();
-                throw new InterruptedException("stopped");
+                fleet.stop();
             }
-            provisioning = pool;
+            setUp = fleet;
         }
-        try {
-            List<Future<Boolean>> checks = new ArrayList<>(vins.size());
-            for (String vin : vins) {
-                checks.add(pool.submit(() -> setup.current(vin).isEmpty()));
+        return fleet.credentials(vins, new FleetSetUp.Vehicles() {
+            @Override
+            public Optional<VehicleCredentials> current(String vin) {
+                return setup.current(vin);
             }
-            List<String> missing = new ArrayList<>();
-            for (int i = 0; i < vins.size(); i++) {
-                if (getOrThrow(checks.get(i), vins.get(i))) {
-                    missing.add(vins.get(i));
-                }
+
+            @Override
+            public VehicleCredentials setUp(String vin) {
+                // Its stored credentials (if any) were just found not current: provision anew.
+                return setup.setUp(vin, null, null, null, true).credentials();
             }
-            if (!missing.isEmpty()) {
-                out.printf("setting up %d of %d vehicles (authorize, provision by claim)%n", missing.size(), vins.size());
-                out.flush();
-                List<Future<?>> running = new ArrayList<>();
-                for (String vin : missing) {
-                    // Re-provisions stored credentials whose certificate is no longer the active one.
-                    running.add(pool.submit(() -> setup.setUp(vin, null, null, null, false)));
-                }
-                for (int i = 0; i < running.size(); i++) {
-                    getOrThrow(running.get(i), missing.get(i));
-                }
-            }
-        } finally {
-            pool.shutdownNow();
-        }
-        List<VehicleCredentials> fleet = new ArrayList<>(vins.size());
-        for (String vin : vins) {
-            fleet.add(c.credentials(vin).orElseThrow());
-        }
-        return fleet;
+        }, missing -> {
+            out.printf("setting up %d of %d vehicles (authorize, provision by claim)%n", missing, vins.size());
+            out.flush();
+        });
     }
 }

@@ -31,10 +31,15 @@ public final class VehicleSetup {
      *
      * @param vin the vehicle
      * @param credentialsDir where its credentials are
-     * @param certificateId its certificate
+     * @param credentials its credentials (as stored in {@code credentialsDir})
      * @param provisioned whether a new certificate was provisioned (false: stored credentials reused)
      */
-    public record Result(String vin, Path credentialsDir, String certificateId, boolean provisioned) {
+    public record Result(String vin, Path credentialsDir, VehicleCredentials credentials, boolean provisioned) {
+
+        /** The vehicle's certificate. */
+        public String certificateId() {
+            return credentials.certificateId();
+        }
     }
 
     /** Provisioning did not give the vehicle a certificate (refused, or the broker dropped the claim connection). */
@@ -85,7 +90,7 @@ public final class VehicleSetup {
         VehicleCredentials credentials = stored.orElseGet(() -> provision(endpoint, v));
         Path dir = local.store(credentials, endpoint.caPem());
         announce(endpoint, credentials);
-        return new Result(v, dir, credentials.certificateId(), stored.isEmpty());
+        return new Result(v, dir, credentials, stored.isEmpty());
     }
 
     /**
