@@ -44,6 +44,34 @@ class SimulateSummaryTest {
     }
 
     @Test
+    void messagesSentButNoneAcknowledgedFailTheRunAndSaySo() {
+        int exit = summary(new Stats(2, 2, 7, 0, 7),
+                new VehicleStats("CMSAAAAAAAA000001", true, 4, 0, 4, null),
+                new VehicleStats("CMSAAAAAAAA000002", true, 3, 0, 3, null));
+
+        assertThat(exit).isEqualTo(ExitCodes.FAILURE);
+        assertThat(out.toString()).contains("done: 2 vehicles, 7 sent, 0 acknowledged, 7 failed or skipped; stopped in 12 ms")
+                .contains("CMSAAAAAAAA000001: 4 sent, 0 acknowledged, 4 failed or skipped" + System.lineSeparator())
+                .contains("CMSAAAAAAAA000002: 3 sent, 0 acknowledged, 3 failed or skipped" + System.lineSeparator());
+        assertThat(err.toString()).isEqualToNormalizingNewlines("cms: no message was acknowledged: the broker acknowledged none of the 7 messages sent\n");
+    }
+
+    @Test
+    void connectedVehiclesThatNeverSentBlameTheDurationNotTheConnection() {
+        // One vehicle connected but the run ended before its first tick; the other never connected.
+        int exit = summary(new Stats(2, 1, 0, 0, 1),
+                new VehicleStats("CMSAAAAAAAA000001", true, 0, 0, 0, null),
+                new VehicleStats("CMSAAAAAAAA000002", false, 0, 0, 1, "never connected: NOT_AUTHORIZED"));
+
+        assertThat(exit).isEqualTo(ExitCodes.FAILURE);
+        assertThat(out.toString()).contains("done: 2 vehicles, 0 sent, 0 acknowledged, 1 failed or skipped")
+                .contains("CMSAAAAAAAA000002: 0 sent, 0 acknowledged, 1 failed or skipped; never connected: NOT_AUTHORIZED")
+                .doesNotContain("CMSAAAAAAAA000001:");
+        assertThat(err.toString()).isEqualToNormalizingNewlines("cms: no message was acknowledged: no vehicle sent a message during the run"
+                + " (a --duration shorter than --interval leaves no time for one)\n");
+    }
+
+    @Test
     void aCleanRunIsOk() {
         assertThat(summary(new Stats(1, 0, 5, 5, 0), new VehicleStats("CMSAAAAAAAA000001", false, 5, 5, 0, null)))
                 .isEqualTo(ExitCodes.OK);
