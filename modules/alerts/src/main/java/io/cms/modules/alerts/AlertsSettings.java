@@ -28,14 +28,22 @@ import java.util.Map;
  *   <li>{@code notificationRetentionDays} ({@code NOTIFICATION_RETENTION_DAYS}): days before TTL removes a
  *       notification; default 90</li>
  *   <li>{@code maxMessageLength} ({@code MAX_MESSAGE_LENGTH}): longest alert message; default 2048</li>
+ *   <li>{@code maxSubscriptionsPerEmail} ({@code MAX_SUBSCRIPTIONS_PER_EMAIL}): most subscriptions one email may
+ *       hold; default {@value AlertsConfig#DEFAULT_MAX_SUBSCRIPTIONS_PER_EMAIL}, within
+ *       1..{@value AlertsConfig#SNS_TOPICS_PER_ACCOUNT_QUOTA} (checked by {@link AlertsConfig}). Only the
+ *       user-subscriptions function, which enforces it, gets it.</li>
  * </ul>
  *
- * @param config             the validated configuration shared by every function
+ * @param config             the validated configuration: the variables every function shares, and the
+ *                           user-subscriptions function's own
  * @param environment        the environment variables of every function ({@code config}'s values)
  * @param publishEnvironment the environment variables only the publish function gets ({@code PUBLISH_SCOPES},
  *                           validated as {@link PublishScopes}, which the publish function reads from it)
+ * @param subscriptionsEnvironment the environment variables only the user-subscriptions function gets
+ *                           ({@code MAX_SUBSCRIPTIONS_PER_EMAIL}, validated as part of {@code config})
  */
-public record AlertsSettings(AlertsConfig config, Map<String, String> environment, Map<String, String> publishEnvironment) {
+public record AlertsSettings(AlertsConfig config, Map<String, String> environment, Map<String, String> publishEnvironment,
+        Map<String, String> subscriptionsEnvironment) {
 
     /** Receives of one intake message before SQS moves it to the dead-letter queue. */
     public static final int MAX_RECEIVE_COUNT = 5;
@@ -43,6 +51,7 @@ public record AlertsSettings(AlertsConfig config, Map<String, String> environmen
     public AlertsSettings {
         environment = Map.copyOf(environment);
         publishEnvironment = Map.copyOf(publishEnvironment);
+        subscriptionsEnvironment = Map.copyOf(subscriptionsEnvironment);
     }
 
     /** Reads and validates the settings; a bad value fails synth naming the parameter. */
@@ -57,14 +66,19 @@ public record AlertsSettings(AlertsConfig config, Map<String, String> environmen
         env.put("MAX_MESSAGE_LENGTH", context.value("maxMessageLength", "2048"));
         Map<String, String> publishEnv = Map.of(PublishScopes.VARIABLE,
                 context.value("alertsPublishScopes", AuthSetupScopes.serviceScope(context.identityProviderId())));
+        Map<String, String> subscriptionsEnv = Map.of("MAX_SUBSCRIPTIONS_PER_EMAIL", context.value(
+                "maxSubscriptionsPerEmail", String.valueOf(AlertsConfig.DEFAULT_MAX_SUBSCRIPTIONS_PER_EMAIL)));
         try {
-            AlertsConfig config = AlertsConfig.from(EnvConfig.of(env));
+            // The user-subscriptions function reads the shared variables and its own: validate them together.
+            Map<String, String> all = new LinkedHashMap<>(env);
+            all.putAll(subscriptionsEnv);
+            AlertsConfig config = AlertsConfig.from(EnvConfig.of(all));
             PublishScopes.from(EnvConfig.of(publishEnv)); // refuses scopes the publish function would refuse
-            return new AlertsSettings(config, env, publishEnv);
+            return new AlertsSettings(config, env, publishEnv, subscriptionsEnv);
         } catch (ConfigurationException | IllegalArgumentException e) {
             throw new IllegalArgumentException("Alerts module parameter: " + e.getMessage()
                     + " (context keys snsTopicPrefix, alarmTypes, alertsAdminScopes, alertsPublishScopes,"
-                    + " notificationRetentionDays, maxMessageLength)", e);
+                    + " notificationRetentionDays, maxMessageLength, maxSubscriptionsPerEmail)", e);
         }
     }
 

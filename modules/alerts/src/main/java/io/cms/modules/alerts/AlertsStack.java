@@ -160,7 +160,7 @@ public class AlertsStack extends CmsModuleStack {
         this.userSubscriptions = function("UserSubscriptions", "user-subscriptions",
                 "io.cms.alerts.handler.FrontendHandler",
                 "Alerts frontend API: the caller's email subscriptions and a VIN's notifications",
-                Duration.seconds(60), with(config, Map.of(
+                Duration.seconds(60), with(with(config, settings.subscriptionsEnvironment()), Map.of(
                         "USER_EMAIL_SUBSCRIPTIONS_TABLE", subscriptions.table().getTableName(),
                         "NOTIFICATIONS_TABLE_NAME", notifications.table().getTableName(),
                         "SNS_TOPIC_KMS_KEY_ID", topicsKey.getKeyArn(),

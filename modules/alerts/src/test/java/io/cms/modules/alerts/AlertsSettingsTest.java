@@ -9,6 +9,8 @@ import io.cms.lambda.common.EnvConfig;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class AlertsSettingsTest {
 
@@ -88,6 +90,44 @@ class AlertsSettingsTest {
         assertThatThrownBy(() -> settings(Map.of("notificationRetentionDays", "0")))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("NOTIFICATION_RETENTION_DAYS");
+    }
+
+    @Test
+    void theSubscriptionCapDefaultsToTheLambdasDefaultAndGoesOnlyToTheUserSubscriptionsFunction() {
+        AlertsSettings s = settings(Map.of());
+        assertThat(s.config().maxSubscriptionsPerEmail()).isEqualTo(200);
+        assertThat(s.subscriptionsEnvironment()).containsExactly(Map.entry("MAX_SUBSCRIPTIONS_PER_EMAIL", "200"));
+        // The other functions neither read nor need it.
+        assertThat(s.environment()).doesNotContainKey("MAX_SUBSCRIPTIONS_PER_EMAIL");
+        assertThat(s.publishEnvironment()).doesNotContainKey("MAX_SUBSCRIPTIONS_PER_EMAIL");
+    }
+
+    @Test
+    void theSubscriptionCapCanBeSetByContextUpToTheSnsTopicQuota() {
+        AlertsSettings s = settings(Map.of("maxSubscriptionsPerEmail", "500"));
+        assertThat(s.config().maxSubscriptionsPerEmail()).isEqualTo(500);
+        assertThat(s.subscriptionsEnvironment()).containsEntry("MAX_SUBSCRIPTIONS_PER_EMAIL", "500");
+        assertThat(settings(Map.of("maxSubscriptionsPerEmail", "1")).config().maxSubscriptionsPerEmail()).isEqualTo(1);
+        assertThat(settings(Map.of("maxSubscriptionsPerEmail", "100000")).config().maxSubscriptionsPerEmail())
+                .isEqualTo(100_000);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"0", "-1", "100001", "2147483648"})
+    void rejectsASubscriptionCapOutOfRangeNamingTheParameter(String value) {
+        assertThatThrownBy(() -> settings(Map.of("maxSubscriptionsPerEmail", value)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("MAX_SUBSCRIPTIONS_PER_EMAIL=" + value)
+                .hasMessageContaining("maxSubscriptionsPerEmail");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"many", "2.5", "1e3"})
+    void rejectsASubscriptionCapThatIsNotAnIntegerNamingTheParameter(String value) {
+        assertThatThrownBy(() -> settings(Map.of("maxSubscriptionsPerEmail", value)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("MAX_SUBSCRIPTIONS_PER_EMAIL=" + value + " is not an integer")
+                .hasMessageContaining("maxSubscriptionsPerEmail");
     }
 
     @Test
