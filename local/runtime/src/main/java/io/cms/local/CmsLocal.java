@@ -227,15 +227,15 @@ public final class CmsLocal implements AutoCloseable {
         ca = LocalCa.loadOrCreate(dir.resolve("pki"));
         checkNotStopping();
         iot = started("IoT registry", LocalIotRegistry.open(dir.resolve("iot")));
-        // A certificate that is deactivated, revoked or deleted loses its connections, as in IoT Core.
-        Consumer<String> disconnectCertificate = certificateId -> {
+        // A certificate that is deactivated, revoked or deleted, by whoever, loses its connections, as in IoT Core.
+        iot.onCertificateRetired(certificateId -> {
             LocalBroker b = broker;
             if (b != null) {
                 b.disconnectCertificate(certificateId);
             }
-        };
+        });
         // Deactivations the CLI asked for while CMS Local was stopped: applied before anyone can connect.
-        CertificateStatusRequests iotRequests = new CertificateStatusRequests(dir.resolve("iot"), iot, disconnectCertificate);
+        CertificateStatusRequests iotRequests = new CertificateStatusRequests(dir.resolve("iot"), iot);
         iotRequests.applyPending();
         dynamo = started("DynamoDB Local", LocalDynamo.start(dir.resolve("dynamodb"), dynamoPort));
         tables = LocalTables.named(settings.appId());
@@ -244,7 +244,7 @@ public final class CmsLocal implements AutoCloseable {
 
         ProvisioningStore store = new ProvisioningStore(dynamo.client(), tables.authorizedVehicles(),
                 tables.provisionedVehicles(), Clock.systemUTC());
-        LocalIotControlPlane controlPlane = new LocalIotControlPlane(iot, disconnectCertificate);
+        LocalIotControlPlane controlPlane = new LocalIotControlPlane(iot);
         provisioning = new Provisioning(store, controlPlane, settings.provisioningTemplate());
         vehicleRegistry = new VehicleRegistry(store, controlPlane);
         FleetProvisioning fleet = new FleetProvisioning(ca, iot, new DomainProvisioningHooks(provisioning),

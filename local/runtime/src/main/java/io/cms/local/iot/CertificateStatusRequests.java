@@ -34,7 +34,8 @@ import org.slf4j.LoggerFactory;
  * CLI), which must not write CMS Local's registry journal themselves. A request is one small JSON
  * file in {@code <data-dir>/iot/requests/}, written through a temporary name and an atomic move.
  * The running CMS Local polls the folder, sets the certificate's status in its
- * {@link LocalIotRegistry}, disconnects the clients connected with it and deletes the file; requests
+ * {@link LocalIotRegistry} (whose {@link LocalIotRegistry#onCertificateRetired listeners} close the
+ * connections made with it) and deletes the file; requests
  * left while CMS Local was stopped are applied when it starts. A malformed request, or one naming
  * an unknown certificate, or one that would take a REVOKED certificate back to INACTIVE (REVOKED is
  * final, as in AWS IoT), is replaced by a {@code *.rejected} file holding the reason, with a WARN,
@@ -55,7 +56,6 @@ public final class CertificateStatusRequests implements AutoCloseable {
 
     private final Path folder;
     private final LocalIotRegistry registry;
-    private final Consumer<String> disconnect;
     private ScheduledExecutorService poller;
     /** The requests an I/O failure has kept pending (warned about once each). */
     private final Set<Path> retrying = new HashSet<>();
@@ -63,12 +63,23 @@ public final class CertificateStatusRequests implements AutoCloseable {
     /**
      * @param iotDir the registry's directory ({@code <data-dir>/iot})
      * @param registry the registry the requests change
-     * @param disconnect disconnects every client connected with a certificate id
      */
-    public CertificateStatusRequests(Path iotDir, LocalIotRegistry registry, Consumer<String> disconnect) {
+    public CertificateStatusRequests(Path iotDir, LocalIotRegistry registry) {
         this.folder = folder(iotDir);
         this.registry = registry;
-        this.disconnect = disconnect;
+    }
+
+    /**
+     * Kept for callers outside this module that still pass the disconnect here (the CLI's tests):
+     * adds it as a {@link LocalIotRegistry#onCertificateRetired listener} of {@code registry}.
+     *
+     * @deprecated add the disconnect to the registry with {@link LocalIotRegistry#onCertificateRetired}
+     *     and use {@link #CertificateStatusRequests(Path, LocalIotRegistry)}
+     */
+    @Deprecated(forRemoval = true)
+    public CertificateStatusRequests(Path iotDir, LocalIotRegistry registry, Consumer<String> disconnect) {
+        this(iotDir, registry);
+        registry.onCertificateRetired(disconnect);
     }
 
     /** The requests folder of the registry directory {@code iotDir}. */
@@ -203,16 +214,13 @@ public final class CertificateStatusRequests implements AutoCloseable {
             reject(file, text, "unknown certificate " + certificateId);
             return false;
         }
-        if (current.status() != status) {
-            try {
-                registry.setStatus(certificateId, status);
-            } catch (LocalIotRegistry.RevokedException e) {
-                reject(file, text, e.getMessage());
-                return false;
-            }
+        try {
+            // Also when it already has that status: the registry's listeners close its connections all the same.
+            registry.setStatus(certificateId, status);
+        } catch (LocalIotRegistry.RevokedException e) {
+            reject(file, text, e.getMessage());
+            return false;
         }
-        // After the status change, so a client cannot authenticate again in between.
-        disconnect.accept(certificateId);
         LOG.info("certificate {} is now {} (request {}); its connections were closed", certificateId,
                 registry.certificate(certificateId).map(c -> c.status().name()).orElse("?"), file.getFileName());
         try {

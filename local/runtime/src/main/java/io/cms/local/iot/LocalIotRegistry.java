@@ -16,8 +16,11 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,6 +32,12 @@ import org.slf4j.LoggerFactory;
  * provisioned vehicle and a crash loses at most the line being written. A change is written to the
  * journal before it is made in memory: when the write fails (disk full, I/O error) the change is
  * not made, the caller gets an {@link UncheckedIOException}, and the same change can be retried.
+ *
+ * <p>The broker checks a certificate only when a client connects; IoT Core also closes the
+ * connections of a certificate that is deactivated, revoked or deleted. So every such change, by
+ * whoever makes it (the Provisioning domain through the control plane, the CLI's status requests,
+ * fleet provisioning), is reported to the {@link #onCertificateRetired listeners}, which CMS Local
+ * wires to the broker's disconnect.
  */
 public final class LocalIotRegistry implements PrincipalDirectory, AutoCloseable {
 
@@ -61,6 +70,7 @@ public final class LocalIotRegistry implements PrincipalDirectory, AutoCloseable
 
     private final Map<String, Certificate> certificates = new ConcurrentHashMap<>();
     private final Map<String, Map<String, String>> things = new ConcurrentHashMap<>();
+    private final List<Consumer<String>> retiredListeners = new CopyOnWriteArrayList<>();
     private final Path journal;
     /** Unbuffered: a line whose write failed is not written again with the next one. */
     private final OutputStream out;
@@ -116,11 +126,37 @@ public final class LocalIotRegistry implements PrincipalDirectory, AutoCloseable
         return c;
     }
 
-    /** Changes a certificate's status; unknown ids are an {@link IllegalArgumentException}. */
-    public synchronized Certificate setStatus(String certificateId, Status status) {
+    /**
+     * Adds a listener called with a certificate's id after it was set to a status other than ACTIVE
+     * (also when it already had that status) or deleted: the change is journaled and in force
+     * before, so a client cannot authenticate with it again in between. Listeners run on the
+     * caller's thread, outside the registry's lock; one that fails is logged and does not undo the
+     * change nor keep the others from running.
+     */
+    public void onCertificateRetired(Consumer<String> listener) {
+        retiredListeners.add(Objects.requireNonNull(listener, "listener"));
+    }
+
+    /**
+     * Changes a certificate's status (a repeated status is not journaled again, but still reported
+     * to the {@link #onCertificateRetired listeners} when it is not ACTIVE); unknown ids are an
+     * {@link IllegalArgumentException}.
+     */
+    public Certificate setStatus(String certificateId, Status status) {
+        Certificate updated = changeStatus(certificateId, status);
+        if (status != Status.ACTIVE) {
+            retired(certificateId);
+        }
+        return updated;
+    }
+
+    private synchronized Certificate changeStatus(String certificateId, Status status) {
         Certificate c = certificate(certificateId).orElseThrow(() -> new IllegalArgumentException("unknown certificate " + certificateId));
         if (c.status() == Status.REVOKED && status != Status.REVOKED) {
             throw new RevokedException(certificateId, status);
+        }
+        if (c.status() == status) {
+            return c;
         }
         Certificate updated = new Certificate(c.certificateId(), status, c.thingName(), c.claim(), c.createdAt());
         append(event("certificate", updated));
@@ -156,12 +192,20 @@ public final class LocalIotRegistry implements PrincipalDirectory, AutoCloseable
 
     /**
      * Deletes a certificate, with IoT's rules: an ACTIVE certificate or one still attached to a
-     * thing cannot be deleted.
+     * thing cannot be deleted. A deletion is reported to the {@link #onCertificateRetired listeners}.
      *
      * @return false when there was no such certificate
      * @throws IllegalStateException when the certificate is ACTIVE or attached
      */
-    public synchronized boolean delete(String certificateId) {
+    public boolean delete(String certificateId) {
+        boolean deleted = remove(certificateId);
+        if (deleted) {
+            retired(certificateId);
+        }
+        return deleted;
+    }
+
+    private synchronized boolean remove(String certificateId) {
         Certificate c = certificates.get(certificateId);
         if (c == null) {
             return false;
@@ -180,8 +224,24 @@ public final class LocalIotRegistry implements PrincipalDirectory, AutoCloseable
         return true;
     }
 
+    /** Tells the listeners that a certificate may no longer be used. */
+    private void retired(String certificateId) {
+        for (Consumer<String> listener : retiredListeners) {
+            try {
+                listener.accept(certificateId);
+            } catch (RuntimeException e) {
+                LOG.warn("a listener of retired certificates failed for {}: {}", certificateId, e.toString());
+            }
+        }
+    }
+
     public Optional<Certificate> certificate(String certificateId) {
         return Optional.ofNullable(certificates.get(certificateId));
+    }
+
+    /** Every registered certificate, as they are now. */
+    public List<Certificate> certificates() {
+        return List.copyOf(certificates.values());
     }
 
     /** The certificates attached to a thing. */

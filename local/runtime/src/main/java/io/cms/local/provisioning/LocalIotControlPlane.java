@@ -10,18 +10,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.function.Consumer;
 
 /**
  * The Provisioning module's view of the IoT control plane ({@link IotRegistry}), served by CMS
  * Local's registry, so the provisioning domain runs unchanged. Certificate ARNs use the
  * {@code local} region and account {@code 000000000000}.
  *
- * <p>The broker checks a certificate only when a client connects; IoT Core also closes the
- * connections of a certificate that is deactivated, revoked or deleted. So every such change made
- * here (e.g. the activation of a re-authorized VIN's new certificate retiring the old one) is
- * reported to {@code certificateRetired}, which CMS Local wires to
- * {@link io.cms.local.broker.LocalBroker#disconnectCertificate}.
+ * <p>A certificate deactivated, revoked or deleted here (e.g. the activation of a re-authorized
+ * VIN's new certificate retiring the old one) loses its connections, as in IoT Core: the registry
+ * reports the change to its {@link LocalIotRegistry#onCertificateRetired listeners}.
  */
 public final class LocalIotControlPlane implements IotRegistry {
 
@@ -29,16 +26,9 @@ public final class LocalIotControlPlane implements IotRegistry {
     public static final String CERT_ARN_PREFIX = "arn:aws:iot:local:000000000000:cert/";
 
     private final LocalIotRegistry registry;
-    private final Consumer<String> certificateRetired;
 
-    /**
-     * @param registry the local IoT registry
-     * @param certificateRetired called with a certificate id after it became INACTIVE or REVOKED or
-     *                           was deleted: closes the connections made with it
-     */
-    public LocalIotControlPlane(LocalIotRegistry registry, Consumer<String> certificateRetired) {
+    public LocalIotControlPlane(LocalIotRegistry registry) {
         this.registry = Objects.requireNonNull(registry, "registry");
-        this.certificateRetired = Objects.requireNonNull(certificateRetired, "certificateRetired");
     }
 
     @Override
@@ -60,9 +50,6 @@ public final class LocalIotControlPlane implements IotRegistry {
             registry.setStatus(certificateId, LocalIotRegistry.Status.valueOf(status.name()));
         } catch (LocalIotRegistry.RevokedException e) {
             throw new IotConflictException(e.getMessage());
-        }
-        if (status != IotCertificateStatus.ACTIVE) {
-            certificateRetired.accept(certificateId);
         }
     }
 
@@ -88,7 +75,6 @@ public final class LocalIotControlPlane implements IotRegistry {
         } catch (IllegalStateException e) {
             throw new IotConflictException(e.getMessage(), e);
         }
-        certificateRetired.accept(certificateId);
     }
 
     @Override

@@ -34,7 +34,8 @@ class CertificateStatusRequestsTest {
         registry = LocalIotRegistry.open(dir);
         registry.register(CERT, LocalIotRegistry.Status.ACTIVE, false);
         registry.register(OTHER, LocalIotRegistry.Status.ACTIVE, false);
-        requests = new CertificateStatusRequests(dir, registry, disconnected::add);
+        registry.onCertificateRetired(disconnected::add);
+        requests = new CertificateStatusRequests(dir, registry);
     }
 
     @AfterEach
@@ -100,6 +101,8 @@ class CertificateStatusRequestsTest {
     @Test
     void aRevokedCertificateStaysRevokedAndAnInactiveRequestForItIsRejectedWithTheReason() {
         registry.setStatus(CERT, LocalIotRegistry.Status.REVOKED);
+        assertThat(disconnected).as("revoked in the registry, by whoever").containsExactly(CERT);
+        disconnected.clear();
         Path inactive = CertificateStatusRequests.submit(dir, CERT, LocalIotRegistry.Status.INACTIVE);
 
         assertThat(requests.applyPending()).isZero();
@@ -126,7 +129,8 @@ class CertificateStatusRequestsTest {
             throws Exception {
         FailingOutput[] output = new FailingOutput[1];
         try (LocalIotRegistry failing = LocalIotRegistry.open(iotDir, out -> output[0] = new FailingOutput(out));
-             CertificateStatusRequests requests = new CertificateStatusRequests(iotDir, failing, disconnected::add)) {
+             CertificateStatusRequests requests = new CertificateStatusRequests(iotDir, failing)) {
+            failing.onCertificateRetired(disconnected::add);
             failing.register(CERT, LocalIotRegistry.Status.ACTIVE, false);
             Path request = CertificateStatusRequests.submit(iotDir, CERT, LocalIotRegistry.Status.INACTIVE);
             Path invalid = Files.writeString(CertificateStatusRequests.folder(iotDir).resolve("9-invalid.json"),

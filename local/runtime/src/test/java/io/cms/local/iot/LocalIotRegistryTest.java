@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -66,6 +68,60 @@ class LocalIotRegistryTest {
             assertThat(registry.setStatus(CERT, LocalIotRegistry.Status.REVOKED).status()).isEqualTo(LocalIotRegistry.Status.REVOKED);
         }
         assertThat(LocalIotRegistry.readCertificates(dir).get(CERT).status()).as("nothing journaled").isEqualTo(LocalIotRegistry.Status.REVOKED);
+    }
+
+    @Test
+    void everyDeactivationRevocationOrDeletionIsReportedToTheRetiredListenersButAnActivationIsNot() {
+        List<String> retired = new CopyOnWriteArrayList<>();
+        try (LocalIotRegistry registry = LocalIotRegistry.open(dir)) {
+            registry.onCertificateRetired(id -> {
+                throw new IllegalStateException("a broken listener");
+            });
+            registry.onCertificateRetired(retired::add);
+            registry.register(CERT, LocalIotRegistry.Status.INACTIVE, false);
+            registry.register(OTHER, LocalIotRegistry.Status.ACTIVE, false);
+
+            registry.setStatus(CERT, LocalIotRegistry.Status.ACTIVE);
+            assertThat(retired).isEmpty();
+            registry.setStatus(CERT, LocalIotRegistry.Status.INACTIVE);
+            assertThat(retired).containsExactly(CERT);
+            registry.setStatus(CERT, LocalIotRegistry.Status.INACTIVE);
+            assertThat(retired).as("a repeated deactivation closes what may be left").containsExactly(CERT, CERT);
+            assertThat(registry.delete(CERT)).isTrue();
+            assertThat(registry.delete(CERT)).isFalse();
+            assertThat(retired).containsExactly(CERT, CERT, CERT);
+            registry.setStatus(OTHER, LocalIotRegistry.Status.REVOKED);
+            assertThat(retired).containsExactly(CERT, CERT, CERT, OTHER);
+
+            // Refused changes retire nothing.
+            assertThatThrownBy(() -> registry.setStatus(OTHER, LocalIotRegistry.Status.INACTIVE))
+                    .isInstanceOf(LocalIotRegistry.RevokedException.class);
+            registry.register(CERT, LocalIotRegistry.Status.ACTIVE, false);
+            assertThatThrownBy(() -> registry.delete(CERT)).isInstanceOf(IllegalStateException.class);
+            assertThatThrownBy(() -> registry.setStatus("c".repeat(64), LocalIotRegistry.Status.INACTIVE))
+                    .isInstanceOf(IllegalArgumentException.class);
+            assertThat(retired).containsExactly(CERT, CERT, CERT, OTHER);
+            assertThat(registry.certificate(OTHER).orElseThrow().status()).isEqualTo(LocalIotRegistry.Status.REVOKED);
+        }
+    }
+
+    @Test
+    void aDeactivationWhoseJournalWriteFailsRetiresNothing() {
+        List<String> retired = new CopyOnWriteArrayList<>();
+        AtomicReference<FailingOutput> output = new AtomicReference<>();
+        try (LocalIotRegistry registry = LocalIotRegistry.open(dir, out -> {
+            output.set(new FailingOutput(out));
+            return output.get();
+        })) {
+            registry.onCertificateRetired(retired::add);
+            registry.register(CERT, LocalIotRegistry.Status.ACTIVE, false);
+            output.get().failing = true;
+
+            assertThatThrownBy(() -> registry.setStatus(CERT, LocalIotRegistry.Status.INACTIVE))
+                    .isInstanceOf(UncheckedIOException.class);
+
+            assertThat(retired).isEmpty();
+        }
     }
 
     @Test

@@ -25,7 +25,8 @@ class LocalIotControlPlaneTest {
     void aRevokedCertificateCannotBeUpdatedToAnotherStatusAsInAwsIot() {
         try (LocalIotRegistry registry = LocalIotRegistry.open(dir)) {
             registry.register(CERT, LocalIotRegistry.Status.ACTIVE, false);
-            LocalIotControlPlane plane = new LocalIotControlPlane(registry, retired::add);
+            registry.onCertificateRetired(retired::add);
+            LocalIotControlPlane plane = new LocalIotControlPlane(registry);
             plane.updateCertificateStatus(CERT, IotCertificateStatus.REVOKED);
 
             assertThatThrownBy(() -> plane.updateCertificateStatus(CERT, IotCertificateStatus.ACTIVE))
@@ -43,7 +44,8 @@ class LocalIotControlPlaneTest {
         try (LocalIotRegistry registry = LocalIotRegistry.open(dir)) {
             registry.register(CERT, LocalIotRegistry.Status.INACTIVE, false);
             registry.register(other, LocalIotRegistry.Status.ACTIVE, false);
-            LocalIotControlPlane plane = new LocalIotControlPlane(registry, retired::add);
+            registry.onCertificateRetired(retired::add);
+            LocalIotControlPlane plane = new LocalIotControlPlane(registry);
 
             plane.updateCertificateStatus(CERT, IotCertificateStatus.ACTIVE);
             assertThat(retired).isEmpty();
@@ -63,7 +65,8 @@ class LocalIotControlPlaneTest {
     void aRefusedChangeRetiresNothing() {
         try (LocalIotRegistry registry = LocalIotRegistry.open(dir)) {
             registry.register(CERT, LocalIotRegistry.Status.ACTIVE, false);
-            LocalIotControlPlane plane = new LocalIotControlPlane(registry, retired::add);
+            registry.onCertificateRetired(retired::add);
+            LocalIotControlPlane plane = new LocalIotControlPlane(registry);
 
             assertThatThrownBy(() -> plane.deleteCertificate(CERT)).isInstanceOf(IotConflictException.class);
             assertThatThrownBy(() -> plane.updateCertificateStatus(CERT, IotCertificateStatus.PENDING_ACTIVATION))
