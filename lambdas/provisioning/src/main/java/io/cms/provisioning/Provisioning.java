@@ -22,7 +22,10 @@ import org.slf4j.LoggerFactory;
  *
  * <ol>
  *   <li>Pre-provisioning: atomically take the VIN's next <em>generation</em> (only if authorized and
- *       allowed; nothing is written otherwise) and record the certificate PENDING_ACTIVATION with it.</li>
+ *       allowed; nothing is written otherwise) and record the certificate PENDING_ACTIVATION with it.
+ *       A repeated hook for a certificate already recorded is answered from its row: PENDING is allowed
+ *       again, and so is the VIN's ACTIVE certificate (a registration retried because its
+ *       post-provisioning failed after the activation), which takes no new generation.</li>
  *   <li>Post-provisioning: the certificate becomes ACTIVE only if the VIN is still allowed, its
  *       generation was handed out under the current authorization and is newer than the active one's,
  *       in one transaction that also moves the VIN's pointer, retires the previous ACTIVE row and sets
@@ -90,7 +93,8 @@ public final class Provisioning {
     /**
      * The pre-provisioning hook. Refuses (and writes nothing) when the VIN parameter is missing or
      * malformed, unknown, or not allowed to provision: revoked, or it already has an ACTIVE
-     * certificate and no operator authorized it again since that certificate was activated.
+     * certificate and no operator authorized it again since that certificate was activated. The VIN's
+     * ACTIVE certificate itself is allowed again: its registration is being retried.
      */
     public PreProvisionDecision preProvision(PreProvisionRequest request) {
         String certificateId;
@@ -107,6 +111,9 @@ public final class Provisioning {
         }
         OptionalLong generation = store.nextGeneration(vin);
         if (generation.isEmpty()) {
+            if (isActive(vin, certificateId)) {
+                return allowRetryOfActivated(vin, certificateId);
+            }
             Optional<AuthorizedVehicle> known = store.vehicle(vin);
             if (known.isEmpty()) {
                 return refuse(request, "vehicle " + vin + " is not in the authorized-vehicle registry");
@@ -121,6 +128,9 @@ public final class Provisioning {
                 "vehicle " + vin + " vanished while provisioning"));
         if (!store.putPending(vehicle, certificateId, vin, generation.getAsLong())) {
             ProvisionedCertificate existing = store.certificate(vin, certificateId).orElseThrow();
+            if (existing.status() == CertificateStatus.ACTIVE) {
+                return allowRetryOfActivated(vin, certificateId);
+            }
             if (existing.status() != CertificateStatus.PENDING_ACTIVATION) {
                 return refuse(request, "certificate " + certificateId + " was already provisioned ("
                         + existing.status() + ")");
@@ -129,6 +139,23 @@ public final class Provisioning {
         }
         LOG.info("pre-provisioning allowed {} with certificate {} (generation {})", vin, certificateId,
                 generation.getAsLong());
+        return PreProvisionDecision.allow(Map.of(VIN_PARAMETER, vin));
+    }
+
+    private boolean isActive(String vin, String certificateId) {
+        return store.certificate(vin, certificateId).map(c -> c.status() == CertificateStatus.ACTIVE).orElse(false);
+    }
+
+    /**
+     * The registration of a certificate whose activation is already recorded (its post-provisioning
+     * failed after the activation, e.g. while retiring older certificates) is allowed again, without
+     * a new generation: its retry completes the remaining steps ({@link PostOutcome#ALREADY_ACTIVE}
+     * sweeps again). Only the VIN's ACTIVE certificate gets here; a retired or revoked one is INACTIVE
+     * and stays refused.
+     */
+    private static PreProvisionDecision allowRetryOfActivated(String vin, String certificateId) {
+        LOG.info("pre-provisioning repeated for {} / {}, which is already its ACTIVE certificate; allowed so that the"
+                + " registration completes", vin, certificateId);
         return PreProvisionDecision.allow(Map.of(VIN_PARAMETER, vin));
     }
 

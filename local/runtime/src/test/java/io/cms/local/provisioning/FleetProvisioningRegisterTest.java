@@ -5,12 +5,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.cms.lambda.common.Json;
 import io.cms.lambda.common.testing.MutableClock;
+import io.cms.local.Ports;
 import io.cms.local.broker.InboundMessage;
 import io.cms.local.broker.TopicRule;
 import io.cms.local.iot.LocalIotRegistry;
+import io.cms.local.dynamo.LocalDynamo;
+import io.cms.local.dynamo.LocalTables;
 import io.cms.local.pki.LocalCa;
+import io.cms.provisioning.CertificateStatus;
+import io.cms.provisioning.Provisioning;
+import io.cms.provisioning.ProvisioningStore;
+import io.cms.provisioning.iot.IotRegistry;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -68,17 +78,17 @@ class FleetProvisioningRegisterTest {
     void start() {
         registry = LocalIotRegistry.open(dir);
         hooks = new DomainLikeHooks(registry);
-        provisioning = new FleetProvisioning(ca, registry, hooks, "cms-template", Duration.ofDays(1), clock);
-        provisioning.replyThrough((clientId, topic, payload) -> {
-            queue(clientId).add(new Reply(topic, Json.parse(new String(payload, StandardCharsets.UTF_8))));
-            return CompletableFuture.completedFuture(null);
-        });
+        provisioning = fleet(hooks);
         claimId = provisioning.issueClaimCertificate().certificateId();
     }
 
-    @AfterEach
-    void stop() {
-        registry.close();
+    private FleetProvisioning fleet(ProvisioningHooks with) {
+        FleetProvisioning fleet = new FleetProvisioning(ca, registry, with, "cms-template", Duration.ofDays(1), clock);
+        fleet.replyThrough((clientId, topic, payload) -> {
+            queue(clientId).add(new Reply(topic, Json.parse(new String(payload, StandardCharsets.UTF_8))));
+            return CompletableFuture.completedFuture(null);
+        });
+        return fleet;
     }
 
     @Test
@@ -169,6 +179,58 @@ class FleetProvisioningRegisterTest {
         assertThat(registry.certificate(abandoned.certificateId())).isEmpty();
         assertThat(registry.certificate(fresh.certificateId())).isPresent();
         assertRejected(registerVin(abandoned), 400, "InvalidCertificateOwnershipToken");
+    }
+
+    @Test
+    void aRegistrationRetriedAfterPostProvisioningFailedPastTheActivationCompletesWithTheSameToken(@TempDir Path dynamoDir)
+            throws Exception {
+        try (LocalDynamo dynamo = LocalDynamo.start(dynamoDir, Ports.free())) {
+            LocalTables tables = LocalTables.named("retry");
+            tables.ensure(dynamo);
+            ProvisioningStore store = new ProvisioningStore(dynamo.client(), tables.authorizedVehicles(),
+                    tables.provisionedVehicles(), Clock.systemUTC());
+            AtomicInteger iotFailures = new AtomicInteger();
+            provisioning = fleet(new DomainProvisioningHooks(new Provisioning(store,
+                    failingStatusUpdates(new LocalIotControlPlane(registry), iotFailures), "cms-template")));
+            store.authorize(VIN, "Honda", "Accord", "2003");
+            Created first = create("provision-a");
+            assertThat(registerVin(first).topic()).endsWith("/accepted");
+            // The vehicle is re-authorized and provisions anew; retiring its first certificate fails once.
+            store.authorize(VIN, "Honda", "Accord", "2003");
+            Created second = create("provision-a");
+            iotFailures.set(1);
+
+            assertRejected(registerVin(second), 500, "InternalFailure");
+            assertThat(store.vehicle(VIN).orElseThrow().activeCertificateId()).as("the activation was recorded")
+                    .isEqualTo(second.certificateId());
+            assertThat(registry.activePrincipal(second.certificateId())).isEmpty();
+
+            Reply retried = registerVin(second);
+
+            assertThat(retried.topic()).isEqualTo(REGISTER + "/accepted");
+            assertThat(registry.activePrincipal(second.certificateId())).get()
+                    .satisfies(p -> assertThat(p.thingName()).isEqualTo(VIN));
+            assertThat(registry.certificatesOf(VIN)).extracting(LocalIotRegistry.Certificate::certificateId)
+                    .containsExactly(second.certificateId());
+            assertThat(registry.certificate(first.certificateId())).isEmpty();
+            assertThat(store.certificate(VIN, first.certificateId()).orElseThrow().status()).isEqualTo(CertificateStatus.DELETED);
+            assertThat(store.certificate(VIN, second.certificateId()).orElseThrow().status()).isEqualTo(CertificateStatus.ACTIVE);
+        }
+    }
+
+    /** The control plane, with certificate status updates that fail while {@code failures} is positive. */
+    private static IotRegistry failingStatusUpdates(IotRegistry plane, AtomicInteger failures) {
+        return (IotRegistry) Proxy.newProxyInstance(IotRegistry.class.getClassLoader(), new Class<?>[] {IotRegistry.class},
+                (proxy, method, args) -> {
+                    if (method.getName().equals("updateCertificateStatus") && failures.getAndDecrement() > 0) {
+                        throw new IllegalStateException("IoT throttled UpdateCertificate");
+                    }
+                    try {
+                        return method.invoke(plane, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
     }
 
     @Test
