@@ -250,6 +250,8 @@ public final class CmsLocal implements AutoCloseable {
         FleetProvisioning fleet = new FleetProvisioning(ca, iot, new DomainProvisioningHooks(provisioning),
                 settings.provisioningTemplate(), VEHICLE_CERTIFICATE_VALIDITY);
         ensureClaimCertificate(dir.resolve("claim"), fleet);
+        // Ownership tokens do not survive a restart: the certificates made for them can never be registered now.
+        fleet.deleteUnregisterableCertificates();
         checkNotStopping();
 
         Path lakeRoot = dir.resolve("lake");

@@ -297,8 +297,13 @@ class CmsLocalTest {
     @Test
     @Order(10)
     void stateSurvivesARestart() throws Exception {
+        // What CreateKeysAndCertificate registers for a device that then never calls RegisterThing.
+        String unregistered = "f".repeat(64);
+        local.iot().register(unregistered, io.cms.local.iot.LocalIotRegistry.Status.INACTIVE, false);
         local.close();
         local = CmsLocal.start(CmsLocalSettings.ephemeral(dir));
+
+        assertThat(local.iot().certificate(unregistered)).as("a certificate whose ownership token the restart lost").isEmpty();
 
         assertThat(local.latestState().get(VIN)).get().extracting(s -> s.signals().path("Vehicle").path("Speed").asDouble())
                 .isEqualTo(12.5);

@@ -14,10 +14,12 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -106,6 +108,45 @@ public final class FleetProvisioning {
                 return internalFailure(m);
             }
         };
+    }
+
+    /**
+     * Deletes the certificates CreateKeysAndCertificate or CreateCertificateFromCsr made that can no
+     * longer be registered: ownership tokens live in memory only, so after a restart every token
+     * handed out before is unknown, and the certificates behind them would otherwise stay forever.
+     * Call it when CMS Local starts, before the broker takes requests.
+     *
+     * <p>The rule: a certificate that is INACTIVE, is not the claim certificate, is attached to no
+     * thing and has no live token here. Only RegisterThing with its token could still attach and
+     * activate such a certificate, so nothing else is lost. Certificates INACTIVE for other reasons
+     * stay: a revoked vehicle's certificate ({@code cms registry revoke}) is still attached to its
+     * thing, and REVOKED ones keep their final status. A certificate the Provisioning domain retired
+     * (deactivated and detached) but could not delete yet is deleted, as the domain meant to.
+     *
+     * @return how many certificates were deleted
+     */
+    public int deleteUnregisterableCertificates() {
+        Set<String> waiting = new HashSet<>();
+        Instant now = clock.instant();
+        tokens.forEach((t, p) -> {
+            if (now.isAfter(p.expiresAt())) {
+                tokens.remove(t, p);
+            } else {
+                waiting.add(p.certificateId());
+            }
+        });
+        int deleted = 0;
+        for (LocalIotRegistry.Certificate c : registry.certificates()) {
+            if (c.status() == LocalIotRegistry.Status.INACTIVE && !c.claim() && c.thingName() == null
+                    && !waiting.contains(c.certificateId()) && discard(null, c.certificateId())) {
+                deleted++;
+            }
+        }
+        if (deleted > 0) {
+            LOG.info("deleted {} certificate(s) created for fleet provisioning whose ownership token is expired or was lost"
+                    + " with a restart", deleted);
+        }
+        return deleted;
     }
 
     /** The claim certificate devices use to ask for their own; created once and registered ACTIVE. */
@@ -262,15 +303,20 @@ public final class FleetProvisioning {
         }
     }
 
-    /** Deletes a certificate that will never be provisioned (post-provisioning may have deleted it already). */
-    private void discard(String thingName, String certificateId) {
+    /**
+     * Deletes a certificate that will never be provisioned (post-provisioning may have deleted it already).
+     *
+     * @return whether this call deleted it
+     */
+    private boolean discard(String thingName, String certificateId) {
         if (thingName != null) {
             detach(thingName, certificateId);
         }
         try {
-            registry.delete(certificateId);
+            return registry.delete(certificateId);
         } catch (RuntimeException e) {
             LOG.warn("could not delete unprovisioned certificate {}: {}", certificateId, Printable.clip(String.valueOf(e), 300));
+            return false;
         }
     }
 

@@ -91,6 +91,19 @@ class FleetProvisioningRegisterTest {
         return fleet;
     }
 
+    /** CMS Local stopped and started again: the registry is replayed from its journal, the tokens are gone. */
+    private void restart() {
+        registry.close();
+        registry = LocalIotRegistry.open(dir);
+        hooks = new DomainLikeHooks(registry);
+        provisioning = fleet(hooks);
+    }
+
+    @AfterEach
+    void stop() {
+        registry.close();
+    }
+
     @Test
     void aFailingPostProvisioningRejectsWithAGeneric500AndTheCertificateNeverBecomesUsable() throws Exception {
         hooks.postFailures.set(1);
@@ -179,6 +192,44 @@ class FleetProvisioningRegisterTest {
         assertThat(registry.certificate(abandoned.certificateId())).isEmpty();
         assertThat(registry.certificate(fresh.certificateId())).isPresent();
         assertRejected(registerVin(abandoned), 400, "InvalidCertificateOwnershipToken");
+    }
+
+    @Test
+    void afterARestartTheCertificatesOfLostTokensAreDeletedAndNoOtherInactiveOne() throws Exception {
+        Created provisioned = create("provision-a");
+        assertThat(registerVin(provisioned).topic()).endsWith("/accepted");
+        Created lost = create("provision-b");
+        // A revoked vehicle's certificate (`cms registry revoke`) stays attached to its thing; a REVOKED one is final.
+        String revoked = create("provision-c").certificateId();
+        registry.attach(UNKNOWN, Map.of("vin", UNKNOWN), revoked);
+        String revokedForGood = create("provision-d").certificateId();
+        registry.setStatus(revokedForGood, LocalIotRegistry.Status.REVOKED);
+
+        restart();
+
+        assertThat(provisioning.deleteUnregisterableCertificates()).isEqualTo(1);
+        assertThat(registry.certificate(lost.certificateId())).isEmpty();
+        assertThat(registry.certificate(provisioned.certificateId())).get()
+                .satisfies(c -> assertThat(c.status()).isEqualTo(LocalIotRegistry.Status.ACTIVE));
+        assertThat(registry.certificate(revoked)).get().satisfies(c -> assertThat(c.thingName()).isEqualTo(UNKNOWN));
+        assertThat(registry.certificate(revokedForGood)).get()
+                .satisfies(c -> assertThat(c.status()).isEqualTo(LocalIotRegistry.Status.REVOKED));
+        assertThat(registry.activePrincipal(claimId)).isPresent();
+        assertRejected(registerVin(lost), 400, "InvalidCertificateOwnershipToken");
+    }
+
+    @Test
+    void theCertificatesOfExpiredTokensAreDeletedAndThoseOfLiveOnesKept() throws Exception {
+        Created expiring = create("provision-a");
+        clock.advance(FleetProvisioning.TOKEN_LIFETIME.minusMinutes(1));
+        Created live = create("provision-b");
+        clock.advance(Duration.ofMinutes(2));
+
+        assertThat(provisioning.deleteUnregisterableCertificates()).isEqualTo(1);
+
+        assertThat(registry.certificate(expiring.certificateId())).isEmpty();
+        assertThat(registry.certificate(live.certificateId())).isPresent();
+        assertThat(registerVin(live).topic()).endsWith("/accepted");
     }
 
     @Test
