@@ -277,7 +277,8 @@ class RegistryCommandTest {
         Path iotDir = dataDir.resolve("iot");
         // CMS Local's side: its registry journal knows the certificate ACTIVE and it applies the request files.
         try (LocalIotRegistry cmsLocal = LocalIotRegistry.open(iotDir);
-             CertificateStatusRequests requests = new CertificateStatusRequests(iotDir, cmsLocal, disconnected::add)) {
+             CertificateStatusRequests requests = new CertificateStatusRequests(iotDir, cmsLocal)) {
+            cmsLocal.onCertificateRetired(disconnected::add);
             cmsLocal.register(cert, LocalIotRegistry.Status.ACTIVE, false);
             requests.start(Duration.ofMillis(20));
             StringWriter messages = new StringWriter();
@@ -318,7 +319,7 @@ class RegistryCommandTest {
         String cert = provisionOnce();
         Path iotDir = dataDir.resolve("iot");
         try (LocalIotRegistry cmsLocal = LocalIotRegistry.open(iotDir);
-             CertificateStatusRequests requests = new CertificateStatusRequests(iotDir, cmsLocal, id -> { })) {
+             CertificateStatusRequests requests = new CertificateStatusRequests(iotDir, cmsLocal)) {
             cmsLocal.register(cert, LocalIotRegistry.Status.ACTIVE, false);
             requests.start(Duration.ofMillis(20));
             // The CLI reads the certificate ACTIVE; an operator revokes it in CMS Local right after.
@@ -351,7 +352,8 @@ class RegistryCommandTest {
         List<String> disconnected = new CopyOnWriteArrayList<>();
         Path iotDir = dataDir.resolve("iot");
         try (LocalIotRegistry cmsLocal = LocalIotRegistry.open(iotDir);
-             CertificateStatusRequests requests = new CertificateStatusRequests(iotDir, cmsLocal, disconnected::add)) {
+             CertificateStatusRequests requests = new CertificateStatusRequests(iotDir, cmsLocal)) {
+            cmsLocal.onCertificateRetired(disconnected::add);
             cmsLocal.register(first, LocalIotRegistry.Status.ACTIVE, false);
             cmsLocal.register(second, LocalIotRegistry.Status.ACTIVE, false);
             requests.start(Duration.ofMillis(20));

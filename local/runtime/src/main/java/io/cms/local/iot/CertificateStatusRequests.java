@@ -24,7 +24,6 @@ import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -67,19 +66,6 @@ public final class CertificateStatusRequests implements AutoCloseable {
     public CertificateStatusRequests(Path iotDir, LocalIotRegistry registry) {
         this.folder = folder(iotDir);
         this.registry = registry;
-    }
-
-    /**
-     * Kept for callers outside this module that still pass the disconnect here (the CLI's tests):
-     * adds it as a {@link LocalIotRegistry#onCertificateRetired listener} of {@code registry}.
-     *
-     * @deprecated add the disconnect to the registry with {@link LocalIotRegistry#onCertificateRetired}
-     *     and use {@link #CertificateStatusRequests(Path, LocalIotRegistry)}
-     */
-    @Deprecated(forRemoval = true)
-    public CertificateStatusRequests(Path iotDir, LocalIotRegistry registry, Consumer<String> disconnect) {
-        this(iotDir, registry);
-        registry.onCertificateRetired(disconnect);
     }
 
     /** The requests folder of the registry directory {@code iotDir}. */
