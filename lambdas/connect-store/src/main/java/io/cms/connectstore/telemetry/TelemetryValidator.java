@@ -1,11 +1,8 @@
 package io.cms.connectstore.telemetry;
 
-import com.fasterxml.jackson.core.ErrorReportConfiguration;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.core.StreamReadFeature;
+import io.cms.connectstore.telemetry.JsonCursor.Token;
 import io.cms.lambda.common.Printable;
 import io.cms.lambda.common.Vin;
 import io.cms.vss.Signal;
@@ -14,6 +11,7 @@ import io.cms.vss.VssCatalog;
 import io.cms.vss.VssDatatype;
 import io.cms.vss.Violation;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -24,7 +22,9 @@ import java.util.Optional;
 
 /**
  * Validates what a vehicle publishes on {@code cms/data/{vin}[/...]} against the envelope rules and
- * the VSS catalog, in one streaming pass over the bytes (no tree is built for valid messages).
+ * the VSS catalog, in one pass over the bytes with {@link JsonCursor} (strict UTF-8 JSON, duplicate
+ * names refused at any depth, field names matched against the catalog as bytes; no tree and no
+ * string for a name is built for valid messages).
  *
  * <p>Envelope: a JSON object with {@code vin} (string), {@code timestamp} (epoch ms number or ISO
  * 8601 string; optional, the receive time when absent) and the signals as nested VSS branches under
@@ -46,23 +46,16 @@ public final class TelemetryValidator {
     private static final int MAX_SHOWN = 40;
     /** Longest parser message a NOT_JSON detail carries (its input excerpt is at most MAX_SHOWN). */
     private static final int MAX_PARSER_MESSAGE = 200;
-    /** How Jackson's STRICT_DUPLICATE_DETECTION message starts (then the name and a quote). */
-    private static final String DUPLICATE = "Duplicate field '";
+    private static final byte[] VIN_KEY = "vin".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] TIMESTAMP_KEY = "timestamp".getBytes(StandardCharsets.US_ASCII);
 
     private final VssCatalog catalog;
-    private final SignalTree root;
+    private final SignalKeys root;
     private final int vinIndex;
     private final int maxBytes;
     private final long maxFutureSkewMs;
-    // Own factory: the fast (exact) double parser roughly halves the cost of numeric signals.
-    private final JsonFactory factory = JsonFactory.builder()
-            .enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER)
-            // A duplicate key would let the value checked here differ from the one a reader of
-            // the raw copy takes (the first vin, say, while the last one matched the topic).
-            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-            .errorReportConfiguration(ErrorReportConfiguration.builder()
-                    .maxErrorTokenLength(MAX_SHOWN).maxRawContentLength(MAX_SHOWN).build())
-            .build();
+    /** One reader per thread, reused (it keeps its scratch tables between payloads). */
+    private final ThreadLocal<JsonCursor> cursors = ThreadLocal.withInitial(JsonCursor::new);
 
     /** For {@link #wellFormed}: duplicate keys are well-formed JSON. */
     private final JsonFactory lenient = JsonFactory.builder().build();
@@ -82,7 +75,7 @@ public final class TelemetryValidator {
             throw new IllegalArgumentException("maxBytes must be positive, got " + maxBytes);
         }
         this.catalog = catalog;
-        this.root = catalog.tree();
+        this.root = new SignalKeys(catalog.tree());
         this.vinIndex = catalog.indexOf(VIN_PATH);
         this.maxBytes = maxBytes;
         this.maxFutureSkewMs = maxFutureSkew.toMillis();
@@ -108,76 +101,64 @@ public final class TelemetryValidator {
             return new Verdict.Rejected(RejectReason.OVERSIZED,
                     "payload is " + payload.length + " bytes; the limit is " + maxBytes, false);
         }
-        String notUtf8 = Utf8.problem(payload);
-        if (notUtf8 != null) {
-            return new Verdict.Rejected(RejectReason.NOT_JSON, notUtf8, false);
+        if (payload.length >= 2 && ((payload[0] & 0xff) == 0xFE && (payload[1] & 0xff) == 0xFF
+                || (payload[0] & 0xff) == 0xFF && (payload[1] & 0xff) == 0xFE)) {
+            return new Verdict.Rejected(RejectReason.NOT_JSON, "not JSON: starts with a UTF-16 or UTF-32 byte order mark; only UTF-8 is accepted",
+                    false);
         }
+        JsonCursor cursor = cursors.get().reset(payload);
         try {
-            return new Verdict.Accepted(parse(topic, payload, receivedAt));
+            return new Verdict.Accepted(parse(topic, payload, receivedAt, cursor));
         } catch (Reject r) {
             return new Verdict.Rejected(r.reason, r.getMessage(), r.reason != RejectReason.NOT_JSON && wellFormed(payload));
-        } catch (JsonProcessingException e) {
-            String message = String.valueOf(e.getOriginalMessage());
-            if (message.startsWith(DUPLICATE)) {
-                return new Verdict.Rejected(RejectReason.DUPLICATE_KEY, "duplicate key '"
-                        + Printable.clip(message.substring(DUPLICATE.length(), message.length() - 1), MAX_SHOWN)
-                        + "' at byte " + e.getLocation().getByteOffset(), wellFormed(payload));
-            }
-            return new Verdict.Rejected(RejectReason.NOT_JSON, "not JSON: " + Printable.clip(e.getOriginalMessage(), MAX_PARSER_MESSAGE)
-                    + " at byte " + e.getLocation().getByteOffset(), false);
-        } catch (IOException e) {
-            return new Verdict.Rejected(RejectReason.NOT_JSON, "not JSON: " + Printable.clip(e.getMessage(), MAX_PARSER_MESSAGE), false);
+        } catch (JsonCursor.DuplicateKey d) {
+            return new Verdict.Rejected(RejectReason.DUPLICATE_KEY, "duplicate key '" + Printable.clip(d.name(), MAX_SHOWN)
+                    + "' at byte " + d.offset(), wellFormed(payload));
+        } catch (JsonCursor.Malformed m) {
+            return new Verdict.Rejected(RejectReason.NOT_JSON, m.getMessage(), false);
+        } finally {
+            cursor.release();
         }
     }
 
-    private Telemetry parse(String topic, byte[] payload, long receivedAt) throws IOException {
+    private Telemetry parse(String topic, byte[] payload, long receivedAt, JsonCursor p) {
         String topicVin = topicVin(topic);
         Object[] values = new Object[catalog.signals().size()];
         String vin = null;
-        JsonToken timestampToken = null;
-        int lines;
+        Token timestampToken = null;
         String timestampText = null;
         double timestampNumber = 0;
-        try (JsonParser p = factory.createParser(payload)) {
-            if (p.nextToken() != JsonToken.START_OBJECT) {
-                throw new Reject(RejectReason.NOT_AN_OBJECT, "the payload must be a JSON object");
-            }
-            JsonToken t;
-            while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
-                String name = p.currentName();
-                JsonToken value = p.nextToken();
-                switch (name) {
-                    case "vin" -> {
-                        if (value != JsonToken.VALUE_STRING) {
-                            throw new Reject(RejectReason.INVALID_VIN, "vin must be a string");
-                        }
-                        vin = p.getText();
-                    }
-                    case "timestamp" -> {
-                        timestampToken = value;
-                        if (value == JsonToken.VALUE_STRING) {
-                            timestampText = p.getText();
-                        } else if (value == JsonToken.VALUE_NUMBER_INT || value == JsonToken.VALUE_NUMBER_FLOAT) {
-                            timestampNumber = p.getDoubleValue();
-                        } else if (value != JsonToken.VALUE_NULL) {
-                            throw new Reject(RejectReason.BAD_TIMESTAMP, "timestamp must be epoch milliseconds or an ISO 8601 string");
-                        }
-                    }
-                    default -> {
-                        SignalTree node = root.child(name);
-                        if (node == null) {
-                            p.skipChildren();
-                        } else {
-                            readBranch(p, value, node, values);
-                        }
-                    }
+        if (p.next() != Token.START_OBJECT) {
+            throw new Reject(RejectReason.NOT_AN_OBJECT, "the payload must be a JSON object");
+        }
+        Token t;
+        while ((t = p.next()) == Token.FIELD_NAME) {
+            if (p.nameIs(VIN_KEY)) {
+                if (p.next() != Token.STRING) {
+                    throw new Reject(RejectReason.INVALID_VIN, "vin must be a string");
+                }
+                vin = p.text();
+            } else if (p.nameIs(TIMESTAMP_KEY)) {
+                timestampToken = p.next();
+                if (timestampToken == Token.STRING) {
+                    timestampText = p.text();
+                } else if (timestampToken == Token.NUMBER_INT || timestampToken == Token.NUMBER_FLOAT) {
+                    timestampNumber = p.doubleValue();
+                } else if (timestampToken != Token.NULL) {
+                    throw new Reject(RejectReason.BAD_TIMESTAMP, "timestamp must be epoch milliseconds or an ISO 8601 string");
+                }
+            } else {
+                SignalKeys node = root.child(p);
+                Token value = p.next();
+                if (node == null) {
+                    p.skipChildren(value);
+                } else {
+                    readBranch(p, value, node, values);
                 }
             }
-            if (t != JsonToken.END_OBJECT || p.nextToken() != null) {
-                throw new Reject(RejectReason.NOT_JSON, "not JSON: unexpected content after the object");
-            }
-            // The parser counts every CR and LF outside strings (inside, JSON forbids them raw).
-            lines = p.currentLocation().getLineNr();
+        }
+        if (t != Token.END_OBJECT || p.next() != null) {
+            throw new JsonCursor.Malformed("not JSON: unexpected content after the object at byte " + p.offset());
         }
         String bodyVin = vinIndex < 0 ? null : (String) values[vinIndex];
         if (vin == null) {
@@ -198,8 +179,7 @@ public final class TelemetryValidator {
             throw new Reject(RejectReason.VIN_MISMATCH, VIN_PATH + " " + Printable.clip(bodyVin, MAX_SHOWN) + " differs from vin " + vin);
         }
         long ts = timestamp(timestampToken, timestampText, timestampNumber, receivedAt);
-        boolean singleLine = lines == 1 && (payload.length == 0 || (payload[0] & 0xff) != 0xEF);
-        return new Telemetry(topic, vin, ts, receivedAt, values, singleLine);
+        return new Telemetry(topic, vin, ts, receivedAt, values, !p.sawLineBreak());
     }
 
     private static String topicVin(String topic) {
@@ -234,11 +214,11 @@ public final class TelemetryValidator {
         }
     }
 
-    private long timestamp(JsonToken token, String text, double number, long receivedAt) {
+    private long timestamp(Token token, String text, double number, long receivedAt) {
         long ts;
-        if (token == null || token == JsonToken.VALUE_NULL) {
+        if (token == null || token == Token.NULL) {
             return receivedAt;
-        } else if (token == JsonToken.VALUE_STRING) {
+        } else if (token == Token.STRING) {
             try {
                 ts = OffsetDateTime.parse(text).toInstant().toEpochMilli();
             } catch (DateTimeParseException | ArithmeticException e) {
@@ -263,57 +243,56 @@ public final class TelemetryValidator {
     }
 
     /** Reads the object at {@code node} (a branch); {@code token} is its first token. */
-    private void readBranch(JsonParser p, JsonToken token, SignalTree node, Object[] values) throws IOException {
+    private void readBranch(JsonCursor p, Token token, SignalKeys keys, Object[] values) {
+        SignalTree node = keys.node();
         if (node.isLeaf()) {
             values[node.index()] = readLeaf(p, token, node.signal());
             return;
         }
-        if (token == JsonToken.VALUE_NULL) {
+        if (token == Token.NULL) {
             return;
         }
-        if (token != JsonToken.START_OBJECT) {
+        if (token != Token.START_OBJECT) {
             throw new Reject(RejectReason.WRONG_TYPE, node.path() + " is a VSS branch and must be an object, got " + describe(token));
         }
-        while (p.nextToken() == JsonToken.FIELD_NAME) {
-            String name = p.currentName();
-            JsonToken value = p.nextToken();
-            SignalTree child = node.child(name);
+        while (p.next() == Token.FIELD_NAME) {
+            SignalKeys child = keys.child(p);
+            Token value = p.next();
             if (child == null) {
-                p.skipChildren();
+                p.skipChildren(value);
             } else {
                 readBranch(p, value, child, values);
             }
         }
     }
 
-    private static Object readLeaf(JsonParser p, JsonToken token, Signal signal) throws IOException {
-        if (token == JsonToken.VALUE_NULL) {
+    private static Object readLeaf(JsonCursor p, Token token, Signal signal) {
+        if (token == Token.NULL) {
             return null;
         }
         VssDatatype type = signal.datatype();
         switch (type.kind()) {
             case BOOLEAN -> {
-                if (token == JsonToken.VALUE_TRUE || token == JsonToken.VALUE_FALSE) {
-                    return token == JsonToken.VALUE_TRUE;
+                if (token == Token.TRUE || token == Token.FALSE) {
+                    return token == Token.TRUE;
                 }
             }
             case STRING -> {
-                if (token == JsonToken.VALUE_STRING) {
-                    String s = p.getText();
+                if (token == Token.STRING) {
+                    String s = p.text();
                     check(signal.checkString(s));
                     return s;
                 }
             }
             case STRING_ARRAY -> {
-                if (token == JsonToken.START_ARRAY) {
+                if (token == Token.START_ARRAY) {
                     List<String> list = new ArrayList<>();
-                    JsonToken e;
-                    while ((e = p.nextToken()) != JsonToken.END_ARRAY) {
-                        if (e != JsonToken.VALUE_STRING) {
-                            p.skipChildren();
+                    Token e;
+                    while ((e = p.next()) != Token.END_ARRAY) {
+                        if (e != Token.STRING) {
                             throw new Reject(RejectReason.WRONG_TYPE, signal.path() + " must be string[], got an array holding " + describe(e));
                         }
-                        String s = p.getText();
+                        String s = p.text();
                         check(signal.checkString(s));
                         list.add(s);
                     }
@@ -321,13 +300,13 @@ public final class TelemetryValidator {
                 }
             }
             default -> {
-                if (token == JsonToken.VALUE_NUMBER_INT || token == JsonToken.VALUE_NUMBER_FLOAT) {
-                    double d = p.getDoubleValue();
+                if (token == Token.NUMBER_INT || token == Token.NUMBER_FLOAT) {
+                    double d = p.doubleValue();
                     check(signal.checkNumber(d));
                     return switch (type) {
                         case FLOAT -> (float) d;
                         case DOUBLE -> d;
-                        case UINT32, INT64 -> token == JsonToken.VALUE_NUMBER_INT ? p.getLongValue() : (long) d;
+                        case UINT32, INT64 -> token == Token.NUMBER_INT ? exactLong(p, signal) : (long) d;
                         default -> (int) d;
                     };
                 }
@@ -355,11 +334,20 @@ public final class TelemetryValidator {
         }
     }
 
-    private static String describe(JsonToken token) {
+    /** An integer within the signal's range that may still not fit a long (just above 2^63 - 1). */
+    private static long exactLong(JsonCursor p, Signal signal) {
+        try {
+            return p.longValue();
+        } catch (NumberFormatException e) {
+            throw new Reject(RejectReason.OUT_OF_RANGE, signal.path() + " is outside the range of " + signal.datatype().vssName());
+        }
+    }
+
+    private static String describe(Token token) {
         return switch (token) {
-            case VALUE_STRING -> "a string";
-            case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> "a number";
-            case VALUE_TRUE, VALUE_FALSE -> "a boolean";
+            case STRING -> "a string";
+            case NUMBER_INT, NUMBER_FLOAT -> "a number";
+            case TRUE, FALSE -> "a boolean";
             case START_ARRAY -> "an array";
             case START_OBJECT -> "an object";
             default -> String.valueOf(token);
