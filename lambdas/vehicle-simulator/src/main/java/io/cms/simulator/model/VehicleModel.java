@@ -67,8 +67,10 @@ public final class VehicleModel {
     }
 
     /**
-     * A vehicle that carries on from {@code resumed} (its odometer, charge, health and place on the
-     * route, as {@link #state} gave them at the end of an earlier run); the rest as for a new model.
+     * A vehicle that carries on from {@code resumed} (as {@link #state} gave it at the end of an
+     * earlier run): its odometer, charge, health, place on the route, and, where the state has them,
+     * its trip (meter and start time), pack temperature, speed and active trouble codes (which clear
+     * when they would have); the rest, and whatever an older state lacks, as for a new model.
      */
     public VehicleModel(long seed, Route route, Instant start, VehicleState resumed) {
         this(seed, route, start);
@@ -76,11 +78,28 @@ public final class VehicleModel {
         this.soc = resumed.stateOfCharge();
         this.soh = resumed.stateOfHealth();
         this.distance = resumed.routeDistance() % route.length();
+        if (resumed.trip() != null) {
+            this.tripKm = resumed.trip().meterKm();
+            this.tripStart = resumed.trip().startTime();
+        }
+        if (resumed.packTemperature() != null) {
+            this.packTemp = resumed.packTemperature();
+        }
+        if (resumed.speedKmh() != null) {
+            this.speed = resumed.speedKmh() / 3.6;
+        }
+        if (resumed.troubleCodes() != null) {
+            this.dtcs.addAll(resumed.troubleCodes().active());
+            this.dtcClearIn = resumed.troubleCodes().clearInSeconds();
+        }
     }
 
     /** What the next run of this vehicle resumes from (see {@link VehicleState}). */
     public VehicleState state() {
-        return new VehicleState(odometerKm, soc, soh, ((distance % route.length()) + route.length()) % route.length());
+        double place = ((distance % route.length()) + route.length()) % route.length();
+        var codes = new VehicleState.TroubleCodes(dtcs, dtcs.isEmpty() ? 0 : Math.max(0, dtcClearIn));
+        return new VehicleState(odometerKm, soc, soh, place, new VehicleState.Trip(tripKm, tripStart), packTemp,
+                speed * 3.6, codes);
     }
 
     /** Advances the model by {@code dt} seconds. */

@@ -1,6 +1,8 @@
 package io.cms.simulator.model;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cms.lambda.common.Json;
 import io.cms.lambda.common.PrivateFiles;
 import java.io.IOException;
@@ -8,24 +10,83 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * What a simulated vehicle carries over from one run to the next, so that its odometer never goes
- * backwards and its battery does not refill between runs.
+ * backwards, its battery does not refill, and a trip under way goes on between runs.
+ *
+ * <p>The last four components are null in a state an older CLI saved (it had no such fields); the
+ * model then starts that quantity fresh, as for a new vehicle.
  *
  * @param odometerKm the odometer ({@code Vehicle.TraveledDistance}) in km
  * @param stateOfCharge the state of charge in percent
  * @param stateOfHealth the state of health in percent
  * @param routeDistance how far along its route loop the vehicle is, in metres
+ * @param trip the trip under way, or null
+ * @param packTemperature the average pack temperature in degC, or null
+ * @param speedKmh the speed in km/h, or null
+ * @param troubleCodes the active trouble codes, or null
  */
-public record VehicleState(double odometerKm, double stateOfCharge, double stateOfHealth, double routeDistance) {
+public record VehicleState(double odometerKm, double stateOfCharge, double stateOfHealth, double routeDistance,
+        Trip trip, Double packTemperature, Double speedKmh, TroubleCodes troubleCodes) {
+
+    /**
+     * The trip under way.
+     *
+     * @param meterKm the trip meter ({@code Vehicle.TripMeterReading}) in km
+     * @param startTime when the trip started ({@code Vehicle.StartTime})
+     */
+    public record Trip(double meterKm, Instant startTime) {
+        public Trip {
+            check("trip.meterKm", meterKm, 0, Double.MAX_VALUE);
+            if (startTime == null) {
+                throw new IllegalArgumentException("trip.startTime must be given");
+            }
+        }
+    }
+
+    /**
+     * The active diagnostic trouble codes ({@code Vehicle.OBD.DTCList}).
+     *
+     * @param active the codes, such as {@code P0A80}; empty if none
+     * @param clearInSeconds how long until they clear, in seconds (0 if none is active)
+     */
+    public record TroubleCodes(List<String> active, double clearInSeconds) {
+        private static final Pattern CODE = Pattern.compile("[PCBU][0-9A-F]{4}");
+
+        public TroubleCodes {
+            active = List.copyOf(active);
+            for (String code : active) {
+                if (!CODE.matcher(code).matches()) {
+                    throw new IllegalArgumentException("troubleCodes.active: \"" + code + "\" is not a trouble code such as P0A80");
+                }
+            }
+            check("troubleCodes.clearInSeconds", clearInSeconds, 0, Double.MAX_VALUE);
+        }
+    }
 
     public VehicleState {
         check("odometerKm", odometerKm, 0, Double.MAX_VALUE);
         check("stateOfCharge", stateOfCharge, 0, 100);
         check("stateOfHealth", stateOfHealth, 0, 100);
         check("routeDistance", routeDistance, 0, Double.MAX_VALUE);
+        if (packTemperature != null) {
+            check("packTemperature", packTemperature, -60, 100);
+        }
+        if (speedKmh != null) {
+            check("speedKmh", speedKmh, 0, 300);
+        }
+    }
+
+    /** A state with only the odometer, charge, health and route place (what an older CLI saved). */
+    public VehicleState(double odometerKm, double stateOfCharge, double stateOfHealth, double routeDistance) {
+        this(odometerKm, stateOfCharge, stateOfHealth, routeDistance, null, null, null, null);
     }
 
     private static void check(String name, double value, double min, double max) {
@@ -45,14 +106,36 @@ public record VehicleState(double odometerKm, double stateOfCharge, double state
             if (dir != null) {
                 PrivateFiles.createDirectory(dir);
             }
-            PrivateFiles.write(file, Json.write(this));
+            PrivateFiles.write(file, Json.write(toJson()));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the vehicle state " + file, e);
         }
     }
 
+    private ObjectNode toJson() {
+        ObjectNode n = Json.object().put("odometerKm", odometerKm).put("stateOfCharge", stateOfCharge)
+                .put("stateOfHealth", stateOfHealth).put("routeDistance", routeDistance);
+        if (trip != null) {
+            n.putObject("trip").put("meterKm", trip.meterKm()).put("startTime", trip.startTime().toString());
+        }
+        if (packTemperature != null) {
+            n.put("packTemperature", packTemperature);
+        }
+        if (speedKmh != null) {
+            n.put("speedKmh", speedKmh);
+        }
+        if (troubleCodes != null) {
+            ObjectNode codes = n.putObject("troubleCodes");
+            ArrayNode active = codes.putArray("active");
+            troubleCodes.active().forEach(active::add);
+            codes.put("clearInSeconds", troubleCodes.clearInSeconds());
+        }
+        return n;
+    }
+
     /**
-     * Reads a state {@link #save} wrote; empty if there is no such file.
+     * Reads a state {@link #save} wrote; empty if there is no such file. A field an older CLI did
+     * not write is null in the state.
      *
      * @throws IllegalArgumentException if the file cannot be read or does not hold a valid state
      */
@@ -68,16 +151,72 @@ public record VehicleState(double odometerKm, double stateOfCharge, double state
         try {
             JsonNode n = Json.parse(text);
             return Optional.of(new VehicleState(number(n, "odometerKm"), number(n, "stateOfCharge"),
-                    number(n, "stateOfHealth"), number(n, "routeDistance")));
+                    number(n, "stateOfHealth"), number(n, "routeDistance"), trip(n), optionalNumber(n, "packTemperature"),
+                    optionalNumber(n, "speedKmh"), troubleCodes(n)));
         } catch (RuntimeException e) {
             throw new IllegalArgumentException("invalid vehicle state in " + file + ": " + e.getMessage(), e);
         }
     }
 
+    private static Trip trip(JsonNode n) {
+        JsonNode trip = optionalObject(n, "trip");
+        if (trip == null) {
+            return null;
+        }
+        JsonNode start = trip.get("startTime");
+        if (start == null || !start.isTextual()) {
+            throw new IllegalArgumentException("\"trip.startTime\" must be a time such as 2026-11-22T08:00:00Z");
+        }
+        try {
+            return new Trip(number(trip, "trip.", "meterKm"), Instant.parse(start.asText()));
+        } catch (DateTimeParseException e) {
+            throw new IllegalArgumentException("\"trip.startTime\" must be a time such as 2026-11-22T08:00:00Z, got \""
+                    + start.asText() + "\"", e);
+        }
+    }
+
+    private static TroubleCodes troubleCodes(JsonNode n) {
+        JsonNode codes = optionalObject(n, "troubleCodes");
+        if (codes == null) {
+            return null;
+        }
+        JsonNode active = codes.get("active");
+        if (active == null || !active.isArray()) {
+            throw new IllegalArgumentException("\"troubleCodes.active\" must be an array of codes");
+        }
+        List<String> out = new ArrayList<>();
+        for (JsonNode code : active) {
+            if (!code.isTextual()) {
+                throw new IllegalArgumentException("\"troubleCodes.active\" must be an array of codes, got " + code);
+            }
+            out.add(code.asText());
+        }
+        return new TroubleCodes(out, number(codes, "troubleCodes.", "clearInSeconds"));
+    }
+
+    private static JsonNode optionalObject(JsonNode n, String field) {
+        JsonNode v = n == null ? null : n.get(field);
+        if (v == null) {
+            return null;
+        }
+        if (!v.isObject()) {
+            throw new IllegalArgumentException("\"" + field + "\" must be an object");
+        }
+        return v;
+    }
+
+    private static Double optionalNumber(JsonNode n, String field) {
+        return n != null && n.has(field) ? number(n, field) : null;
+    }
+
     private static double number(JsonNode n, String field) {
+        return number(n, "", field);
+    }
+
+    private static double number(JsonNode n, String prefix, String field) {
         JsonNode v = n == null ? null : n.get(field);
         if (v == null || !v.isNumber()) {
-            throw new IllegalArgumentException("\"" + field + "\" must be a number");
+            throw new IllegalArgumentException("\"" + prefix + field + "\" must be a number");
         }
         return v.doubleValue();
     }

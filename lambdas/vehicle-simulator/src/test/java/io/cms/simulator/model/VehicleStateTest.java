@@ -2,10 +2,15 @@ package io.cms.simulator.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import com.fasterxml.jackson.databind.JsonNode;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -51,9 +56,65 @@ class VehicleStateTest {
     }
 
     @Test
+    void aVehicleStoppedMidTripCarriesOnItsTripPackTemperatureSpeedAndTroubleCodesInTheNextRun() {
+        VehicleModel first = new VehicleModel(SEED, route(), T0);
+        Instant t = T0;
+        int guard = 0;
+        // Drive until the run ends mid-trip: moving fast, a trouble code active that stays a while.
+        do {
+            t = drive(first, t, 1);
+        } while (!(first.speedKmh() > 40 && first.tripKm() > 1 && !first.dtcs().isEmpty()
+                && first.state().troubleCodes().clearInSeconds() > 60) && guard++ < 100 * 3600);
+        assertThat(first.dtcs()).as("a trouble code came up").isNotEmpty();
+        Path file = dir.resolve("state.json");
+        first.state().save(file);
+        Instant nextRun = t.plusSeconds(3600);
+        VehicleModel fresh = new VehicleModel(SEED, route(), nextRun);
+        assertThat(Math.abs(fresh.packTemperature() - first.packTemperature())).as("a fresh pack is at another temperature")
+                .isGreaterThan(1.0);
+
+        VehicleModel second = new VehicleModel(SEED, route(), nextRun, VehicleState.load(file).orElseThrow());
+        second.step(1, nextRun.plusSeconds(1));
+        JsonNode v = TelemetryMessage.build(VehicleIdentity.forVin(VehicleIdentity.vin("CMS", 1)), second,
+                nextRun.plusSeconds(1)).get("Vehicle");
+
+        // Within one second: at most (speed + acceleration) metres more on the trip meter.
+        assertThat(v.get("TripMeterReading").asDouble()).as("the trip meter carries on")
+                .isBetween(first.tripKm() - 0.001, first.tripKm() + (first.speedKmh() / 3.6 + 2.5) / 1000 + 0.001);
+        assertThat(v.get("StartTime").asText()).isEqualTo(first.tripStart().toString());
+        List<String> codes = new ArrayList<>();
+        v.at("/OBD/DTCList").forEach(c -> codes.add(c.asText()));
+        assertThat(codes).isEqualTo(first.dtcs());
+        // The pack relaxes by at most 1/600 of its distance to its target (< 60 K) per second; the
+        // speed changes by at most 4 m/s (braking) per second.
+        assertThat(v.at("/Powertrain/TractionBattery/Temperature/Average").asDouble())
+                .isCloseTo(first.packTemperature(), within(0.1 + 0.05));
+        assertThat(v.get("Speed").asDouble()).isCloseTo(first.speedKmh(), within(4 * 3.6 + 0.05));
+    }
+
+    @Test
+    void aStateAnOlderCliSavedStillLoadsAndTheQuantitiesItLacksStartFresh() throws Exception {
+        Path file = dir.resolve("state.json");
+        Files.writeString(file, "{\"odometerKm\": 61234.5, \"stateOfCharge\": 48.2, \"stateOfHealth\": 95.1, \"routeDistance\": 1200}");
+
+        VehicleState old = VehicleState.load(file).orElseThrow();
+
+        assertThat(old).isEqualTo(new VehicleState(61_234.5, 48.2, 95.1, 1_200, null, null, null, null));
+        VehicleModel fresh = new VehicleModel(SEED, route(), T0);
+        VehicleModel resumed = new VehicleModel(SEED, route(), T0, old);
+        assertThat(resumed.odometerKm()).isEqualTo(61_234.5);
+        assertThat(resumed.tripKm()).isZero();
+        assertThat(resumed.tripStart()).isEqualTo(T0);
+        assertThat(resumed.packTemperature()).isEqualTo(fresh.packTemperature());
+        assertThat(resumed.speedKmh()).isZero();
+        assertThat(resumed.dtcs()).isEmpty();
+    }
+
+    @Test
     void savingIntoADirectoryThatDoesNotExistYetCreatesIt() {
         Path file = dir.resolve("simulator-state").resolve("CMSA0000000000001.json");
-        VehicleState state = new VehicleState(61_234.5, 48.2, 95.1, 1_200);
+        VehicleState state = new VehicleState(61_234.5, 48.2, 95.1, 1_200, new VehicleState.Trip(12.5, T0), 31.5, 54.2,
+                new VehicleState.TroubleCodes(List.of("P0A80"), 420));
 
         state.save(file);
 
@@ -71,5 +132,22 @@ class VehicleStateTest {
         assertThatThrownBy(() -> VehicleState.load(file)).hasMessageContaining("stateOfCharge must be within [0.0, 100.0], got 140.0");
         Files.writeString(file, "{\"odometerKm\": \"far\", \"stateOfCharge\": 40, \"stateOfHealth\": 90, \"routeDistance\": 1}");
         assertThatThrownBy(() -> VehicleState.load(file)).hasMessageContaining("\"odometerKm\" must be a number");
+        String valid = "\"odometerKm\": 12.5, \"stateOfCharge\": 40, \"stateOfHealth\": 90, \"routeDistance\": 1, ";
+        Files.writeString(file, "{" + valid + "\"trip\": {\"meterKm\": 3}}");
+        assertThatThrownBy(() -> VehicleState.load(file)).hasMessageContaining("\"trip.startTime\" must be a time");
+        Files.writeString(file, "{" + valid + "\"trip\": {\"meterKm\": 3, \"startTime\": \"yesterday\"}}");
+        assertThatThrownBy(() -> VehicleState.load(file)).hasMessageContaining("got \"yesterday\"");
+        Files.writeString(file, "{" + valid + "\"trip\": {\"meterKm\": -3, \"startTime\": \"2026-11-22T08:00:00Z\"}}");
+        assertThatThrownBy(() -> VehicleState.load(file)).hasMessageContaining("trip.meterKm must be within");
+        Files.writeString(file, "{" + valid + "\"speedKmh\": -4}");
+        assertThatThrownBy(() -> VehicleState.load(file)).hasMessageContaining("speedKmh must be within [0.0, 300.0], got -4.0");
+        Files.writeString(file, "{" + valid + "\"packTemperature\": \"warm\"}");
+        assertThatThrownBy(() -> VehicleState.load(file)).hasMessageContaining("\"packTemperature\" must be a number");
+        Files.writeString(file, "{" + valid + "\"troubleCodes\": {\"active\": [\"oops\"], \"clearInSeconds\": 5}}");
+        assertThatThrownBy(() -> VehicleState.load(file)).hasMessageContaining("\"oops\" is not a trouble code");
+        Files.writeString(file, "{" + valid + "\"troubleCodes\": {\"active\": [\"P0A80\"]}}");
+        assertThatThrownBy(() -> VehicleState.load(file)).hasMessageContaining("\"troubleCodes.clearInSeconds\" must be a number");
+        Files.writeString(file, "{" + valid + "\"troubleCodes\": [\"P0A80\"]}");
+        assertThatThrownBy(() -> VehicleState.load(file)).hasMessageContaining("\"troubleCodes\" must be an object");
     }
 }

@@ -2,6 +2,7 @@ package io.cms.cli.simulate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.cms.connectstore.telemetry.TelemetryValidator;
 import io.cms.connectstore.telemetry.Verdict;
 import io.cms.cli.local.LocalConnection;
@@ -64,7 +65,7 @@ class FleetSimulatorTest {
     private final List<String> rejected = java.util.Collections.synchronizedList(new ArrayList<>());
     private final List<CompletableFuture<Void>> stalled = java.util.Collections.synchronizedList(new ArrayList<>());
     private volatile boolean stall;
-    private final Map<String, List<Double>> odometers = new ConcurrentHashMap<>();
+    private final Map<String, List<JsonNode>> telemetry = new ConcurrentHashMap<>();
     private final TelemetryValidator validator = new TelemetryValidator(TelemetryMessage.catalog());
 
     @BeforeAll
@@ -92,8 +93,8 @@ class FleetSimulatorTest {
         }
         receivedPerVin.computeIfAbsent(m.clientId(), k -> new AtomicLong()).incrementAndGet();
         if (m.topic().endsWith("/telemetry")) {
-            double odometer = Json.parse(new String(m.payload(), StandardCharsets.UTF_8)).path("Vehicle").path("TraveledDistance").asDouble();
-            odometers.computeIfAbsent(m.clientId(), k -> new CopyOnWriteArrayList<>()).add(odometer);
+            JsonNode vehicle = Json.parse(new String(m.payload(), StandardCharsets.UTF_8)).path("Vehicle");
+            telemetry.computeIfAbsent(m.clientId(), k -> new CopyOnWriteArrayList<>()).add(vehicle);
         }
         if (stall) {
             // The broker acknowledges a QoS 1 message only when its rule has finished: hold them.
@@ -226,21 +227,29 @@ class FleetSimulatorTest {
         StringWriter warnings = new StringWriter();
         PrintWriter err = new PrintWriter(warnings, true);
 
-        List<Double> first = runOnce(car, vehicles, err);
-        assertThat(first.get(first.size() - 1)).as("the car moved").isGreaterThan(first.get(0));
-        List<Double> second = runOnce(car, vehicles, err);
-        assertThat(second.get(0)).as("the odometer never goes backwards between runs").isGreaterThanOrEqualTo(first.get(first.size() - 1));
+        List<JsonNode> first = runOnce(car, vehicles, err);
+        JsonNode last = first.get(first.size() - 1);
+        assertThat(odometer(last)).as("the car moved").isGreaterThan(odometer(first.get(0)));
+        List<JsonNode> second = runOnce(car, vehicles, err);
+        assertThat(odometer(second.get(0))).as("the odometer never goes backwards between runs").isGreaterThanOrEqualTo(odometer(last));
+        assertThat(second.get(0).get("TripMeterReading").asDouble()).as("the trip goes on")
+                .isGreaterThanOrEqualTo(last.get("TripMeterReading").asDouble()).isPositive();
+        assertThat(second.get(0).get("StartTime").asText()).isEqualTo(last.get("StartTime").asText());
         assertThat(warnings.toString()).isEmpty();
 
         Files.writeString(state, "{\"odometerKm\": 12");
-        List<Double> third = runOnce(car, vehicles, err);
+        List<JsonNode> third = runOnce(car, vehicles, err);
         assertThat(third).isNotEmpty();
         assertThat(warnings.toString()).contains("ignoring the simulator state of " + car.thingName(), "invalid vehicle state");
         assertThat(VehicleState.load(state)).as("rewritten at the end of the run").isPresent();
     }
 
-    private List<Double> runOnce(VehicleCredentials car, LocalConnection vehicles, PrintWriter err) throws Exception {
-        odometers.remove(car.thingName());
+    private static double odometer(JsonNode vehicle) {
+        return vehicle.get("TraveledDistance").asDouble();
+    }
+
+    private List<JsonNode> runOnce(VehicleCredentials car, LocalConnection vehicles, PrintWriter err) throws Exception {
+        telemetry.remove(car.thingName());
         try (FleetSimulator simulator = new FleetSimulator(endpoint(), Duration.ofMillis(100), Clock.systemUTC(), 47.62, -122.35)) {
             simulator.add(car, SimulateCommand.resumeState(car.thingName(), vehicles.simulatorState(car.thingName()), err));
             simulator.start().get(30, TimeUnit.SECONDS);
@@ -248,6 +257,6 @@ class FleetSimulatorTest {
             simulator.stop(Duration.ofSeconds(2));
             SimulateCommand.saveStates(simulator.vehicleStates(), vehicles::simulatorState, err);
         }
-        return List.copyOf(odometers.get(car.thingName()));
+        return List.copyOf(telemetry.get(car.thingName()));
     }
 }
