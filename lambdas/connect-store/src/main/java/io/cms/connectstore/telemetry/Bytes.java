@@ -18,22 +18,9 @@ final class Bytes {
         return (long) LONGS.get(a, i);
     }
 
-    /** A hash of bytes [from, to). */
-    static int hash(byte[] a, int from, int to) {
-        long h = (to - from) * MULTIPLIER;
-        int i = from;
-        for (; i + 8 <= to; i += 8) {
-            h = (h ^ longAt(a, i)) * MULTIPLIER;
-        }
-        if (i < to) {
-            h = (h ^ tail(a, i, to)) * MULTIPLIER;
-        }
-        return (int) (h ^ (h >>> 32));
-    }
-
     /**
      * A quick hash of bytes [from, to): the length and the first and last eight bytes only. Good
-     * for telling a few known names apart; not for tables an input can fill ({@link #hash} is).
+     * for telling a few known names apart; not for tables an input can fill.
      */
     static int quickHash(byte[] a, int from, int to) {
         int len = to - from;
@@ -59,6 +46,9 @@ final class Bytes {
 
     /** The fewer than eight bytes [i, to) in the low bytes of a long, the rest zero. */
     private static long tail(byte[] a, int i, int to) {
+        if (i >= to) {
+            return 0;
+        }
         if (i + 8 <= a.length) {
             return longAt(a, i) & (-1L >>> (64 - 8 * (to - i)));
         }

@@ -1,14 +1,15 @@
 package io.cms.connectstore.telemetry;
 
 import java.util.Arrays;
+import java.util.TreeSet;
 
 /**
  * The field names of the objects a {@link JsonCursor} is inside, to refuse a repeated name at any
  * depth. Names are byte ranges (of the payload, or of a decoded copy) kept as a stack: an object's
  * names sit together on top while it is the one being read, and go when it closes. A small object
  * is searched linearly (by the names' quick hashes, then their bytes); one with more than
- * {@value #LINEAR} names gets a table keyed by a full hash of each name, so a payload made of
- * thousands of names, even names chosen to share quick hashes, costs linear time, not quadratic.
+ * {@value #LINEAR} names also keeps its names in a set ordered by their bytes, so a payload made
+ * of thousands of names costs O(n log n) whatever the names are: no hash an input could flood.
  */
 final class FieldNames {
 
@@ -18,19 +19,17 @@ final class FieldNames {
     private int[] from = new int[64];
     private int[] to = new int[64];
     private int[] hash = new int[64];
-    /** Full hashes, for the names of objects with a table (0 elsewhere). */
-    private int[] full = new int[64];
     private int size;
 
-    // Per open object: where its names start on the stack, and its table once it is large.
+    // Per open object: where its names start on the stack, and its ordered set once it is large.
     private int[] start = new int[16];
-    private int[][] tables = new int[16][];
+    private TreeSet<Integer>[] sorted = newSets(16);
     private int objects;
 
     /** Forgets everything (and lets go of the payload). */
     void clear() {
         Arrays.fill(array, 0, size, null);
-        Arrays.fill(tables, 0, objects, null);
+        Arrays.fill(sorted, 0, objects, null);
         size = 0;
         objects = 0;
     }
@@ -39,18 +38,19 @@ final class FieldNames {
     void open() {
         if (objects == start.length) {
             start = Arrays.copyOf(start, objects * 2);
-            tables = Arrays.copyOf(tables, objects * 2);
+            sorted = Arrays.copyOf(sorted, objects * 2);
         }
         start[objects] = size;
-        tables[objects] = null;
+        sorted[objects] = null;
         objects++;
     }
 
     /** The innermost object closes. */
     void close() {
         objects--;
+        Arrays.fill(array, start[objects], size, null);
         size = start[objects];
-        tables[objects] = null;
+        sorted[objects] = null;
     }
 
     /**
@@ -61,8 +61,8 @@ final class FieldNames {
      */
     boolean add(byte[] a, int f, int t, int h) {
         int first = start[objects - 1];
-        int[] table = tables[objects - 1];
-        if (table == null) {
+        TreeSet<Integer> set = sorted[objects - 1];
+        if (set == null) {
             for (int k = first; k < size; k++) {
                 if (hash[k] == h && Bytes.equal(array[k], from[k], to[k], a, f, t)) {
                     return false;
@@ -70,26 +70,25 @@ final class FieldNames {
             }
             push(a, f, t, h);
             if (size - first > LINEAR) {
-                tables[objects - 1] = table(first);
+                set = new TreeSet<>(this::compare);
+                for (int k = first; k < size; k++) {
+                    set.add(k);
+                }
+                sorted[objects - 1] = set;
             }
             return true;
         }
-        int fh = Bytes.hash(a, f, t);
-        int mask = table.length - 1;
-        int slot = spread(fh) & mask;
-        for (int e; (e = table[slot]) != 0; slot = (slot + 1) & mask) {
-            int k = e - 1;
-            if (full[k] == fh && Bytes.equal(array[k], from[k], to[k], a, f, t)) {
-                return false;
-            }
-        }
         push(a, f, t, h);
-        full[size - 1] = fh;
-        table[slot] = size;
-        if ((size - first) * 2 > table.length) {
-            tables[objects - 1] = table(first);
+        if (!set.add(size - 1)) {
+            size--;
+            array[size] = null;
+            return false;
         }
         return true;
+    }
+
+    private int compare(int x, int y) {
+        return Arrays.compareUnsigned(array[x], from[x], to[x], array[y], from[y], to[y]);
     }
 
     private void push(byte[] a, int f, int t, int h) {
@@ -99,7 +98,6 @@ final class FieldNames {
             from = Arrays.copyOf(from, grown);
             to = Arrays.copyOf(to, grown);
             hash = Arrays.copyOf(hash, grown);
-            full = Arrays.copyOf(full, grown);
         }
         array[size] = a;
         from[size] = f;
@@ -108,24 +106,8 @@ final class FieldNames {
         size++;
     }
 
-    /** A table (at most half full) of the names from {@code first} up. */
-    private int[] table(int first) {
-        int[] table = new int[Integer.highestOneBit((size - first) * 4)];
-        int mask = table.length - 1;
-        for (int k = first; k < size; k++) {
-            if (tables[objects - 1] == null) {
-                full[k] = Bytes.hash(array[k], from[k], to[k]);
-            }
-            int slot = spread(full[k]) & mask;
-            while (table[slot] != 0) {
-                slot = (slot + 1) & mask;
-            }
-            table[slot] = k + 1;
-        }
-        return table;
-    }
-
-    private static int spread(int h) {
-        return h ^ (h >>> 16);
+    @SuppressWarnings("unchecked")
+    private static TreeSet<Integer>[] newSets(int n) {
+        return (TreeSet<Integer>[]) new TreeSet<?>[n];
     }
 }

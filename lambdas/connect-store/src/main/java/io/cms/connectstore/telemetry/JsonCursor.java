@@ -14,7 +14,8 @@ import java.util.Arrays;
  * built for a name or for a value nobody reads. Numbers are converted only when asked, exactly
  * (Clinger's fast path, else the full-precision parser).
  *
- * <p>Limits as Jackson's defaults: nesting depth 1000, numbers of at most 1000 characters. A
+ * <p>Limits: nesting depth 1000 (Jackson's default), numbers of at most 1000 characters (sign,
+ * point and exponent included). A
  * UTF-8 byte-order mark at the start is skipped (and counts as a line break for
  * {@link #sawLineBreak()}). Not thread-safe; {@link #reset} starts over on another payload.
  */
@@ -98,6 +99,7 @@ final class JsonCursor {
     void release() {
         b = null;
         strArray = null;
+        decodedName = null;
         names.clear();
     }
 
@@ -190,12 +192,22 @@ final class JsonCursor {
         return Bytes.quickHash(name, 0, name.length);
     }
 
-    /** The last string or field name, decoded. */
+    /**
+     * The last string or field name, decoded.
+     *
+     * @throws Malformed when escapes spell an unpaired surrogate: valid JSON, but no UTF-8 text (so
+     *     the value the lake would store could not be the one the raw copy holds)
+     */
     String text() {
         if (strArray != b) {
             return decodedName;
         }
-        return strEscaped ? decode(strFrom, strTo) : new String(b, strFrom, strTo - strFrom, StandardCharsets.UTF_8);
+        if (!strEscaped) {
+            return new String(b, strFrom, strTo - strFrom, StandardCharsets.UTF_8);
+        }
+        String text = decode(strFrom, strTo);
+        requirePairedSurrogates(text, "a string", strFrom - 1);
+        return text;
     }
 
     /** The last number as a double, exactly as {@code Double.parseDouble} reads it (an integer -0 as 0.0). */
@@ -460,15 +472,19 @@ final class JsonCursor {
      * hold one) is refused, as Jackson refuses it: no UTF-8 reader of the raw copy could name it.
      */
     private byte[] nameBytes(String name, int at) {
-        for (int i = 0; i < name.length(); i++) {
-            char c = name.charAt(i);
-            if (Character.isHighSurrogate(c) && i + 1 < name.length() && Character.isLowSurrogate(name.charAt(i + 1))) {
+        requirePairedSurrogates(name, "a field name", at);
+        return name.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static void requirePairedSurrogates(String text, String what, int at) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
                 i++;
             } else if (Character.isSurrogate(c)) {
-                throw malformed(String.format("a field name with the unpaired surrogate \\u%04X", (int) c), at);
+                throw malformed(String.format("%s with the unpaired surrogate \\u%04X", what, (int) c), at);
             }
         }
-        return name.getBytes(StandardCharsets.UTF_8);
     }
 
     /** Scans the number at {@code pos}, keeping up to 19 significant digits and the decimal exponent. */

@@ -322,7 +322,14 @@ public final class TelemetryValidator {
         }
     }
 
+    /**
+     * Whether a refused payload may be embedded in its quarantine record as it is: strict UTF-8
+     * (the reader may have stopped before the end) and JSON (duplicate names allowed).
+     */
     private boolean wellFormed(byte[] payload) {
+        if (!Utf8.isStrict(payload)) {
+            return false;
+        }
         try (JsonParser p = lenient.createParser(payload)) {
             if (p.nextToken() == null) {
                 return false;

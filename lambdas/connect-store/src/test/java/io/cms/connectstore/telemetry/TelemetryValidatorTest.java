@@ -346,4 +346,40 @@ class TelemetryValidatorTest {
         assertThat(rejected(validate(TOPIC, "{\"vin\":\"" + VIN + "\",\"Vehicle\":{\"Speed\":1,\"Speed\":2}}")).reason())
                 .isEqualTo(RejectReason.DUPLICATE_KEY);
     }
+
+    @Test
+    void aRefusedPayloadIsEmbeddableJsonOnlyWhenAllOfItIsStrictUtf8() {
+        String start = "{\"vin\":\"" + VIN + "\",";
+        byte[][] tails = {{(byte) 0xC0, (byte) 0x80}, {(byte) 0xED, (byte) 0xA0, (byte) 0x80}, {(byte) 0xF5, (byte) 0x80, (byte) 0x80, (byte) 0x80}};
+        for (byte[] bad : tails) {
+            // Refused before the reader got to the bad bytes: the whole payload is checked anyway.
+            Verdict.Rejected timestamp = rejected(VALIDATOR.validate(TOPIC, withBytes(start + "\"timestamp\":true,\"x\":\"", bad, "\"}"), NOW));
+            assertThat(timestamp.reason()).isEqualTo(RejectReason.BAD_TIMESTAMP);
+            assertThat(timestamp.wellFormedJson()).as("%02x", bad[0]).isFalse();
+            Verdict.Rejected duplicate = rejected(VALIDATOR.validate(TOPIC, withBytes(start + "\"vin\":\"x\",\"x\":\"", bad, "\"}"), NOW));
+            assertThat(duplicate.reason()).isEqualTo(RejectReason.DUPLICATE_KEY);
+            assertThat(duplicate.wellFormedJson()).as("%02x", bad[0]).isFalse();
+        }
+        assertThat(rejected(VALIDATOR.validate(TOPIC, (start + "\"timestamp\":true}").getBytes(StandardCharsets.UTF_8), NOW))
+                .wellFormedJson()).isTrue();
+        Verdict.Rejected utf16 = rejected(VALIDATOR.validate("elsewhere", (start + "\"x\":1}").getBytes(StandardCharsets.UTF_16LE), NOW));
+        assertThat(utf16.reason()).isEqualTo(RejectReason.BAD_TOPIC);
+        assertThat(utf16.wellFormedJson()).as("UTF-16 is not JSON here, though a lenient parser would take it").isFalse();
+    }
+
+    @Test
+    void theEmptyNameTwiceIsADuplicate() {
+        assertThat(rejected(validate(TOPIC, "{\"vin\":\"" + VIN + "\",\"\":1,\"\":2}")).reason()).isEqualTo(RejectReason.DUPLICATE_KEY);
+        assertThat(rejected(validate(TOPIC, "{\"vin\":\"" + VIN + "\",\"Vehicle\":{\"Speed\":1,\"\":1,\"\":2}}")).reason())
+                .isEqualTo(RejectReason.DUPLICATE_KEY);
+    }
+
+    @Test
+    void aSignalStringWithAnUnpairedSurrogateEscapeIsRefusedAsNotUtf8() {
+        Verdict.Rejected r = rejected(validate(TOPIC, "{\"vin\":\"" + VIN + "\",\"Vehicle\":{\"VehicleIdentification\":{\"Brand\":\"A\\uD800\"}}}"));
+        assertThat(r.reason()).isEqualTo(RejectReason.NOT_JSON);
+        assertThat(r.detail()).isEqualTo("not JSON: a string with the unpaired surrogate \\uD800 at byte 71");
+        assertThat(accepted(validate(TOPIC, "{\"vin\":\"" + VIN + "\",\"note\":\"A\\uD800\"}")).vin())
+                .as("in a field the product does not read it stays in the raw copy as sent").isEqualTo(VIN);
+    }
 }
