@@ -31,7 +31,9 @@ import software.constructs.Construct;
  *   <li>by tag: KMS keys, Cognito user pools and AppSync GraphQL APIs carry
  *       {@code Solutions:SolutionID=SO0241} when created, and only keys/pools/APIs with that tag can be
  *       changed;</li>
- *   <li>IAM: roles can only be passed to the AWS services CMS uses, only AWS managed
+ *   <li>IAM: roles can be created, and their policies written, only with the permissions boundary
+ *       {@code {app}-permissions-boundary} ({@link CmsPermissionsBoundary}, created here) and the boundary can
+ *       never be removed or changed; roles can only be passed to the AWS services CMS uses, only AWS managed
  *       {@code service-role} policies can be attached;</li>
  *   <li>remaining broad (documented in docs/backstage.md): EC2 networking actions of the VPC module
  *       (EC2 has no name-based scoping for VPCs, subnets and routes), {@code Describe*}/{@code List*}
@@ -49,7 +51,12 @@ public final class ScopedDeployerRole extends Construct {
 
     private static final String SOLUTION_TAG = "Solutions:SolutionID";
 
+    /** Role actions allowed only with {@code iam:PermissionsBoundary} equal to the CMS boundary's ARN. */
+    public static final List<String> BOUNDED_ROLE_ACTIONS = List.of("iam:CreateRole", "iam:PutRolePolicy",
+            "iam:DeleteRolePolicy", "iam:DetachRolePolicy", "iam:PutRolePermissionsBoundary");
+
     private final Role role;
+    private final CmsPermissionsBoundary boundary;
     private final String app;
     private final List<String> namePrefixes;
     private final List<String> ssmPaths;
@@ -71,7 +78,9 @@ public final class ScopedDeployerRole extends Construct {
         }
         this.role = builder.build();
 
-        policy("Identity", List.of(iamRoles(), passRole(), attachManagedServiceRolePolicies(), denySelfChange()));
+        this.boundary = new CmsPermissionsBoundary(this, "PermissionsBoundary", app, namePrefixes);
+        policy("Identity", List.of(iamRoles(), boundedRoleChanges(), boundedTrustPolicyChanges(), passRole(),
+                attachManagedServiceRolePolicies(), denySelfChange(), denyBoundaryRemoval()));
         policy("Compute", List.of(lambdaFunctions(), lambdaEventSources(), lambdaCode(props.assetBucketBaseName()),
                 logGroups(), readOnly()));
         policy("Data", List.of(ssmParameters(), secrets(), dynamoDbTables(), buckets(), queues(), topics()));
@@ -96,6 +105,11 @@ public final class ScopedDeployerRole extends Construct {
         return role;
     }
 
+    /** The permissions boundary every role the deployer creates must carry ({@code {app}-permissions-boundary}). */
+    public CmsPermissionsBoundary getPermissionsBoundary() {
+        return boundary;
+    }
+
     /** The name prefixes the role is limited to, e.g. {@code cms-}, {@code cms-vpc-vpc}. */
     public List<String> getNamePrefixes() {
         return namePrefixes;
@@ -116,11 +130,48 @@ public final class ScopedDeployerRole extends Construct {
 
     /** Every CMS Lambda, rule and API has its own role; CloudFormation names them {@code {stackName}-...}. */
     private PolicyStatement iamRoles() {
-        return allow("ManageCmsRoles", List.of("iam:CreateRole", "iam:DeleteRole", "iam:GetRole", "iam:UpdateRole",
-                        "iam:UpdateRoleDescription", "iam:UpdateAssumeRolePolicy", "iam:TagRole", "iam:UntagRole",
-                        "iam:ListRoleTags", "iam:PutRolePolicy", "iam:DeleteRolePolicy", "iam:GetRolePolicy",
-                        "iam:ListRolePolicies", "iam:ListAttachedRolePolicies", "iam:DetachRolePolicy"),
+        return allow("ManageCmsRoles", List.of("iam:DeleteRole", "iam:GetRole", "iam:UpdateRole",
+                        "iam:UpdateRoleDescription", "iam:TagRole", "iam:UntagRole", "iam:ListRoleTags",
+                        "iam:GetRolePolicy", "iam:ListRolePolicies", "iam:ListAttachedRolePolicies"),
                 prefixed(p -> arn("iam", "", "role/" + p + "*")));
+    }
+
+    /**
+     * Creating a role and writing its permissions only when the role carries the CMS permissions boundary:
+     * a role the deployer creates can never do more than the boundary allows (no IAM, no escalation).
+     */
+    private PolicyStatement boundedRoleChanges() {
+        return PolicyStatement.Builder.create().sid("CreateAndChangeOnlyBoundedCmsRoles").effect(Effect.ALLOW)
+                .actions(BOUNDED_ROLE_ACTIONS)
+                .resources(prefixed(p -> arn("iam", "", "role/" + p + "*")))
+                .conditions(boundaryCondition("StringEquals"))
+                .build();
+    }
+
+    /**
+     * IAM evaluates {@code iam:PermissionsBoundary} for UpdateAssumeRolePolicy only where it supports the key;
+     * IfExists keeps trust-policy updates working where it does not, and the role being updated can only be a
+     * CMS role, which the deployer created with the boundary.
+     */
+    private PolicyStatement boundedTrustPolicyChanges() {
+        return PolicyStatement.Builder.create().sid("UpdateTrustOfBoundedCmsRoles").effect(Effect.ALLOW)
+                .actions(List.of("iam:UpdateAssumeRolePolicy"))
+                .resources(prefixed(p -> arn("iam", "", "role/" + p + "*")))
+                .conditions(boundaryCondition("StringEqualsIfExists"))
+                .build();
+    }
+
+    /** Removing the boundary from any role, or changing the boundary policy itself, is never allowed. */
+    private PolicyStatement denyBoundaryRemoval() {
+        return PolicyStatement.Builder.create().sid("NeverRemoveOrChangeTheBoundary").effect(Effect.DENY)
+                .actions(List.of("iam:DeleteRolePermissionsBoundary", "iam:CreatePolicyVersion",
+                        "iam:DeletePolicyVersion", "iam:SetDefaultPolicyVersion", "iam:DeletePolicy"))
+                .resources(List.of("*"))
+                .build();
+    }
+
+    private Map<String, Object> boundaryCondition(String operator) {
+        return Map.of(operator, Map.of("iam:PermissionsBoundary", boundary.getPolicy().getManagedPolicyArn()));
     }
 
     /** Its own name may match a CMS prefix: never let a stack widen the deployer's own permissions. */
@@ -140,7 +191,8 @@ public final class ScopedDeployerRole extends Construct {
                 .actions(List.of("iam:AttachRolePolicy"))
                 .resources(prefixed(p -> arn("iam", "", "role/" + p + "*")))
                 .conditions(Map.of("ArnLike", Map.of("iam:PolicyARN",
-                        "arn:" + Aws.PARTITION + ":iam::aws:policy/service-role/*")))
+                        "arn:" + Aws.PARTITION + ":iam::aws:policy/service-role/*"),
+                        "StringEquals", Map.of("iam:PermissionsBoundary", boundary.getPolicy().getManagedPolicyArn())))
                 .build();
     }
 

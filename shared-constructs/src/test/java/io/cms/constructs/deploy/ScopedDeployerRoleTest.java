@@ -76,7 +76,9 @@ class ScopedDeployerRoleTest {
     @Test
     void everyStatementOnAllResourcesIsConditionedOrDocumentedAsBroad() throws Exception {
         for (Map<String, Object> statement : statements(cms)) {
-            if (!strings(statement.get("Resource")).contains("*") || statement.containsKey("Condition")) {
+            // a Deny on '*' only narrows the role
+            if (!"Allow".equals(statement.get("Effect")) || !strings(statement.get("Resource")).contains("*")
+                    || statement.containsKey("Condition")) {
                 continue;
             }
             for (String action : strings(statement.get("Action"))) {
@@ -117,6 +119,46 @@ class ScopedDeployerRoleTest {
         assertThat(deny.get("Effect")).isEqualTo("Deny");
         assertThat(JSON.writeValueAsString(deny.get("Resource"))).contains("Fn::GetAtt").contains("DeployerRole");
         assertThat(strings(deny.get("Action"))).contains("iam:PutRolePolicy", "iam:AttachRolePolicy", "iam:PassRole");
+    }
+
+    @Test
+    void rolesCanBeCreatedAndTheirPoliciesWrittenOnlyWithTheCmsBoundary() throws Exception {
+        List<String> bounded = new ArrayList<>(ScopedDeployerRole.BOUNDED_ROLE_ACTIONS);
+        bounded.addAll(List.of("iam:AttachRolePolicy", "iam:UpdateAssumeRolePolicy"));
+        assertThat(bounded).contains("iam:CreateRole", "iam:PutRolePolicy", "iam:DeleteRolePolicy",
+                "iam:DetachRolePolicy", "iam:PutRolePermissionsBoundary");
+        String boundaryRef = "{\"Ref\":\"" + logicalIdOf(cms, "cms-permissions-boundary") + "\"}";
+        for (Map<String, Object> statement : statements(cms)) {
+            if (!"Allow".equals(statement.get("Effect"))) {
+                continue;
+            }
+            for (String action : strings(statement.get("Action"))) {
+                if (bounded.stream().anyMatch(b -> b.equalsIgnoreCase(action))) {
+                    assertThat(JSON.writeValueAsString(statement.get("Condition")))
+                            .as("%s in %s must require the CMS permissions boundary", action, statement.get("Sid"))
+                            .contains("\"iam:PermissionsBoundary\":" + boundaryRef);
+                }
+            }
+        }
+        assertThat(JSON.writeValueAsString(statement(cms, "CreateAndChangeOnlyBoundedCmsRoles").get("Condition")))
+                .isEqualTo("{\"StringEquals\":{\"iam:PermissionsBoundary\":" + boundaryRef + "}}");
+    }
+
+    @Test
+    void theBoundaryCanNeverBeRemovedOrChanged() {
+        Map<String, Object> deny = statement(cms, "NeverRemoveOrChangeTheBoundary");
+        assertThat(deny.get("Effect")).isEqualTo("Deny");
+        assertThat(deny.get("Resource")).isEqualTo("*");
+        assertThat(strings(deny.get("Action"))).contains("iam:DeleteRolePermissionsBoundary",
+                "iam:CreatePolicyVersion", "iam:SetDefaultPolicyVersion", "iam:DeletePolicy");
+    }
+
+    @Test
+    void theBoundaryPolicyIsNamedAfterTheDeploymentAndAttachedToNoRole() {
+        cms.hasResourceProperties("AWS::IAM::ManagedPolicy", Map.of(
+                "ManagedPolicyName", "cms-permissions-boundary", "Roles", Match.absent()));
+        fleet.hasResourceProperties("AWS::IAM::ManagedPolicy", Map.of(
+                "ManagedPolicyName", "fleet-permissions-boundary", "Roles", Match.absent()));
     }
 
     @Test
@@ -217,15 +259,28 @@ class ScopedDeployerRoleTest {
         return Map.of("PolicyDocument", Map.of("Statement", Match.arrayWith(List.of(Match.objectLike(statement)))));
     }
 
+    /** The statements of the deployer role's policies (the boundary policy is attached to no role). */
     @SuppressWarnings("unchecked")
     private static List<Map<String, Object>> statements(Template template) {
         List<Map<String, Object>> out = new ArrayList<>();
         template.findResources("AWS::IAM::ManagedPolicy").values().forEach(resource -> {
             Map<String, Object> props = (Map<String, Object>) ((Map<String, Object>) resource).get("Properties");
+            if (!props.containsKey("Roles")) {
+                return;
+            }
             Map<String, Object> doc = (Map<String, Object>) props.get("PolicyDocument");
             out.addAll((List<Map<String, Object>>) doc.get("Statement"));
         });
         return out;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static String logicalIdOf(Template template, String managedPolicyName) {
+        return template.findResources("AWS::IAM::ManagedPolicy").entrySet().stream()
+                .filter(e -> managedPolicyName.equals(((Map<String, Object>) ((Map<String, Object>) e.getValue())
+                        .get("Properties")).get("ManagedPolicyName")))
+                .map(Map.Entry::getKey).findFirst()
+                .orElseThrow(() -> new AssertionError("no managed policy " + managedPolicyName));
     }
 
     private static Map<String, Object> statement(Template template, String sid) {

@@ -1,0 +1,146 @@
+package io.cms.constructs.deploy;
+
+import io.cms.constructs.nag.Nag;
+import java.util.ArrayList;
+import java.util.List;
+import software.amazon.awscdk.App;
+import software.amazon.awscdk.Aws;
+import software.amazon.awscdk.Stack;
+import software.amazon.awscdk.services.iam.Effect;
+import software.amazon.awscdk.services.iam.ManagedPolicy;
+import software.amazon.awscdk.services.iam.PermissionsBoundary;
+import software.amazon.awscdk.services.iam.PolicyStatement;
+import software.constructs.Construct;
+import software.constructs.IConstruct;
+
+/**
+ * The customer managed policy {@code {app}-permissions-boundary}: the permissions boundary of every IAM role
+ * a CMS module stack creates. {@link ScopedDeployerRole} creates it (so it exists before any module stack)
+ * and may create or change a role only when the role carries it; {@link #applyTo} sets it on every role of
+ * the module stacks, including the roles CDK creates itself (custom resource providers and the like).
+ *
+ * <p>It allows only the actions the module roles use (see {@code EveryRoleHasThePermissionsBoundaryTest},
+ * which fails when a role needs more) and denies every IAM change, so a role created by the deployer can
+ * never create, widen or pass a role, nor change or remove this boundary.
+ */
+public final class CmsPermissionsBoundary extends Construct {
+
+    private final ManagedPolicy policy;
+
+    /**
+     * @param app the App Unique ID (the policy is named {@code {app}-permissions-boundary})
+     * @param rolePrefixes the name prefixes of the deployment's roles ({@code {app}-}, {@code {vpc}-vpc}, …):
+     *        the only roles a bounded role could ever pass, and the only functions it may invoke
+     */
+    public CmsPermissionsBoundary(Construct scope, String id, String app, List<String> rolePrefixes) {
+        super(scope, id);
+        if (rolePrefixes == null || rolePrefixes.isEmpty()) {
+            throw new IllegalArgumentException("rolePrefixes must name at least one role prefix");
+        }
+        List<String> functions = new ArrayList<>();
+        List<String> roles = new ArrayList<>();
+        for (String p : rolePrefixes) {
+            functions.add(regional("lambda", "function:" + p + "*"));
+            roles.add("arn:" + Aws.PARTITION + ":iam::" + Aws.ACCOUNT_ID + ":role/" + p + "*");
+        }
+        this.policy = ManagedPolicy.Builder.create(this, "Policy")
+                .managedPolicyName(policyName(app))
+                .description("CMS '" + app + "': permissions boundary of every CMS role (no IAM changes)")
+                .statements(List.of(
+                        allow("CmsDataPlane", DATA_PLANE_ACTIONS, List.of("*")),
+                        allow("InvokeCmsFunctions", List.of("lambda:InvokeFunction"), functions),
+                        deny("NoIamChanges", List.of("iam:Add*", "iam:Attach*", "iam:Create*", "iam:Delete*",
+                                "iam:Detach*", "iam:Put*", "iam:Remove*", "iam:Set*", "iam:Tag*", "iam:Untag*",
+                                "iam:Update*", "iam:Upload*"), List.of("*")),
+                        deny("NeverChangeOrRemoveTheBoundary", List.of("iam:CreatePolicyVersion",
+                                "iam:DeletePolicy", "iam:DeletePolicyVersion", "iam:SetDefaultPolicyVersion",
+                                "iam:DeleteRolePermissionsBoundary", "iam:PutRolePermissionsBoundary"),
+                                List.of("*")),
+                        PolicyStatement.Builder.create().sid("PassOnlyCmsRoles").effect(Effect.DENY)
+                                .actions(List.of("iam:PassRole")).notResources(roles).build()))
+                .build();
+        Nag.suppress(this, "AwsSolutions-IAM5", "A permissions boundary grants nothing by itself: it caps CMS"
+                + " roles at the data-plane actions their own policies scope to CMS resources; Lambda is limited"
+                + " to the CMS function prefixes and every IAM change is denied");
+    }
+
+    /**
+     * The data-plane actions of the module roles (from the synthesized templates), plus the ENI actions of
+     * the AWS managed {@code AWSLambdaVPCAccessExecutionRole} that VPC-attached functions use. No IAM, no
+     * STS, no {@code ssm:SendCommand}, no {@code lambda:UpdateFunctionCode}, no EC2 instances.
+     */
+    public static final List<String> DATA_PLANE_ACTIONS = List.of(
+            "logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams",
+            "xray:PutTraceSegments", "xray:PutTelemetryRecords",
+            "dynamodb:BatchGetItem", "dynamodb:BatchWriteItem", "dynamodb:ConditionCheckItem",
+            "dynamodb:DeleteItem", "dynamodb:DescribeTable", "dynamodb:GetItem", "dynamodb:PutItem",
+            "dynamodb:Query", "dynamodb:Scan", "dynamodb:UpdateItem", "dynamodb:DescribeStream",
+            "dynamodb:GetRecords", "dynamodb:GetShardIterator", "dynamodb:ListStreams",
+            "s3:GetObject", "s3:GetObjectVersion", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload",
+            "s3:ListBucket", "s3:ListBucketMultipartUploads", "s3:ListMultipartUploadParts",
+            "s3:GetBucketLocation",
+            "kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey*", "kms:ReEncrypt*",
+            "sns:Publish", "sns:CreateTopic", "sns:TagResource", "sns:SetTopicAttributes", "sns:Subscribe",
+            "sns:Unsubscribe", "sns:GetSubscriptionAttributes",
+            "sqs:SendMessage", "sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility",
+            "sqs:GetQueueAttributes", "sqs:GetQueueUrl",
+            "iot:Describe*", "iot:Get*", "iot:List*", "iot:AttachPolicy", "iot:DetachPolicy",
+            "iot:AttachThingPrincipal", "iot:DetachThingPrincipal", "iot:CreateThing", "iot:UpdateThing",
+            "iot:CreateKeysAndCertificate", "iot:RegisterCertificateWithoutCA", "iot:UpdateCertificate",
+            "iot:DeleteCertificate", "iot:UpdateEventConfigurations",
+            "ssm:GetParameter", "ssm:GetParameters", "ssm:GetParametersByPath",
+            "secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret", "secretsmanager:CreateSecret",
+            "secretsmanager:PutSecretValue", "secretsmanager:UpdateSecret", "secretsmanager:UpdateSecretVersionStage",
+            "secretsmanager:GetRandomPassword",
+            "cognito-idp:DescribeUserPoolClient",
+            "firehose:PutRecord", "firehose:PutRecordBatch",
+            "glue:GetDatabase", "glue:GetTable", "glue:GetTableVersion", "glue:GetTableVersions",
+            "glue:GetPartition", "glue:GetPartitions",
+            "athena:StartQueryExecution", "athena:GetQueryExecution", "athena:GetQueryResults",
+            "athena:StopQueryExecution",
+            "ec2:CreateNetworkInterface", "ec2:DescribeNetworkInterfaces", "ec2:DeleteNetworkInterface",
+            "ec2:AssignPrivateIpAddresses", "ec2:UnassignPrivateIpAddresses", "ec2:DescribeSubnets",
+            "ec2:AuthorizeSecurityGroupIngress", "ec2:AuthorizeSecurityGroupEgress",
+            "ec2:RevokeSecurityGroupIngress", "ec2:RevokeSecurityGroupEgress");
+
+    /** {@code {app}-permissions-boundary}. */
+    public static String policyName(String app) {
+        if (app == null || app.isBlank()) {
+            throw new IllegalArgumentException("the App Unique ID is required for the permissions boundary name");
+        }
+        return app + "-permissions-boundary";
+    }
+
+    /**
+     * Sets {@code {app}-permissions-boundary} on every IAM role (and user) of every stack in {@code app},
+     * including roles CDK adds as plain CloudFormation resources. Call it after the stacks are created.
+     */
+    public static void applyTo(App app, String appUniqueId) {
+        String name = policyName(appUniqueId);
+        for (IConstruct child : app.getNode().getChildren()) {
+            if (child instanceof Stack stack) {
+                PermissionsBoundary.of(stack).apply(ManagedPolicy.fromManagedPolicyName(stack,
+                        "CmsPermissionsBoundary", name));
+            }
+        }
+    }
+
+    /** The managed policy (its {@code Ref} is the ARN). */
+    public ManagedPolicy getPolicy() {
+        return policy;
+    }
+
+    private static String regional(String service, String resource) {
+        return "arn:" + Aws.PARTITION + ":" + service + ":" + Aws.REGION + ":" + Aws.ACCOUNT_ID + ":" + resource;
+    }
+
+    private static PolicyStatement allow(String sid, List<String> actions, List<String> resources) {
+        return PolicyStatement.Builder.create().sid(sid).effect(Effect.ALLOW).actions(actions).resources(resources)
+                .build();
+    }
+
+    private static PolicyStatement deny(String sid, List<String> actions, List<String> resources) {
+        return PolicyStatement.Builder.create().sid(sid).effect(Effect.DENY).actions(actions).resources(resources)
+                .build();
+    }
+}

@@ -1,0 +1,126 @@
+package io.cms.constructs.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import software.amazon.awscdk.App;
+import software.amazon.awscdk.AppProps;
+import software.amazon.awscdk.CfnResource;
+import software.amazon.awscdk.Stack;
+import software.amazon.awscdk.assertions.Template;
+import software.amazon.awscdk.services.iam.Role;
+import software.amazon.awscdk.services.iam.ServicePrincipal;
+
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class CmsPermissionsBoundaryTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private List<Map<String, Object>> statements;
+    private Template bounded;
+
+    @BeforeAll
+    @SuppressWarnings("unchecked")
+    void synth() {
+        App app = new App(AppProps.builder().outdir("target/cdk.out-boundary").build());
+        Stack boundaryStack = new Stack(app, "Boundary");
+        new CmsPermissionsBoundary(boundaryStack, "Boundary", "fleet", List.of("fleet-", "net-vpc"));
+        Map<String, Object> policy = (Map<String, Object>) Template.fromStack(boundaryStack)
+                .findResources("AWS::IAM::ManagedPolicy").values().iterator().next();
+        Map<String, Object> props = (Map<String, Object>) policy.get("Properties");
+        assertThat(props.get("ManagedPolicyName")).isEqualTo("fleet-permissions-boundary");
+        statements = (List<Map<String, Object>>) ((Map<String, Object>) props.get("PolicyDocument")).get("Statement");
+
+        App modules = new App(AppProps.builder().outdir("target/cdk.out-boundary-modules").build());
+        Stack stack = new Stack(modules, "Module");
+        Role.Builder.create(stack, "FunctionRole").assumedBy(new ServicePrincipal("lambda.amazonaws.com")).build();
+        // how CDK writes the roles of its own providers (CustomResourceProvider): a plain CfnResource
+        CfnResource.Builder.create(stack, "ProviderRole").type("AWS::IAM::Role").properties(Map.of(
+                "AssumeRolePolicyDocument", Map.of("Version", "2012-10-17", "Statement", List.of()))).build();
+        CmsPermissionsBoundary.applyTo(modules, "fleet");
+        bounded = Template.fromStack(stack);
+    }
+
+    @Test
+    void everyRoleOfEveryStackGetsTheBoundaryIncludingPlainCfnRoles() throws Exception {
+        Map<String, Map<String, Object>> roles = bounded.findResources("AWS::IAM::Role");
+        assertThat(roles).hasSize(2);
+        for (Map<String, Object> role : roles.values()) {
+            assertThat(JSON.writeValueAsString(role.get("Properties")))
+                    .contains("\"PermissionsBoundary\"")
+                    .contains(":iam::", ":policy/fleet-permissions-boundary");
+        }
+    }
+
+    @Test
+    void allowsNoIamNoStsAndNoServiceWideWildcard() {
+        for (Map<String, Object> s : statements) {
+            if (!"Allow".equals(s.get("Effect"))) {
+                continue;
+            }
+            for (String action : strings(s.get("Action"))) {
+                assertThat(action).as("allowed by %s", s.get("Sid"))
+                        .doesNotStartWith("iam:").doesNotStartWith("sts:").doesNotEndWith(":*")
+                        .isNotIn("ssm:SendCommand", "ssm:StartSession", "lambda:UpdateFunctionCode",
+                                "ec2:RunInstances");
+            }
+        }
+    }
+
+    @Test
+    void deniesEveryIamChangeAndRemovingTheBoundary() {
+        Map<String, Object> noIam = sid("NoIamChanges");
+        assertThat(noIam.get("Effect")).isEqualTo("Deny");
+        assertThat(strings(noIam.get("Action"))).contains("iam:Create*", "iam:Put*", "iam:Attach*", "iam:Update*",
+                "iam:Delete*");
+        Map<String, Object> boundary = sid("NeverChangeOrRemoveTheBoundary");
+        assertThat(boundary.get("Effect")).isEqualTo("Deny");
+        assertThat(strings(boundary.get("Action"))).contains("iam:DeleteRolePermissionsBoundary",
+                "iam:PutRolePermissionsBoundary", "iam:CreatePolicyVersion", "iam:SetDefaultPolicyVersion");
+    }
+
+    @Test
+    void deniesPassingAnyRoleOutsideTheDeployment() throws Exception {
+        Map<String, Object> pass = sid("PassOnlyCmsRoles");
+        assertThat(pass.get("Effect")).isEqualTo("Deny");
+        assertThat(pass.get("Action")).isEqualTo("iam:PassRole");
+        String notResource = JSON.writeValueAsString(pass.get("NotResource"));
+        assertThat(notResource).contains(":role/fleet-*").contains(":role/net-vpc*");
+    }
+
+    @Test
+    void lambdaIsLimitedToInvokingTheDeploymentsFunctions() throws Exception {
+        Map<String, Object> invoke = sid("InvokeCmsFunctions");
+        assertThat(invoke.get("Action")).isEqualTo("lambda:InvokeFunction");
+        assertThat(JSON.writeValueAsString(invoke.get("Resource")))
+                .contains(":function:fleet-*").contains(":function:net-vpc*");
+    }
+
+    @Test
+    void rejectsAMissingAppUniqueIdOrNoRolePrefix() {
+        assertThatThrownBy(() -> CmsPermissionsBoundary.policyName(" "))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("App Unique ID");
+        App app = new App();
+        Stack stack = new Stack(app, "S");
+        assertThatThrownBy(() -> new CmsPermissionsBoundary(stack, "B", "fleet", List.of()))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("rolePrefixes");
+    }
+
+    private Map<String, Object> sid(String sid) {
+        return statements.stream().filter(s -> sid.equals(s.get("Sid"))).findFirst()
+                .orElseThrow(() -> new AssertionError("no statement " + sid));
+    }
+
+    private static List<String> strings(Object value) {
+        if (value instanceof List<?> list) {
+            return list.stream().map(String::valueOf).toList();
+        }
+        return value == null ? List.of() : List.of(String.valueOf(value));
+    }
+}
