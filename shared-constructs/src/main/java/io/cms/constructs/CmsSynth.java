@@ -1,6 +1,7 @@
 package io.cms.constructs;
 
 import io.cms.constructs.aspects.SecurityInvariants;
+import io.cms.constructs.deploy.CmsPermissionsBoundary;
 import io.cms.constructs.deploy.OneClick;
 import io.cms.constructs.nag.Nag;
 import java.io.PrintStream;
@@ -40,7 +41,9 @@ public final class CmsSynth {
 
     /**
      * Adds the selected modules' stacks (context {@code module}: a short name or comma list; all
-     * when absent) to {@code app}, plus cdk-nag and the invariants. Returns the stacks in order.
+     * when absent) to {@code app}, plus cdk-nag, the invariants and the permissions boundary
+     * {@code {app}-permissions-boundary} (created by the deployer-role stack) on every IAM role of every
+     * stack, including the roles CDK creates for its own providers. Returns the stacks in order.
      */
     public static List<CmsModuleStack> build(App app, List<ModuleStackFactory> factories) {
         CmsContext context = CmsContext.from(app.getNode());
@@ -51,6 +54,7 @@ public final class CmsSynth {
                 stacks.add(factory.create(app, context));
             }
         }
+        CmsPermissionsBoundary.applyTo(app, context.appUniqueId());
         Nag.apply(app);
         Aspects.of(app).add(new SecurityInvariants());
         return stacks;

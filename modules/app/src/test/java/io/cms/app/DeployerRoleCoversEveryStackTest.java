@@ -105,7 +105,8 @@ class DeployerRoleCoversEveryStackTest {
             entry("AWS::IAM::Role", List.of("iam:CreateRole", "iam:GetRole", "iam:UpdateRole",
                     "iam:UpdateAssumeRolePolicy", "iam:DeleteRole", "iam:TagRole", "iam:UntagRole",
                     "iam:PutRolePolicy", "iam:DeleteRolePolicy", "iam:AttachRolePolicy", "iam:DetachRolePolicy",
-                    "iam:ListAttachedRolePolicies", "iam:ListRolePolicies", "iam:PassRole")),
+                    "iam:ListAttachedRolePolicies", "iam:ListRolePolicies", "iam:PassRole",
+                    "iam:PutRolePermissionsBoundary")),
             entry("AWS::IoT::Policy", List.of("iot:CreatePolicy", "iot:GetPolicy", "iot:CreatePolicyVersion",
                     "iot:DeletePolicyVersion", "iot:ListPolicyVersions", "iot:DeletePolicy", "iot:TagResource")),
             entry("AWS::IoT::ProvisioningTemplate", List.of("iot:CreateProvisioningTemplate",
@@ -538,7 +539,8 @@ class DeployerRoleCoversEveryStackTest {
         List<Map<String, Object>> out = new ArrayList<>();
         ((Map<String, Object>) template.get("Resources")).values().forEach(r -> {
             Map<String, Object> resource = (Map<String, Object>) r;
-            if ("AWS::IAM::ManagedPolicy".equals(resource.get("Type"))) {
+            // the policies of the role; the permissions boundary policy is attached to no role and grants nothing
+            if ("AWS::IAM::ManagedPolicy".equals(resource.get("Type")) && props(resource).containsKey("Roles")) {
                 Map<String, Object> doc = (Map<String, Object>) props(resource).get("PolicyDocument");
                 out.addAll((List<Map<String, Object>>) doc.get("Statement"));
             }
