@@ -7,7 +7,8 @@
 # they deploy in any region where the assets were uploaded (deployment/upload-one-click.sh),
 # without `cdk bootstrap`.
 #
-# Also writes deployer-role.template: the scoped CloudFormation role for Backstage deployments.
+# Also writes deployer-role.template: the scoped CloudFormation role for Backstage deployments and the
+# permissions boundary {app}-permissions-boundary that every module role carries.
 #
 # Usage: ASSET_BUCKET_BASE_NAME=<base> [ASSET_KEY_PREFIX=<prefix/>] [SKIP_BUILD=1] \
 #          deployment/build-one-click.sh [<short>[,<short>...]]
@@ -78,7 +79,8 @@ done < <(jq -r '.artifacts | to_entries[] | select(.value.type == "aws:cloudform
 
 [[ -s "$global/stacks.tsv" ]] || die "no stack was synthesized"
 
-# The scoped CloudFormation role Backstage builds pass with --role-arn (deployed once by an administrator).
+# The scoped CloudFormation role Backstage builds pass with --role-arn, and the permissions boundary every module
+# role carries (one template, deployed once by an administrator before any module stack).
 role_out="$outdir/deployer-role"
 (cd "$root" && ONE_CLICK=true CDK_OUTDIR="$role_out" \
   java -Dcms.root="$root" -cp "modules/app/target/classes:$(cat "$classpath_file")" io.cms.app.DeployerRoleApp) \

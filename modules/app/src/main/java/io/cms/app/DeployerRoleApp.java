@@ -16,7 +16,9 @@ import software.amazon.awscdk.cxapi.CloudAssembly;
 
 /**
  * Synthesizes the stack {@code {app}-cms-deployer-role} holding the {@link ScopedDeployerRole}
- * that Backstage deployment builds pass to CloudFormation. It is deployed once per CMS
+ * that Backstage deployment builds pass to CloudFormation, and the permissions boundary
+ * {@code {app}-permissions-boundary} that every role of the module stacks carries (so it must be
+ * deployed before any module stack, also for {@code make deploy}). It is deployed once per CMS
  * deployment by an administrator (it is not a module, so it is not in {@link CmsApp}).
  * Settings: {@code appUniqueId}, {@code vpcName}, {@code identityProviderId} and
  * {@code assetBucketBaseName} from context or the environment.
@@ -44,6 +46,10 @@ public final class DeployerRoleApp {
         CfnOutput.Builder.create(stack, "CloudFormationRoleArn")
                 .description("Set as CLOUDFORMATION_ROLE_ARN of the Backstage deployment CodeBuild project")
                 .value(deployer.getRole().getRoleArn())
+                .build();
+        CfnOutput.Builder.create(stack, "PermissionsBoundaryArn")
+                .description("The permissions boundary every role of this deployment's module stacks carries")
+                .value(deployer.getPermissionsBoundary().getPolicy().getManagedPolicyArn())
                 .build();
         Nag.apply(app);
         return stack;

@@ -47,6 +47,7 @@ class EveryRoleHasThePermissionsBoundaryTest {
     private final List<Map<String, Object>> templates = new ArrayList<>();
     private final List<String> stackNames = new ArrayList<>();
     private List<Map<String, Object>> boundary;
+    private Map<String, Map<String, Object>> outputs;
 
     @BeforeAll
     @SuppressWarnings("unchecked")
@@ -60,8 +61,9 @@ class EveryRoleHasThePermissionsBoundaryTest {
                 .context(Map.of("appUniqueId", "cms", "identityProviderId", "cms", "vpcName", "cms-vpc",
                         "assetBucketBaseName", "cms-assets"))
                 .build());
-        Map<String, Map<String, Object>> policies = Template.fromStack(DeployerRoleApp.build(app))
-                .findResources("AWS::IAM::ManagedPolicy");
+        Template deployer = Template.fromStack(DeployerRoleApp.build(app));
+        outputs = deployer.findOutputs("*");
+        Map<String, Map<String, Object>> policies = deployer.findResources("AWS::IAM::ManagedPolicy");
         boundary = policies.values().stream()
                 .map(p -> (Map<String, Object>) p.get("Properties"))
                 .filter(p -> CmsPermissionsBoundary.policyName("cms").equals(p.get("ManagedPolicyName")))
@@ -124,6 +126,18 @@ class EveryRoleHasThePermissionsBoundaryTest {
         assertThat(allowedByBoundary("iam:PassRole")).isFalse();
         assertThat(allowedByBoundary("ssm:SendCommand")).isFalse();
         assertThat(allowedByBoundary("sts:AssumeRole")).isFalse();
+    }
+
+    @Test
+    void theReviewedAwsManagedPoliciesFitTheBoundary() {
+        MANAGED_POLICY_ACTIONS.forEach((name, actions) -> assertThat(actions.stream()
+                .filter(a -> !allowedByBoundary(a)).toList()).as(name).isEmpty());
+    }
+
+    @Test
+    void theDeployerRoleStackOutputsTheBoundaryArn() {
+        assertThat(outputs).containsKeys("CloudFormationRoleArn", "PermissionsBoundaryArn");
+        assertThat(String.valueOf(outputs.get("PermissionsBoundaryArn").get("Value"))).startsWith("{Ref=");
     }
 
     /** Every action of every role policy (inline, AWS::IAM::Policy, reviewed AWS managed policies). */
