@@ -261,9 +261,15 @@ public final class CmsLocal implements AutoCloseable {
         }
         TelemetryValidator validator = new TelemetryValidator(VssCatalog.load());
         checkNotStopping();
+        // History queries and the hourly lake compaction share a view lock: a query never sees an
+        // hour's files in the middle of their swap.
+        ReentrantReadWriteLock lakeView = new ReentrantReadWriteLock(true);
+        LakeCompaction compaction = new LakeCompaction(lakeRoot, Clock.systemUTC(), lakeCompactionGrace(), lakeView.writeLock());
         LakeWriter lake = new LakeWriter(LakeWriterConfig.builder(lakeRoot)
                 .validator(validator)
                 .maxBatchAge(settings.lakeCommitEvery().multipliedBy(2))
+                // The hours a commit wrote into (late messages into an old hour too) are compacted again.
+                .onCommit(compaction::committed)
                 .build());
         IngestJournal journal = started("ingest journal", IngestJournal.open(dir.resolve("ingest"), settings.journalSync()));
         latestState = new LatestStateStore(dynamo.client(), tables.vehicleState());
@@ -287,10 +293,6 @@ public final class CmsLocal implements AutoCloseable {
         iotRequests.start(IOT_REQUESTS_POLL);
         started("certificate status requests", iotRequests);
 
-        // History queries and the hourly lake compaction share a view lock: a query never sees an
-        // hour's files in the middle of their swap.
-        ReentrantReadWriteLock lakeView = new ReentrantReadWriteLock(true);
-        LakeCompaction compaction = new LakeCompaction(lakeRoot, Clock.systemUTC(), lakeCompactionGrace(), lakeView.writeLock());
         // Before the first history query: a crash in the middle of a compaction's swap left an hour's
         // rows twice (the merged file next to its inputs) until the first run, LAKE_COMPACTION_EVERY later.
         compaction.finishInterrupted();

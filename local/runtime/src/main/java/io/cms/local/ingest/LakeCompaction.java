@@ -1,5 +1,6 @@
 package io.cms.local.ingest;
 
+import io.cms.connectstore.lake.CommittedBatch;
 import io.cms.connectstore.lake.HourCompactor;
 import io.cms.connectstore.lake.LakeLayout;
 import java.io.IOException;
@@ -9,7 +10,11 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -28,6 +33,13 @@ import org.slf4j.LoggerFactory;
  * never sees an hour's rows twice or not at all). An hour that fails (a corrupt file, say) is
  * logged and left for the next run; the other hours of the run are still compacted. The raw and
  * quarantine archives are left as they are.
+ *
+ * <p>Only the first run of a process (or {@link #finishInterrupted()} before it) scans the lake
+ * for hour directories. Afterwards a run looks only at the hours it has not yet seen at one file
+ * (still open, or failed) and at the hours the lake writer committed files into since
+ * ({@link #committed}, its commit listener: late messages into an old hour included), so a run
+ * costs what changed, not the lake's age. Files put into the lake by another process while CMS
+ * Local runs are merged after its next start.
  */
 public final class LakeCompaction implements AutoCloseable {
 
@@ -35,6 +47,16 @@ public final class LakeCompaction implements AutoCloseable {
 
     private final Path parquetRoot;
     private final HourCompactor compactor;
+    /** Hours the lake writer committed files into since a run last took them over. */
+    private final Set<Long> touched = ConcurrentHashMap.newKeySet();
+    /** Runs one at a time; guards the fields below. */
+    private final Object runLock = new Object();
+    /** Hours (start epoch ms) that may have more than one file: not closed yet, touched, or failed. */
+    private final Set<Long> pending = new TreeSet<>();
+    /** Whether the lake was scanned for its hours (once per process). */
+    private boolean scanned;
+    /** Hour directories listed by the compactor since construction (what a run costs). */
+    private long hoursListed;
     private ScheduledExecutorService timer;
 
     /**
@@ -64,28 +86,87 @@ public final class LakeCompaction implements AutoCloseable {
     }
 
     /**
-     * Compacts every closed hour that has more than one Parquet file (the compactor leaves the
-     * others after listing them).
+     * Compacts every closed hour that may have more than one Parquet file: after the first run only
+     * those not yet seen at one file and those the lake writer committed into since (see the class
+     * comment); the compactor lists each and leaves it when it holds one file.
      *
      * @return what was merged (hours left alone are not listed)
      */
     public List<HourCompactor.Result> runOnce() {
-        List<HourCompactor.Result> merged = new ArrayList<>();
-        for (long hour : closedHours()) {
-            try {
-                HourCompactor.Result result = compactor.compact(hour);
-                if (result.mergedKey() != null) {
-                    merged.add(result);
-                    LOG.info("compacted {}: {} files into one ({} rows)", result.partition(), result.inputs(), result.rows());
+        synchronized (runLock) {
+            if (!scanned) {
+                scan();
+            }
+            takeTouched();
+            List<HourCompactor.Result> merged = new ArrayList<>();
+            for (Iterator<Long> it = pending.iterator(); it.hasNext(); ) {
+                long hour = it.next();
+                if (!compactor.closed(hour)) {
+                    continue;
                 }
-            } catch (RuntimeException e) {
-                // Not only I/O errors: the Parquet reader throws plain RuntimeExceptions for a corrupt
-                // file. One bad hour must not keep the others from being compacted; the next run tries it again.
-                LOG.warn("compaction of {}/{} failed; the next run tries again: {}", LakeLayout.PARQUET,
-                        LakeLayout.partition(hour), e.toString());
+                try {
+                    hoursListed++;
+                    HourCompactor.Result result = compactor.compact(hour);
+                    // One file (or none) now; a later commit into the hour marks it again.
+                    it.remove();
+                    if (result.mergedKey() != null) {
+                        merged.add(result);
+                        LOG.info("compacted {}: {} files into one ({} rows)", result.partition(), result.inputs(), result.rows());
+                    }
+                } catch (RuntimeException e) {
+                    // Not only I/O errors: the Parquet reader throws plain RuntimeExceptions for a corrupt
+                    // file. One bad hour must not keep the others from being compacted; the next run tries it again.
+                    LOG.warn("compaction of {}/{} failed; the next run tries again: {}", LakeLayout.PARQUET,
+                            LakeLayout.partition(hour), e.toString());
+                }
+            }
+            return merged;
+        }
+    }
+
+    /**
+     * The lake writer's commit listener ({@code LakeWriterConfig.Builder#onCommit}): the hours the
+     * batch wrote Parquet files into are compacted again by the next run once they are closed.
+     * Thread-safe and cheap (it only notes the hours).
+     */
+    public void committed(CommittedBatch batch) {
+        String prefix = LakeLayout.PARQUET + "/";
+        for (String key : batch.keys()) {
+            int slash = key.lastIndexOf('/');
+            if (key.startsWith(prefix) && slash > prefix.length()) {
+                long hour = LakeLayout.hourStart(key.substring(prefix.length(), slash));
+                if (hour != Long.MIN_VALUE) {
+                    touched.add(hour);
+                }
             }
         }
-        return merged;
+    }
+
+    /** How many hour directories the compaction runs have listed so far. */
+    long hoursListed() {
+        synchronized (runLock) {
+            return hoursListed;
+        }
+    }
+
+    /** Moves the hours the writer touched to the pending ones; a mark that comes meanwhile stays for the next run. */
+    private void takeTouched() {
+        for (Iterator<Long> it = touched.iterator(); it.hasNext(); ) {
+            pending.add(it.next());
+            it.remove();
+        }
+    }
+
+    /** Notes every hour directory of the lake as pending; a failed scan is tried again by the next run. */
+    private void scan() {
+        try {
+            for (Path dir : hourDirectories()) {
+                pending.add(hourStart(dir));
+            }
+            scanned = true;
+        } catch (IOException | UncheckedIOException e) {
+            LOG.warn("cannot scan {} for hours: {}; the next run tries again", parquetRoot, e.toString());
+        }
     }
 
     /**
@@ -94,13 +175,25 @@ public final class LakeCompaction implements AutoCloseable {
      * than one Parquet file, a merged file that lists its inputs in its footer has those inputs
      * deleted, under the publish lock ({@link HourCompactor#finishInterrupted(long)}). Cheap enough
      * for a boot: one listing per hour, and a footer read only of merged files next to other files.
-     * An hour that fails is logged and left for {@link #runOnce()}.
+     * An hour that fails is logged and left for {@link #runOnce()}. The hours found spare the first
+     * run its scan of the lake.
      *
      * @return how many leftover input files were deleted
      */
     public int finishInterrupted() {
+        List<Path> dirs;
+        synchronized (runLock) {
+            try {
+                dirs = hourDirectories();
+            } catch (IOException | UncheckedIOException e) {
+                LOG.warn("cannot scan {} for hours: {}; the next compaction run tries again", parquetRoot, e.toString());
+                return 0;
+            }
+            dirs.forEach(dir -> pending.add(hourStart(dir)));
+            scanned = true;
+        }
         int deleted = 0;
-        for (Path dir : hourDirectories()) {
+        for (Path dir : dirs) {
             try {
                 deleted += compactor.finishInterrupted(hourStart(dir));
             } catch (RuntimeException e) {
@@ -122,33 +215,17 @@ public final class LakeCompaction implements AutoCloseable {
         }
     }
 
-    /** The closed hours (start epoch ms) that have a Parquet directory, oldest first. */
-    private List<Long> closedHours() {
-        List<Long> hours = new ArrayList<>();
-        for (Path dir : hourDirectories()) {
-            long start = hourStart(dir);
-            if (compactor.closed(start)) {
-                hours.add(start);
-            }
-        }
-        hours.sort(null);
-        return hours;
-    }
-
     private long hourStart(Path dir) {
         return LakeLayout.hourStart(parquetRoot.relativize(dir).toString().replace('\\', '/'));
     }
 
     /** The Parquet directories that name an hour. */
-    private List<Path> hourDirectories() {
+    private List<Path> hourDirectories() throws IOException {
         if (!Files.isDirectory(parquetRoot)) {
             return List.of();
         }
         try (Stream<Path> dirs = Files.find(parquetRoot, 4, (p, a) -> a.isDirectory())) {
             return dirs.filter(dir -> hourStart(dir) != Long.MIN_VALUE).toList();
-        } catch (IOException | UncheckedIOException e) {
-            LOG.warn("cannot scan {} for hours: {}", parquetRoot, e.toString());
-            return List.of();
         }
     }
 

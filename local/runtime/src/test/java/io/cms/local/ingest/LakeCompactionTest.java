@@ -3,6 +3,7 @@ package io.cms.local.ingest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.cms.connectstore.lake.CommittedBatch;
 import io.cms.connectstore.lake.HourCompactor;
 import io.cms.connectstore.lake.LakeWriter;
 import io.cms.connectstore.lake.LakeWriterConfig;
@@ -38,8 +39,14 @@ class LakeCompactionTest {
 
     /** Writes {@code batches} committed batches of {@code rows} messages measured in the hour starting at {@code hourStart}. */
     private void write(long hourStart, int batches, int rows) {
+        write(hourStart, batches, rows, batch -> { });
+    }
+
+    /** {@link #write(long, int, int)} with a writer that tells {@code onCommit} about each batch. */
+    private void write(long hourStart, int batches, int rows, java.util.function.Consumer<CommittedBatch> onCommit) {
         TelemetryValidator validator = new TelemetryValidator(VssCatalog.load());
-        try (LakeWriter w = new LakeWriter(LakeWriterConfig.builder(lake).validator(validator).clock(CLOCK).build())) {
+        try (LakeWriter w = new LakeWriter(LakeWriterConfig.builder(lake).validator(validator).clock(CLOCK).onCommit(onCommit)
+                .build())) {
             for (int b = 0; b < batches; b++) {
                 for (int i = 0; i < rows; i++) {
                     long ts = hourStart + b * 60_000L + i;
@@ -89,6 +96,69 @@ class LakeCompactionTest {
         assertThat(files(current)).as("the current hour may still get files").isEqualTo(2);
         assertThat(files(yesterday)).as("one file: nothing to merge").isEqualTo(1);
         assertThat(rows()).isEqualTo(before).isEqualTo(30 + 20 + 14 + 3);
+    }
+
+    @Test
+    void aLaterRunListsNoHourItAlreadyLeftAtOneFile() throws Exception {
+        long twoHoursAgo = NOW - NOW % HOUR - 2 * HOUR;
+        long current = twoHoursAgo + 2 * HOUR;
+        long yesterday = twoHoursAgo - 22 * HOUR;
+        write(twoHoursAgo, 3, 2);
+        write(yesterday, 1, 3);
+        write(current, 2, 2);
+        LakeCompaction compaction = new LakeCompaction(lake, CLOCK, Duration.ofMinutes(5), new ReentrantReadWriteLock().writeLock());
+
+        assertThat(compaction.runOnce()).extracting(HourCompactor.Result::inputs).containsExactly(3);
+        assertThat(compaction.hoursListed()).as("the first run lists every closed hour once").isEqualTo(2);
+
+        assertThat(compaction.runOnce()).isEmpty();
+        assertThat(compaction.runOnce()).isEmpty();
+        assertThat(compaction.hoursListed()).as("both closed hours are at one file; the current one is not closed").isEqualTo(2);
+        assertThat(files(current)).isEqualTo(2);
+    }
+
+    @Test
+    void anHourTheWriterCommitsIntoAgainIsCompactedAtTheNextRun() throws Exception {
+        long twoHoursAgo = NOW - NOW % HOUR - 2 * HOUR;
+        long lastHour = twoHoursAgo + HOUR;
+        write(twoHoursAgo, 2, 3);
+        write(lastHour, 1, 2);
+        // A clock that moves between runs, as the real one does: the merged file's name carries the time.
+        io.cms.lambda.common.testing.MutableClock clock = new io.cms.lambda.common.testing.MutableClock(CLOCK.instant());
+        LakeCompaction compaction = new LakeCompaction(lake, clock, Duration.ofMinutes(5), new ReentrantReadWriteLock().writeLock());
+        assertThat(compaction.runOnce()).hasSize(1);
+        long listed = compaction.hoursListed();
+        clock.advance(Duration.ofMinutes(5));
+
+        // Late messages into the compacted hour, and a batch with no Parquet hour (only other archives and a stray directory).
+        write(twoHoursAgo, 2, 4, compaction::committed);
+        compaction.committed(new CommittedBatch("b", List.of("raw/" + io.cms.connectstore.lake.LakeLayout.partition(lastHour) + "/b.json.gz",
+                "quarantine/" + io.cms.connectstore.lake.LakeLayout.partition(lastHour) + "/b.json.gz", "parquet/notes/b.parquet"), 1, 1));
+        assertThat(files(twoHoursAgo)).isEqualTo(3);
+
+        assertThat(compaction.runOnce()).extracting(HourCompactor.Result::inputs).containsExactly(3);
+        assertThat(compaction.hoursListed() - listed).as("only the hour written into again").isEqualTo(1);
+        assertThat(files(twoHoursAgo)).isEqualTo(1);
+        assertThat(rows()).isEqualTo(6 + 8 + 2);
+    }
+
+    @Test
+    void theBootsScanSparesTheFirstRunItsOwnAndAFailedHourIsTriedAgain() throws Exception {
+        long twoHoursAgo = NOW - NOW % HOUR - 2 * HOUR;
+        write(twoHoursAgo, 2, 3);
+        Path corrupt = lake.resolve("parquet/" + io.cms.connectstore.lake.LakeLayout.partition(twoHoursAgo) + "/corrupt.parquet");
+        Files.writeString(corrupt, "PAR1");
+        LakeCompaction compaction = new LakeCompaction(lake, CLOCK, Duration.ofMinutes(5), new ReentrantReadWriteLock().writeLock());
+        assertThat(compaction.finishInterrupted()).isZero();
+        write(twoHoursAgo - HOUR, 2, 1); // after the boot's scan, by a writer that reports to no compaction
+
+        assertThat(compaction.runOnce()).as("the corrupt file fails the hour").isEmpty();
+        assertThat(compaction.hoursListed()).as("the hours the boot found, not the one written after").isEqualTo(1);
+        assertThat(files(twoHoursAgo - HOUR)).isEqualTo(2);
+
+        Files.delete(corrupt);
+        assertThat(compaction.runOnce()).extracting(HourCompactor.Result::inputs).containsExactly(2);
+        assertThat(compaction.hoursListed()).isEqualTo(2);
     }
 
     @Test
