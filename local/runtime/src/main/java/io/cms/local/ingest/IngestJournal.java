@@ -191,7 +191,7 @@ public final class IngestJournal implements AutoCloseable {
      * {@value #READ_CHUNK} bytes.
      *
      * @throws IllegalArgumentException when {@code offset} is in a segment already deleted
-     * @throws IllegalStateException when the record at {@code offset} is corrupt (or {@code offset} is not where a
+     * @throws DamagedRecordException when the record at {@code offset} is corrupt (or {@code offset} is not where a
      *     record starts); a corrupt record after it ends the list instead
      */
     public List<Entry> readFrom(long offset, int max) {
@@ -258,9 +258,19 @@ public final class IngestJournal implements AutoCloseable {
         return position;
     }
 
-    private static IllegalStateException corrupt(Segment segment, long position, String why) {
-        return new IllegalStateException("journal record at " + position + " in " + segment.file().getFileName() + " is corrupt ("
+    private static DamagedRecordException corrupt(Segment segment, long position, String why) {
+        return new DamagedRecordException("journal record at " + position + " in " + segment.file().getFileName() + " is corrupt ("
                 + why + ")");
+    }
+
+    /**
+     * A record that cannot be read as written (a wrong length or checksum, a segment cut short): it
+     * is never skipped, the operator recovers by moving the checkpoint past its segment.
+     */
+    public static final class DamagedRecordException extends IllegalStateException {
+        DamagedRecordException(String message) {
+            super(message);
+        }
     }
 
     /** Reads exactly {@code length} bytes of {@code segment} at the global {@code position}. */
@@ -270,7 +280,7 @@ public final class IngestJournal implements AutoCloseable {
         while (buffer.hasRemaining()) {
             int n = segment.channel().read(buffer, at + buffer.position());
             if (n < 0) {
-                throw new IllegalStateException("journal segment " + segment.file().getFileName() + " ends before offset "
+                throw new DamagedRecordException("journal segment " + segment.file().getFileName() + " ends before offset "
                         + (position + buffer.position()));
             }
         }

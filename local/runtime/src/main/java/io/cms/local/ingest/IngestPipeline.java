@@ -5,6 +5,7 @@ import io.cms.connectstore.lake.LakeWriter;
 import io.cms.connectstore.telemetry.Telemetry;
 import io.cms.local.broker.InboundMessage;
 import io.cms.local.broker.TopicRule;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
@@ -27,10 +28,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A failure of the consumer (the disk full at a lake commit or a checkpoint, a damaged journal
  * record) never ends it: it discards the open lake batch, logs an ERROR (again at most every
- * {@link #FAILURE_LOG_INTERVAL_MS} while the failure lasts), pauses ({@link #FIRST_BACKOFF}, doubling
- * up to {@link #MAX_BACKOFF}) and reads the journal again from what the lake has committed. Nothing
- * acknowledged is ever skipped; messages read again after a failure are not given to the projection
- * twice.
+ * {@link #FAILURE_LOG_INTERVAL_MS} while the failure lasts; for a damaged journal record with a pointer
+ * to the recovery), pauses ({@link #FIRST_BACKOFF}, doubling up to {@link #MAX_BACKOFF}) and reads
+ * the journal again from what the lake has committed. Nothing acknowledged is ever skipped; messages
+ * read again after a failure are not given to the projection twice.
  */
 public final class IngestPipeline implements AutoCloseable {
 
@@ -43,8 +44,9 @@ public final class IngestPipeline implements AutoCloseable {
     static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
     /** Shortest time between two ERROR logs of a failure that lasts. */
     static final long FAILURE_LOG_INTERVAL_MS = 30_000;
-    /** Failures alike at the same journal offset after which the ERROR log points at the recovery of a damaged journal. */
-    static final int SAME_FAILURES_HINT = 3;
+    /** Appended to the ERROR logs of a failure at a damaged journal record. */
+    static final String DAMAGED_RECORD_HINT = "; a damaged journal record is never skipped: the consumer retries at it until "
+            + "the journal is recovered (see Durability in the CMS Local guide)";
 
     /**
      * The latest-state projection; failures are logged, never block the lake. The defaults suit a
@@ -91,6 +93,8 @@ public final class IngestPipeline implements AutoCloseable {
     private final AtomicLong quarantined = new AtomicLong();
     private final long firstBackoffMs;
     private final long maxBackoffMs;
+    /** The time of the failure logs (how long a failure lasts, when the next ERROR is due). */
+    private final Clock clock;
     private volatile boolean running = true;
     private volatile Throwable failure;
     /** The journal offset after the last message given to the projection (consumer thread only). */
@@ -100,18 +104,22 @@ public final class IngestPipeline implements AutoCloseable {
     private final Consumer<Telemetry> keepAccepted = t -> accepted = t;
 
     public IngestPipeline(IngestJournal journal, LakeWriter lake, LatestState latest, Duration flushEvery) {
-        this(journal, lake, latest, flushEvery, FIRST_BACKOFF, MAX_BACKOFF);
+        this(journal, lake, latest, flushEvery, FIRST_BACKOFF, MAX_BACKOFF, Clock.systemUTC());
     }
 
-    /** A pipeline whose consumer pauses from {@code firstBackoff} up to {@code maxBackoff} between retries after a failure. */
+    /**
+     * A pipeline whose consumer pauses from {@code firstBackoff} up to {@code maxBackoff} between
+     * retries after a failure, and times its failure logs with {@code clock}.
+     */
     IngestPipeline(IngestJournal journal, LakeWriter lake, LatestState latest, Duration flushEvery, Duration firstBackoff,
-            Duration maxBackoff) {
+            Duration maxBackoff, Clock clock) {
         if (firstBackoff.isNegative() || firstBackoff.isZero() || maxBackoff.compareTo(firstBackoff) < 0) {
             throw new IllegalArgumentException("the consumer's backoff must be positive and at most " + maxBackoff + ", got "
                     + firstBackoff);
         }
         this.firstBackoffMs = firstBackoff.toMillis();
         this.maxBackoffMs = maxBackoff.toMillis();
+        this.clock = clock;
         this.journal = journal;
         this.lake = lake;
         this.latest = latest;
@@ -275,30 +283,27 @@ public final class IngestPipeline implements AutoCloseable {
     /**
      * The consumer's retries after a failure: pauses from the first backoff, doubling up to the
      * longest; an ERROR when a failure starts and then at most every {@link #FAILURE_LOG_INTERVAL_MS}
-     * while it lasts. It counts as over (the pauses start again from the first backoff) only once a
-     * round gets further than the failed one: the lake commits past the offset it failed at, or a
-     * checkpoint past the last one is written. Rounds that merely read again what the lake has not
-     * committed do not end it, so a lasting failure backs off.
+     * while it lasts (the retries in between log at DEBUG). It counts as over (logged, and the pauses
+     * start again from the first backoff) only once a round gets further than the failed one: the
+     * lake commits past the offset it failed at, or a checkpoint past the last one is written. Rounds
+     * that merely read again what the lake has not committed do not end it, so a lasting failure
+     * backs off.
      */
     private final class Retry {
         private long backoffMs = firstBackoffMs;
-        /** Consecutive failures, and how many of the last ones failed alike at the same offset. */
+        /** Failures in a row, since {@link #failingSince}. */
         private int failures;
-        private int alike;
         private long failingSince;
         private long loggedAt = Long.MIN_VALUE / 2;
-        private long offset = -1;
+        /** Where the lake and the checkpoint were at the last failure. */
+        private long offset;
         private long checkpointedAt;
-        private String reason;
 
         void succeeded(Cursor cursor) {
             if (failures > 0 && (cursor.lakeThrough > offset || cursor.checkpointed > checkpointedAt)) {
                 LOG.info("the ingest consumer recovered after {} failed attempts in {} s; it continued from journal offset {}",
-                        failures, (System.currentTimeMillis() - failingSince) / 1000, offset);
+                        failures, (clock.millis() - failingSince) / 1000, offset);
                 failures = 0;
-                alike = 0;
-                offset = -1;
-                reason = null;
                 backoffMs = firstBackoffMs;
                 failure = null;
             }
@@ -306,34 +311,30 @@ public final class IngestPipeline implements AutoCloseable {
 
         void failed(RuntimeException e, Cursor cursor) throws InterruptedException {
             failure = e;
-            long now = System.currentTimeMillis();
-            long at = cursor.lakeThrough;
-            String why = e.toString();
-            alike = at == offset && why.equals(reason) ? alike + 1 : 1;
-            offset = at;
+            long now = clock.millis();
+            offset = cursor.lakeThrough;
             checkpointedAt = cursor.checkpointed;
-            reason = why;
+            String why = e.toString();
+            String hint = e instanceof IngestJournal.DamagedRecordException ? DAMAGED_RECORD_HINT : "";
             boolean due = now - loggedAt >= FAILURE_LOG_INTERVAL_MS;
+            if (due) {
+                loggedAt = now;
+            }
             if (failures++ == 0) {
                 failingSince = now;
                 String message = "the ingest consumer failed at journal offset {}: {}; the open lake batch was discarded and it "
-                        + "retries from there (the broker keeps journaling, the lake and the latest state wait)";
+                        + "retries from there (the broker keeps journaling, the lake and the latest state wait){}";
                 if (due) {
-                    loggedAt = now;
-                    LOG.error(message, at, why, e);
+                    LOG.error(message, offset, why, hint, e);
                 } else {
                     // A failure again soon after the last one recovered: the ERROR comes with the next interval.
-                    LOG.warn(message, at, why);
+                    LOG.warn(message, offset, why, hint);
                 }
             } else if (due) {
-                loggedAt = now;
                 LOG.error("the ingest consumer has been failing for {} s ({} attempts), now at journal offset {}: {}{}",
-                        (now - failingSince) / 1000, failures, at, why, alike >= SAME_FAILURES_HINT
-                                ? "; it fails alike there every time: if a journal record there is damaged, it is never "
-                                        + "skipped (see Durability in the CMS Local guide for how to recover)"
-                                : "");
+                        (now - failingSince) / 1000, failures, offset, why, hint);
             } else {
-                LOG.debug("the ingest consumer failed again at journal offset {}: {}", at, why);
+                LOG.debug("the ingest consumer failed again at journal offset {}: {}", offset, why);
             }
             pause(backoffMs);
             backoffMs = Math.min(backoffMs * 2, maxBackoffMs);

@@ -2,6 +2,7 @@ package io.cms.local.ingest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Level;
 import com.amazonaws.services.dynamodbv2.local.embedded.DynamoDBEmbedded;
 import com.amazonaws.services.dynamodbv2.local.shared.access.AmazonDynamoDBLocal;
 import io.cms.api.LatestStateStore;
@@ -9,6 +10,8 @@ import io.cms.connectstore.lake.LakeLayout;
 import io.cms.connectstore.lake.LakeWriter;
 import io.cms.connectstore.lake.LakeWriterConfig;
 import io.cms.connectstore.telemetry.TelemetryValidator;
+import io.cms.lambda.common.testing.MutableClock;
+import io.cms.local.LogCapture;
 import io.cms.vss.VssCatalog;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -19,6 +22,7 @@ import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -170,7 +174,14 @@ class IngestPipelineTest {
     /** A pipeline into the lake {@code lake-<name>} that retries every 20 to 100 ms and records the offsets given to the projection. */
     private IngestPipeline retrying(IngestJournal journal, String name, List<Long> given) {
         return new IngestPipeline(journal, new LakeWriter(LakeWriterConfig.builder(dir.resolve("lake-" + name)).validator(validator).build()),
-                (offset, next, telemetry) -> given.add(offset), Duration.ofMillis(20), Duration.ofMillis(20), Duration.ofMillis(100));
+                (offset, next, telemetry) -> given.add(offset), Duration.ofMillis(20), Duration.ofMillis(20), Duration.ofMillis(100),
+                Clock.systemUTC());
+    }
+
+    /** A pipeline into the lake {@code lake-<name>} that retries every 1 to 5 ms and times its failure logs with {@code clock}. */
+    private IngestPipeline retryingFast(IngestJournal journal, String name, Clock clock) {
+        return new IngestPipeline(journal, new LakeWriter(LakeWriterConfig.builder(dir.resolve("lake-" + name)).validator(validator).build()),
+                (offset, next, telemetry) -> { }, Duration.ofMillis(20), Duration.ofMillis(1), Duration.ofMillis(5), clock);
     }
 
     /** The Parquet rows in the lake {@code lake-<name>}. */
@@ -239,20 +250,100 @@ class IngestPipelineTest {
         }
     }
 
-    @Test
-    void aDamagedJournalRecordIsNeverSkippedAndMovingTheCheckpointPastItsSegmentRecovers() throws Exception {
-        Path journalDir = dir.resolve("journal-damaged");
+    /**
+     * A journal (of 64-byte segments: one record each) of three messages whose middle record is
+     * damaged; returns the records' offsets.
+     */
+    private static long[] journalWithADamagedMiddleRecord(Path journalDir) throws Exception {
         long[] offsets = new long[3];
         try (IngestJournal journal = IngestJournal.open(journalDir, IngestJournal.SyncPolicy.WRITE, 64)) {
             for (int i = 0; i < 3; i++) {
                 offsets[i] = publish(journal, MOVING, System.currentTimeMillis() + i, i);
             }
         }
-        // Each record has its own segment; damage the middle one's data (not the newest segment, which opening would cut).
-        String damaged = String.format("ingest-%020d.segment", offsets[1]);
-        try (FileChannel c = FileChannel.open(journalDir.resolve(damaged), StandardOpenOption.WRITE)) {
+        // Damage the middle one's data (not the newest segment, which opening would cut).
+        try (FileChannel c = FileChannel.open(journalDir.resolve(String.format("ingest-%020d.segment", offsets[1])),
+                StandardOpenOption.WRITE)) {
             c.write(ByteBuffer.wrap(new byte[] {'#'}), 20);
         }
+        return offsets;
+    }
+
+    @Test
+    void aLastingFailureLogsAnErrorOncePerIntervalNotAtEveryRetryAndItsRecoveryOnce() throws Exception {
+        Path journalDir = dir.resolve("journal-throttle");
+        Path obstacle = Files.createDirectories(journalDir.resolve("ingest.checkpoint.tmp"));
+        MutableClock clock = new MutableClock(Instant.parse("2026-12-03T10:00:00Z"));
+        try (LogCapture logs = LogCapture.of(IngestPipeline.class);
+             IngestJournal journal = IngestJournal.open(journalDir);
+             IngestPipeline pipeline = retryingFast(journal, "throttle", clock)) {
+            publish(journal, MOVING, System.currentTimeMillis(), 1);
+            awaitRetries(logs, 5);
+            assertThat(logs.messages(Level.ERROR)).singleElement().asString()
+                    .startsWith("the ingest consumer failed at journal offset ").contains("checkpoint")
+                    .doesNotContain(IngestPipeline.DAMAGED_RECORD_HINT);
+
+            clock.advance(Duration.ofMillis(IngestPipeline.FAILURE_LOG_INTERVAL_MS - 1));
+            awaitRetries(logs, 5);
+            assertThat(logs.messages(Level.ERROR)).as("not before the interval is over").hasSize(1);
+
+            clock.advance(Duration.ofMillis(1));
+            await(() -> logs.messages(Level.ERROR).size() == 2, "the failure is logged again");
+            awaitRetries(logs, 5);
+            List<String> errors = logs.messages(Level.ERROR);
+            assertThat(errors).as("once in the interval").hasSize(2);
+            assertThat(errors.get(1)).startsWith("the ingest consumer has been failing for 30 s (")
+                    .doesNotContain(IngestPipeline.DAMAGED_RECORD_HINT);
+            assertThat(logs.messages(Level.WARN)).isEmpty();
+
+            Files.delete(obstacle);
+            await(() -> pipeline.failure() == null, "the consumer recovered");
+            publish(journal, MOVING, System.currentTimeMillis(), 2);
+            await(pipeline::drained, "the consumer goes on");
+            assertThat(logs.messages(Level.INFO)).filteredOn(m -> m.contains("recovered")).singleElement().asString()
+                    .startsWith("the ingest consumer recovered after ").contains(" failed attempts in 30 s");
+            assertThat(logs.messages(Level.ERROR)).hasSize(2);
+        }
+    }
+
+    @Test
+    void aFailureAtADamagedJournalRecordLogsHowToRecoverFromTheFirstError() throws Exception {
+        Path journalDir = dir.resolve("journal-hint");
+        long[] offsets = journalWithADamagedMiddleRecord(journalDir);
+        // The consumer starts right at the damaged record.
+        Files.writeString(journalDir.resolve("ingest.checkpoint"), Long.toString(offsets[1]));
+        MutableClock clock = new MutableClock(Instant.parse("2026-12-03T10:00:00Z"));
+        try (LogCapture logs = LogCapture.of(IngestPipeline.class);
+             IngestJournal journal = IngestJournal.open(journalDir, IngestJournal.SyncPolicy.WRITE, 64);
+             IngestPipeline pipeline = retryingFast(journal, "hint", clock)) {
+            awaitRetries(logs, 3);
+            assertThat(logs.messages(Level.ERROR)).singleElement().asString()
+                    .startsWith("the ingest consumer failed at journal offset " + offsets[1] + ": ")
+                    .contains("journal record at " + offsets[1] + " in ").endsWith(IngestPipeline.DAMAGED_RECORD_HINT);
+
+            clock.advance(Duration.ofMillis(IngestPipeline.FAILURE_LOG_INTERVAL_MS));
+            await(() -> logs.messages(Level.ERROR).size() == 2, "the failure is logged again");
+            assertThat(logs.messages(Level.ERROR).get(1)).startsWith("the ingest consumer has been failing for 30 s")
+                    .endsWith(IngestPipeline.DAMAGED_RECORD_HINT);
+            assertThat(pipeline.failure()).isInstanceOf(IngestJournal.DamagedRecordException.class);
+        }
+    }
+
+    /** Waits until the consumer has failed {@code more} more times (each failure is logged: between two ERRORs at DEBUG). */
+    private static void awaitRetries(LogCapture logs, int more) throws InterruptedException {
+        long target = failuresLogged(logs) + more;
+        await(() -> failuresLogged(logs) >= target, more + " more failures");
+    }
+
+    private static long failuresLogged(LogCapture logs) {
+        return logs.count(Level.DEBUG, "failed again") + logs.count(Level.WARN, "failed") + logs.count(Level.ERROR, "fail");
+    }
+
+    @Test
+    void aDamagedJournalRecordIsNeverSkippedAndMovingTheCheckpointPastItsSegmentRecovers() throws Exception {
+        Path journalDir = dir.resolve("journal-damaged");
+        long[] offsets = journalWithADamagedMiddleRecord(journalDir);
+        String damaged = String.format("ingest-%020d.segment", offsets[1]);
         List<Long> given = new CopyOnWriteArrayList<>();
         try (IngestJournal journal = IngestJournal.open(journalDir, IngestJournal.SyncPolicy.WRITE, 64);
              IngestPipeline pipeline = retrying(journal, "damaged", given)) {
