@@ -155,7 +155,7 @@ public final class HourCompactor {
             if (inputs.size() < 2) {
                 return new Result(partition, null, inputs.size(), 0);
             }
-            String name = LakeLayout.parquetKey(hourStartMs, MERGED_PREFIX + compactorId + "-" + clock.millis());
+            String name = freshName(hourStartMs);
             Path target = root.resolve(name);
             Path temp = root.resolve(LakeLayout.temporaryKey(name));
             long rows = merge(inputs, temp);
@@ -177,6 +177,20 @@ public final class HourCompactor {
         } catch (IOException e) {
             throw new UncheckedIOException("compaction of " + partition + " failed; its files are unchanged", e);
         }
+    }
+
+    /**
+     * A merged file's key that names no file of the hour yet: the rename would silently replace one
+     * (and the deletes then remove the merged rows with the inputs), e.g. a file this compactor
+     * merged in the same millisecond.
+     */
+    private String freshName(long hourStartMs) {
+        String base = MERGED_PREFIX + compactorId + "-" + clock.millis();
+        String name = LakeLayout.parquetKey(hourStartMs, base);
+        for (int n = 1; Files.exists(root.resolve(name)) || Files.exists(root.resolve(LakeLayout.temporaryKey(name))); n++) {
+            name = LakeLayout.parquetKey(hourStartMs, base + "-" + n);
+        }
+        return name;
     }
 
     /** Parquet refuses a file that is not Parquet with an unchecked exception: these name the file instead. */

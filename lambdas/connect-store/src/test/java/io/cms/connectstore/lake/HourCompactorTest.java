@@ -55,6 +55,22 @@ class HourCompactorTest {
     }
 
     @Test
+    void compactingAnHourAgainInTheSameMillisecondNeverReplacesTheFileItMerged() throws Exception {
+        writeBatches(2, 10);
+        HourCompactor compactor = compactor(later);
+        String first = compactor.compact(HOUR).mergedKey();
+        writeBatches(1, 10);
+        List<String> before = rows();
+
+        HourCompactor.Result again = compactor.compact(HOUR);
+
+        assertThat(again.mergedKey()).as("a fresh name, not the first merge's").isNotEqualTo(first);
+        assertThat(again.inputs()).isEqualTo(2);
+        assertThat(parquetFiles()).hasSize(1);
+        assertThat(rows()).isEqualTo(before).hasSize(30);
+    }
+
+    @Test
     void refusesAnHourThatIsNotClosed() throws Exception {
         writeBatches(2, 5);
         Clock duringGrace = Clock.fixed(Instant.ofEpochMilli(HOUR + LakeLayout.HOUR_MS + 30_000), ZoneOffset.UTC);
