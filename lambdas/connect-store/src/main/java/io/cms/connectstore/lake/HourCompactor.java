@@ -20,6 +20,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.Stream;
@@ -66,6 +67,8 @@ public final class HourCompactor {
     private final Clock clock;
     private final Duration grace;
     private final String compactorId;
+    /** Merges this compactor has started (part of each merged file's name). */
+    private final AtomicLong merges = new AtomicLong();
     private final Lock publishLock;
 
     /**
@@ -180,17 +183,12 @@ public final class HourCompactor {
     }
 
     /**
-     * A merged file's key that names no file of the hour yet: the rename would silently replace one
-     * (and the deletes then remove the merged rows with the inputs), e.g. a file this compactor
-     * merged in the same millisecond.
+     * A merged file's key no file ever had: the compactor's random id and a per-instance sequence,
+     * so the rename never replaces an earlier merged file (whose rows the deletes would then take
+     * away), nor takes a name a surviving merged file lists as its input, whatever the clock does.
      */
     private String freshName(long hourStartMs) {
-        String base = MERGED_PREFIX + compactorId + "-" + clock.millis();
-        String name = LakeLayout.parquetKey(hourStartMs, base);
-        for (int n = 1; Files.exists(root.resolve(name)) || Files.exists(root.resolve(LakeLayout.temporaryKey(name))); n++) {
-            name = LakeLayout.parquetKey(hourStartMs, base + "-" + n);
-        }
-        return name;
+        return LakeLayout.parquetKey(hourStartMs, MERGED_PREFIX + compactorId + "-" + clock.millis() + "-" + merges.incrementAndGet());
     }
 
     /** Parquet refuses a file that is not Parquet with an unchecked exception: these name the file instead. */

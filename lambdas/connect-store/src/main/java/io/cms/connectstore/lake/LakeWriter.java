@@ -233,7 +233,12 @@ public final class LakeWriter implements AutoCloseable {
         reset();
         LOG.debug("committed batch {}: {} rows, {} quarantined, {} files", batch.batchId(), batch.rows(),
                 batch.quarantined(), batch.keys().size());
-        config.onCommit().accept(batch);
+        try {
+            config.onCommit().accept(batch);
+        } catch (RuntimeException e) {
+            // The batch is durable: a failing listener must not make the caller write it again.
+            LOG.warn("the commit listener failed for batch {} (the batch is committed)", batch.batchId(), e);
+        }
         return batch;
     }
 

@@ -85,6 +85,19 @@ class LakeWriterTest {
     }
 
     @Test
+    void aCommitListenerThatThrowsDoesNotTurnTheDurableBatchIntoAFailure() throws Exception {
+        try (LakeWriter w = writer(LakeWriterConfig.builder(root).onCommit(b -> {
+            throw new IllegalStateException("listener broke");
+        }))) {
+            w.accept(Payloads.topic(VIN), good(VIN, T, 1), T + 5);
+            CommittedBatch batch = w.flush();
+            assertThat(batch.rows()).isEqualTo(1);
+            assertThat(w.pending()).isZero();
+            assertThat(LakeFiles.files(root, "parquet", ".parquet")).hasSize(1);
+        }
+    }
+
+    @Test
     void partitionsByMeasurementHourNotArrival() throws Exception {
         long previousHour = T - 3_600_000;
         try (LakeWriter w = writer(LakeWriterConfig.builder(root))) {
