@@ -24,7 +24,7 @@ import java.util.regex.Pattern;
  *                            ({@code NOTIFICATION_RETENTION_DAYS}, default 90)
  * @param maxAlarmsPerRequest most alarms one {@code updateUserSubscriptions} call may carry (50)
  * @param maxSubscriptionsPerEmail most subscription rows one email may hold ({@code MAX_SUBSCRIPTIONS_PER_EMAIL},
- *                            1..{@value #SNS_TOPICS_PER_ACCOUNT_QUOTA}, default
+ *                            1..{@value #MAX_LISTABLE_SUBSCRIPTIONS}, default
  *                            {@value #DEFAULT_MAX_SUBSCRIPTIONS_PER_EMAIL})
  */
 public record AlertsConfig(String topicPrefix, Set<String> alarmTypes, Set<String> adminScopes,
@@ -38,10 +38,12 @@ public record AlertsConfig(String topicPrefix, Set<String> alarmTypes, Set<Strin
     public static final int DEFAULT_MAX_SUBSCRIPTIONS_PER_EMAIL = 200;
 
     /**
-     * SNS's default quota of standard topics per account: the largest {@code MAX_SUBSCRIPTIONS_PER_EMAIL},
-     * as a cap above it would no longer keep one email from exhausting the account's topics.
+     * The largest {@code MAX_SUBSCRIPTIONS_PER_EMAIL}: {@code getUserSubscriptions} makes one SNS
+     * {@code GetSubscriptionAttributes} call per row, one after another, and must answer within
+     * AppSync's 30 s (about 50 ms a call: 500 rows take some 25 s), so an email at a higher cap
+     * could no longer list its subscriptions to disable some.
      */
-    public static final int SNS_TOPICS_PER_ACCOUNT_QUOTA = 100_000;
+    public static final int MAX_LISTABLE_SUBSCRIPTIONS = 500;
 
     /** The most SNS accepts in one published message: 256 KiB of UTF-8. */
     public static final int SNS_MAX_MESSAGE_BYTES = 256 * 1024;
@@ -72,9 +74,9 @@ public record AlertsConfig(String topicPrefix, Set<String> alarmTypes, Set<Strin
         if (maxAlarmsPerRequest < 1) {
             throw new ConfigurationException("maxAlarmsPerRequest must be positive (got " + maxAlarmsPerRequest + ")");
         }
-        if (maxSubscriptionsPerEmail < 1 || maxSubscriptionsPerEmail > SNS_TOPICS_PER_ACCOUNT_QUOTA) {
-            throw new ConfigurationException("MAX_SUBSCRIPTIONS_PER_EMAIL must be within 1.." + SNS_TOPICS_PER_ACCOUNT_QUOTA
-                    + " (the SNS topics-per-account quota), got " + maxSubscriptionsPerEmail);
+        if (maxSubscriptionsPerEmail < 1 || maxSubscriptionsPerEmail > MAX_LISTABLE_SUBSCRIPTIONS) {
+            throw new ConfigurationException("MAX_SUBSCRIPTIONS_PER_EMAIL must be within 1.." + MAX_LISTABLE_SUBSCRIPTIONS
+                    + " (the most getUserSubscriptions can list within AppSync's 30 s), got " + maxSubscriptionsPerEmail);
         }
         alarmTypes = Set.copyOf(new LinkedHashSet<>(alarmTypes));
         adminScopes = Set.copyOf(adminScopes);
@@ -90,7 +92,7 @@ public record AlertsConfig(String topicPrefix, Set<String> alarmTypes, Set<Strin
                 Duration.ofDays(env.integer("NOTIFICATION_RETENTION_DAYS", 90, 1, 3650)),
                 50,
                 env.integer("MAX_SUBSCRIPTIONS_PER_EMAIL", DEFAULT_MAX_SUBSCRIPTIONS_PER_EMAIL, 1,
-                        SNS_TOPICS_PER_ACCOUNT_QUOTA));
+                        MAX_LISTABLE_SUBSCRIPTIONS));
     }
 
     /** Returns the alarm type if it is configured, otherwise throws a caller-facing error. */

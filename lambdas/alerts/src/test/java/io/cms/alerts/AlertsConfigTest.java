@@ -39,18 +39,18 @@ class AlertsConfigTest {
     }
 
     @Test
-    void theSubscriptionCapMayBeAnythingFromOneToTheSnsTopicQuota() {
+    void theSubscriptionCapMayBeAnythingFromOneToWhatGetUserSubscriptionsCanList() {
         assertThat(Configs.with(Map.of("MAX_SUBSCRIPTIONS_PER_EMAIL", "1")).maxSubscriptionsPerEmail()).isEqualTo(1);
-        assertThat(Configs.with(Map.of("MAX_SUBSCRIPTIONS_PER_EMAIL", "100000")).maxSubscriptionsPerEmail())
-                .isEqualTo(AlertsConfig.SNS_TOPICS_PER_ACCOUNT_QUOTA);
+        assertThat(Configs.with(Map.of("MAX_SUBSCRIPTIONS_PER_EMAIL", "500")).maxSubscriptionsPerEmail())
+                .isEqualTo(AlertsConfig.MAX_LISTABLE_SUBSCRIPTIONS);
     }
 
     @Test
-    void aSubscriptionCapOutsideOneToTheSnsTopicQuotaIsRefused() {
-        for (String bad : new String[] {"0", "-1", "100001"}) {
+    void aSubscriptionCapOutsideOneToWhatGetUserSubscriptionsCanListIsRefused() {
+        for (String bad : new String[] {"0", "-1", "501", "100000"}) {
             assertThatThrownBy(() -> Configs.with(Map.of("MAX_SUBSCRIPTIONS_PER_EMAIL", bad)))
                     .isInstanceOf(ConfigurationException.class)
-                    .hasMessage("MAX_SUBSCRIPTIONS_PER_EMAIL=" + bad + " is outside the allowed range 1..100000");
+                    .hasMessage("MAX_SUBSCRIPTIONS_PER_EMAIL=" + bad + " is outside the allowed range 1..500");
         }
     }
 
@@ -66,12 +66,12 @@ class AlertsConfigTest {
     @Test
     void aConfigurationBuiltInCodeIsHeldToTheSameSubscriptionCapBounds() {
         AlertsConfig standard = Configs.standard();
-        for (int bad : new int[] {0, AlertsConfig.SNS_TOPICS_PER_ACCOUNT_QUOTA + 1}) {
+        for (int bad : new int[] {0, AlertsConfig.MAX_LISTABLE_SUBSCRIPTIONS + 1}) {
             assertThatThrownBy(() -> new AlertsConfig(standard.topicPrefix(), standard.alarmTypes(),
                     standard.adminScopes(), standard.maxMessageLength(), standard.retention(),
                     standard.maxAlarmsPerRequest(), bad))
                     .isInstanceOf(ConfigurationException.class)
-                    .hasMessage("MAX_SUBSCRIPTIONS_PER_EMAIL must be within 1..100000 (the SNS topics-per-account quota), got "
+                    .hasMessage("MAX_SUBSCRIPTIONS_PER_EMAIL must be within 1..500 (the most getUserSubscriptions can list within AppSync's 30 s), got "
                             + bad);
         }
     }

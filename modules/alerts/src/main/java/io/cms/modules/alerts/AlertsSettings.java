@@ -30,7 +30,7 @@ import java.util.Map;
  *   <li>{@code maxMessageLength} ({@code MAX_MESSAGE_LENGTH}): longest alert message; default 2048</li>
  *   <li>{@code maxSubscriptionsPerEmail} ({@code MAX_SUBSCRIPTIONS_PER_EMAIL}): most subscriptions one email may
  *       hold; default {@value AlertsConfig#DEFAULT_MAX_SUBSCRIPTIONS_PER_EMAIL}, within
- *       1..{@value AlertsConfig#SNS_TOPICS_PER_ACCOUNT_QUOTA} (checked by {@link AlertsConfig}). Only the
+ *       1..{@value AlertsConfig#MAX_LISTABLE_SUBSCRIPTIONS} (checked by {@link AlertsConfig}). Only the
  *       user-subscriptions function, which enforces it, gets it.</li>
  * </ul>
  *
