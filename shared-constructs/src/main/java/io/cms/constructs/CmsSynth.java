@@ -40,14 +40,17 @@ public final class CmsSynth {
     }
 
     /**
-     * Adds the selected modules' stacks (context {@code module}: a short name or comma list; all
-     * when absent) to {@code app}, plus cdk-nag, the invariants and the permissions boundary
-     * {@code {app}-permissions-boundary} (created by the deployer-role stack) on every IAM role of every
-     * stack, including the roles CDK creates for its own providers. Returns the stacks in order.
+     * Adds the stack {@code {app}-cms-permissions-boundary} (construct id
+     * {@value CmsPermissionsBoundary#STACK_ID}, whatever the module selection: every module stack needs it) and
+     * the selected modules' stacks (context {@code module}: a short name or comma list; all when absent) to
+     * {@code app}, plus cdk-nag, the invariants and that permissions boundary {@code {app}-permissions-boundary}
+     * on every IAM role of every stack, including the roles CDK creates for its own providers. Returns the
+     * module stacks in order.
      */
     public static List<CmsModuleStack> build(App app, List<ModuleStackFactory> factories) {
         CmsContext context = CmsContext.from(app.getNode());
         Set<CmsModule> selected = selected(context, factories);
+        CmsPermissionsBoundary.addStack(app, context);
         List<CmsModuleStack> stacks = new ArrayList<>();
         for (ModuleStackFactory factory : factories) {
             if (selected.contains(factory.module())) {
@@ -80,10 +83,9 @@ public final class CmsSynth {
     public static int run(List<ModuleStackFactory> factories, PrintStream out) {
         long start = System.nanoTime();
         App app;
-        List<CmsModuleStack> stacks;
         try {
             app = newApp();
-            stacks = build(app, factories);
+            build(app, factories);
         } catch (IllegalArgumentException | IllegalStateException e) {
             // CmsContext and the module factories: the message names the parameter
             out.println("synth failed: " + e.getMessage());
@@ -95,8 +97,8 @@ public final class CmsSynth {
         }
         CloudAssembly assembly = app.synth();
         List<String> problems = problems(assembly);
-        for (CmsModuleStack stack : stacks) {
-            out.println("  " + stack.getStackName() + " -> " + assembly.getDirectory() + "/" + stack.getTemplateFile());
+        for (CloudFormationStackArtifact stack : assembly.getStacks()) {
+            out.println("  " + stack.getStackName() + " -> " + stack.getTemplateFullPath());
         }
         long ms = (System.nanoTime() - start) / 1_000_000;
         if (!problems.isEmpty()) {
@@ -104,7 +106,8 @@ public final class CmsSynth {
             problems.forEach(p -> out.println("  " + p));
             return 1;
         }
-        out.printf("synthesized %d stack(s) in %.1f s with zero unsuppressed cdk-nag findings%n", stacks.size(), ms / 1000.0);
+        out.printf("synthesized %d stack(s) in %.1f s with zero unsuppressed cdk-nag findings%n",
+                assembly.getStacks().size(), ms / 1000.0);
         return 0;
     }
 

@@ -1,11 +1,14 @@
 package io.cms.constructs.deploy;
 
+import io.cms.constructs.CmsContext;
+import io.cms.constructs.Solution;
 import io.cms.constructs.nag.Nag;
 import java.util.ArrayList;
 import java.util.List;
 import software.amazon.awscdk.App;
 import software.amazon.awscdk.Aws;
 import software.amazon.awscdk.Stack;
+import software.amazon.awscdk.StackProps;
 import software.amazon.awscdk.services.iam.Effect;
 import software.amazon.awscdk.services.iam.ManagedPolicy;
 import software.amazon.awscdk.services.iam.PermissionsBoundary;
@@ -15,15 +18,21 @@ import software.constructs.IConstruct;
 
 /**
  * The customer managed policy {@code {app}-permissions-boundary}: the permissions boundary of every IAM role
- * a CMS module stack creates. {@link ScopedDeployerRole} creates it (so it exists before any module stack)
- * and may create or change a role only when the role carries it; {@link #applyTo} sets it on every role of
- * the module stacks, including the roles CDK creates itself (custom resource providers and the like).
+ * a CMS module stack creates. It lives in its own stack {@code {app}-cms-permissions-boundary} ({@link #addStack},
+ * construct id {@value #STACK_ID}), which needs no setting beyond the deployment's names and is deployed before
+ * any module stack: by {@code make deploy} itself (first in DEPLOY_ORDER), or once by an administrator for
+ * Backstage and one-click ({@code permissions-boundary.template}). {@link ScopedDeployerRole} refers to it by
+ * its ARN ({@link #arnOf}) and may create or change a role only when the role carries it; {@link #applyTo} sets
+ * it on every role of the module stacks, including the roles CDK creates itself (custom resource providers).
  *
  * <p>It allows only the actions the module roles use (see {@code EveryRoleHasThePermissionsBoundaryTest},
  * which fails when a role needs more) and denies every IAM change, so a role created by the deployer can
  * never create, widen or pass a role, nor change or remove this boundary.
  */
 public final class CmsPermissionsBoundary extends Construct {
+
+    /** The construct id of the boundary stack in the all-modules app (first in the Makefile's DEPLOY_ORDER). */
+    public static final String STACK_ID = "PermissionsBoundary";
 
     private final ManagedPolicy policy;
 
@@ -103,12 +112,50 @@ public final class CmsPermissionsBoundary extends Construct {
             "ec2:AuthorizeSecurityGroupIngress", "ec2:AuthorizeSecurityGroupEgress",
             "ec2:RevokeSecurityGroupIngress", "ec2:RevokeSecurityGroupEgress");
 
+    /**
+     * Adds the stack {@code {app}-cms-permissions-boundary} holding the boundary policy to {@code app}: the
+     * role prefixes come from the deployment's names ({@link #rolePrefixes}), so it needs no other setting.
+     */
+    public static Stack addStack(App app, CmsContext context) {
+        String appUniqueId = context.appUniqueId();
+        Stack stack = new Stack(app, STACK_ID, StackProps.builder()
+                .stackName(stackName(appUniqueId))
+                .description("(" + Solution.ID + ") " + Solution.NAME + " - permissions boundary of every role of"
+                        + " the CMS deployment '" + appUniqueId + "'. Version " + Solution.version())
+                .build());
+        new CmsPermissionsBoundary(stack, "Boundary", appUniqueId, rolePrefixes(context));
+        return stack;
+    }
+
+    /** {@code {app}-cms-permissions-boundary}: the CloudFormation name of the boundary stack. */
+    public static String stackName(String app) {
+        return requireApp(app) + "-cms-permissions-boundary";
+    }
+
+    /** The name prefixes of a deployment's roles and functions: {@code {app}-}, {@code {vpc}-vpc}, {@code {idp}-auth-setup}. */
+    public static List<String> rolePrefixes(CmsContext context) {
+        return List.of(context.appUniqueId() + "-", context.vpcName() + "-vpc",
+                context.identityProviderId() + "-auth-setup");
+    }
+
+    /**
+     * The boundary's ARN built from the partition, the account and the fixed name (no cross-stack reference, so
+     * the boundary stack and the stacks referring to it can be updated independently).
+     */
+    public static String arnOf(String app) {
+        return "arn:" + Aws.PARTITION + ":iam::" + Aws.ACCOUNT_ID + ":policy/" + policyName(app);
+    }
+
     /** {@code {app}-permissions-boundary}. */
     public static String policyName(String app) {
+        return requireApp(app) + "-permissions-boundary";
+    }
+
+    private static String requireApp(String app) {
         if (app == null || app.isBlank()) {
             throw new IllegalArgumentException("the App Unique ID is required for the permissions boundary name");
         }
-        return app + "-permissions-boundary";
+        return app;
     }
 
     /**

@@ -32,8 +32,9 @@ import software.constructs.Construct;
  *       {@code Solutions:SolutionID=SO0241} when created, and only keys/pools/APIs with that tag can be
  *       changed;</li>
  *   <li>IAM: roles can be created, and their policies written, only with the permissions boundary
- *       {@code {app}-permissions-boundary} ({@link CmsPermissionsBoundary}, created here) and the boundary can
- *       never be removed or changed; roles can only be passed to the AWS services CMS uses, only AWS managed
+ *       {@code {app}-permissions-boundary} ({@link CmsPermissionsBoundary}, deployed beforehand in its own
+ *       stack and referred to here by its ARN) and the boundary can never be removed or changed; roles can only
+ *       be passed to the AWS services CMS uses, only AWS managed
  *       {@code service-role} policies can be attached;</li>
  *   <li>remaining broad (documented in docs/backstage.md): EC2 networking actions of the VPC module
  *       (EC2 has no name-based scoping for VPCs, subnets and routes), {@code Describe*}/{@code List*}
@@ -56,7 +57,7 @@ public final class ScopedDeployerRole extends Construct {
             "iam:DeleteRolePolicy", "iam:DetachRolePolicy", "iam:PutRolePermissionsBoundary");
 
     private final Role role;
-    private final CmsPermissionsBoundary boundary;
+    private final String boundaryArn;
     private final String app;
     private final List<String> namePrefixes;
     private final List<String> ssmPaths;
@@ -65,7 +66,7 @@ public final class ScopedDeployerRole extends Construct {
         super(scope, id);
         CmsContext context = props.context();
         this.app = context.appUniqueId();
-        this.namePrefixes = List.of(app + "-", context.vpcName() + "-vpc", context.identityProviderId() + "-auth-setup");
+        this.namePrefixes = CmsPermissionsBoundary.rolePrefixes(context);
         this.ssmPaths = List.of("/solution/" + app, "/solution/vpc/" + context.vpcName(),
                 "/solution/auth/" + context.identityProviderId());
 
@@ -78,7 +79,7 @@ public final class ScopedDeployerRole extends Construct {
         }
         this.role = builder.build();
 
-        this.boundary = new CmsPermissionsBoundary(this, "PermissionsBoundary", app, namePrefixes);
+        this.boundaryArn = CmsPermissionsBoundary.arnOf(app);
         policy("Identity", List.of(iamRoles(), boundedRoleChanges(), boundedTrustPolicyChanges(), passRole(),
                 attachManagedServiceRolePolicies(), denySelfChange(), denyBoundaryRemoval()));
         policy("Compute", List.of(lambdaFunctions(), lambdaEventSources(), lambdaCode(props.assetBucketBaseName()),
@@ -105,9 +106,12 @@ public final class ScopedDeployerRole extends Construct {
         return role;
     }
 
-    /** The permissions boundary every role the deployer creates must carry ({@code {app}-permissions-boundary}). */
-    public CmsPermissionsBoundary getPermissionsBoundary() {
-        return boundary;
+    /**
+     * The ARN of the permissions boundary every role the deployer creates must carry
+     * ({@code {app}-permissions-boundary}, from the stack {@code {app}-cms-permissions-boundary}).
+     */
+    public String getPermissionsBoundaryArn() {
+        return boundaryArn;
     }
 
     /** The name prefixes the role is limited to, e.g. {@code cms-}, {@code cms-vpc-vpc}. */
@@ -171,7 +175,7 @@ public final class ScopedDeployerRole extends Construct {
     }
 
     private Map<String, Object> boundaryCondition(String operator) {
-        return Map.of(operator, Map.of("iam:PermissionsBoundary", boundary.getPolicy().getManagedPolicyArn()));
+        return Map.of(operator, Map.of("iam:PermissionsBoundary", boundaryArn));
     }
 
     /** Its own name may match a CMS prefix: never let a stack widen the deployer's own permissions. */
@@ -192,7 +196,7 @@ public final class ScopedDeployerRole extends Construct {
                 .resources(prefixed(p -> arn("iam", "", "role/" + p + "*")))
                 .conditions(Map.of("ArnLike", Map.of("iam:PolicyARN",
                         "arn:" + Aws.PARTITION + ":iam::aws:policy/service-role/*"),
-                        "StringEquals", Map.of("iam:PermissionsBoundary", boundary.getPolicy().getManagedPolicyArn())))
+                        "StringEquals", Map.of("iam:PermissionsBoundary", boundaryArn)))
                 .build();
     }
 

@@ -3,7 +3,9 @@ package io.cms.constructs.deploy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.cms.constructs.CmsContext;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
@@ -13,6 +15,7 @@ import software.amazon.awscdk.App;
 import software.amazon.awscdk.AppProps;
 import software.amazon.awscdk.CfnResource;
 import software.amazon.awscdk.Stack;
+import software.amazon.awscdk.assertions.Match;
 import software.amazon.awscdk.assertions.Template;
 import software.amazon.awscdk.services.iam.Role;
 import software.amazon.awscdk.services.iam.ServicePrincipal;
@@ -103,8 +106,37 @@ class CmsPermissionsBoundaryTest {
     }
 
     @Test
+    void itsOwnStackNeedsOnlyTheDeploymentsNames() throws Exception {
+        App app = new App(AppProps.builder().outdir("target/cdk.out-boundary-stack").context(Map.of(
+                "appUniqueId", "fleet", "vpcName", "net", "identityProviderId", "corp")).build());
+        Stack stack = CmsPermissionsBoundary.addStack(app, CmsContext.from(app.getNode()));
+        assertThat(stack.getNode().getId()).isEqualTo(CmsPermissionsBoundary.STACK_ID).isEqualTo("PermissionsBoundary");
+        assertThat(stack.getStackName()).isEqualTo("fleet-cms-permissions-boundary");
+        Template template = Template.fromStack(stack);
+        assertThat((Map<?, ?>) template.toJSON().get("Resources")).hasSize(1);
+        assertThat(template.toJSON()).doesNotContainKey("Outputs");
+        template.hasResourceProperties("AWS::IAM::ManagedPolicy", Map.of(
+                "ManagedPolicyName", "fleet-permissions-boundary", "Roles", Match.absent()));
+        assertThat(JSON.writeValueAsString(template.toJSON()))
+                .contains(":role/fleet-*", ":role/net-vpc*", ":role/corp-auth-setup*");
+    }
+
+    /** The ARN the deployer role's conditions use is exactly the boundary every module role carries. */
+    @Test
+    void arnOfIsTheBoundaryEveryRoleCarries() {
+        Object carried = bounded.findResources("AWS::IAM::Role").values().iterator().next();
+        JsonNode expected = JSON.valueToTree(carried).path("Properties").path("PermissionsBoundary");
+        Stack stack = new Stack(new App(), "Referring");
+        JsonNode referred = JSON.valueToTree(stack.resolve(CmsPermissionsBoundary.arnOf("fleet")));
+        assertThat(expected.isMissingNode()).isFalse();
+        assertThat(referred.equals(expected)).as("%s equals %s", referred, expected).isTrue();
+    }
+
+    @Test
     void rejectsAMissingAppUniqueIdOrNoRolePrefix() {
         assertThatThrownBy(() -> CmsPermissionsBoundary.policyName(" "))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("App Unique ID");
+        assertThatThrownBy(() -> CmsPermissionsBoundary.stackName(null))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("App Unique ID");
         App app = new App();
         Stack stack = new Stack(app, "S");

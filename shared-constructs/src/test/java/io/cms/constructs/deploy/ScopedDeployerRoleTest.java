@@ -127,7 +127,7 @@ class ScopedDeployerRoleTest {
         bounded.addAll(List.of("iam:AttachRolePolicy", "iam:UpdateAssumeRolePolicy"));
         assertThat(bounded).contains("iam:CreateRole", "iam:PutRolePolicy", "iam:DeleteRolePolicy",
                 "iam:DetachRolePolicy", "iam:PutRolePermissionsBoundary");
-        String boundaryRef = "{\"Ref\":\"" + logicalIdOf(cms, "cms-permissions-boundary") + "\"}";
+        String boundaryRef = boundaryArnJson("cms");
         for (Map<String, Object> statement : statements(cms)) {
             if (!"Allow".equals(statement.get("Effect"))) {
                 continue;
@@ -153,12 +153,32 @@ class ScopedDeployerRoleTest {
                 "iam:CreatePolicyVersion", "iam:SetDefaultPolicyVersion", "iam:DeletePolicy");
     }
 
+    /**
+     * The boundary lives in its own stack ({@code {app}-cms-permissions-boundary}): the deployer-role stack
+     * creates no boundary policy and refers to it by the ARN built from the account and the fixed name, with
+     * no cross-stack export, so either stack can be updated on its own.
+     */
     @Test
-    void theBoundaryPolicyIsNamedAfterTheDeploymentAndAttachedToNoRole() {
-        cms.hasResourceProperties("AWS::IAM::ManagedPolicy", Map.of(
-                "ManagedPolicyName", "cms-permissions-boundary", "Roles", Match.absent()));
-        fleet.hasResourceProperties("AWS::IAM::ManagedPolicy", Map.of(
-                "ManagedPolicyName", "fleet-permissions-boundary", "Roles", Match.absent()));
+    void theBoundaryIsReferredToByItsArnAndNotCreatedHere() throws Exception {
+        for (Template template : List.of(cms, fleet)) {
+            template.resourceCountIs("AWS::IAM::Role", 1);
+            template.findResources("AWS::IAM::ManagedPolicy").values().forEach(policy -> assertThat(
+                    JSON.valueToTree(policy).path("Properties").has("Roles"))
+                    .as("every managed policy of the deployer stack is one of the role's policies").isTrue());
+            assertThat(JSON.writeValueAsString(template.toJSON())).doesNotContain("Fn::ImportValue");
+        }
+        assertThat(JSON.writeValueAsString(statement(fleet, "CreateAndChangeOnlyBoundedCmsRoles").get("Condition")))
+                .isEqualTo("{\"StringEquals\":{\"iam:PermissionsBoundary\":" + boundaryArnJson("fleet") + "}}");
+    }
+
+    @Test
+    void theRoleCanCreateNoManagedPolicySoNotTheBoundaryEither() throws Exception {
+        for (Map<String, Object> statement : statements(cms)) {
+            if ("Allow".equals(statement.get("Effect"))) {
+                assertThat(strings(statement.get("Action"))).as("allowed by %s", statement.get("Sid"))
+                        .noneMatch(a -> a.equalsIgnoreCase("iam:CreatePolicy") || a.startsWith("iam:*"));
+            }
+        }
     }
 
     @Test
@@ -259,7 +279,7 @@ class ScopedDeployerRoleTest {
         return Map.of("PolicyDocument", Map.of("Statement", Match.arrayWith(List.of(Match.objectLike(statement)))));
     }
 
-    /** The statements of the deployer role's policies (the boundary policy is attached to no role). */
+    /** The statements of the deployer role's policies. */
     @SuppressWarnings("unchecked")
     private static List<Map<String, Object>> statements(Template template) {
         List<Map<String, Object>> out = new ArrayList<>();
@@ -274,13 +294,10 @@ class ScopedDeployerRoleTest {
         return out;
     }
 
-    @SuppressWarnings("unchecked")
-    private static String logicalIdOf(Template template, String managedPolicyName) {
-        return template.findResources("AWS::IAM::ManagedPolicy").entrySet().stream()
-                .filter(e -> managedPolicyName.equals(((Map<String, Object>) ((Map<String, Object>) e.getValue())
-                        .get("Properties")).get("ManagedPolicyName")))
-                .map(Map.Entry::getKey).findFirst()
-                .orElseThrow(() -> new AssertionError("no managed policy " + managedPolicyName));
+    /** {@code arn:{partition}:iam::{account}:policy/{app}-permissions-boundary} as the template renders it. */
+    private static String boundaryArnJson(String app) throws Exception {
+        return JSON.writeValueAsString(Map.of("Fn::Join", List.of("", List.of("arn:", Map.of("Ref", "AWS::Partition"),
+                ":iam::", Map.of("Ref", "AWS::AccountId"), ":policy/" + app + "-permissions-boundary"))));
     }
 
     private static Map<String, Object> statement(Template template, String sid) {
