@@ -18,7 +18,9 @@ export JSII_NODE := $(abspath $(NODE24))
 export JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION := 1
 
 # Deployment order enforced by deploy/destroy (construct ids of the stacks in the all-modules app).
-DEPLOY_ORDER := Vpc AuthSetup Config Auth ConnectStore Alerts Api EvBatteryHealth FleetwiseConnector Provisioning VehicleSimulator
+# PermissionsBoundary ({app}-cms-permissions-boundary) comes first: every module role carries that boundary.
+# It is deployed before a MODULE selection too (idempotent) and destroyed only by a full `make destroy`, last.
+DEPLOY_ORDER := PermissionsBoundary Vpc AuthSetup Config Auth ConnectStore Alerts Api EvBatteryHealth FleetwiseConnector Provisioning VehicleSimulator
 
 .PHONY: help tools local build test synth deploy destroy clean update-snapshots bench validate-templates one-click
 
@@ -49,8 +51,8 @@ synth: build ## Synthesize CloudFormation into cdk.out/ in one JVM (MODULE=<shor
 update-snapshots: build ## Rewrite the CDK template snapshots after an intended change
 	$(MVN) -q -pl modules/app test -Dsnapshot.update=true
 
-deploy: build ## Deploy all modules in order (or MODULE=<short>) with the CDK CLI; needs AWS credentials
-	@stacks="$(if $(MODULE),$(MODULE_STACKS),$(DEPLOY_ORDER))"; \
+deploy: build ## Deploy the permissions boundary, then all modules in order (or MODULE=<short>) with the CDK CLI; needs AWS credentials
+	@stacks="$(if $(MODULE),$(firstword $(DEPLOY_ORDER)) $(MODULE_STACKS),$(DEPLOY_ORDER))"; \
 	for s in $$stacks; do \
 	  if grep -q "\"$$s\"" <(java -Dcms.root=. -cp "modules/app/target/classes:$$(cat $(APP_CP_FILE))" io.cms.app.StackIds); then \
 	    echo "== deploying $$s"; \
@@ -58,7 +60,7 @@ deploy: build ## Deploy all modules in order (or MODULE=<short>) with the CDK CL
 	  fi; \
 	done
 
-destroy: build ## Destroy all modules in reverse order (or MODULE=<short>)
+destroy: build ## Destroy all modules in reverse order, the permissions boundary last (or MODULE=<short>, boundary kept)
 	@stacks="$(if $(MODULE),$(MODULE_STACKS),$(DEPLOY_ORDER))"; \
 	for s in $$(echo $$stacks | tr ' ' '\n' | tac); do \
 	  if grep -q "\"$$s\"" <(java -Dcms.root=. -cp "modules/app/target/classes:$$(cat $(APP_CP_FILE))" io.cms.app.StackIds); then \

@@ -14,7 +14,9 @@ import java.util.List;
 
 /**
  * The all-modules CDK app: every module's stack in one App and one JVM. Select modules with
- * {@code -c module=<short>[,<short>...]} (or {@code MODULE=...}); all when absent.
+ * {@code -c module=<short>[,<short>...]} (or {@code MODULE=...}); all when absent. Whatever the
+ * selection, the app also holds the permissions boundary stack {@code {app}-cms-permissions-boundary}
+ * (construct id {@code PermissionsBoundary}, see CmsSynth), which {@code make deploy} deploys first.
  */
 public final class CmsApp {
 

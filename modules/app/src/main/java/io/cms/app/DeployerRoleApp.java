@@ -3,6 +3,7 @@ package io.cms.app;
 import io.cms.constructs.CmsContext;
 import io.cms.constructs.CmsSynth;
 import io.cms.constructs.Solution;
+import io.cms.constructs.deploy.CmsPermissionsBoundary;
 import io.cms.constructs.deploy.ScopedDeployerRole;
 import io.cms.constructs.deploy.ScopedDeployerRoleProps;
 import io.cms.constructs.nag.Nag;
@@ -16,10 +17,10 @@ import software.amazon.awscdk.cxapi.CloudAssembly;
 
 /**
  * Synthesizes the stack {@code {app}-cms-deployer-role} holding the {@link ScopedDeployerRole}
- * that Backstage deployment builds pass to CloudFormation, and the permissions boundary
- * {@code {app}-permissions-boundary} that every role of the module stacks carries (so it must be
- * deployed before any module stack, also for {@code make deploy}). It is deployed once per CMS
- * deployment by an administrator (it is not a module, so it is not in {@link CmsApp}).
+ * that Backstage deployment builds pass to CloudFormation. It is deployed once per CMS deployment by
+ * an administrator (it is not a module, so it is not in {@link CmsApp}), after the permissions boundary
+ * stack {@code {app}-cms-permissions-boundary} of {@link CmsApp}: the role refers to the boundary
+ * {@code {app}-permissions-boundary} by its ARN (no cross-stack export) and may create roles only with it.
  * Settings: {@code appUniqueId}, {@code vpcName}, {@code identityProviderId} and
  * {@code assetBucketBaseName} from context or the environment.
  */
@@ -48,8 +49,9 @@ public final class DeployerRoleApp {
                 .value(deployer.getRole().getRoleArn())
                 .build();
         CfnOutput.Builder.create(stack, "PermissionsBoundaryArn")
-                .description("The permissions boundary every role of this deployment's module stacks carries")
-                .value(deployer.getPermissionsBoundary().getPolicy().getManagedPolicyArn())
+                .description("The permissions boundary every role of this deployment's module stacks carries"
+                        + " (stack " + CmsPermissionsBoundary.stackName(context.appUniqueId()) + ")")
+                .value(deployer.getPermissionsBoundaryArn())
                 .build();
         Nag.apply(app);
         return stack;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.cms.constructs.CmsModule;
 import io.cms.constructs.CmsModuleStack;
 import io.cms.constructs.CmsSynth;
+import io.cms.constructs.deploy.CmsPermissionsBoundary;
 import io.cms.constructs.deploy.OneClick;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,6 +20,7 @@ import software.amazon.awscdk.AppProps;
 import software.amazon.awscdk.assertions.Match;
 import software.amazon.awscdk.assertions.Template;
 import software.amazon.awscdk.cxapi.CloudAssembly;
+import software.amazon.awscdk.cxapi.CloudFormationStackArtifact;
 
 /** Config (a small stack with Lambda code) synthesized once in one-click mode. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -63,6 +65,15 @@ class OneClickSynthTest {
     void referencesNoCdkBootstrapResource() throws Exception {
         String text = Files.readString(Path.of(assembly.getDirectory(), stack.getTemplateFile()));
         assertThat(text).doesNotContain("cdk-hnb659fds").doesNotContain("/cdk-bootstrap/");
+    }
+
+    /** Selecting a module keeps the boundary stack: build-one-click.sh writes permissions-boundary.template from it. */
+    @Test
+    void thePermissionsBoundaryStackIsSynthesizedWhateverTheModuleSelection() throws Exception {
+        CloudFormationStackArtifact boundary = assembly.getStackArtifact(CmsPermissionsBoundary.STACK_ID);
+        assertThat(boundary.getStackName()).isEqualTo("cms-cms-permissions-boundary");
+        assertThat(Files.readString(Path.of(boundary.getTemplateFullPath())))
+                .contains("cms-permissions-boundary").doesNotContain("BootstrapVersion");
     }
 
     @Test

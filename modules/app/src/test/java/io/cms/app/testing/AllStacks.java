@@ -4,6 +4,7 @@ import io.cms.app.CmsApp;
 import io.cms.constructs.CmsModule;
 import io.cms.constructs.CmsModuleStack;
 import io.cms.constructs.CmsSynth;
+import io.cms.constructs.deploy.CmsPermissionsBoundary;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.EnumMap;
@@ -11,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import software.amazon.awscdk.App;
 import software.amazon.awscdk.AppProps;
+import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.assertions.Template;
 import software.amazon.awscdk.cxapi.CloudAssembly;
 
@@ -24,6 +26,7 @@ public final class AllStacks {
 
     private final Map<CmsModule, CmsModuleStack> stacks = new EnumMap<>(CmsModule.class);
     private final Map<CmsModule, Template> templates = new EnumMap<>(CmsModule.class);
+    private final Stack boundary;
     private final CloudAssembly assembly;
     private final Path outdir;
 
@@ -35,6 +38,7 @@ public final class AllStacks {
                 .build());
         List<CmsModuleStack> built = CmsSynth.build(app, CmsApp.factories());
         built.forEach(s -> stacks.put(s.module(), s));
+        this.boundary = (Stack) app.getNode().findChild(CmsPermissionsBoundary.STACK_ID);
         this.assembly = app.synth();
     }
 
@@ -57,6 +61,11 @@ public final class AllStacks {
     /** The stack's template, parsed once. */
     public synchronized Template template(CmsModule module) {
         return templates.computeIfAbsent(module, m -> Template.fromStack(stack(m)));
+    }
+
+    /** The permissions boundary stack ({@code cms-cms-permissions-boundary}), not a module stack. */
+    public Stack boundaryStack() {
+        return boundary;
     }
 
     public CloudAssembly assembly() {
