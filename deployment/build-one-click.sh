@@ -7,8 +7,10 @@
 # they deploy in any region where the assets were uploaded (deployment/upload-one-click.sh),
 # without `cdk bootstrap`.
 #
-# Also writes deployer-role.template: the scoped CloudFormation role for Backstage deployments and the
-# permissions boundary {app}-permissions-boundary that every module role carries.
+# Also writes permissions-boundary.template (the stack {app}-cms-permissions-boundary with the permissions
+# boundary {app}-permissions-boundary that every module role carries, whatever the module selection) and
+# deployer-role.template (the scoped CloudFormation role for Backstage deployments). An administrator deploys
+# both once, the boundary first; they are not module stacks, so they are not in stacks.tsv.
 #
 # Usage: ASSET_BUCKET_BASE_NAME=<base> [ASSET_KEY_PREFIX=<prefix/>] [SKIP_BUILD=1] \
 #          deployment/build-one-click.sh [<short>[,<short>...]]
@@ -51,10 +53,12 @@ while IFS=$'\t' read -r id stack_name template; do
   # construct id (AuthSetup) -> short name (auth-setup)
   short="$(echo "$id" | sed -E 's/([a-z0-9])([A-Z])/\1-\2/g' | tr '[:upper:]' '[:lower:]')"
   cp "$outdir/$template" "$global/$short.template"
-  printf '%s\t%s\t%s\n' "$short" "$stack_name" "$short.template" >> "$global/stacks.tsv"
   if jq -e '.Rules.CheckBootstrapVersion // .Parameters.BootstrapVersion' "$global/$short.template" >/dev/null; then
     die "$short.template still has the CDK bootstrap rule; one-click mode was not applied"
   fi
+  # PermissionsBoundary -> permissions-boundary.template: deployed by an administrator, not a module stack
+  [[ "$id" == PermissionsBoundary ]] && continue
+  printf '%s\t%s\t%s\n' "$short" "$stack_name" "$short.template" >> "$global/stacks.tsv"
 
   assets="$outdir/$id.assets.json"
   [[ -f "$assets" ]] || continue
@@ -78,9 +82,10 @@ done < <(jq -r '.artifacts | to_entries[] | select(.value.type == "aws:cloudform
                 | [.key, .value.properties.stackName, .value.properties.templateFile] | @tsv' "$outdir/manifest.json")
 
 [[ -s "$global/stacks.tsv" ]] || die "no stack was synthesized"
+[[ -f "$global/permissions-boundary.template" ]] || die "the permissions boundary stack was not synthesized"
 
-# The scoped CloudFormation role Backstage builds pass with --role-arn, and the permissions boundary every module
-# role carries (one template, deployed once by an administrator before any module stack).
+# The scoped CloudFormation role Backstage builds pass with --role-arn (deployed once by an administrator,
+# after permissions-boundary.template and before any module stack).
 role_out="$outdir/deployer-role"
 (cd "$root" && ONE_CLICK=true CDK_OUTDIR="$role_out" \
   java -Dcms.root="$root" -cp "modules/app/target/classes:$(cat "$classpath_file")" io.cms.app.DeployerRoleApp) \
@@ -95,5 +100,6 @@ printf '%s\n' "${prefix:-${ASSET_KEY_PREFIX:-}}" > "$global/asset-key-prefix.txt
 
 echo "one-click templates (global-s3-assets):"
 cut -f1,2 "$global/stacks.tsv" | sed 's/^/  /'
-echo "  deployer role: deployer-role.template"
+echo "  permissions boundary (administrator, first): permissions-boundary.template"
+echo "  deployer role (administrator, second): deployer-role.template"
 echo "regional assets: $(find "$regional" -type f | wc -l) file(s), upload to s3://${ASSET_BUCKET_BASE_NAME}-<region>/${prefix}"

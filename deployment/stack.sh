@@ -12,7 +12,8 @@
 #
 # Usage: CLOUDFORMATION_ROLE_ARN=<arn> ASSET_BUCKET_BASE_NAME=<base> [AWS_REGION=<region>] \
 #          deployment/stack.sh deploy|update|teardown <short>
-# deploy/update need deployment/build-one-click.sh (and upload-one-click.sh) to have run.
+# deploy/update need deployment/build-one-click.sh (and upload-one-click.sh) to have run. The permissions
+# boundary stack (permissions-boundary.template) is not deployed with this script: an administrator does it.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -24,6 +25,9 @@ die() { echo "stack.sh: $*" >&2; exit 1; }
 action="${1:-}"
 short="${2:-}"
 [[ "$action" =~ ^(deploy|update|teardown)$ && -n "$short" ]] || die "usage: stack.sh deploy|update|teardown <module short name>"
+# permissions-boundary.template: the scoped role may not create, change or delete the boundary policy
+[[ "$short" != permissions-boundary ]] || die "the permissions boundary stack is not a module: an administrator deploys \
+permissions-boundary.template once with their own credentials, before deployer-role.template (see docs/backstage.md)"
 role="${CLOUDFORMATION_ROLE_ARN:-}"
 [[ "$role" =~ ^arn:aws[a-z-]*:iam::[0-9]{12}:role/.+ ]] \
   || die "set CLOUDFORMATION_ROLE_ARN to the scoped deployer role (see docs/backstage.md), got '${role}'"

@@ -62,5 +62,16 @@ check 'a stack with an operation running is left alone' UPDATE_IN_PROGRESS 1 '' 
 grep -q 'is busy (UPDATE_IN_PROGRESS)' "$work/out" || fail 'UPDATE_IN_PROGRESS: no "is busy" message'
 check 'an existing stack is updated' UPDATE_COMPLETE 0 'cloudformation deploy' 'delete-stack'
 
+# the permissions boundary is an administrator's, never deployed with the scoped role
+setup NONE
+rc=0
+PATH="$work/bin:$PATH" CLOUDFORMATION_ROLE_ARN=arn:aws:iam::123456789012:role/deployer ASSET_BUCKET_BASE_NAME=assets \
+  AWS_REGION=eu-west-1 "$work/tree/deployment/stack.sh" deploy permissions-boundary > "$work/out" 2>&1 || rc=$?
+if [[ "$rc" != 1 ]] || ! grep -q 'an administrator deploys' "$work/out" || [[ -s "$work/calls" ]]; then
+  fail "permissions-boundary: exit $rc, expected 1 with the administrator message and no aws call"
+else
+  echo "ok   the permissions boundary is refused with the administrator message"
+fi
+
 if (( failures > 0 )); then echo "stack-sh-test: $failures failure(s)"; exit 1; fi
 echo "stack-sh-test: all passed"
