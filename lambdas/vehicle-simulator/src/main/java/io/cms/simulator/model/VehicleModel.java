@@ -1,5 +1,6 @@
 package io.cms.simulator.model;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,6 +24,13 @@ public final class VehicleModel {
 
     /** Below this state of charge the car pulls over and charges. */
     public static final int CHARGE_BELOW_PERCENT = 12;
+
+    /**
+     * The longest time between the end of one run and the start of the next in which a vehicle
+     * carries on its trip and speed; after a longer break (or from a state that does not say when
+     * it was saved) it was parked meanwhile: it starts a new trip, standing.
+     */
+    public static final Duration RESUME_TRIP_WITHIN = Duration.ofMinutes(30);
     private static final double MAX_ACCEL = 2.5;
     private static final double MAX_DECEL = 4.0;
     private static final List<String> DTC_CODES = List.of("P0A80", "P0AA6", "C0035", "U0100", "B1318", "P0C78");
@@ -37,6 +45,7 @@ public final class VehicleModel {
     private double odometerKm;
     private double tripKm;
     private Instant tripStart;
+    private Instant now;             // the time of the last step (or the start)
     private double soc;              // %
     private double soh;              // %
     private double packTemp;         // degC
@@ -60,6 +69,7 @@ public final class VehicleModel {
         this.packTemp = ambientTemp + 5;
         this.tireTemp = ambientTemp;
         this.tripStart = start;
+        this.now = start;
         for (int i = 0; i < 4; i++) {
             coldTirePressure[i] = 235 + random.nextDouble() * 20;
         }
@@ -69,8 +79,10 @@ public final class VehicleModel {
     /**
      * A vehicle that carries on from {@code resumed} (as {@link #state} gave it at the end of an
      * earlier run): its odometer, charge, health, place on the route, and, where the state has them,
-     * its trip (meter and start time), pack temperature, speed and active trouble codes (which clear
-     * when they would have); the rest, and whatever an older state lacks, as for a new model.
+     * its pack temperature and active trouble codes (which clear when they would have), and its trip
+     * (meter and start time) and speed if it was saved at most {@link #RESUME_TRIP_WITHIN} before
+     * {@code start} (else a new trip starts at {@code start}, standing); the rest, and whatever an
+     * older state lacks, as for a new model.
      */
     public VehicleModel(long seed, Route route, Instant start, VehicleState resumed) {
         this(seed, route, start);
@@ -78,15 +90,17 @@ public final class VehicleModel {
         this.soc = resumed.stateOfCharge();
         this.soh = resumed.stateOfHealth();
         this.distance = resumed.routeDistance() % route.length();
-        if (resumed.trip() != null) {
-            this.tripKm = resumed.trip().meterKm();
-            this.tripStart = resumed.trip().startTime();
-        }
         if (resumed.packTemperature() != null) {
             this.packTemp = resumed.packTemperature();
         }
-        if (resumed.speedKmh() != null) {
-            this.speed = resumed.speedKmh() / 3.6;
+        if (carriesOn(resumed.savedAt(), start)) {
+            if (resumed.trip() != null) {
+                this.tripKm = resumed.trip().meterKm();
+                this.tripStart = resumed.trip().startTime();
+            }
+            if (resumed.speedKmh() != null) {
+                this.speed = resumed.speedKmh() / 3.6;
+            }
         }
         if (resumed.troubleCodes() != null) {
             this.dtcs.addAll(resumed.troubleCodes().active());
@@ -94,18 +108,27 @@ public final class VehicleModel {
         }
     }
 
-    /** What the next run of this vehicle resumes from (see {@link VehicleState}). */
+    /** Whether a vehicle saved at {@code savedAt} (null: unknown) goes on with its trip at {@code start}. */
+    private static boolean carriesOn(Instant savedAt, Instant start) {
+        // A state saved "after" the start (the clock went back) is no trip to go on with either.
+        return savedAt != null && !savedAt.isAfter(start) && Duration.between(savedAt, start).compareTo(RESUME_TRIP_WITHIN) <= 0;
+    }
+
+    /** What the next run of this vehicle resumes from (see {@link VehicleState}), as of its last step. */
     public VehicleState state() {
         double place = ((distance % route.length()) + route.length()) % route.length();
         var codes = new VehicleState.TroubleCodes(dtcs, dtcs.isEmpty() ? 0 : Math.max(0, dtcClearIn));
         return new VehicleState(odometerKm, soc, soh, place, new VehicleState.Trip(tripKm, tripStart), packTemp,
-                speed * 3.6, codes);
+                speed * 3.6, codes, now);
     }
 
     /** Advances the model by {@code dt} seconds. */
     public void step(double dt, Instant now) {
         if (dt <= 0) {
             return;
+        }
+        if (now.isAfter(this.now)) {
+            this.now = now;
         }
         if (charging) {
             stepCharging(dt);

@@ -21,8 +21,9 @@ import java.util.regex.Pattern;
  * What a simulated vehicle carries over from one run to the next, so that its odometer never goes
  * backwards, its battery does not refill, and a trip under way goes on between runs.
  *
- * <p>The last four components are null in a state an older CLI saved (it had no such fields); the
- * model then starts that quantity fresh, as for a new vehicle.
+ * <p>The last five components are null in a state an older CLI saved (it had no such fields); the
+ * model then starts that quantity fresh, as for a new vehicle (a state without {@code savedAt}
+ * resumes on a new trip, see {@link VehicleModel#RESUME_TRIP_WITHIN}).
  *
  * @param odometerKm the odometer ({@code Vehicle.TraveledDistance}) in km
  * @param stateOfCharge the state of charge in percent
@@ -32,9 +33,10 @@ import java.util.regex.Pattern;
  * @param packTemperature the average pack temperature in degC, or null
  * @param speedKmh the speed in km/h, or null
  * @param troubleCodes the active trouble codes, or null
+ * @param savedAt the time the state is of (the vehicle's last step), or null; a trip cannot start after it
  */
 public record VehicleState(double odometerKm, double stateOfCharge, double stateOfHealth, double routeDistance,
-        Trip trip, Double packTemperature, Double speedKmh, TroubleCodes troubleCodes) {
+        Trip trip, Double packTemperature, Double speedKmh, TroubleCodes troubleCodes, Instant savedAt) {
 
     /**
      * The trip under way.
@@ -82,11 +84,15 @@ public record VehicleState(double odometerKm, double stateOfCharge, double state
         if (speedKmh != null) {
             check("speedKmh", speedKmh, 0, 300);
         }
+        if (trip != null && savedAt != null && trip.startTime().isAfter(savedAt)) {
+            throw new IllegalArgumentException("trip.startTime (" + trip.startTime() + ") is after savedAt (" + savedAt
+                    + "): a trip cannot start after the state was saved");
+        }
     }
 
     /** A state with only the odometer, charge, health and route place (what an older CLI saved). */
     public VehicleState(double odometerKm, double stateOfCharge, double stateOfHealth, double routeDistance) {
-        this(odometerKm, stateOfCharge, stateOfHealth, routeDistance, null, null, null, null);
+        this(odometerKm, stateOfCharge, stateOfHealth, routeDistance, null, null, null, null, null);
     }
 
     private static void check(String name, double value, double min, double max) {
@@ -130,6 +136,9 @@ public record VehicleState(double odometerKm, double stateOfCharge, double state
             troubleCodes.active().forEach(active::add);
             codes.put("clearInSeconds", troubleCodes.clearInSeconds());
         }
+        if (savedAt != null) {
+            n.put("savedAt", savedAt.toString());
+        }
         return n;
     }
 
@@ -152,7 +161,7 @@ public record VehicleState(double odometerKm, double stateOfCharge, double state
             JsonNode n = Json.parse(text);
             return Optional.of(new VehicleState(number(n, "odometerKm"), number(n, "stateOfCharge"),
                     number(n, "stateOfHealth"), number(n, "routeDistance"), trip(n), optionalNumber(n, "packTemperature"),
-                    optionalNumber(n, "speedKmh"), troubleCodes(n)));
+                    optionalNumber(n, "speedKmh"), troubleCodes(n), optionalTime(n, "savedAt")));
         } catch (RuntimeException e) {
             throw new IllegalArgumentException("invalid vehicle state in " + file + ": " + e.getMessage(), e);
         }
@@ -163,15 +172,30 @@ public record VehicleState(double odometerKm, double stateOfCharge, double state
         if (trip == null) {
             return null;
         }
-        JsonNode start = trip.get("startTime");
-        if (start == null || !start.isTextual()) {
+        Instant start = optionalTime(trip, "trip.", "startTime");
+        if (start == null) {
             throw new IllegalArgumentException("\"trip.startTime\" must be a time such as 2026-11-22T08:00:00Z");
         }
+        return new Trip(number(trip, "trip.", "meterKm"), start);
+    }
+
+    private static Instant optionalTime(JsonNode n, String field) {
+        return optionalTime(n, "", field);
+    }
+
+    private static Instant optionalTime(JsonNode n, String prefix, String field) {
+        JsonNode v = n == null ? null : n.get(field);
+        if (v == null) {
+            return null;
+        }
+        String must = "\"" + prefix + field + "\" must be a time such as 2026-11-22T08:00:00Z";
+        if (!v.isTextual()) {
+            throw new IllegalArgumentException(must);
+        }
         try {
-            return new Trip(number(trip, "trip.", "meterKm"), Instant.parse(start.asText()));
+            return Instant.parse(v.asText());
         } catch (DateTimeParseException e) {
-            throw new IllegalArgumentException("\"trip.startTime\" must be a time such as 2026-11-22T08:00:00Z, got \""
-                    + start.asText() + "\"", e);
+            throw new IllegalArgumentException(must + ", got \"" + v.asText() + "\"", e);
         }
     }
 

@@ -68,7 +68,7 @@ class VehicleStateTest {
         assertThat(first.dtcs()).as("a trouble code came up").isNotEmpty();
         Path file = dir.resolve("state.json");
         first.state().save(file);
-        Instant nextRun = t.plusSeconds(3600);
+        Instant nextRun = t.plus(VehicleModel.RESUME_TRIP_WITHIN);
         VehicleModel fresh = new VehicleModel(SEED, route(), nextRun);
         assertThat(Math.abs(fresh.packTemperature() - first.packTemperature())).as("a fresh pack is at another temperature")
                 .isGreaterThan(1.0);
@@ -93,13 +93,54 @@ class VehicleStateTest {
     }
 
     @Test
+    void aVehicleResumedLongAfterItsLastRunStartsANewTripStandingButKeepsItsOdometerBatteryAndCodes() {
+        VehicleModel first = new VehicleModel(SEED, route(), T0);
+        Instant t = T0;
+        int guard = 0;
+        do {
+            t = drive(first, t, 1);
+        } while (!(first.speedKmh() > 40 && first.tripKm() > 1 && !first.dtcs().isEmpty()) && guard++ < 100 * 3600);
+        VehicleState saved = first.state();
+        assertThat(saved.savedAt()).as("the time of the last step").isEqualTo(t);
+        Instant nextRun = t.plus(VehicleModel.RESUME_TRIP_WITHIN).plusSeconds(1);
+
+        VehicleModel second = new VehicleModel(SEED, route(), nextRun, saved);
+
+        assertThat(second.tripKm()).isZero();
+        assertThat(second.tripStart()).isEqualTo(nextRun);
+        assertThat(second.speedKmh()).isZero();
+        assertThat(second.odometerKm()).isEqualTo(first.odometerKm());
+        assertThat(second.stateOfCharge()).isEqualTo(first.stateOfCharge());
+        assertThat(second.stateOfHealth()).isEqualTo(first.stateOfHealth());
+        assertThat(second.packTemperature()).isEqualTo(first.packTemperature());
+        assertThat(second.state().troubleCodes()).isEqualTo(saved.troubleCodes());
+    }
+
+    @Test
+    void aStateThatDoesNotSayWhenItWasSavedResumesOnANewTripStanding() throws Exception {
+        Path file = dir.resolve("state.json");
+        Files.writeString(file, "{\"odometerKm\": 61234.5, \"stateOfCharge\": 48.2, \"stateOfHealth\": 95.1, \"routeDistance\": 1200,"
+                + " \"trip\": {\"meterKm\": 40, \"startTime\": \"2026-11-15T08:00:00Z\"}, \"packTemperature\": 31.5,"
+                + " \"speedKmh\": 120, \"troubleCodes\": {\"active\": [\"P0A80\"], \"clearInSeconds\": 420}}");
+
+        VehicleModel resumed = new VehicleModel(SEED, route(), T0, VehicleState.load(file).orElseThrow());
+
+        assertThat(resumed.tripKm()).isZero();
+        assertThat(resumed.tripStart()).isEqualTo(T0);
+        assertThat(resumed.speedKmh()).isZero();
+        assertThat(resumed.odometerKm()).isEqualTo(61_234.5);
+        assertThat(resumed.packTemperature()).isEqualTo(31.5);
+        assertThat(resumed.dtcs()).containsExactly("P0A80");
+    }
+
+    @Test
     void aStateAnOlderCliSavedStillLoadsAndTheQuantitiesItLacksStartFresh() throws Exception {
         Path file = dir.resolve("state.json");
         Files.writeString(file, "{\"odometerKm\": 61234.5, \"stateOfCharge\": 48.2, \"stateOfHealth\": 95.1, \"routeDistance\": 1200}");
 
         VehicleState old = VehicleState.load(file).orElseThrow();
 
-        assertThat(old).isEqualTo(new VehicleState(61_234.5, 48.2, 95.1, 1_200, null, null, null, null));
+        assertThat(old).isEqualTo(new VehicleState(61_234.5, 48.2, 95.1, 1_200, null, null, null, null, null));
         VehicleModel fresh = new VehicleModel(SEED, route(), T0);
         VehicleModel resumed = new VehicleModel(SEED, route(), T0, old);
         assertThat(resumed.odometerKm()).isEqualTo(61_234.5);
@@ -114,7 +155,7 @@ class VehicleStateTest {
     void savingIntoADirectoryThatDoesNotExistYetCreatesIt() {
         Path file = dir.resolve("simulator-state").resolve("CMSA0000000000001.json");
         VehicleState state = new VehicleState(61_234.5, 48.2, 95.1, 1_200, new VehicleState.Trip(12.5, T0), 31.5, 54.2,
-                new VehicleState.TroubleCodes(List.of("P0A80"), 420));
+                new VehicleState.TroubleCodes(List.of("P0A80"), 420), T0.plusSeconds(600));
 
         state.save(file);
 
@@ -139,6 +180,12 @@ class VehicleStateTest {
         assertThatThrownBy(() -> VehicleState.load(file)).hasMessageContaining("got \"yesterday\"");
         Files.writeString(file, "{" + valid + "\"trip\": {\"meterKm\": -3, \"startTime\": \"2026-11-22T08:00:00Z\"}}");
         assertThatThrownBy(() -> VehicleState.load(file)).hasMessageContaining("trip.meterKm must be within");
+        Files.writeString(file, "{" + valid + "\"trip\": {\"meterKm\": 3, \"startTime\": \"2026-11-22T08:00:01Z\"},"
+                + " \"savedAt\": \"2026-11-22T08:00:00Z\"}");
+        assertThatThrownBy(() -> VehicleState.load(file)).hasMessageContaining("trip.startTime (2026-11-22T08:00:01Z) is after savedAt");
+        Files.writeString(file, "{" + valid + "\"savedAt\": \"last week\"}");
+        assertThatThrownBy(() -> VehicleState.load(file)).hasMessageContaining("\"savedAt\" must be a time")
+                .hasMessageContaining("got \"last week\"");
         Files.writeString(file, "{" + valid + "\"speedKmh\": -4}");
         assertThatThrownBy(() -> VehicleState.load(file)).hasMessageContaining("speedKmh must be within [0.0, 300.0], got -4.0");
         Files.writeString(file, "{" + valid + "\"packTemperature\": \"warm\"}");
