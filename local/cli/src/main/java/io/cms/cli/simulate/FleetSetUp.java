@@ -30,7 +30,10 @@ final class FleetSetUp {
         /** The stored credentials of {@code vin} if they are current; empty if it needs setting up. */
         Optional<VehicleCredentials> current(String vin);
 
-        /** Sets up {@code vin}, which has no current credentials, and gives its new ones. */
+        /**
+         * Sets up {@code vin}, which had no current credentials when read, and gives its credentials:
+         * ones that became current since (set up by another run) are kept, not provisioned again.
+         */
         VehicleCredentials setUp(String vin);
     }
 

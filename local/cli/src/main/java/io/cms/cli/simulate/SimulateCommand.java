@@ -319,6 +319,27 @@ public final class SimulateCommand implements Callable<Integer> {
     }
 
     /**
+     * The vehicles of a run as {@link FleetSetUp} sees them, set up with {@code setup}. A vehicle
+     * found without current credentials in the read phase is checked again just before it is set up:
+     * another {@code cms simulate} on the same data directory may have set it up meanwhile, and
+     * provisioning it again would supersede the certificate that run keeps (the broker refuses it).
+     */
+    static FleetSetUp.Vehicles vehicles(VehicleSetup setup) {
+        return new FleetSetUp.Vehicles() {
+            @Override
+            public Optional<VehicleCredentials> current(String vin) {
+                return setup.current(vin);
+            }
+
+            @Override
+            public VehicleCredentials setUp(String vin) {
+                // Not reprovision: stored credentials that became current since the read are reused.
+                return setup.setUp(vin, null, null, null, false).credentials();
+            }
+        };
+    }
+
+    /**
      * The credentials of every VIN, provisioning (a few at a time) those without stored credentials
      * holding the certificate the registry has active for them (none stored, revoked or superseded).
      * Each vehicle's stored credentials are read once.
@@ -333,18 +354,7 @@ public final class SimulateCommand implements Callable<Integer> {
             }
             setUp = fleet;
         }
-        return fleet.credentials(vins, new FleetSetUp.Vehicles() {
-            @Override
-            public Optional<VehicleCredentials> current(String vin) {
-                return setup.current(vin);
-            }
-
-            @Override
-            public VehicleCredentials setUp(String vin) {
-                // Its stored credentials (if any) were just found not current: provision anew.
-                return setup.setUp(vin, null, null, null, true).credentials();
-            }
-        }, missing -> {
+        return fleet.credentials(vins, vehicles(setup), missing -> {
             out.printf("setting up %d of %d vehicles (authorize, provision by claim)%n", missing, vins.size());
             out.flush();
         });
