@@ -33,7 +33,9 @@ import software.constructs.Construct;
  *       changed;</li>
  *   <li>IAM: roles can be created, and their policies written, only with the permissions boundary
  *       {@code {app}-permissions-boundary} ({@link CmsPermissionsBoundary}, deployed beforehand in its own
- *       stack and referred to here by its ARN) and the boundary can never be removed or changed; roles can only
+ *       stack and referred to here by its ARN), no role's boundary can be removed and the boundary policy can
+ *       never be changed; trust policies ({@code iam:UpdateAssumeRolePolicy}, for which IAM supports no
+ *       {@code iam:PermissionsBoundary} condition) are limited only by the role-name prefixes; roles can only
  *       be passed to the AWS services CMS uses, only AWS managed
  *       {@code service-role} policies can be attached;</li>
  *   <li>remaining broad (documented in docs/backstage.md): EC2 networking actions of the VPC module
@@ -55,6 +57,10 @@ public final class ScopedDeployerRole extends Construct {
     /** Role actions allowed only with {@code iam:PermissionsBoundary} equal to the CMS boundary's ARN. */
     public static final List<String> BOUNDED_ROLE_ACTIONS = List.of("iam:CreateRole", "iam:PutRolePolicy",
             "iam:DeleteRolePolicy", "iam:DetachRolePolicy", "iam:PutRolePermissionsBoundary");
+
+    /** Changes to the boundary policy, denied on exactly its ARN. */
+    private static final List<String> BOUNDARY_POLICY_CHANGES = List.of("iam:CreatePolicyVersion",
+            "iam:DeletePolicyVersion", "iam:SetDefaultPolicyVersion", "iam:DeletePolicy");
 
     private final Role role;
     private final String boundaryArn;
@@ -80,8 +86,9 @@ public final class ScopedDeployerRole extends Construct {
         this.role = builder.build();
 
         this.boundaryArn = CmsPermissionsBoundary.arnOf(app);
-        policy("Identity", List.of(iamRoles(), boundedRoleChanges(), boundedTrustPolicyChanges(), passRole(),
-                attachManagedServiceRolePolicies(), denySelfChange(), denyBoundaryRemoval()));
+        policy("Identity", List.of(iamRoles(), boundedRoleChanges(), passRole(),
+                attachManagedServiceRolePolicies(), denySelfChange(), denyBoundaryRemoval(),
+                denyBoundaryPolicyChange()));
         policy("Compute", List.of(lambdaFunctions(), lambdaEventSources(), lambdaCode(props.assetBucketBaseName()),
                 logGroups(), readOnly()));
         policy("Data", List.of(ssmParameters(), secrets(), dynamoDbTables(), buckets(), queues(), topics()));
@@ -132,9 +139,15 @@ public final class ScopedDeployerRole extends Construct {
                 .build();
     }
 
-    /** Every CMS Lambda, rule and API has its own role; CloudFormation names them {@code {stackName}-...}. */
+    /**
+     * Every CMS Lambda, rule and API has its own role; CloudFormation names them {@code {stackName}-...}.
+     * These actions are limited only by the role-name prefixes. That includes {@code iam:UpdateAssumeRolePolicy}:
+     * IAM supports no {@code iam:PermissionsBoundary} condition key for it, so it can change the trust policy
+     * of any role named with a CMS prefix, including one that CMS did not create and that has no boundary.
+     */
     private PolicyStatement iamRoles() {
         return allow("ManageCmsRoles", List.of("iam:DeleteRole", "iam:GetRole", "iam:UpdateRole",
+                        "iam:UpdateAssumeRolePolicy",
                         "iam:UpdateRoleDescription", "iam:TagRole", "iam:UntagRole", "iam:ListRoleTags",
                         "iam:GetRolePolicy", "iam:ListRolePolicies", "iam:ListAttachedRolePolicies"),
                 prefixed(p -> arn("iam", "", "role/" + p + "*")));
@@ -148,34 +161,24 @@ public final class ScopedDeployerRole extends Construct {
         return PolicyStatement.Builder.create().sid("CreateAndChangeOnlyBoundedCmsRoles").effect(Effect.ALLOW)
                 .actions(BOUNDED_ROLE_ACTIONS)
                 .resources(prefixed(p -> arn("iam", "", "role/" + p + "*")))
-                .conditions(boundaryCondition("StringEquals"))
+                .conditions(Map.of("StringEquals", Map.of("iam:PermissionsBoundary", boundaryArn)))
                 .build();
     }
 
-    /**
-     * IAM evaluates {@code iam:PermissionsBoundary} for UpdateAssumeRolePolicy only where it supports the key;
-     * IfExists keeps trust-policy updates working where it does not, and the role being updated can only be a
-     * CMS role, which the deployer created with the boundary.
-     */
-    private PolicyStatement boundedTrustPolicyChanges() {
-        return PolicyStatement.Builder.create().sid("UpdateTrustOfBoundedCmsRoles").effect(Effect.ALLOW)
-                .actions(List.of("iam:UpdateAssumeRolePolicy"))
-                .resources(prefixed(p -> arn("iam", "", "role/" + p + "*")))
-                .conditions(boundaryCondition("StringEqualsIfExists"))
-                .build();
-    }
-
-    /** Removing the boundary from any role, or changing the boundary policy itself, is never allowed. */
+    /** Removing the permissions boundary from any role is never allowed. */
     private PolicyStatement denyBoundaryRemoval() {
-        return PolicyStatement.Builder.create().sid("NeverRemoveOrChangeTheBoundary").effect(Effect.DENY)
-                .actions(List.of("iam:DeleteRolePermissionsBoundary", "iam:CreatePolicyVersion",
-                        "iam:DeletePolicyVersion", "iam:SetDefaultPolicyVersion", "iam:DeletePolicy"))
+        return PolicyStatement.Builder.create().sid("NeverRemoveABoundary").effect(Effect.DENY)
+                .actions(List.of("iam:DeleteRolePermissionsBoundary"))
                 .resources(List.of("*"))
                 .build();
     }
 
-    private Map<String, Object> boundaryCondition(String operator) {
-        return Map.of(operator, Map.of("iam:PermissionsBoundary", boundaryArn));
+    /** The boundary policy itself (and only it: the deployer is allowed no managed-policy change anyway). */
+    private PolicyStatement denyBoundaryPolicyChange() {
+        return PolicyStatement.Builder.create().sid("NeverChangeTheBoundaryPolicy").effect(Effect.DENY)
+                .actions(BOUNDARY_POLICY_CHANGES)
+                .resources(List.of(boundaryArn))
+                .build();
     }
 
     /** Its own name may match a CMS prefix: never let a stack widen the deployer's own permissions. */

@@ -124,7 +124,7 @@ class ScopedDeployerRoleTest {
     @Test
     void rolesCanBeCreatedAndTheirPoliciesWrittenOnlyWithTheCmsBoundary() throws Exception {
         List<String> bounded = new ArrayList<>(ScopedDeployerRole.BOUNDED_ROLE_ACTIONS);
-        bounded.addAll(List.of("iam:AttachRolePolicy", "iam:UpdateAssumeRolePolicy"));
+        bounded.add("iam:AttachRolePolicy");
         assertThat(bounded).contains("iam:CreateRole", "iam:PutRolePolicy", "iam:DeleteRolePolicy",
                 "iam:DetachRolePolicy", "iam:PutRolePermissionsBoundary");
         String boundaryRef = boundaryArnJson("cms");
@@ -144,13 +144,47 @@ class ScopedDeployerRoleTest {
                 .isEqualTo("{\"StringEquals\":{\"iam:PermissionsBoundary\":" + boundaryRef + "}}");
     }
 
+    /**
+     * IAM supports no {@code iam:PermissionsBoundary} condition key for UpdateAssumeRolePolicy, so a condition on
+     * it would always match: the action is limited by the CMS role-name prefixes only, and says so.
+     */
     @Test
-    void theBoundaryCanNeverBeRemovedOrChanged() {
-        Map<String, Object> deny = statement(cms, "NeverRemoveOrChangeTheBoundary");
+    void trustPolicyUpdatesAreLimitedOnlyByTheRoleNamePrefixes() throws Exception {
+        List<Map<String, Object>> allowing = statements(fleet).stream()
+                .filter(s -> "Allow".equals(s.get("Effect")))
+                .filter(s -> strings(s.get("Action")).contains("iam:UpdateAssumeRolePolicy")).toList();
+        assertThat(allowing).hasSize(1);
+        assertThat(allowing.get(0)).doesNotContainKey("Condition");
+        assertThat(resourcesOf(fleet, (String) allowing.get(0).get("Sid"))).containsExactlyInAnyOrder(
+                ":role/fleet-*", ":role/fleet-net-vpc*", ":role/corp-auth-setup*");
+        assertThat(JSON.writeValueAsString(statements(fleet))).doesNotContain("IfExists");
+    }
+
+    @Test
+    void noRolesBoundaryCanBeRemoved() {
+        Map<String, Object> deny = statement(cms, "NeverRemoveABoundary");
         assertThat(deny.get("Effect")).isEqualTo("Deny");
         assertThat(deny.get("Resource")).isEqualTo("*");
-        assertThat(strings(deny.get("Action"))).contains("iam:DeleteRolePermissionsBoundary",
-                "iam:CreatePolicyVersion", "iam:SetDefaultPolicyVersion", "iam:DeletePolicy");
+        assertThat(strings(deny.get("Action"))).containsExactly("iam:DeleteRolePermissionsBoundary");
+    }
+
+    /** The managed-policy denies name exactly the boundary policy, not every policy of the account. */
+    @Test
+    void theBoundaryPolicyCanNeverBeChangedAndTheDenyIsOnExactlyItsArn() throws Exception {
+        List<String> policyChanges = List.of("iam:CreatePolicyVersion", "iam:DeletePolicyVersion",
+                "iam:SetDefaultPolicyVersion", "iam:DeletePolicy");
+        for (String app : List.of("cms", "fleet")) {
+            Map<String, Object> deny = statement("cms".equals(app) ? cms : fleet, "NeverChangeTheBoundaryPolicy");
+            assertThat(deny.get("Effect")).isEqualTo("Deny");
+            assertThat(JSON.writeValueAsString(deny.get("Resource"))).isEqualTo(boundaryArnJson(app));
+            assertThat(strings(deny.get("Action"))).containsExactlyInAnyOrderElementsOf(policyChanges);
+        }
+        for (Map<String, Object> statement : statements(cms)) {
+            if (strings(statement.get("Resource")).contains("*")) {
+                assertThat(strings(statement.get("Action"))).as("on '*' in %s", statement.get("Sid"))
+                        .doesNotContainAnyElementsOf(policyChanges);
+            }
+        }
     }
 
     /**
