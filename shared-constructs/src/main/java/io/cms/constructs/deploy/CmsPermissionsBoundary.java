@@ -27,7 +27,8 @@ import software.constructs.IConstruct;
  *
  * <p>It allows only the actions the module roles use (see {@code EveryRoleHasThePermissionsBoundaryTest},
  * which fails when a role needs more) and denies every IAM change, so a role created by the deployer can
- * never create, widen or pass a role, nor change or remove this boundary.
+ * never create or widen a role, nor change or remove this boundary. It allows no {@code iam:PassRole} at all,
+ * so a bounded role can pass no role (no CMS role needs to at runtime).
  */
 public final class CmsPermissionsBoundary extends Construct {
 
@@ -38,8 +39,8 @@ public final class CmsPermissionsBoundary extends Construct {
 
     /**
      * @param app the App Unique ID (the policy is named {@code {app}-permissions-boundary})
-     * @param rolePrefixes the name prefixes of the deployment's roles ({@code {app}-}, {@code {vpc}-vpc}, …):
-     *        the only roles a bounded role could ever pass, and the only functions it may invoke
+     * @param rolePrefixes the name prefixes of the deployment's roles and functions ({@code {app}-},
+     *        {@code {vpc}-vpc}, …): the only functions a bounded role may invoke
      */
     public CmsPermissionsBoundary(Construct scope, String id, String app, List<String> rolePrefixes) {
         super(scope, id);
@@ -47,10 +48,8 @@ public final class CmsPermissionsBoundary extends Construct {
             throw new IllegalArgumentException("rolePrefixes must name at least one role prefix");
         }
         List<String> functions = new ArrayList<>();
-        List<String> roles = new ArrayList<>();
         for (String p : rolePrefixes) {
             functions.add(regional("lambda", "function:" + p + "*"));
-            roles.add("arn:" + Aws.PARTITION + ":iam::" + Aws.ACCOUNT_ID + ":role/" + p + "*");
         }
         this.policy = ManagedPolicy.Builder.create(this, "Policy")
                 .managedPolicyName(policyName(app))
@@ -64,9 +63,7 @@ public final class CmsPermissionsBoundary extends Construct {
                         deny("NeverChangeOrRemoveTheBoundary", List.of("iam:CreatePolicyVersion",
                                 "iam:DeletePolicy", "iam:DeletePolicyVersion", "iam:SetDefaultPolicyVersion",
                                 "iam:DeleteRolePermissionsBoundary", "iam:PutRolePermissionsBoundary"),
-                                List.of("*")),
-                        PolicyStatement.Builder.create().sid("PassOnlyCmsRoles").effect(Effect.DENY)
-                                .actions(List.of("iam:PassRole")).notResources(roles).build()))
+                                List.of("*"))))
                 .build();
         Nag.suppress(this, "AwsSolutions-IAM5", "A permissions boundary grants nothing by itself: it caps CMS"
                 + " roles at the data-plane actions their own policies scope to CMS resources; Lambda is limited"
