@@ -24,8 +24,9 @@ import org.slf4j.LoggerFactory;
  *   <li>Pre-provisioning: atomically take the VIN's next <em>generation</em> (only if authorized and
  *       allowed; nothing is written otherwise) and record the certificate PENDING_ACTIVATION with it.
  *       A repeated hook for a certificate already recorded is answered from its row: PENDING is allowed
- *       again, and so is the VIN's ACTIVE certificate (a registration retried because its
- *       post-provisioning failed after the activation), which takes no new generation.</li>
+ *       again; the VIN's ACTIVE certificate is allowed again, without a new generation, only where
+ *       {@link RetryAfterActivation#ALLOWED} (CMS Local, whose RegisterThing waits for
+ *       post-provisioning and answers its failure with a retryable error).</li>
  *   <li>Post-provisioning: the certificate becomes ACTIVE only if the VIN is still allowed, its
  *       generation was handed out under the current authorization and is newer than the active one's,
  *       in one transaction that also moves the VIN's pointer, retires the previous ACTIVE row and sets
@@ -76,14 +77,45 @@ public final class Provisioning {
         UNKNOWN_CERTIFICATE
     }
 
+    /**
+     * Whether pre-provisioning allows the VIN's ACTIVE certificate again, i.e. a registration retried
+     * because its post-provisioning failed after recording the activation.
+     */
+    public enum RetryAfterActivation {
+        /**
+         * Refused, as in AWS: post-provisioning runs asynchronously on the thing event (which IoT
+         * retries itself), so a device never sees it fail, and a repeated RegisterThing would make
+         * IoT activate the certificate again (template status Active), also one an operator
+         * deactivated outside CMS.
+         */
+        REFUSED,
+        /**
+         * Allowed, for CMS Local: its RegisterThing runs post-provisioning before it answers, attaches
+         * and activates the certificate only after it succeeded, and answers its failure with a
+         * retryable error and the ownership token still usable.
+         */
+        ALLOWED
+    }
+
+    /** Vehicles read per page by {@link #reconcileAll()}. */
+    private static final int RECONCILE_PAGE = 100;
+
     private final ProvisioningStore store;
     private final IotRegistry iot;
     private final String templateName;
+    private final RetryAfterActivation retryAfterActivation;
 
+    /** The domain as the AWS Lambdas run it: a retried registration of an ACTIVE certificate is refused. */
     public Provisioning(ProvisioningStore store, IotRegistry iot, String templateName) {
+        this(store, iot, templateName, RetryAfterActivation.REFUSED);
+    }
+
+    public Provisioning(ProvisioningStore store, IotRegistry iot, String templateName,
+                        RetryAfterActivation retryAfterActivation) {
         this.store = Objects.requireNonNull(store);
         this.iot = Objects.requireNonNull(iot);
         this.templateName = Objects.requireNonNull(templateName);
+        this.retryAfterActivation = Objects.requireNonNull(retryAfterActivation, "retryAfterActivation");
     }
 
     public String templateName() {
@@ -94,7 +126,8 @@ public final class Provisioning {
      * The pre-provisioning hook. Refuses (and writes nothing) when the VIN parameter is missing or
      * malformed, unknown, or not allowed to provision: revoked, or it already has an ACTIVE
      * certificate and no operator authorized it again since that certificate was activated. The VIN's
-     * ACTIVE certificate itself is allowed again: its registration is being retried.
+     * ACTIVE certificate itself is allowed again (its registration is being retried) only with
+     * {@link RetryAfterActivation#ALLOWED}.
      */
     public PreProvisionDecision preProvision(PreProvisionRequest request) {
         String certificateId;
@@ -111,7 +144,7 @@ public final class Provisioning {
         }
         OptionalLong generation = store.nextGeneration(vin);
         if (generation.isEmpty()) {
-            if (isActive(vin, certificateId)) {
+            if (retryAfterActivation == RetryAfterActivation.ALLOWED && isActive(vin, certificateId)) {
                 return allowRetryOfActivated(vin, certificateId);
             }
             Optional<AuthorizedVehicle> known = store.vehicle(vin);
@@ -128,7 +161,7 @@ public final class Provisioning {
                 "vehicle " + vin + " vanished while provisioning"));
         if (!store.putPending(vehicle, certificateId, vin, generation.getAsLong())) {
             ProvisionedCertificate existing = store.certificate(vin, certificateId).orElseThrow();
-            if (existing.status() == CertificateStatus.ACTIVE) {
+            if (existing.status() == CertificateStatus.ACTIVE && retryAfterActivation == RetryAfterActivation.ALLOWED) {
                 return allowRetryOfActivated(vin, certificateId);
             }
             if (existing.status() != CertificateStatus.PENDING_ACTIVATION) {
@@ -238,6 +271,77 @@ public final class Provisioning {
             LOG.warn("vehicleactive for {} with certificate {} which is not its ACTIVE certificate; ignored", vin, certificateId);
         }
         return marked;
+    }
+
+    /**
+     * Whether a certificate is the VIN's ACTIVE one: the VIN's pointer names it and its row is ACTIVE
+     * (a revocation or a newer activation changes both at once).
+     */
+    public boolean isActiveCertificate(String vin, String certificateId) {
+        return store.vehicle(vin).map(v -> certificateId.equals(v.activeCertificateId())).orElse(false)
+                && isActive(vin, certificateId);
+    }
+
+    /**
+     * Repairs every authorized VIN with {@link #reconcile(String)} (CMS Local, at start).
+     *
+     * @return how many VINs have an ACTIVE certificate that is gone from IoT (each logged as a WARN)
+     */
+    public int reconcileAll() {
+        int unusable = 0;
+        String next = null;
+        do {
+            Page<AuthorizedVehicle> page = store.list(RECONCILE_PAGE, next);
+            for (AuthorizedVehicle vehicle : page.items()) {
+                if (reconcile(vehicle.vin())) {
+                    unusable++;
+                }
+            }
+            next = page.nextToken();
+        } while (next != null);
+        return unusable;
+    }
+
+    /**
+     * Repairs a VIN whose IoT certificates disagree with its rows, as a registration whose
+     * post-provisioning recorded the activation and then failed leaves it when its retry never comes
+     * (CMS Local restarted, or the ownership token expired): every certificate ACTIVE in IoT whose row
+     * is not ACTIVE is retired (deactivated, detached, deleted), and an ACTIVE row whose certificate
+     * is gone from IoT is logged as a WARN telling the operator to authorize the VIN again.
+     *
+     * @return true when the VIN's ACTIVE certificate is gone from IoT
+     */
+    public boolean reconcile(String vin) {
+        String active = store.vehicle(vin).map(AuthorizedVehicle::activeCertificateId).orElse(null);
+        for (ProvisionedCertificate row : store.certificates(vin)) {
+            if (row.status() == CertificateStatus.ACTIVE) {
+                continue;
+            }
+            Optional<IotCertificate> cert = iot.describeCertificate(row.certificateId());
+            if (cert.isEmpty() || cert.get().status() != IotCertificateStatus.ACTIVE) {
+                continue;
+            }
+            LOG.warn("certificate {} of {} is ACTIVE in IoT but {} in the table; retiring it", row.certificateId(), vin,
+                    row.status());
+            if (row.status() == CertificateStatus.PENDING_ACTIVATION) {
+                store.retirePending(vin, row.certificateId());
+            }
+            ProvisionedCertificate current = store.certificate(vin, row.certificateId()).orElse(row);
+            if (current.status() == CertificateStatus.INACTIVE || current.status() == CertificateStatus.DELETED) {
+                try {
+                    retire(current);
+                } catch (IotConflictException e) {
+                    LOG.warn("could not retire certificate {} of {} yet: {}", row.certificateId(), vin, e.getMessage());
+                }
+            }
+        }
+        if (active != null && iot.describeCertificate(active).isEmpty()) {
+            LOG.warn("vehicle {} cannot connect: its ACTIVE certificate {} is gone from the IoT registry (its registration"
+                    + " failed and was not retried in time); authorize it again ('cms registry authorize') and let it"
+                    + " provision anew", vin, active);
+            return true;
+        }
+        return false;
     }
 
     /**

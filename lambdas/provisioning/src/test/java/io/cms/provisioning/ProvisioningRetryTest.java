@@ -19,7 +19,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
-/** A registration retried after its post-provisioning recorded the activation and then failed. */
+/**
+ * A registration retried after its post-provisioning recorded the activation and then failed, where
+ * that retry is allowed ({@link Provisioning.RetryAfterActivation#ALLOWED}, CMS Local).
+ */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ProvisioningRetryTest {
 
@@ -50,7 +53,7 @@ class ProvisioningRetryTest {
     void activationRecordedThenSweepFailed() {
         store = tables.newStore();
         iot = new InMemoryIotRegistry();
-        provisioning = new Provisioning(store, new FlakyIot(), TEMPLATE);
+        provisioning = new Provisioning(store, new FlakyIot(), TEMPLATE, Provisioning.RetryAfterActivation.ALLOWED);
         store.authorize(VIN, "Honda", "Accord", "2003");
         older = Device.provision(iot, provisioning, VIN).certificateId();
         store.authorize(VIN, "Honda", "Accord", "2003");
@@ -78,6 +81,19 @@ class ProvisioningRetryTest {
         assertThat(store.certificate(VIN, older).orElseThrow().status()).isEqualTo(CertificateStatus.DELETED);
         assertThat(iot.describeCertificate(older)).isEmpty();
         assertThat(store.vehicle(VIN).orElseThrow().allowProvisioning()).isFalse();
+    }
+
+    @Test
+    void byDefaultTheRetryIsRefusedAndNothingChanges() {
+        Provisioning aws = new Provisioning(store, iot, TEMPLATE);
+        long generations = store.state(VIN).orElseThrow().generationCounter();
+
+        PreProvisionDecision again = aws.preProvision(new PreProvisionRequest(Device.CLAIM_CERTIFICATE_ID, cert, null,
+                "client", Map.of("vin", VIN)));
+
+        assertThat(again.allow()).isFalse();
+        assertThat(store.state(VIN).orElseThrow().generationCounter()).isEqualTo(generations);
+        assertThat(store.certificate(VIN, cert).orElseThrow().status()).isEqualTo(CertificateStatus.ACTIVE);
     }
 
     @Test

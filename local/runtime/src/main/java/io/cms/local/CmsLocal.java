@@ -245,13 +245,14 @@ public final class CmsLocal implements AutoCloseable {
         ProvisioningStore store = new ProvisioningStore(dynamo.client(), tables.authorizedVehicles(),
                 tables.provisionedVehicles(), Clock.systemUTC());
         LocalIotControlPlane controlPlane = new LocalIotControlPlane(iot);
-        provisioning = new Provisioning(store, controlPlane, settings.provisioningTemplate());
+        provisioning = DomainProvisioningHooks.cmsLocalDomain(store, controlPlane, settings.provisioningTemplate());
         vehicleRegistry = new VehicleRegistry(store, controlPlane);
         FleetProvisioning fleet = new FleetProvisioning(ca, iot, new DomainProvisioningHooks(provisioning),
                 settings.provisioningTemplate(), VEHICLE_CERTIFICATE_VALIDITY);
         ensureClaimCertificate(dir.resolve("claim"), fleet);
-        // Ownership tokens do not survive a restart: the certificates made for them can never be registered now.
-        fleet.deleteUnregisterableCertificates();
+        // Ownership tokens do not survive a restart: the certificates made for them can never be registered now,
+        // and registrations whose post-provisioning failed after recording the activation are settled.
+        fleet.cleanUpAtStart();
         checkNotStopping();
 
         Path lakeRoot = dir.resolve("lake");

@@ -48,7 +48,7 @@ class HandlersTest {
     void fresh() {
         store = tables.newStore();
         iot = new InMemoryIotRegistry();
-        Provisioning provisioning = new Provisioning(store, iot, TEMPLATE);
+        Provisioning provisioning = ProvisioningRuntime.domain(store, iot, TEMPLATE);
         pre = new PreProvisioningHandler(provisioning);
         post = new PostProvisioningHandler(provisioning);
         initial = new InitialConnectionHandler(provisioning);
@@ -143,6 +143,26 @@ class HandlersTest {
         assertThat(call(post, thingEvent("UPDATED", VIN, replacement)).get("outcome").asText()).isEqualTo("ACTIVATED");
         assertThat(store.certificate(VIN, cert).orElseThrow().status()).isEqualTo(CertificateStatus.DELETED);
         assertThat(store.certificate(VIN, replacement).orElseThrow().status()).isEqualTo(CertificateStatus.ACTIVE);
+    }
+
+    /**
+     * In AWS a repeated RegisterThing of the VIN's ACTIVE certificate would make IoT activate it again
+     * (e.g. after an operator deactivated it outside CMS): the Lambdas' pre-provisioning hook refuses
+     * it, also while the VIN is authorized again. Its post-provisioning runs on the thing event, which
+     * IoT retries, so a device never needs to repeat the registration.
+     */
+    @Test
+    void preProvisioningRefusesTheVinsActiveCertificateAgain() throws IOException {
+        String cert = registeredThroughThePreHook();
+        assertThat(call(post, thingEvent("CREATED", VIN, cert)).get("outcome").asText()).isEqualTo("ACTIVATED");
+
+        JsonNode refused = call(pre, preEvent(cert, "{\"vin\":\"" + VIN + "\"}"));
+        store.authorize(VIN, "Honda", "Accord", "2003");
+        JsonNode refusedWhileAuthorized = call(pre, preEvent(cert, "{\"vin\":\"" + VIN + "\"}"));
+
+        assertThat(refused.get("allowProvisioning").asBoolean()).isFalse();
+        assertThat(refusedWhileAuthorized.get("allowProvisioning").asBoolean()).isFalse();
+        assertThat(store.certificate(VIN, cert).orElseThrow().status()).isEqualTo(CertificateStatus.ACTIVE);
     }
 
     @ParameterizedTest

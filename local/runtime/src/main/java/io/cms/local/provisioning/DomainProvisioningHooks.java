@@ -3,7 +3,9 @@ package io.cms.local.provisioning;
 import io.cms.provisioning.PreProvisionDecision;
 import io.cms.provisioning.PreProvisionRequest;
 import io.cms.provisioning.Provisioning;
+import io.cms.provisioning.ProvisioningStore;
 import io.cms.provisioning.ThingEvent;
+import io.cms.provisioning.iot.IotRegistry;
 import java.util.Map;
 
 /**
@@ -16,6 +18,16 @@ public final class DomainProvisioningHooks implements ProvisioningHooks {
 
     public DomainProvisioningHooks(Provisioning provisioning) {
         this.provisioning = provisioning;
+    }
+
+    /**
+     * The Provisioning domain as CMS Local runs it: a registration retried after its
+     * post-provisioning recorded the activation and then failed is allowed again
+     * ({@link Provisioning.RetryAfterActivation#ALLOWED}), since RegisterThing answered that failure
+     * with a retryable error and activates the certificate only once post-provisioning succeeded.
+     */
+    public static Provisioning cmsLocalDomain(ProvisioningStore store, IotRegistry iot, String templateName) {
+        return new Provisioning(store, iot, templateName, Provisioning.RetryAfterActivation.ALLOWED);
     }
 
     @Override
@@ -31,6 +43,21 @@ public final class DomainProvisioningHooks implements ProvisioningHooks {
         Provisioning.PostOutcome outcome = provisioning.postProvision(new ThingEvent("CREATED", thingName,
                 thingAttributes(thingName, certificateId, provisioning.templateName())));
         return outcome(outcome);
+    }
+
+    @Override
+    public boolean stillActive(String thingName, String certificateId) {
+        return provisioning.isActiveCertificate(thingName, certificateId);
+    }
+
+    @Override
+    public void reconcile(String thingName) {
+        provisioning.reconcile(thingName);
+    }
+
+    @Override
+    public void reconcileAll() {
+        provisioning.reconcileAll();
     }
 
     /** The domain's outcome as fleet provisioning acts on it: anything but an activation keeps the certificate off. */

@@ -49,7 +49,16 @@ public final class FleetProvisioning {
         CompletableFuture<Void> reply(String clientId, String topic, byte[] payload);
     }
 
-    private record PendingToken(String certificateId, String claimCertificateId, Instant expiresAt) {
+    /**
+     * An ownership token not used yet.
+     *
+     * @param vin the VIN of a registration whose post-provisioning failed (it may have recorded the
+     *     activation), to reconcile when the token expires; null otherwise
+     */
+    private record PendingToken(String certificateId, String claimCertificateId, Instant expiresAt, String vin) {
+        PendingToken failedFor(String thingName) {
+            return new PendingToken(certificateId, claimCertificateId, expiresAt, thingName);
+        }
     }
 
     private final LocalCa ca;
@@ -126,16 +135,9 @@ public final class FleetProvisioning {
      * @return how many certificates were deleted
      */
     public int deleteUnregisterableCertificates() {
+        int deleted = purgeExpiredTokens();
         Set<String> waiting = new HashSet<>();
-        Instant now = clock.instant();
-        tokens.forEach((t, p) -> {
-            if (now.isAfter(p.expiresAt())) {
-                tokens.remove(t, p);
-            } else {
-                waiting.add(p.certificateId());
-            }
-        });
-        int deleted = 0;
+        tokens.values().forEach(p -> waiting.add(p.certificateId()));
         for (LocalIotRegistry.Certificate c : registry.certificates()) {
             if (c.status() == LocalIotRegistry.Status.INACTIVE && !c.claim() && c.thingName() == null
                     && !waiting.contains(c.certificateId()) && discard(null, c.certificateId())) {
@@ -146,6 +148,22 @@ public final class FleetProvisioning {
             LOG.info("deleted {} certificate(s) created for fleet provisioning whose ownership token is expired or was lost"
                     + " with a restart", deleted);
         }
+        return deleted;
+    }
+
+    /**
+     * What CMS Local runs at start, before the broker takes requests:
+     * {@link #deleteUnregisterableCertificates()}, then the domain reconciles every VIN
+     * ({@link ProvisioningHooks#reconcileAll()}). A registration whose post-provisioning recorded the
+     * activation and then failed left the new certificate INACTIVE and unattached here (deleted now:
+     * its token is lost) and the older one ACTIVE although the domain retired it: that one is
+     * retired, and the VIN is reported to the operator, who authorizes it again.
+     *
+     * @return how many certificates {@link #deleteUnregisterableCertificates()} deleted
+     */
+    public int cleanUpAtStart() {
+        int deleted = deleteUnregisterableCertificates();
+        hooks.reconcileAll();
         return deleted;
     }
 
@@ -201,7 +219,7 @@ public final class FleetProvisioning {
         PendingToken pending = tokens.remove(token);
         if (pending == null || clock.instant().isAfter(pending.expiresAt())) {
             if (pending != null) {
-                discard(null, pending.certificateId());
+                expire(pending);
             }
             return reject(m, 400, "InvalidCertificateOwnershipToken", "the certificate ownership token is unknown, used or expired");
         }
@@ -232,14 +250,16 @@ public final class FleetProvisioning {
             return reject(m, 400, "InvalidParameters", "the template needs parameter 'vin'");
         }
         // One registration of a VIN at a time: a concurrent one would see (or delete) this certificate half-registered.
-        synchronized (vinLocks[Math.floorMod(thingName.hashCode(), vinLocks.length)]) {
+        synchronized (lockOf(thingName)) {
             return register(m, token, pending, thingName);
         }
     }
 
     /**
      * Runs post-provisioning and, only when it activated the certificate, attaches it to the thing
-     * and makes it ACTIVE; otherwise the certificate stays INACTIVE and unattached.
+     * and makes it ACTIVE; otherwise the certificate stays INACTIVE and unattached. Once ACTIVE, the
+     * domain is asked again whether it still is the VIN's ACTIVE certificate: a revocation in between
+     * saw it INACTIVE here and could not deactivate it, so it is withdrawn.
      */
     private CompletionStage<Void> register(InboundMessage m, String token, PendingToken pending, String thingName) {
         String certificateId = pending.certificateId();
@@ -247,9 +267,10 @@ public final class FleetProvisioning {
         try {
             outcome = hooks.postProvision(thingName, certificateId);
         } catch (RuntimeException e) {
-            // The certificate stays INACTIVE; the device may retry with the same token.
+            // The certificate stays INACTIVE; the device may retry with the same token. Post-provisioning
+            // may have recorded the activation: if the token expires unused, the VIN is reconciled.
             LOG.warn("post-provisioning failed for {} / {}: {}", thingName, certificateId, Printable.clip(String.valueOf(e), 300));
-            tokens.put(token, pending);
+            tokens.put(token, pending.failedFor(thingName));
             return internalFailure(m);
         }
         if (outcome != ProvisioningHooks.PostOutcome.ACTIVATE) {
@@ -259,16 +280,26 @@ public final class FleetProvisioning {
                     ? "a newer registration of " + thingName + " won; this certificate was retired"
                     : thingName + " may no longer be provisioned with this certificate; it was retired");
         }
+        boolean stillActive;
         try {
             registry.attach(thingName, DomainProvisioningHooks.thingAttributes(thingName, certificateId, templateName),
                     certificateId);
             registry.setStatus(certificateId, LocalIotRegistry.Status.ACTIVE);
+            stillActive = hooks.stillActive(thingName, certificateId);
         } catch (RuntimeException e) {
-            LOG.error("certificate {} of {} was activated by post-provisioning but cannot be made ACTIVE in the registry ({});"
+            LOG.error("certificate {} of {} was activated by post-provisioning but cannot be made ACTIVE in the registry, or checked"
+                    + " again afterwards ({});"
                     + " authorize the vehicle again and let it provision anew", certificateId, thingName,
                     Printable.clip(String.valueOf(e), 300));
-            discard(thingName, certificateId);
+            withdraw(thingName, certificateId);
             return internalFailure(m);
+        }
+        if (!stillActive) {
+            LOG.warn("certificate {} of {} was retired (e.g. the vehicle was revoked) while it was being registered;"
+                    + " deactivated, detached and deleted", certificateId, thingName);
+            withdraw(thingName, certificateId);
+            return reject(m, 409, "ConflictingResourceUpdate", thingName
+                    + " may no longer be provisioned with this certificate; it was retired");
         }
         ObjectNode body = Json.object();
         body.putObject("deviceConfiguration");
@@ -303,6 +334,17 @@ public final class FleetProvisioning {
         }
     }
 
+    /** Deactivates, detaches and deletes a certificate that was made ACTIVE but must not stay so. */
+    private void withdraw(String thingName, String certificateId) {
+        try {
+            registry.setStatus(certificateId, LocalIotRegistry.Status.INACTIVE);
+        } catch (RuntimeException e) {
+            LOG.error("could not deactivate certificate {} of {}: {}", certificateId, thingName,
+                    Printable.clip(String.valueOf(e), 300));
+        }
+        discard(thingName, certificateId);
+    }
+
     /**
      * Deletes a certificate that will never be provisioned (post-provisioning may have deleted it already).
      *
@@ -323,14 +365,52 @@ public final class FleetProvisioning {
     private String newToken(String certificateId, InboundMessage m) {
         String token = UUID.randomUUID().toString();
         Instant now = clock.instant();
-        tokens.put(token, new PendingToken(certificateId, m.certificateId(), now.plus(TOKEN_LIFETIME)));
-        // Expired tokens go, and with them the certificates nobody registered in time.
-        tokens.forEach((t, p) -> {
-            if (now.isAfter(p.expiresAt()) && tokens.remove(t, p)) {
-                discard(null, p.certificateId());
-            }
-        });
+        tokens.put(token, new PendingToken(certificateId, m.certificateId(), now.plus(TOKEN_LIFETIME), null));
+        purgeExpiredTokens();
         return token;
+    }
+
+    /**
+     * Expired tokens go, and with them the certificates nobody registered in time.
+     *
+     * @return how many certificates were deleted
+     */
+    private int purgeExpiredTokens() {
+        Instant now = clock.instant();
+        int deleted = 0;
+        for (Map.Entry<String, PendingToken> t : tokens.entrySet()) {
+            if (now.isAfter(t.getValue().expiresAt()) && tokens.remove(t.getKey(), t.getValue()) && expire(t.getValue())) {
+                deleted++;
+            }
+        }
+        return deleted;
+    }
+
+    /**
+     * Deletes the certificate of an expired token and, when its registration's post-provisioning
+     * failed, has the domain reconcile the VIN (under the VIN's lock, so no registration of it is
+     * half done): the failure may have recorded the activation and left the older certificate ACTIVE
+     * here.
+     *
+     * @return whether the certificate was deleted
+     */
+    private boolean expire(PendingToken pending) {
+        boolean deleted = discard(null, pending.certificateId());
+        if (pending.vin() != null) {
+            try {
+                synchronized (lockOf(pending.vin())) {
+                    hooks.reconcile(pending.vin());
+                }
+            } catch (RuntimeException e) {
+                LOG.error("could not reconcile {} after its registration failed ({}); CMS Local reconciles it at its next"
+                        + " start", pending.vin(), Printable.clip(String.valueOf(e), 300));
+            }
+        }
+        return deleted;
+    }
+
+    private Object lockOf(String vin) {
+        return vinLocks[Math.floorMod(vin.hashCode(), vinLocks.length)];
     }
 
     private static String vinOf(Map<String, String> parameters) {

@@ -52,4 +52,23 @@ public interface ProvisioningHooks {
      * never usable.
      */
     PostOutcome postProvision(String thingName, String certificateId);
+
+    /**
+     * Whether the certificate is still the thing's ACTIVE one, asked once fleet provisioning has
+     * attached it and made it ACTIVE: a revocation that landed after post-provisioning saw the
+     * certificate INACTIVE in the registry and so could not deactivate it. On false (or a failure)
+     * the certificate is deactivated, detached and deleted.
+     */
+    boolean stillActive(String thingName, String certificateId);
+
+    /**
+     * Repairs one thing whose registry certificates disagree with the domain, when the ownership
+     * token of a registration whose post-provisioning failed expired: certificates ACTIVE in the
+     * registry that the domain retired are retired; an ACTIVE certificate of the domain that is gone
+     * from the registry is reported.
+     */
+    void reconcile(String thingName);
+
+    /** {@link #reconcile(String)} for every thing, at start (after the ownership tokens were lost). */
+    void reconcileAll();
 }

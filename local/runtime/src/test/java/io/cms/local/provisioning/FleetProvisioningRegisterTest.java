@@ -13,7 +13,6 @@ import io.cms.local.dynamo.LocalDynamo;
 import io.cms.local.dynamo.LocalTables;
 import io.cms.local.pki.LocalCa;
 import io.cms.provisioning.CertificateStatus;
-import io.cms.provisioning.Provisioning;
 import io.cms.provisioning.ProvisioningStore;
 import io.cms.provisioning.iot.IotRegistry;
 import java.lang.reflect.InvocationTargetException;
@@ -241,7 +240,7 @@ class FleetProvisioningRegisterTest {
             ProvisioningStore store = new ProvisioningStore(dynamo.client(), tables.authorizedVehicles(),
                     tables.provisionedVehicles(), Clock.systemUTC());
             AtomicInteger iotFailures = new AtomicInteger();
-            provisioning = fleet(new DomainProvisioningHooks(new Provisioning(store,
+            provisioning = fleet(new DomainProvisioningHooks(DomainProvisioningHooks.cmsLocalDomain(store,
                     failingStatusUpdates(new LocalIotControlPlane(registry), iotFailures), "cms-template")));
             store.authorize(VIN, "Honda", "Accord", "2003");
             Created first = create("provision-a");
@@ -270,7 +269,7 @@ class FleetProvisioningRegisterTest {
     }
 
     /** The control plane, with certificate status updates that fail while {@code failures} is positive. */
-    private static IotRegistry failingStatusUpdates(IotRegistry plane, AtomicInteger failures) {
+    static IotRegistry failingStatusUpdates(IotRegistry plane, AtomicInteger failures) {
         return (IotRegistry) Proxy.newProxyInstance(IotRegistry.class.getClassLoader(), new Class<?>[] {IotRegistry.class},
                 (proxy, method, args) -> {
                     if (method.getName().equals("updateCertificateStatus") && failures.getAndDecrement() > 0) {
@@ -407,6 +406,21 @@ class FleetProvisioningRegisterTest {
             }
             registry.certificate(certificateId).ifPresent(c -> registry.delete(certificateId));
             return PostOutcome.NOT_ALLOWED;
+        }
+
+        @Override
+        public synchronized boolean stillActive(String thingName, String certificateId) {
+            return certificateId.equals(active.get(thingName));
+        }
+
+        @Override
+        public void reconcile(String thingName) {
+            throw new AssertionError("these hooks never record an activation whose post-provisioning failed");
+        }
+
+        @Override
+        public void reconcileAll() {
+            throw new AssertionError("these tests do not start CMS Local");
         }
     }
 }

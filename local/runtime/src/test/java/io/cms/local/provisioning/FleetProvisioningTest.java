@@ -83,6 +83,21 @@ class FleetProvisioningTest {
                 postProvisioned.add(thingName + "/" + certificateId);
                 return PostOutcome.ACTIVATE;
             }
+
+            @Override
+            public boolean stillActive(String thingName, String certificateId) {
+                return postProvisioned.contains(thingName + "/" + certificateId);
+            }
+
+            @Override
+            public void reconcile(String thingName) {
+                throw new AssertionError("post-provisioning never fails here");
+            }
+
+            @Override
+            public void reconcileAll() {
+                throw new AssertionError("this test does not start CMS Local");
+            }
         };
         FleetProvisioning provisioning = new FleetProvisioning(ca, registry, hooks, "cms-template", Duration.ofDays(365));
         IssuedCertificate claimCert = provisioning.issueClaimCertificate();
