@@ -25,7 +25,10 @@ public interface TopicDirectory {
      */
     EmailSubscription subscribeEmail(String topicArn, String email);
 
-    /** The current state of a subscription, or empty when it no longer exists (unsubscribed or expired). */
+    /**
+     * The current state of a subscription, or empty when it no longer exists (unsubscribed or expired).
+     * {@code getUserSubscriptions} calls this from several threads at once.
+     */
     Optional<EmailSubscription.Status> status(String subscriptionArn);
 
     /**
