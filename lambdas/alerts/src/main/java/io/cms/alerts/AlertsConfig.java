@@ -33,15 +33,18 @@ public record AlertsConfig(String topicPrefix, Set<String> alarmTypes, Set<Strin
     /**
      * Default of the most subscriptions (VIN and alarm type pairs) one email may hold. Every new VIN
      * creates an SNS topic, so without a bound one user could exhaust the account's topic quota; it also
-     * keeps {@code getUserSubscriptions} (one SNS lookup per subscription) well within AppSync's 30 s.
+     * keeps {@code getUserSubscriptions} (one SNS lookup per subscription, run concurrently) well within
+     * AppSync's 30 s.
      */
     public static final int DEFAULT_MAX_SUBSCRIPTIONS_PER_EMAIL = 200;
 
     /**
-     * The largest {@code MAX_SUBSCRIPTIONS_PER_EMAIL}: {@code getUserSubscriptions} makes one SNS
-     * {@code GetSubscriptionAttributes} call per row, one after another, and must answer within
-     * AppSync's 30 s (about 50 ms a call: 500 rows take some 25 s), so an email at a higher cap
-     * could no longer list its subscriptions to disable some.
+     * The largest {@code MAX_SUBSCRIPTIONS_PER_EMAIL}. {@code getUserSubscriptions} makes one SNS
+     * {@code GetSubscriptionAttributes} call per row and must answer within AppSync's 30 s, or an email
+     * could no longer list its subscriptions to disable some. The calls run concurrently, at most
+     * {@value UserSubscriptions#STATUS_LOOKUP_CONCURRENCY} at a time (at about 50 ms a call, 500 rows take
+     * some 2 s; one after another they took some 25 s, which is what set this bound). The bound stays:
+     * it also limits the SNS topics one user can have created (every new VIN creates one).
      */
     public static final int MAX_LISTABLE_SUBSCRIPTIONS = 500;
 
