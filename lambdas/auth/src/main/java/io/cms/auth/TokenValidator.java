@@ -28,8 +28,9 @@ import org.slf4j.LoggerFactory;
  * Validates bearer access tokens against the Auth Setup IdP config. Checks, cheapest first:
  * size, shape (three base64url parts, so JWE and unsecured tokens fail here), header (allowed
  * asymmetric algorithm, {@code kid} present), then config and key lookup, key type and algorithm
- * agreement, signature, {@code exp} (required), {@code nbf}, {@code iat}, exact issuer, audience
- * (or the alternate audience claim), scope. Every failure is a {@link ValidationResult}, never an
+ * agreement, signature, {@code exp} (required), {@code nbf}, {@code iat}, exact issuer,
+ * {@code token_use} (when present, must be {@code access}), audience (or the alternate audience
+ * claim), scope. Every failure is a {@link ValidationResult}, never an
  * exception: bad tokens are 401, an unreadable config or unreachable key set is 500.
  * Tokens are never logged.
  */
@@ -191,6 +192,11 @@ public final class TokenValidator {
         }
         if (!issuer.equals(claims.getIssuer())) {
             return reject("issuer is not " + issuer);
+        }
+        // Cognito and the local issuer mark every token; an ID token (token_use=id) must not authorize API calls.
+        Object tokenUse = claims.getClaim("token_use");
+        if (tokenUse != null && !"access".equals(tokenUse)) {
+            return reject("token_use is not access");
         }
         List<String> aud = claims.getAudience();
         if (aud != null && !aud.isEmpty()) {

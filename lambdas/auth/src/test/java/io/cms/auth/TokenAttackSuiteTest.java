@@ -133,6 +133,12 @@ class TokenAttackSuiteTest {
                         .build())),
                 attack("missing exp", "no exp", v -> signed(userClaims().expirationTime(null).build())),
                 attack("exp not a number", "not a well-formed JWT", v -> signed(userClaims().expirationTime(null).claim("exp", "never").build())),
+                attack("ID token (token_use=id) carrying a user scope", "token_use is not access",
+                        v -> signed(userClaims().claim("token_use", "id").build())),
+                attack("token_use of another kind", "token_use is not access",
+                        v -> signed(userClaims().claim("token_use", "refresh").build())),
+                attack("token_use not a string", "token_use is not access",
+                        v -> signed(userClaims().claim("token_use", List.of("access")).build())),
                 attack("scope missing", "scopes", v -> signed(userClaims().claim("scope", null).build())),
                 attack("only unknown scopes", "scopes", v -> signed(userClaims().claim("scope", "admin superuser").build())),
                 attack("tampered payload with the original signature", "signature does not verify", v -> {
@@ -233,10 +239,16 @@ class TokenAttackSuiteTest {
     }
 
     @Test
-    void rejectsIdTokenBecauseItCarriesNoScope() {
+    void rejectsIdTokenFromTheIssuer() {
         ValidationResult result = validator.validate(issuer().mintIdToken("alice", "alice@example.com"));
         assertThat(result.statusCode()).isEqualTo(401);
-        assertThat(result.message()).contains("scope");
+        assertThat(result.message()).contains("token_use is not access");
+    }
+
+    @Test
+    void acceptsAccessTokenWithoutTokenUse() {
+        ValidationResult result = validator.validate(signed(userClaims().claim("token_use", null).build()));
+        assertThat(result.validated()).as(result.message()).isTrue();
     }
 
     @Test
