@@ -133,7 +133,7 @@ public final class TokenValidator {
         String shownKid = Printable.clip(kid, MAX_SHOWN_HEADER_CHARS);
 
         IdpConfig config = configs.get();
-        String issuer = expectedIssuer(config);
+        String issuer = expectedIssuer(settings.issuerScheme(), config);
         String jwksUrl = settings.jwksUrlOverride() != null ? settings.jwksUrlOverride()
                 : issuer + "/.well-known/jwks.json";
 
@@ -234,15 +234,16 @@ public final class TokenValidator {
         return java.util.Arrays.stream(values).distinct().toArray(String[]::new);
     }
 
-    private String expectedIssuer(IdpConfig config) {
-        if ("http".equals(settings.issuerScheme())) {
+    /** The issuer URL tokens must carry; plain http only for a loopback {@code iss_domain}. */
+    static String expectedIssuer(String scheme, IdpConfig config) {
+        if ("http".equals(scheme)) {
             String host = config.issDomain().split("[:/]", 2)[0];
             if (!host.equals("127.0.0.1") && !host.equals("localhost")) {
                 throw new ConfigurationException("ISSUER_SCHEME=http is only allowed for a loopback issuer"
                         + " (127.0.0.1 or localhost), but iss_domain is " + config.issDomain());
             }
         }
-        return settings.issuerScheme() + "://" + config.issDomain();
+        return scheme + "://" + config.issDomain();
     }
 
     private static JWSVerifier verifier(JWSAlgorithm alg, JWK jwk) throws JOSEException {

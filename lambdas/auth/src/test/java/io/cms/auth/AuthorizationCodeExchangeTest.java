@@ -210,6 +210,22 @@ class AuthorizationCodeExchangeTest {
         ExchangeResult result = exchange(new InMemoryAuthSecrets().put(PARAM, config("http://idp.example.com/token", client)),
                 Duration.ofSeconds(1)).exchange("code", REDIRECT, null);
         assertThat(result.statusCode()).isEqualTo(500);
+        // Without the check the POST is attempted and fails as "cannot be reached" instead.
+        assertThat(result.message()).contains("identity provider configuration cannot be read");
+    }
+
+    @Test
+    void configParsingRefusesPlainHttpOffLoopbackNamingTheRule() {
+        OidcClient client = new OidcClient("c", "s", java.util.Set.of(), java.util.Set.of(), java.util.Set.of());
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> CodeFlowConfig.parse(
+                        config("http://idp.example.com/token", client), "secret arn:test"))
+                .isInstanceOf(io.cms.lambda.common.ConfigurationException.class)
+                .hasMessageContaining("token_endpoint must be https")
+                .hasMessageContaining("http://idp.example.com/token");
+        assertThat(CodeFlowConfig.parse(config("http://127.0.0.1:9229/oauth2/token", client), "s").tokenEndpoint())
+                .hasToString("http://127.0.0.1:9229/oauth2/token");
+        assertThat(CodeFlowConfig.parse(config("https://idp.example.com/token", client), "s").tokenEndpoint())
+                .hasToString("https://idp.example.com/token");
     }
 
     @Test

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.cms.auth.testutils.AuthFixture;
+import io.cms.auth.testutils.FakeHttpEndpoint;
 import io.cms.auth.testutils.InMemoryAuthSecrets;
 import io.cms.lambda.common.testing.MutableClock;
 import io.cms.lambda.common.ConfigurationException;
@@ -92,12 +93,33 @@ class IdpConfigTest {
 
     @Test
     void validatorRefusesHttpIssuerThatIsNotLoopback() {
-        try (AuthFixture fixture = new AuthFixture()) {
+        try (AuthFixture fixture = new AuthFixture(); FakeHttpEndpoint jwks = new FakeHttpEndpoint()) {
+            jwks.respond(200, fixture.issuer.publicJwks().toString());
             fixture.secrets.replace(IdpConfigProvider.parameterName("cms"),
                     fixture.issuer.idpConfigSecretJson().replace("127.0.0.1", "issuer.example.com"));
-            ValidationResult result = fixture.validator().validate(fixture.userToken("alice"));
+            ValidatorSettings d = fixture.settings();
+            ValidatorSettings viaFakeJwks = new ValidatorSettings(d.allowedAlgorithms(), d.clockSkew(), d.maxTokenChars(),
+                    d.configTtl(), d.jwksTtl(), d.jwksMinRefreshInterval(), d.httpTimeout(), "http", jwks.url("/jwks.json"));
+            ValidationResult result = fixture.validator(viaFakeJwks, java.time.Clock.systemUTC())
+                    .validate(fixture.userToken("alice"));
             assertThat(result.statusCode()).isEqualTo(500);
+            assertThat(result.message()).contains("identity provider configuration cannot be read");
+            assertThat(jwks.requests()).as("no key fetch for a refused issuer").isEmpty();
         }
+    }
+
+    @Test
+    void httpIssuerMustBeLoopback() {
+        IdpConfig offLoopback = IdpConfig.parse(GOOD, "test");
+        assertThatThrownBy(() -> TokenValidator.expectedIssuer("http", offLoopback))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("ISSUER_SCHEME=http is only allowed for a loopback issuer")
+                .hasMessageContaining("cognito-idp.eu-west-1.amazonaws.com/eu-west-1_abc");
+        assertThat(TokenValidator.expectedIssuer("https", offLoopback))
+                .isEqualTo("https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_abc");
+        assertThat(TokenValidator.expectedIssuer("http", IdpConfig.parse(GOOD.replace(
+                "cognito-idp.eu-west-1.amazonaws.com/eu-west-1_abc", "127.0.0.1:9229/pool"), "test")))
+                .isEqualTo("http://127.0.0.1:9229/pool");
     }
 
     @Test
