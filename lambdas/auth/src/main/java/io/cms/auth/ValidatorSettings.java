@@ -3,6 +3,9 @@ package io.cms.auth;
 import com.nimbusds.jose.JWSAlgorithm;
 import io.cms.lambda.common.ConfigurationException;
 import io.cms.lambda.common.EnvConfig;
+import io.cms.lambda.common.SecureEndpoints;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -23,7 +26,8 @@ import java.util.Set;
  * @param httpTimeout connect and read timeout of JWKS fetches ({@code AUTH_HTTP_TIMEOUT_SECONDS}, default 5 s)
  * @param issuerScheme the scheme before {@code iss_domain} ({@code ISSUER_SCHEME}, default https; {@code http}
  *        is accepted only for a loopback issuer such as CMS Local's)
- * @param jwksUrlOverride fetch keys here instead of {@code {issuer}/.well-known/jwks.json} ({@code JWKS_URL}, default none)
+ * @param jwksUrlOverride fetch keys here instead of {@code {issuer}/.well-known/jwks.json} ({@code JWKS_URL}, default none);
+ *        https, or http only on loopback
  */
 public record ValidatorSettings(Set<JWSAlgorithm> allowedAlgorithms, Duration clockSkew, int maxTokenChars,
                                 Duration configTtl, Duration jwksTtl, Duration jwksMinRefreshInterval,
@@ -52,6 +56,23 @@ public record ValidatorSettings(Set<JWSAlgorithm> allowedAlgorithms, Duration cl
         Objects.requireNonNull(jwksMinRefreshInterval);
         if (!"https".equals(issuerScheme) && !"http".equals(issuerScheme)) {
             throw new ConfigurationException("ISSUER_SCHEME must be https or http, got '" + issuerScheme + "'");
+        }
+        if (jwksUrlOverride != null) {
+            requireSecureEndpoint(jwksUrlOverride, "JWKS_URL");
+        }
+    }
+
+    /** Signing keys decide which tokens are trusted: fetch them only over https, or http on loopback. */
+    private static void requireSecureEndpoint(String url, String variable) {
+        URI uri;
+        try {
+            uri = new URI(url);
+        } catch (URISyntaxException e) {
+            throw new ConfigurationException(variable + " is not a URL: " + e.getReason());
+        }
+        if (!SecureEndpoints.allowed(uri)) {
+            throw new ConfigurationException(variable + " must be https " + SecureEndpoints.HTTP_ONLY_ON_LOOPBACK
+                    + ", got " + SecureEndpoints.describe(uri));
         }
     }
 

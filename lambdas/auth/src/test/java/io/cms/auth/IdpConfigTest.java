@@ -144,6 +144,29 @@ class IdpConfigTest {
     }
 
     @Test
+    void settingsRejectPlainHttpJwksUrlOffLoopbackNamingTheVariable() {
+        assertThatThrownBy(() -> jwksUrl("http://keys.example.com/jwks.json"))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("JWKS_URL must be https").hasMessageContaining("http://keys.example.com/jwks.json");
+        assertThatThrownBy(() -> jwksUrl("ftp://keys.example.com/jwks.json"))
+                .isInstanceOf(ConfigurationException.class).hasMessageContaining("JWKS_URL");
+        assertThatThrownBy(() -> jwksUrl("https://keys example/jwks.json"))
+                .isInstanceOf(ConfigurationException.class).hasMessageContaining("JWKS_URL is not a URL");
+    }
+
+    @Test
+    void settingsAcceptHttpsOrLoopbackJwksUrl() {
+        assertThat(jwksUrl("https://keys.example.com/jwks.json").jwksUrlOverride())
+                .isEqualTo("https://keys.example.com/jwks.json");
+        assertThat(jwksUrl("http://127.0.0.1:9229/jwks.json").jwksUrlOverride()).isEqualTo("http://127.0.0.1:9229/jwks.json");
+        assertThat(jwksUrl("http://localhost:9229/jwks.json").jwksUrlOverride()).isEqualTo("http://localhost:9229/jwks.json");
+    }
+
+    private static ValidatorSettings jwksUrl(String url) {
+        return ValidatorSettings.fromEnvironment(io.cms.lambda.common.EnvConfig.of(java.util.Map.of("JWKS_URL", url)));
+    }
+
+    @Test
     void providerWithAKnownSecretArnNeverReadsSsm() {
         InMemoryAuthSecrets secrets = new InMemoryAuthSecrets().put(IdpConfigProvider.parameterName("cms"), GOOD);
         String arn = secrets.parameter(IdpConfigProvider.parameterName("cms"));
