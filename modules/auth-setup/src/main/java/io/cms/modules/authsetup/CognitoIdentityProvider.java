@@ -55,6 +55,11 @@ public class CognitoIdentityProvider extends Construct {
     public static final String PRE_TOKEN_GENERATION_HANDLER = "io.cms.auth.handler.PreTokenGenerationHandler";
 
     private static final Duration REFRESH_TOKEN_VALIDITY = Duration.days(1);
+    /**
+     * Access and ID tokens are checked offline (signature and claims), so a disabled or signed-out
+     * user keeps API access until the token expires: keep that window short (Cognito's default is 60 min).
+     */
+    private static final Duration ACCESS_AND_ID_TOKEN_VALIDITY = Duration.minutes(15);
 
     private final String identityProviderId;
     private final UserPool userPool;
@@ -149,6 +154,8 @@ public class CognitoIdentityProvider extends Construct {
                         .callbackUrls(callbackUrls)
                         .build())
                 .supportedIdentityProviders(List.of(UserPoolClientIdentityProvider.COGNITO))
+                .accessTokenValidity(ACCESS_AND_ID_TOKEN_VALIDITY)
+                .idTokenValidity(ACCESS_AND_ID_TOKEN_VALIDITY)
                 .refreshTokenValidity(REFRESH_TOKEN_VALIDITY)
                 .preventUserExistenceErrors(true)
                 .enableTokenRevocation(true)
@@ -164,6 +171,8 @@ public class CognitoIdentityProvider extends Construct {
                         .scopes(List.of(serviceScope))
                         .build())
                 .supportedIdentityProviders(List.of(UserPoolClientIdentityProvider.COGNITO))
+                .accessTokenValidity(ACCESS_AND_ID_TOKEN_VALIDITY)
+                .idTokenValidity(ACCESS_AND_ID_TOKEN_VALIDITY)
                 .refreshTokenValidity(REFRESH_TOKEN_VALIDITY)
                 .preventUserExistenceErrors(true)
                 .enableTokenRevocation(true)
