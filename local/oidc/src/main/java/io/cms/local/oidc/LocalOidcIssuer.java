@@ -600,8 +600,9 @@ public final class LocalOidcIssuer implements AutoCloseable {
         private RSAKey signingKey;
         private Duration tokenTtl = Duration.ofHours(1);
         private Clock clock = Clock.systemUTC();
-        private String usersClientSecret = "local-users-client-secret";
-        private String serviceClientSecret = "local-service-client-secret";
+        // Random unless set: a fixed default would be a publicly known secret for every stand-alone issuer.
+        private String usersClientSecret = randomClientSecret();
+        private String serviceClientSecret = randomClientSecret();
         private Set<String> redirectUris = Set.of("http://localhost/callback", "https://localhost");
         private final java.util.List<OidcClient> extraClients = new java.util.ArrayList<>();
 
@@ -629,8 +630,10 @@ public final class LocalOidcIssuer implements AutoCloseable {
         /** The clock stamping {@code iat}/{@code exp}; default the system clock. */
         public Builder clock(Clock v) { this.clock = Objects.requireNonNull(v); return this; }
 
+        /** The users client's secret; default a fresh random one per builder. */
         public Builder usersClientSecret(String v) { this.usersClientSecret = Objects.requireNonNull(v); return this; }
 
+        /** The service client's secret; default a fresh random one per builder. */
         public Builder serviceClientSecret(String v) { this.serviceClientSecret = Objects.requireNonNull(v); return this; }
 
         /** Redirect URIs of the users client; default {@code http://localhost/callback}, {@code https://localhost}. */
@@ -654,9 +657,26 @@ public final class LocalOidcIssuer implements AutoCloseable {
             b.keyDirectory(Path.of(args[1]));
         }
         LocalOidcIssuer issuer = b.build().start();
-        System.out.println("issuer " + issuer.issuerUrl());
-        System.out.println("idp-config secret " + issuer.idpConfigSecretJson());
+        System.out.println(startupText(issuer));
         Runtime.getRuntime().addShutdownHook(new Thread(issuer::close));
         Thread.currentThread().join();
+    }
+
+    /** What {@link #main} prints: the issuer, its IdP-config secret and the (random) client credentials. */
+    static String startupText(LocalOidcIssuer issuer) {
+        return "issuer " + issuer.issuerUrl() + System.lineSeparator()
+                + "idp-config secret " + issuer.idpConfigSecretJson() + System.lineSeparator()
+                + "users client " + issuer.usersClient().clientId() + " secret " + issuer.usersClient().clientSecret()
+                + System.lineSeparator()
+                + "service client " + issuer.serviceClient().clientId() + " secret " + issuer.serviceClient().clientSecret();
+    }
+
+    private static final SecureRandom SECRET_RANDOM = new SecureRandom();
+
+    /** 24 random bytes as hex, like CMS Local's per-data-dir client secrets. */
+    static String randomClientSecret() {
+        byte[] bytes = new byte[24];
+        SECRET_RANDOM.nextBytes(bytes);
+        return java.util.HexFormat.of().formatHex(bytes);
     }
 }

@@ -41,6 +41,22 @@ class LocalOidcIssuerTest {
     }
 
     @Test
+    void defaultClientSecretsAreRandomPerIssuer() {
+        LocalOidcIssuer other = LocalOidcIssuer.create();
+        Set<String> secrets = Set.of(issuer.usersClient().clientSecret(), issuer.serviceClient().clientSecret(),
+                other.usersClient().clientSecret(), other.serviceClient().clientSecret());
+        assertThat(secrets).hasSize(4).allSatisfy(s -> assertThat(s).matches("[0-9a-f]{48}"));
+    }
+
+    @Test
+    void standAloneStartupTextShowsTheGeneratedClientSecrets() {
+        assertThat(LocalOidcIssuer.startupText(issuer))
+                .contains("issuer " + issuer.issuerUrl())
+                .contains("users client cms-users-client secret " + issuer.usersClient().clientSecret())
+                .contains("service client cms-service-client secret " + issuer.serviceClient().clientSecret());
+    }
+
+    @Test
     void discoveryNamesTheEndpointsOfThisIssuer() throws Exception {
         Map<String, Object> doc = json(get(issuer.issuerUrl() + "/.well-known/openid-configuration").body());
         assertThat(doc).containsEntry("issuer", issuer.issuerUrl())
