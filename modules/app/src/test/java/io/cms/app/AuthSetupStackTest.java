@@ -103,6 +103,18 @@ class AuthSetupStackTest {
     }
 
     @Test
+    void bothClientsIssueAccessAndIdTokensForFifteenMinutes() {
+        // The token lifetime is how long a disabled or signed-out user keeps API access.
+        for (String client : List.of("cms-users-client", "cms-service-client")) {
+            template.hasResourceProperties("AWS::Cognito::UserPoolClient", Map.of(
+                    "ClientName", client,
+                    "AccessTokenValidity", 15,
+                    "IdTokenValidity", 15,
+                    "TokenValidityUnits", Map.of("AccessToken", "minutes", "IdToken", "minutes", "RefreshToken", "minutes")));
+        }
+    }
+
+    @Test
     void serviceClientUsesClientCredentialsWithOnlyTheServiceScope() {
         template.hasResourceProperties("AWS::Cognito::UserPoolClient", Map.of(
                 "ClientName", "cms-service-client",
