@@ -4,6 +4,7 @@ import io.cms.lambda.common.BadInputException;
 import io.cms.lambda.common.Vin;
 import io.cms.provisioning.iot.IotCertificate;
 import io.cms.provisioning.iot.IotCertificateStatus;
+import io.cms.provisioning.iot.IotNotFoundException;
 import io.cms.provisioning.iot.IotRegistry;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -79,8 +80,11 @@ public final class VehicleRegistry {
      * @param vin the VIN
      * @param previouslyActiveCertificateId the certificate that was ACTIVE, or null
      * @param deactivatedInIot how many of the VIN's certificates were still ACTIVE in IoT and are now INACTIVE
+     * @param alreadyGoneFromIot how many were ACTIVE in IoT but deleted before they could be deactivated
+     *     (e.g. CMS Local retired them meanwhile): they cannot connect either
      */
-    public record Revocation(String vin, String previouslyActiveCertificateId, int deactivatedInIot) {
+    public record Revocation(String vin, String previouslyActiveCertificateId, int deactivatedInIot,
+                             int alreadyGoneFromIot) {
     }
 
     /**
@@ -98,6 +102,7 @@ public final class VehicleRegistry {
         }
         String previous = store.revoke(v).orElse(null);
         int deactivated = 0;
+        int gone = 0;
         for (ProvisionedCertificate row : store.certificates(v)) {
             if (row.status() == CertificateStatus.DELETED) {
                 continue;
@@ -107,11 +112,16 @@ public final class VehicleRegistry {
             }
             Optional<IotCertificate> cert = iot.describeCertificate(row.certificateId());
             if (cert.isPresent() && cert.get().status() == IotCertificateStatus.ACTIVE) {
-                iot.updateCertificateStatus(row.certificateId(), IotCertificateStatus.INACTIVE);
-                deactivated++;
+                try {
+                    iot.updateCertificateStatus(row.certificateId(), IotCertificateStatus.INACTIVE);
+                    deactivated++;
+                } catch (IotNotFoundException e) {
+                    // Deleted since it was read (a sweep, a reconcile): a deleted certificate cannot connect either.
+                    gone++;
+                }
             }
         }
-        return new Revocation(v, previous, deactivated);
+        return new Revocation(v, previous, deactivated, gone);
     }
 
     /**

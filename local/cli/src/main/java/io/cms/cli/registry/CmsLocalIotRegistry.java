@@ -79,6 +79,8 @@ final class CmsLocalIotRegistry implements IotRegistry {
      *
      * @throws ApiCallFailedException when CMS Local rejected the request, with its reason (e.g. the
      *     certificate was REVOKED meanwhile: REVOKED is final)
+     * @throws IotNotFoundException when the certificate is not in the journal, or CMS Local found it
+     *     already gone when it applied the request (deleted meanwhile: it cannot connect)
      */
     @Override
     public void updateCertificateStatus(String certificateId, IotCertificateStatus status) {
@@ -112,6 +114,12 @@ final class CmsLocalIotRegistry implements IotRegistry {
         if (rejection.isPresent()) {
             throw new ApiCallFailedException("CMS Local rejected the deactivation of certificate " + certificateId + ": "
                     + rejection.get() + " (the request is kept as " + CertificateStatusRequests.rejectedFile(request) + ")");
+        }
+        if (CertificateStatusRequests.takeGone(request)) {
+            // CMS Local deleted it meanwhile (a reconcile, a withdrawn registration): it cannot connect.
+            read.remove(certificateId);
+            known = read;
+            throw new IotNotFoundException("certificate " + certificateId + " is already gone from CMS Local's IoT registry");
         }
         // Applied: what CMS Local wrote to its journal.
         read.put(certificateId, certificate(certificateId, status));

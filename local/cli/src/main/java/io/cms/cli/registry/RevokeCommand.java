@@ -24,9 +24,10 @@ public final class RevokeCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         VehicleRegistry.Revocation r = registry.open(true).revoke(vin);
-        spec.commandLine().getOut().printf("revoked %s: active certificate %s, %d certificate(s) deactivated in IoT%n",
+        spec.commandLine().getOut().printf("revoked %s: active certificate %s, %d certificate(s) deactivated in IoT%s%n",
                 r.vin(), r.previouslyActiveCertificateId() == null ? "none" : r.previouslyActiveCertificateId(),
-                r.deactivatedInIot());
+                r.deactivatedInIot(), r.alreadyGoneFromIot() == 0 ? ""
+                        : ", " + r.alreadyGoneFromIot() + " already gone from IoT (deleted: cannot connect)");
         return ExitCodes.OK;
     }
 }

@@ -342,6 +342,39 @@ class RegistryCommandTest {
     }
 
     @Test
+    void revokeOfACertificateCmsLocalDeletedMeanwhileSaysItIsAlreadyGoneAndSucceeds(@TempDir Path dataDir)
+            throws IOException {
+        cms(withTables("registry", "authorize", VIN, "--make", "Honda", "--model", "Accord", "--year", "2003"));
+        String cert = provisionOnce();
+        Path iotDir = dataDir.resolve("iot");
+        try (LocalIotRegistry cmsLocal = LocalIotRegistry.open(iotDir);
+             CertificateStatusRequests requests = new CertificateStatusRequests(iotDir, cmsLocal)) {
+            cmsLocal.register(cert, LocalIotRegistry.Status.ACTIVE, false);
+            requests.start(Duration.ofMillis(20));
+            // The CLI reads the certificate ACTIVE; CMS Local retires and deletes it right after (e.g. a reconcile).
+            CmsLocalIotRegistry local = new CmsLocalIotRegistry(dataDir, new PrintWriter(err, true), Duration.ofSeconds(5),
+                    dir -> {
+                        Map<String, LocalIotRegistry.Certificate> read = LocalIotRegistry.readCertificates(dir);
+                        if (cmsLocal.certificate(cert).isPresent()) {
+                            cmsLocal.setStatus(cert, LocalIotRegistry.Status.INACTIVE);
+                            cmsLocal.delete(cert);
+                        }
+                        return read;
+                    });
+
+            int exit = cms(RegistryConnector.withIot(target -> local), withTables("registry", "revoke", VIN));
+
+            assertThat(exit).isEqualTo(ExitCodes.OK);
+            assertThat(err.toString()).isEmpty();
+            assertThat(out.toString()).contains("revoked " + VIN + ": active certificate " + cert
+                    + ", 0 certificate(s) deactivated in IoT, 1 already gone from IoT (deleted: cannot connect)");
+            try (var left = Files.list(CertificateStatusRequests.folder(iotDir))) {
+                assertThat(left).as("request, rejection and note files left").isEmpty();
+            }
+        }
+    }
+
+    @Test
     void revokeOfAVehicleWithSeveralCertificatesReadsCmsLocalsJournalOnce(@TempDir Path dataDir) {
         cms(withTables("registry", "authorize", VIN, "--make", "Honda", "--model", "Accord", "--year", "2003"));
         String first = provisionOnce();

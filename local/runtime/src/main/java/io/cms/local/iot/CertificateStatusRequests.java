@@ -34,12 +34,15 @@ import org.slf4j.LoggerFactory;
  * file in {@code <data-dir>/iot/requests/}, written through a temporary name and an atomic move.
  * The running CMS Local polls the folder, sets the certificate's status in its
  * {@link LocalIotRegistry} (whose {@link LocalIotRegistry#onCertificateRetired listeners} close the
- * connections made with it) and deletes the file; requests
- * left while CMS Local was stopped are applied when it starts. A malformed request, or one naming
- * an unknown certificate, or one that would take a REVOKED certificate back to INACTIVE (REVOKED is
- * final, as in AWS IoT), is replaced by a {@code *.rejected} file holding the reason, with a WARN,
- * and never stops the poller. A request that cannot be applied for an I/O failure stays pending
- * and is tried again every poll (see {@link #applyPending}).
+ * connections made with it) and deletes the file; requests left while CMS Local was stopped are
+ * applied when it starts. A request naming a certificate the registry does not have (CMS Local
+ * deleted it meanwhile, e.g. a reconcile or a withdrawn registration) is done as well: a deleted
+ * certificate cannot connect, which is what a deactivation asks for; it leaves a {@code *.gone}
+ * note, which the submitter takes ({@link #takeGone}) to say so. A malformed request, or one that
+ * would take a REVOKED certificate back to INACTIVE (REVOKED is final, as in AWS IoT), is replaced
+ * by a {@code *.rejected} file holding the reason, with a WARN, and never stops the poller. A
+ * request that cannot be applied for an I/O failure stays pending and is tried again every poll
+ * (see {@link #applyPending}).
  *
  * <pre>{@code {"certificateId":"<hex sha-256>","status":"INACTIVE","requestedAt":"2026-01-01T00:00:00Z"}}</pre>
  */
@@ -52,6 +55,8 @@ public final class CertificateStatusRequests implements AutoCloseable {
     public static final String SUFFIX = ".json";
     /** The suffix a refused request is renamed to. */
     public static final String REJECTED_SUFFIX = ".rejected";
+    /** The suffix of the note a request leaves when its certificate was already gone from the registry. */
+    public static final String GONE_SUFFIX = ".gone";
 
     private final Path folder;
     private final LocalIotRegistry registry;
@@ -177,7 +182,8 @@ public final class CertificateStatusRequests implements AutoCloseable {
     /**
      * Applies or rejects one request.
      *
-     * @return whether it was applied (false: rejected, or gone meanwhile)
+     * @return whether it was applied, also when its certificate was already gone (false: rejected, or
+     *     the request file gone meanwhile)
      * @throws IOException or {@link UncheckedIOException} when it could be neither: it stays pending
      */
     private boolean apply(Path file) throws IOException {
@@ -195,10 +201,17 @@ public final class CertificateStatusRequests implements AutoCloseable {
             reject(file, text, e instanceof CharacterCodingException ? "not UTF-8 text" : e.getMessage());
             return false;
         }
-        LocalIotRegistry.Certificate current = registry.certificate(certificateId).orElse(null);
-        if (current == null) {
-            reject(file, text, "unknown certificate " + certificateId);
-            return false;
+        if (registry.certificate(certificateId).isEmpty()) {
+            // Deleted meanwhile (a reconcile, a withdrawn registration) or never here: it cannot connect, as asked.
+            // The note is written before the request disappears, so whoever waits for it finds the note (takeGone).
+            ObjectNode note = Json.object();
+            note.put("certificateId", certificateId);
+            note.put("doneAt", Instant.now().toString());
+            PrivateFiles.write(goneFile(file), Json.write(note));
+            LOG.info("certificate {} is not in the registry (already gone), so it cannot connect; request {} is done",
+                    certificateId, file.getFileName());
+            deleteApplied(file);
+            return true;
         }
         try {
             // Also when it already has that status: the registry's listeners close its connections all the same.
@@ -209,12 +222,16 @@ public final class CertificateStatusRequests implements AutoCloseable {
         }
         LOG.info("certificate {} is now {} (request {}); its connections were closed", certificateId,
                 registry.certificate(certificateId).map(c -> c.status().name()).orElse("?"), file.getFileName());
+        deleteApplied(file);
+        return true;
+    }
+
+    private static void deleteApplied(Path file) {
         try {
             Files.deleteIfExists(file);
         } catch (IOException e) {
             LOG.warn("applied request {} but cannot delete it: {}", file, e.getMessage());
         }
-        return true;
     }
 
     /**
@@ -240,6 +257,27 @@ public final class CertificateStatusRequests implements AutoCloseable {
     /** The file a refused request {@code request} is replaced by. */
     public static Path rejectedFile(Path request) {
         return request.resolveSibling(request.getFileName() + REJECTED_SUFFIX);
+    }
+
+    /** The note a request {@code request} leaves when its certificate was already gone. */
+    public static Path goneFile(Path request) {
+        return request.resolveSibling(request.getFileName() + GONE_SUFFIX);
+    }
+
+    /**
+     * Whether CMS Local found the certificate of a request already gone (for the process that
+     * submitted it, once the request has disappeared); the note is taken away.
+     *
+     * @param request the file {@link #submit} returned
+     */
+    public static boolean takeGone(Path request) {
+        try {
+            return Files.deleteIfExists(goneFile(request));
+        } catch (IOException e) {
+            // It is there, only not removable: the answer stands, the note stays.
+            LOG.debug("cannot remove the note {}: {}", goneFile(request), e.getMessage());
+            return true;
+        }
     }
 
     /**

@@ -60,6 +60,27 @@ class CertificateStatusRequestsTest {
     }
 
     @Test
+    void aDeactivationOfACertificateDeletedMeanwhileIsDoneNotRejected() {
+        Path file = CertificateStatusRequests.submit(dir, CERT, LocalIotRegistry.Status.INACTIVE);
+        // CMS Local retires the certificate (a reconcile, a withdrawn registration) before it sees the request.
+        registry.setStatus(CERT, LocalIotRegistry.Status.INACTIVE);
+        registry.delete(CERT);
+
+        assertThat(requests.applyPending()).isEqualTo(1);
+
+        assertThat(file).doesNotExist();
+        assertThat(CertificateStatusRequests.rejectedFile(file)).doesNotExist();
+        assertThat(CertificateStatusRequests.rejection(file)).isEmpty();
+        // The submitter learns it was already gone, once: taking the note removes it.
+        assertThat(CertificateStatusRequests.goneFile(file)).exists();
+        assertThat(CertificateStatusRequests.takeGone(file)).isTrue();
+        assertThat(CertificateStatusRequests.goneFile(file)).doesNotExist();
+        assertThat(CertificateStatusRequests.takeGone(file)).isFalse();
+        assertThat(registry.certificate(CERT)).isEmpty();
+        assertThat(registry.certificate(OTHER).orElseThrow().status()).isEqualTo(LocalIotRegistry.Status.ACTIVE);
+    }
+
+    @Test
     void aMalformedRequestIsMovedAsideAndThePollerGoesOnWithTheNextOne() throws Exception {
         Path folder = CertificateStatusRequests.folder(dir);
         Files.createDirectories(folder);
@@ -84,13 +105,14 @@ class CertificateStatusRequestsTest {
         assertThat(unknown).doesNotExist();
         try (Stream<Path> files = Files.list(folder)) {
             assertThat(files.map(f -> f.getFileName().toString()).sorted().toList())
-                    .containsExactly("0-garbage.json.rejected", "1-active.json.rejected", "2-unknown.json.rejected",
+                    .containsExactly("0-garbage.json.rejected", "1-active.json.rejected", "2-unknown.json.gone",
                             "3-binary.json.rejected");
         }
         assertThat(disconnected).containsExactly(CERT);
         assertThat(CertificateStatusRequests.rejection(garbage)).get(STRING).startsWith("malformed JSON");
         assertThat(CertificateStatusRequests.rejection(badStatus)).get(STRING).contains("must be INACTIVE or REVOKED");
-        assertThat(CertificateStatusRequests.rejection(unknown)).hasValue("unknown certificate " + "c".repeat(64));
+        // A deactivation of a certificate the registry does not have is done: it cannot connect.
+        assertThat(CertificateStatusRequests.rejection(unknown)).isEmpty();
         assertThat(CertificateStatusRequests.rejection(binary)).hasValue("not UTF-8 text");
         assertThat(CertificateStatusRequests.rejection(good)).isEmpty();
         // The rejection keeps the request as it was, for whoever looks into it.
