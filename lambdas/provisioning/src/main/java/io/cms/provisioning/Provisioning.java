@@ -8,6 +8,8 @@ import io.cms.provisioning.iot.IotCertificateStatus;
 import io.cms.provisioning.iot.IotConflictException;
 import io.cms.provisioning.iot.IotNotFoundException;
 import io.cms.provisioning.iot.IotRegistry;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -97,7 +99,7 @@ public final class Provisioning {
         ALLOWED
     }
 
-    /** Vehicles read per page by {@link #reconcileAll()}. */
+    /** Vehicles read per page by {@link #reconcileAll}. */
     private static final int RECONCILE_PAGE = 100;
 
     private final ProvisioningStore store;
@@ -283,31 +285,91 @@ public final class Provisioning {
     }
 
     /**
-     * Repairs every authorized VIN with {@link #reconcile(String)} (CMS Local, at start).
+     * A certificate ACTIVE in the IoT registry, as CMS Local lists them for {@link #reconcileAll}.
      *
+     * @param certificateId its id
+     * @param thingName the thing (the VIN) it is attached to, or null when none
+     */
+    public record ActiveInIot(String certificateId, String thingName) {
+        public ActiveInIot {
+            Objects.requireNonNull(certificateId, "certificateId");
+        }
+    }
+
+    /**
+     * Repairs the whole fleet (CMS Local, at start, before anyone can connect). The caller lists the
+     * certificates ACTIVE in its IoT registry, <em>without the claim certificate</em>: the
+     * {@link IotRegistry} lists nothing, and every certificate handed in that is not its VIN's
+     * ACTIVE certificate is retired. One read of the authorized vehicles (their pointers) decides
+     * which certificates are accounted for; rows are read only for the others:
+     *
+     * <ul>
+     *   <li>ACTIVE in IoT but retired in the table (INACTIVE, DELETED, or PENDING whose registration
+     *       never completed): retired as {@link #reconcile(String)} does, the row too;</li>
+     *   <li>ACTIVE in IoT with no row at all, attached to no thing, or of a VIN that is no longer in
+     *       the authorized-vehicle table: retired (deactivated, detached, deleted) with a WARN;</li>
+     *   <li>a VIN's ACTIVE certificate gone from IoT: a WARN telling the operator to authorize it
+     *       again.</li>
+     * </ul>
+     *
+     * @param activeInIot the certificates ACTIVE in IoT, without the claim certificate
      * @return how many VINs have an ACTIVE certificate that is gone from IoT (each logged as a WARN)
      */
-    public int reconcileAll() {
+    public int reconcileAll(Collection<ActiveInIot> activeInIot) {
+        Map<String, String> activeByVin = new HashMap<>();
         int unusable = 0;
         String next = null;
         do {
             Page<AuthorizedVehicle> page = store.list(RECONCILE_PAGE, next);
             for (AuthorizedVehicle vehicle : page.items()) {
-                if (reconcile(vehicle.vin())) {
+                String active = vehicle.activeCertificateId();
+                if (active == null) {
+                    continue;
+                }
+                activeByVin.put(vehicle.vin(), active);
+                if (iot.describeCertificate(active).isEmpty()) {
+                    warnActiveGone(vehicle.vin(), active);
                     unusable++;
                 }
             }
             next = page.nextToken();
         } while (next != null);
+        for (ActiveInIot cert : activeInIot) {
+            if (cert.thingName() == null || !cert.certificateId().equals(activeByVin.get(cert.thingName()))) {
+                retireUnaccounted(cert);
+            }
+        }
         return unusable;
+    }
+
+    /** Retires a certificate ACTIVE in IoT that is not the ACTIVE certificate of the VIN it is attached to. */
+    private void retireUnaccounted(ActiveInIot cert) {
+        String vin = cert.thingName();
+        if (vin == null) {
+            retireActiveInIot(null, cert.certificateId(), Optional.empty(), "it is attached to no thing (no VIN, so no row)");
+            return;
+        }
+        Optional<ProvisionedCertificate> row = store.certificate(vin, cert.certificateId());
+        String why;
+        if (store.vehicle(vin).isEmpty()) {
+            why = "its VIN " + vin + " is not in the authorized-vehicle table";
+        } else if (row.isEmpty()) {
+            why = "it has no row in the provisioned-certificate table";
+        } else if (row.get().status() == CertificateStatus.ACTIVE) {
+            why = "it is not the ACTIVE certificate of " + vin + " although its row is ACTIVE";
+        } else {
+            why = "it is " + row.get().status() + " in the table";
+        }
+        retireActiveInIot(vin, cert.certificateId(), row, why);
     }
 
     /**
      * Repairs a VIN whose IoT certificates disagree with its rows, as a registration whose
      * post-provisioning recorded the activation and then failed leaves it when its retry never comes
-     * (CMS Local restarted, or the ownership token expired): every certificate ACTIVE in IoT whose row
-     * is not ACTIVE is retired (deactivated, detached, deleted), and an ACTIVE row whose certificate
-     * is gone from IoT is logged as a WARN telling the operator to authorize the VIN again.
+     * (the ownership token expired): every certificate ACTIVE in IoT whose row is not ACTIVE is
+     * retired (deactivated, detached, deleted), and an ACTIVE row whose certificate is gone from IoT
+     * is logged as a WARN telling the operator to authorize the VIN again. Only the VIN's rows are
+     * looked at; {@link #reconcileAll} also finds certificates without a row.
      *
      * @return true when the VIN's ACTIVE certificate is gone from IoT
      */
@@ -318,30 +380,48 @@ public final class Provisioning {
                 continue;
             }
             Optional<IotCertificate> cert = iot.describeCertificate(row.certificateId());
-            if (cert.isEmpty() || cert.get().status() != IotCertificateStatus.ACTIVE) {
-                continue;
-            }
-            LOG.warn("certificate {} of {} is ACTIVE in IoT but {} in the table; retiring it", row.certificateId(), vin,
-                    row.status());
-            if (row.status() == CertificateStatus.PENDING_ACTIVATION) {
-                store.retirePending(vin, row.certificateId());
-            }
-            ProvisionedCertificate current = store.certificate(vin, row.certificateId()).orElse(row);
-            if (current.status() == CertificateStatus.INACTIVE || current.status() == CertificateStatus.DELETED) {
-                try {
-                    retire(current);
-                } catch (IotConflictException e) {
-                    LOG.warn("could not retire certificate {} of {} yet: {}", row.certificateId(), vin, e.getMessage());
-                }
+            if (cert.isPresent() && cert.get().status() == IotCertificateStatus.ACTIVE) {
+                retireActiveInIot(vin, row.certificateId(), Optional.of(row), "it is " + row.status() + " in the table");
             }
         }
         if (active != null && iot.describeCertificate(active).isEmpty()) {
-            LOG.warn("vehicle {} cannot connect: its ACTIVE certificate {} is gone from the IoT registry (its registration"
-                    + " failed and was not retried in time); authorize it again ('cms registry authorize') and let it"
-                    + " provision anew", vin, active);
+            warnActiveGone(vin, active);
             return true;
         }
         return false;
+    }
+
+    private static void warnActiveGone(String vin, String active) {
+        LOG.warn("vehicle {} cannot connect: its ACTIVE certificate {} is gone from the IoT registry (its registration"
+                + " failed and was not retried in time); authorize it again ('cms registry authorize') and let it"
+                + " provision anew", vin, active);
+    }
+
+    /**
+     * Retires a certificate that is ACTIVE in IoT but must not be: its row, if any, becomes INACTIVE
+     * (from PENDING), then it is deactivated, detached and deleted in IoT and the row marked DELETED.
+     * A row that is ACTIVE stays so (only an activation or a revocation changes it, with the VIN's
+     * pointer).
+     *
+     * @param vin the VIN (thing) it is attached to, or null
+     */
+    private void retireActiveInIot(String vin, String certificateId, Optional<ProvisionedCertificate> row, String why) {
+        LOG.warn("certificate {}{} is ACTIVE in IoT but {}; retiring it (deactivate, detach, delete)", certificateId,
+                vin == null ? "" : " of " + vin, why);
+        if (row.isPresent() && row.get().status() == CertificateStatus.PENDING_ACTIVATION
+                && !store.retirePending(vin, certificateId) && isActive(vin, certificateId)) {
+            LOG.info("certificate {} of {} was activated meanwhile; left alone", certificateId, vin);
+            return;
+        }
+        String thing = row.map(ProvisionedCertificate::thingName).orElse(vin);
+        try {
+            ensureGoneFromIot(vin, thing, certificateId);
+            if (row.isPresent()) {
+                store.markDeleted(vin, certificateId);
+            }
+        } catch (IotConflictException e) {
+            LOG.warn("could not retire certificate {} of {} yet: {}", certificateId, vin, e.getMessage());
+        }
     }
 
     /**
@@ -376,31 +456,29 @@ public final class Provisioning {
 
     /** Deactivates, detaches and deletes an INACTIVE row's certificate in IoT, then marks the row DELETED. */
     void retire(ProvisionedCertificate row) {
-        if (row.status() == CertificateStatus.DELETED) {
-            ensureGoneFromIot(row);
-            return;
+        ensureGoneFromIot(row.vin(), row.thingName() == null ? row.vin() : row.thingName(), row.certificateId());
+        if (row.status() != CertificateStatus.DELETED) {
+            store.markDeleted(row.vin(), row.certificateId());
         }
-        ensureGoneFromIot(row);
-        store.markDeleted(row.vin(), row.certificateId());
     }
 
-    private void ensureGoneFromIot(ProvisionedCertificate row) {
-        Optional<IotCertificate> cert = iot.describeCertificate(row.certificateId());
+    /** @param thing the thing to detach it from, or null when it is attached to none */
+    private void ensureGoneFromIot(String vin, String thing, String certificateId) {
+        Optional<IotCertificate> cert = iot.describeCertificate(certificateId);
         if (cert.isEmpty()) {
             return;
         }
-        String thing = row.thingName() == null ? row.vin() : row.thingName();
         try {
             if (cert.get().status() == IotCertificateStatus.ACTIVE) {
-                iot.updateCertificateStatus(row.certificateId(), IotCertificateStatus.INACTIVE);
+                iot.updateCertificateStatus(certificateId, IotCertificateStatus.INACTIVE);
             }
-            if (iot.thingPrincipals(thing).contains(cert.get().arn())) {
+            if (thing != null && iot.thingPrincipals(thing).contains(cert.get().arn())) {
                 iot.detachThingPrincipal(thing, cert.get().arn());
             }
-            iot.deleteCertificate(row.certificateId());
-            LOG.info("certificate {} of {} deactivated, detached and deleted", row.certificateId(), row.vin());
+            iot.deleteCertificate(certificateId);
+            LOG.info("certificate {} of {} deactivated, detached and deleted", certificateId, vin);
         } catch (IotNotFoundException e) {
-            LOG.debug("certificate {} already gone from IoT", row.certificateId());
+            LOG.debug("certificate {} already gone from IoT", certificateId);
         }
     }
 

@@ -1,11 +1,13 @@
 package io.cms.local.provisioning;
 
+import io.cms.local.iot.LocalIotRegistry;
 import io.cms.provisioning.PreProvisionDecision;
 import io.cms.provisioning.PreProvisionRequest;
 import io.cms.provisioning.Provisioning;
 import io.cms.provisioning.ProvisioningStore;
 import io.cms.provisioning.ThingEvent;
 import io.cms.provisioning.iot.IotRegistry;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -55,9 +57,13 @@ public final class DomainProvisioningHooks implements ProvisioningHooks {
         provisioning.reconcile(thingName);
     }
 
+    /** The claim certificate, and any certificate not ACTIVE, is never handed to the domain to retire. */
     @Override
-    public void reconcileAll() {
-        provisioning.reconcileAll();
+    public void reconcileAll(List<LocalIotRegistry.Certificate> active) {
+        provisioning.reconcileAll(active.stream()
+                .filter(c -> c.status() == LocalIotRegistry.Status.ACTIVE && !c.claim())
+                .map(c -> new Provisioning.ActiveInIot(c.certificateId(), c.thingName()))
+                .toList());
     }
 
     /** The domain's outcome as fleet provisioning acts on it: anything but an activation keeps the certificate off. */

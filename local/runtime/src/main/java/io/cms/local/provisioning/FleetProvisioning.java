@@ -153,17 +153,22 @@ public final class FleetProvisioning {
 
     /**
      * What CMS Local runs at start, before the broker takes requests:
-     * {@link #deleteUnregisterableCertificates()}, then the domain reconciles every VIN
-     * ({@link ProvisioningHooks#reconcileAll()}). A registration whose post-provisioning recorded the
+     * {@link #deleteUnregisterableCertificates()}, then the domain reconciles the registry's ACTIVE
+     * certificates, all but the claim certificate, with the tables
+     * ({@link ProvisioningHooks#reconcileAll}). A registration whose post-provisioning recorded the
      * activation and then failed left the new certificate INACTIVE and unattached here (deleted now:
      * its token is lost) and the older one ACTIVE although the domain retired it: that one is
-     * retired, and the VIN is reported to the operator, who authorizes it again.
+     * retired, and the VIN is reported to the operator, who authorizes it again. A certificate ACTIVE
+     * here that the tables do not account for (no row, or a VIN no longer authorized) is retired too,
+     * with a WARN.
      *
      * @return how many certificates {@link #deleteUnregisterableCertificates()} deleted
      */
     public int cleanUpAtStart() {
         int deleted = deleteUnregisterableCertificates();
-        hooks.reconcileAll();
+        hooks.reconcileAll(registry.certificates().stream()
+                .filter(c -> c.status() == LocalIotRegistry.Status.ACTIVE && !c.claim())
+                .toList());
         return deleted;
     }
 

@@ -1,5 +1,7 @@
 package io.cms.local.provisioning;
 
+import io.cms.local.iot.LocalIotRegistry;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -69,6 +71,12 @@ public interface ProvisioningHooks {
      */
     void reconcile(String thingName);
 
-    /** {@link #reconcile(String)} for every thing, at start (after the ownership tokens were lost). */
-    void reconcileAll();
+    /**
+     * {@link #reconcile(String)} for every thing, at start (after the ownership tokens were lost),
+     * and retires every certificate ACTIVE in the registry that the domain does not account for (no
+     * row, no thing, or a VIN no longer authorized).
+     *
+     * @param active the registry's ACTIVE certificates, without the claim certificate
+     */
+    void reconcileAll(List<LocalIotRegistry.Certificate> active);
 }

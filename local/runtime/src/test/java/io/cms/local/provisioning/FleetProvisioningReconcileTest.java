@@ -24,6 +24,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -129,8 +130,8 @@ class FleetProvisioningReconcileTest {
             }
 
             @Override
-            public void reconcileAll() {
-                hooks.reconcileAll();
+            public void reconcileAll(List<LocalIotRegistry.Certificate> active) {
+                hooks.reconcileAll(active);
             }
         };
         FleetProvisioning f = new FleetProvisioning(ca, registry, interleaved, "cms-template", Duration.ofDays(1), clock);

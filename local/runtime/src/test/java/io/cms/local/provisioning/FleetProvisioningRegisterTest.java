@@ -419,7 +419,7 @@ class FleetProvisioningRegisterTest {
         }
 
         @Override
-        public void reconcileAll() {
+        public void reconcileAll(List<LocalIotRegistry.Certificate> active) {
             throw new AssertionError("these tests do not start CMS Local");
         }
     }

@@ -95,7 +95,7 @@ class FleetProvisioningTest {
             }
 
             @Override
-            public void reconcileAll() {
+            public void reconcileAll(List<LocalIotRegistry.Certificate> active) {
                 throw new AssertionError("this test does not start CMS Local");
             }
         };

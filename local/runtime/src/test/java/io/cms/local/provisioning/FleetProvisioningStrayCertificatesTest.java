@@ -1,0 +1,191 @@
+package io.cms.local.provisioning;
+
+import static io.cms.local.provisioning.FleetProvisioningRegisterTest.VIN;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ch.qos.logback.classic.Level;
+import io.cms.local.LogCapture;
+import io.cms.local.Ports;
+import io.cms.local.dynamo.LocalDynamo;
+import io.cms.local.dynamo.LocalTables;
+import io.cms.local.iot.LocalIotRegistry;
+import io.cms.local.pki.LocalCa;
+import io.cms.provisioning.Provisioning;
+import io.cms.provisioning.ProvisioningStore;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+/**
+ * What CMS Local's start does with certificates ACTIVE in its IoT registry that the tables do not
+ * account for, and what it reads to find them.
+ */
+class FleetProvisioningStrayCertificatesTest {
+
+    private static final String OTHER_VIN = "5YJ3E1EA7KF317000";
+    private static final AtomicInteger APPS = new AtomicInteger();
+
+    @TempDir
+    static Path shared;
+    static LocalCa ca;
+    static LocalDynamo dynamo;
+
+    @TempDir
+    Path dir;
+    private LocalTables tables;
+    private LocalIotRegistry registry;
+    private ProvisioningStore store;
+    /** DynamoDB calls of the domain, by operation. */
+    private final Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
+    private DomainProvisioningHooks hooks;
+    private FleetProvisioning fleet;
+    private String claimId;
+
+    @BeforeAll
+    static void startDynamo() {
+        ca = LocalCa.loadOrCreate(shared.resolve("pki"));
+        dynamo = LocalDynamo.start(shared.resolve("dynamodb"), Ports.free());
+    }
+
+    @AfterAll
+    static void stopDynamo() {
+        dynamo.close();
+    }
+
+    @BeforeEach
+    void start() {
+        tables = LocalTables.named("stray" + APPS.incrementAndGet());
+        tables.ensure(dynamo);
+        store = new ProvisioningStore(counting(dynamo.client()), tables.authorizedVehicles(), tables.provisionedVehicles(),
+                Clock.systemUTC());
+        registry = LocalIotRegistry.open(dir);
+        hooks = new DomainProvisioningHooks(DomainProvisioningHooks.cmsLocalDomain(store, new LocalIotControlPlane(registry),
+                "cms-template"));
+        fleet = new FleetProvisioning(ca, registry, hooks, "cms-template", Duration.ofDays(1));
+        claimId = fleet.issueClaimCertificate().certificateId();
+    }
+
+    @AfterEach
+    void stop() {
+        registry.close();
+    }
+
+    @Test
+    void anActiveCertificateWithoutATableRowIsRetiredAtStartAndTheClaimCertificateIsNot() {
+        store.authorize(VIN, "Honda", "Accord", "2003");
+        String provisioned = provision(VIN);
+        String noRow = activeInRegistry(VIN);
+        String noThing = newCertificateId();
+        registry.register(noThing, LocalIotRegistry.Status.ACTIVE, false);
+
+        try (LogCapture log = LogCapture.of(Provisioning.class)) {
+            fleet.cleanUpAtStart();
+
+            assertThat(registry.certificate(noRow)).as("ACTIVE, attached to the VIN, no row").isEmpty();
+            assertThat(registry.certificate(noThing)).as("ACTIVE, attached to nothing, no row").isEmpty();
+            assertThat(registry.certificatesOf(VIN)).extracting(LocalIotRegistry.Certificate::certificateId)
+                    .containsExactly(provisioned);
+            assertThat(registry.activePrincipal(provisioned)).isPresent();
+            assertThat(registry.activePrincipal(claimId)).as("the claim certificate").isPresent();
+            assertThat(log.messages(Level.WARN)).anySatisfy(m -> assertThat(m).contains(noRow).contains(VIN)
+                    .contains("no row"));
+            assertThat(log.messages(Level.WARN)).anySatisfy(m -> assertThat(m).contains(noThing).contains("no thing"));
+            assertThat(log.messages(Level.WARN)).noneSatisfy(m -> assertThat(m).contains(provisioned));
+            assertThat(log.messages(Level.WARN)).noneSatisfy(m -> assertThat(m).contains(claimId));
+        }
+    }
+
+    @Test
+    void anActiveCertificateOfAVinNoLongerAuthorizedIsRetiredAtStart() {
+        store.authorize(VIN, "Honda", "Accord", "2003");
+        store.authorize(OTHER_VIN, "Tesla", "Model 3", "2019");
+        String kept = provision(VIN);
+        String orphan = provision(OTHER_VIN);
+        dynamo.client().deleteItem(b -> b.tableName(tables.authorizedVehicles())
+                .key(Map.of("vin", AttributeValue.fromS(OTHER_VIN))));
+
+        try (LogCapture log = LogCapture.of(Provisioning.class)) {
+            fleet.cleanUpAtStart();
+
+            assertThat(registry.certificate(orphan)).isEmpty();
+            assertThat(registry.certificatesOf(OTHER_VIN)).isEmpty();
+            assertThat(registry.activePrincipal(kept)).isPresent();
+            assertThat(registry.activePrincipal(claimId)).isPresent();
+            assertThat(log.messages(Level.WARN)).anySatisfy(m -> assertThat(m).contains(orphan).contains(OTHER_VIN)
+                    .contains("not in the authorized-vehicle table"));
+        }
+    }
+
+    @Test
+    void aHealthyFleetIsReconciledFromOneReadOfTheAuthorizedVehiclesWithoutAQueryPerVin() {
+        String[] vins = {VIN, OTHER_VIN, "1FTFW1ET5DFC10312"};
+        for (String vin : vins) {
+            store.authorize(vin, "Make", "Model", "2020");
+            provision(vin);
+        }
+        store.authorize("2T1BURHE0JC014702", "Toyota", "Corolla", "2018"); // authorized, never provisioned
+        calls.clear();
+
+        try (LogCapture log = LogCapture.of(Provisioning.class)) {
+            fleet.cleanUpAtStart();
+
+            assertThat(log.messages(Level.WARN)).isEmpty();
+        }
+        assertThat(calls.keySet()).as("DynamoDB operations at start").containsExactly("scan");
+        assertThat(calls.get("scan")).hasValue(1);
+    }
+
+    /** Provisions a VIN as fleet provisioning does: the domain's hooks, then attached and ACTIVE in the registry. */
+    private String provision(String vin) {
+        String certificateId = newCertificateId();
+        registry.register(certificateId, LocalIotRegistry.Status.INACTIVE, false);
+        assertThat(hooks.preProvision(claimId, certificateId, null, "device", Map.of("vin", vin)).allow()).isTrue();
+        assertThat(hooks.postProvision(vin, certificateId)).isEqualTo(ProvisioningHooks.PostOutcome.ACTIVATE);
+        registry.attach(vin, DomainProvisioningHooks.thingAttributes(vin, certificateId, "cms-template"), certificateId);
+        registry.setStatus(certificateId, LocalIotRegistry.Status.ACTIVE);
+        return certificateId;
+    }
+
+    /** A certificate ACTIVE and attached to the VIN's thing that the tables know nothing of. */
+    private String activeInRegistry(String vin) {
+        String certificateId = newCertificateId();
+        registry.register(certificateId, LocalIotRegistry.Status.INACTIVE, false);
+        registry.attach(vin, DomainProvisioningHooks.thingAttributes(vin, certificateId, "cms-template"), certificateId);
+        registry.setStatus(certificateId, LocalIotRegistry.Status.ACTIVE);
+        return certificateId;
+    }
+
+    private static String newCertificateId() {
+        byte[] bytes = new byte[32];
+        ThreadLocalRandom.current().nextBytes(bytes);
+        return HexFormat.of().formatHex(bytes);
+    }
+
+    /** The client, counting its calls by operation into {@link #calls}. */
+    private DynamoDbClient counting(DynamoDbClient client) {
+        return (DynamoDbClient) Proxy.newProxyInstance(DynamoDbClient.class.getClassLoader(), new Class<?>[] {DynamoDbClient.class},
+                (proxy, method, args) -> {
+                    calls.computeIfAbsent(method.getName(), k -> new AtomicInteger()).incrementAndGet();
+                    try {
+                        return method.invoke(client, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+    }
+}
