@@ -103,10 +103,11 @@ public final class VehicleApi {
         HistoryRequest request = new HistoryRequest(vin, instant("from", from), instant("to", to), signals,
                 limit == null ? DEFAULT_LIMIT : limit);
         HistoryCursor cursor = tokens.decode(request, nextToken);
-        SqlQuery query = builder.build(request, cursor.afterTimestamp());
+        SqlQuery query = builder.build(request, cursor);
         EngineResult result = engine.run(query, cursor.pendingQueryId(), clock.instant().plus(budget));
         if (result.isPending()) {
-            return new Page<>(List.of(), tokens.encode(request, new HistoryCursor(cursor.afterTimestamp(), result.pendingId())));
+            return new Page<>(List.of(), tokens.encode(request,
+                    new HistoryCursor(cursor.timestamp(), cursor.seenAtTimestamp(), result.pendingId())));
         }
         List<ObjectNode> rows = result.rows();
         boolean more = rows.size() > request.limit();
@@ -115,8 +116,20 @@ public final class VehicleApi {
         for (ObjectNode row : page) {
             items.add(historyItem(request, row));
         }
-        String next = more ? tokens.encode(request, new HistoryCursor(page.get(page.size() - 1).get(LakeSchema.TS).asLong(), null)) : null;
+        String next = more ? tokens.encode(request, next(cursor, page)) : null;
         return new Page<>(items, next);
+    }
+
+    /** The cursor after {@code page}: its last timestamp and how many rows at it were returned so far. */
+    private static HistoryCursor next(HistoryCursor cursor, List<ObjectNode> page) {
+        long last = page.get(page.size() - 1).get(LakeSchema.TS).asLong();
+        int seen = Long.valueOf(last).equals(cursor.timestamp()) ? cursor.seenAtTimestamp() : 0;
+        for (ObjectNode row : page) {
+            if (row.get(LakeSchema.TS).asLong() == last) {
+                seen++;
+            }
+        }
+        return new HistoryCursor(last, seen, null);
     }
 
     private ObjectNode historyItem(HistoryRequest request, ObjectNode row) {

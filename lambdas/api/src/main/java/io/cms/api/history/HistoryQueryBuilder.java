@@ -18,7 +18,14 @@ import java.util.StringJoiner;
  * Builds the history query once for both engines: only the requested signals' columns (from the
  * catalog allow-list), the VIN and times as parameters, an explicit list of the hour partitions the
  * range covers (so both engines prune by partition; a later page lists only the hours from its
- * cursor on), ordered by time, with keyset paging.
+ * cursor on), with keyset paging in a total order.
+ *
+ * <p>The order is {@code ts}, then every selected signal column ({@code NULLS LAST}): rows of one
+ * vehicle at one millisecond that still tie are equal in every returned value, so which of them a
+ * page skips cannot change the result. Neither engine exposes a row identity both share (Athena
+ * has {@code "$path"} but no row number), so the columns are the tiebreak. A later page starts at
+ * the cursor's millisecond ({@code ts >= ?}) and skips, with {@code OFFSET}, the rows there that
+ * earlier pages returned: the order puts exactly those first.
  */
 public final class HistoryQueryBuilder {
 
@@ -38,11 +45,9 @@ public final class HistoryQueryBuilder {
         this.dialect = dialect;
     }
 
-    /**
-     * The query for a page of {@code request}, continuing after {@code afterTimestamp} (epoch ms,
-     * exclusive) when not null.
-     */
-    public SqlQuery build(HistoryRequest request, Long afterTimestamp) {
+    /** The query for a page of {@code request} at {@code cursor} (null or START for the first page). */
+    public SqlQuery build(HistoryRequest request, HistoryCursor cursor) {
+        Long at = cursor == null ? null : cursor.timestamp();
         Map<String, VssDatatype> selected = new LinkedHashMap<>();
         for (String signal : request.signals()) {
             Signal s = lake.catalog().signal(signal)
@@ -52,18 +57,22 @@ public final class HistoryQueryBuilder {
         StringJoiner select = new StringJoiner(", ");
         select.add(LakeSchema.VIN).add(LakeSchema.TS);
         selected.keySet().forEach(c -> select.add(quote(c)));
+        StringJoiner order = new StringJoiner(", ");
+        order.add(LakeSchema.TS);
+        // Qualified: the source column, never a select-list alias of the same name.
+        selected.keySet().forEach(c -> order.add("lake." + quote(c) + " NULLS LAST"));
 
         List<Object> parameters = new ArrayList<>();
-        List<int[]> hours = hours(firstHourStart(request, afterTimestamp), request.to());
+        List<int[]> hours = hours(firstHourStart(request, at), request.to());
         StringBuilder sql = new StringBuilder("SELECT ").append(select).append(" FROM ").append(from(selected))
                 .append(" WHERE vin = ?");
         parameters.add(request.vin());
         sql.append(" AND ts >= ? AND ts < ?");
         parameters.add(request.from().toEpochMilli());
         parameters.add(request.to().toEpochMilli());
-        if (afterTimestamp != null) {
-            sql.append(" AND ts > ?");
-            parameters.add(afterTimestamp);
+        if (at != null) {
+            sql.append(" AND ts >= ?");
+            parameters.add(at);
         }
         sql.append(" AND (year, month, day, hour) IN (");
         StringJoiner tuples = new StringJoiner(", ");
@@ -72,7 +81,12 @@ public final class HistoryQueryBuilder {
             tuples.add("(" + h[0] + ", " + h[1] + ", " + h[2] + ", " + h[3] + ")");
         }
         sql.append(tuples).append(")");
-        sql.append(" ORDER BY ts LIMIT ").append(request.limit() + 1);
+        sql.append(" ORDER BY ").append(order);
+        if (at != null) {
+            // A count from a signed token, parsed as an int: not caller text.
+            sql.append(" OFFSET ").append(cursor.seenAtTimestamp());
+        }
+        sql.append(" LIMIT ").append(request.limit() + 1);
         return new SqlQuery(sql.toString(), parameters, hours.size());
     }
 
@@ -84,7 +98,7 @@ public final class HistoryQueryBuilder {
      */
     private String from(Map<String, VssDatatype> selected) {
         if (dialect == Dialect.ATHENA) {
-            return source;
+            return source + " AS lake";
         }
         StringJoiner typed = new StringJoiner(", ");
         typed.add("NULL::VARCHAR AS " + LakeSchema.VIN).add("NULL::BIGINT AS " + LakeSchema.TS);
@@ -110,14 +124,14 @@ public final class HistoryQueryBuilder {
 
     /**
      * Where the page's hour list starts: {@code from}, or on a later page the cursor's time (its hour
-     * can still hold rows after it; earlier hours cannot). Clamped to [from, to) so the list is
+     * holds the rows from it on; earlier hours cannot). Clamped to [from, to) so the list is
      * never empty. A pure function of the request and cursor, so a resumed page rebuilds the same SQL.
      */
-    private static Instant firstHourStart(HistoryRequest request, Long afterTimestamp) {
-        if (afterTimestamp == null) {
+    private static Instant firstHourStart(HistoryRequest request, Long at) {
+        if (at == null) {
             return request.from();
         }
-        Instant after = Instant.ofEpochMilli(afterTimestamp);
+        Instant after = Instant.ofEpochMilli(at);
         Instant lastMilli = request.to().minusMillis(1);
         Instant start = after.isAfter(lastMilli) ? lastMilli : after;
         return start.isBefore(request.from()) ? request.from() : start;

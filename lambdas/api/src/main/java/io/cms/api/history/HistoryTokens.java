@@ -23,7 +23,7 @@ public final class HistoryTokens {
     /** Tokens longer than this are refused without decoding. */
     public static final int MAX_TOKEN = 512;
     private static final Pattern PAYLOAD = Pattern.compile(
-            "^h1\\|([A-Za-z0-9_-]{22})\\|(-|[0-9]{1,19})\\|(-|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$");
+            "^h2\\|([A-Za-z0-9_-]{22})\\|(-|[0-9]{1,19}:[1-9][0-9]{0,8})\\|(-|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$");
     private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
 
     private final SecretKeySpec key;
@@ -38,7 +38,8 @@ public final class HistoryTokens {
 
     /** The token continuing {@code request} at {@code cursor}. */
     public String encode(HistoryRequest request, HistoryCursor cursor) {
-        String payload = "h1|" + digest(request) + "|" + (cursor.afterTimestamp() == null ? "-" : cursor.afterTimestamp())
+        String payload = "h2|" + digest(request) + "|"
+                + (cursor.timestamp() == null ? "-" : cursor.timestamp() + ":" + cursor.seenAtTimestamp())
                 + "|" + (cursor.pendingQueryId() == null ? "-" : cursor.pendingQueryId());
         byte[] bytes = payload.getBytes(StandardCharsets.US_ASCII);
         return B64.encodeToString(bytes) + "." + B64.encodeToString(mac(bytes));
@@ -74,9 +75,12 @@ public final class HistoryTokens {
         if (!m.group(1).equals(digest(request))) {
             throw new BadInputException("nextToken belongs to another query (vin, from, to, signals and limit must not change while paging)");
         }
-        Long after = m.group(2).equals("-") ? null : parseLong(m.group(2));
         String pending = m.group(3).equals("-") ? null : m.group(3);
-        return new HistoryCursor(after, pending);
+        if (m.group(2).equals("-")) {
+            return new HistoryCursor(null, 0, pending);
+        }
+        String[] at = m.group(2).split(":");
+        return new HistoryCursor(parseLong(at[0]), Integer.parseInt(at[1]), pending);
     }
 
     private static Long parseLong(String digits) {

@@ -94,7 +94,7 @@ class InjectionTest {
 
     @Test
     void hostileTokensAreRefusedBeforeTheEngine() {
-        for (String token : List.of("' OR 1=1 --", TEN_KB, "a.b", "x", "..", "h1|AAAAAAAAAAAAAAAAAAAAAA|1|-")) {
+        for (String token : List.of("' OR 1=1 --", TEN_KB, "a.b", "x", "..", "h2|AAAAAAAAAAAAAAAAAAAAAA|1:1|-")) {
             refused("getVehicleHistory", history(VIN, List.of("Vehicle.Speed"), token), "nextToken is not valid");
             refused("listVehiclesPage", Json.object().put("nextToken", token), "nextToken is not valid");
         }
@@ -103,7 +103,7 @@ class InjectionTest {
     @Test
     void aTamperedTokenIsRefused() {
         HistoryRequest request = new HistoryRequest(VIN, Instant.parse(FROM), Instant.parse(TO), List.of("Vehicle.Speed"), 10);
-        String token = tokens.encode(request, new HistoryCursor(Instant.parse(FROM).toEpochMilli() + 60_000, null));
+        String token = tokens.encode(request, new HistoryCursor(Instant.parse(FROM).toEpochMilli() + 60_000, 1, null));
         String payload = new String(Base64.getUrlDecoder().decode(token.substring(0, token.indexOf('.'))), StandardCharsets.US_ASCII);
         String forged = Base64.getUrlEncoder().withoutPadding().encodeToString(payload.replace("|-", "|00000000-0000-0000-0000-000000000000")
                 .getBytes(StandardCharsets.US_ASCII)) + token.substring(token.indexOf('.'));
@@ -119,7 +119,7 @@ class InjectionTest {
     @Test
     void aTokenOfAnotherQueryIsRefused() {
         HistoryRequest other = new HistoryRequest("5YJ3E1EA7KF317000", Instant.parse(FROM), Instant.parse(TO), List.of("Vehicle.Speed"), 10);
-        refused("getVehicleHistory", history(VIN, List.of("Vehicle.Speed"), tokens.encode(other, new HistoryCursor(1L, null))),
+        refused("getVehicleHistory", history(VIN, List.of("Vehicle.Speed"), tokens.encode(other, new HistoryCursor(1L, 1, null))),
                 "belongs to another query");
     }
 

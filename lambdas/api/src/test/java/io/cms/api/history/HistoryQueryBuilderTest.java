@@ -89,7 +89,7 @@ class HistoryQueryBuilderTest {
     void pagesWithKeysetContinuationWithoutGapsOrRepeats() throws Exception {
         HistoryRequest request = new HistoryRequest(VIN, T0, T0.plusSeconds(3 * 3600), List.of("Vehicle.Speed"), 40);
         List<Long> seen = new ArrayList<>();
-        Long after = null;
+        HistoryCursor after = HistoryCursor.START;
         while (true) {
             List<long[]> rows = run(builder.build(request, after));
             boolean more = rows.size() > 40;
@@ -98,7 +98,7 @@ class HistoryQueryBuilderTest {
             if (!more) {
                 break;
             }
-            after = page.get(page.size() - 1)[0];
+            after = new HistoryCursor(page.get(page.size() - 1)[0], 1, null);
         }
         assertThat(seen).hasSize(180).doesNotHaveDuplicates().isSorted();
     }
@@ -113,13 +113,13 @@ class HistoryQueryBuilderTest {
     void aPageAfterACursorListsOnlyTheHoursFromTheCursorsHour() {
         Instant to = Instant.parse("2026-12-23T00:00:00Z");
         HistoryRequest month = new HistoryRequest(VIN, to.minus(java.time.Duration.ofDays(31)), to, List.of("Vehicle.Speed"), 10);
-        long after = to.minusSeconds(30 * 60).toEpochMilli();
+        HistoryCursor after = new HistoryCursor(to.minusSeconds(30 * 60).toEpochMilli(), 1, null);
         assertThat(builder.build(month, null).partitions()).isEqualTo(744);
         SqlQuery page = builder.build(month, after);
         assertThat(page.partitions()).isEqualTo(1);
         assertThat(page.sql()).contains("IN ((2026, 12, 22, 23))");
         // A cursor on the last millisecond of an hour: the next row may be in the following hour.
-        assertThat(builder.build(month, to.minusSeconds(3600).toEpochMilli() - 1).partitions()).isEqualTo(2);
+        assertThat(builder.build(month, new HistoryCursor(to.minusSeconds(3600).toEpochMilli() - 1, 1, null)).partitions()).isEqualTo(2);
         // Deterministic per page: Athena's resume check compares the rebuilt SQL and parameters.
         assertThat(builder.build(month, after)).isEqualTo(page);
     }
@@ -140,7 +140,7 @@ class HistoryQueryBuilderTest {
     void athenaDialectNamesTheGlueTableAndUsesTheSameParameters() {
         HistoryQueryBuilder athena = new HistoryQueryBuilder(COLUMNS, "\"cms_db\".\"telemetry\"", Dialect.ATHENA);
         SqlQuery q = athena.build(new HistoryRequest(VIN, T0, T0.plusSeconds(600), List.of("Vehicle.Speed"), 10), null);
-        assertThat(q.sql()).startsWith("SELECT vin, ts, \"vehicle_speed\" FROM \"cms_db\".\"telemetry\" WHERE vin = ?");
+        assertThat(q.sql()).startsWith("SELECT vin, ts, \"vehicle_speed\" FROM \"cms_db\".\"telemetry\" AS lake WHERE vin = ?");
         assertThat(q.parameters()).containsExactly(VIN, T0.toEpochMilli(), T0.plusSeconds(600).toEpochMilli());
         assertThat(q.sql()).doesNotContain(VIN);
     }
