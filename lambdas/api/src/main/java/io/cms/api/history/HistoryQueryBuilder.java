@@ -68,8 +68,8 @@ public final class HistoryQueryBuilder {
                 .append(" WHERE vin = ?");
         parameters.add(request.vin());
         sql.append(" AND ts >= ? AND ts < ?");
-        parameters.add(request.from().toEpochMilli());
-        parameters.add(request.to().toEpochMilli());
+        parameters.add(request.fromMillis());
+        parameters.add(request.toMillis());
         if (at != null) {
             sql.append(" AND ts >= ?");
             parameters.add(at);
@@ -132,7 +132,7 @@ public final class HistoryQueryBuilder {
             return request.from();
         }
         Instant after = Instant.ofEpochMilli(at);
-        Instant lastMilli = request.to().minusMillis(1);
+        Instant lastMilli = Instant.ofEpochMilli(request.toMillis() - 1);
         Instant start = after.isAfter(lastMilli) ? lastMilli : after;
         return start.isBefore(request.from()) ? request.from() : start;
     }

@@ -10,8 +10,8 @@ import java.util.List;
  * A validated history request: one vehicle, a time range, the signals wanted, a page size.
  *
  * @param vin the vehicle
- * @param from inclusive start
- * @param to exclusive end
+ * @param from inclusive start (may be finer than the lake's milliseconds: see {@link #fromMillis})
+ * @param to exclusive end (see {@link #toMillis})
  * @param signals VSS paths (validated against the catalog by the query builder)
  * @param limit rows per page
  */
@@ -37,5 +37,20 @@ public record HistoryRequest(String vin, Instant from, Instant to, List<String> 
         if (signals.size() > MAX_SIGNALS) {
             throw new BadInputException("at most " + MAX_SIGNALS + " signals per query");
         }
+    }
+
+    /** The first epoch millisecond in the range: {@code from} rounded up (a lake timestamp before {@code from} is out). */
+    public long fromMillis() {
+        return ceilMillis(from);
+    }
+
+    /** The first epoch millisecond after the range: {@code to} rounded up (a lake timestamp before {@code to} is in). */
+    public long toMillis() {
+        return ceilMillis(to);
+    }
+
+    private static long ceilMillis(Instant t) {
+        long ms = t.toEpochMilli();
+        return t.getNano() % 1_000_000 == 0 ? ms : ms + 1;
     }
 }

@@ -96,7 +96,7 @@ public final class HistoryTokens {
     }
 
     private static String digest(HistoryRequest r) {
-        String canonical = r.vin() + "\n" + r.from().toEpochMilli() + "\n" + r.to().toEpochMilli() + "\n"
+        String canonical = r.vin() + "\n" + r.fromMillis() + "\n" + r.toMillis() + "\n"
                 + String.join("\u0000", r.signals()) + "\n" + r.limit();
         try {
             byte[] h = MessageDigest.getInstance("SHA-256").digest(canonical.getBytes(StandardCharsets.UTF_8));

@@ -86,6 +86,23 @@ class HistoryQueryBuilderTest {
     }
 
     @Test
+    void timesFinerThanAMillisecondRoundUpToTheLakesMilliseconds() throws Exception {
+        // Half a millisecond after two rows: the row at from's millisecond is before from (out), the
+        // row at to's millisecond is before to (in).
+        Instant from = T0.plusSeconds(45 * 60).plusNanos(500_000);
+        Instant to = T0.plusSeconds(95 * 60).plusNanos(500_000);
+        SqlQuery q = builder.build(new HistoryRequest(VIN, from, to, List.of("Vehicle.Speed"), 1000), null);
+        List<long[]> rows = run(q);
+        assertThat(rows).hasSize(50);
+        assertThat(rows.get(0)[0]).isEqualTo(T0.plusSeconds(46 * 60).toEpochMilli());
+        assertThat(rows.get(49)[0]).isEqualTo(T0.plusSeconds(95 * 60).toEpochMilli());
+        // Whole milliseconds are kept as they are.
+        HistoryRequest whole = new HistoryRequest(VIN, T0.plusMillis(1), T0.plusMillis(2), List.of(), 1);
+        assertThat(whole.fromMillis()).isEqualTo(T0.toEpochMilli() + 1);
+        assertThat(whole.toMillis()).isEqualTo(T0.toEpochMilli() + 2);
+    }
+
+    @Test
     void pagesWithKeysetContinuationWithoutGapsOrRepeats() throws Exception {
         HistoryRequest request = new HistoryRequest(VIN, T0, T0.plusSeconds(3 * 3600), List.of("Vehicle.Speed"), 40);
         List<Long> seen = new ArrayList<>();
