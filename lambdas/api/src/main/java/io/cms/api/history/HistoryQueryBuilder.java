@@ -17,8 +17,8 @@ import java.util.StringJoiner;
 /**
  * Builds the history query once for both engines: only the requested signals' columns (from the
  * catalog allow-list), the VIN and times as parameters, an explicit list of the hour partitions the
- * range covers (so both engines prune by partition; a later page lists only the hours from its
- * cursor on), with keyset paging in a total order.
+ * range covers, as exact {@code (year, month, day, hour)} tuples and as per-column {@code IN} lists
+ * (which the engines prune on; a later page lists only the hours from its cursor on), with keyset paging in a total order.
  *
  * <p>The order is {@code ts}, then every selected signal column ({@code NULLS LAST}): rows of one
  * vehicle at one millisecond that still tie are equal in every returned value, so which of them a
@@ -81,6 +81,14 @@ public final class HistoryQueryBuilder {
             tuples.add("(" + h[0] + ", " + h[1] + ", " + h[2] + ", " + h[3] + ")");
         }
         sql.append(tuples).append(")");
+        // The same hours per column: Athena (Trino) prunes partitions on per-column predicates, not
+        // reliably on a row-value IN, which stays for exactness (the per-column sets over-cover).
+        for (int k = 0; k < LakeSchema.PARTITION_KEYS.size(); k++) {
+            int key = k;
+            StringJoiner values = new StringJoiner(", ", " AND " + LakeSchema.PARTITION_KEYS.get(k) + " IN (", ")");
+            hours.stream().mapToInt(h -> h[key]).distinct().sorted().forEach(v -> values.add(Integer.toString(v)));
+            sql.append(values);
+        }
         sql.append(" ORDER BY ").append(order);
         if (at != null) {
             // A count from a signed token, parsed as an int: not caller text.

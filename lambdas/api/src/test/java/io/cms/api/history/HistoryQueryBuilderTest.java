@@ -161,4 +161,13 @@ class HistoryQueryBuilderTest {
         assertThat(q.parameters()).containsExactly(VIN, T0.toEpochMilli(), T0.plusSeconds(600).toEpochMilli());
         assertThat(q.sql()).doesNotContain(VIN);
     }
+
+    @Test
+    void partitionsAreAlsoFilteredPerColumnForAthenasPruning() {
+        HistoryQueryBuilder athena = new HistoryQueryBuilder(COLUMNS, "\"cms_db\".\"telemetry\"", Dialect.ATHENA);
+        Instant from = Instant.parse("2026-12-31T22:30:00Z");
+        SqlQuery q = athena.build(new HistoryRequest(VIN, from, from.plusSeconds(3 * 3600), List.of("Vehicle.Speed"), 10), null);
+        assertThat(q.sql()).contains("(year, month, day, hour) IN ((2026, 12, 31, 22), (2026, 12, 31, 23), (2027, 1, 1, 0), (2027, 1, 1, 1))"
+                + " AND year IN (2026, 2027) AND month IN (1, 12) AND day IN (1, 31) AND hour IN (0, 1, 22, 23) ORDER BY");
+    }
 }
