@@ -16,10 +16,13 @@ import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.StringJoiner;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** Runs the built SQL on DuckDB over a date/hour-partitioned Parquet lake. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -28,6 +31,9 @@ class HistoryQueryBuilderTest {
     static final String VIN = "1HGCM82633A004352";
     static final Instant T0 = Instant.parse("2026-11-22T07:30:00Z");
     static final LakeSchema COLUMNS = new LakeSchema(VssCatalog.load());
+    /** A day, a month and a year boundary (UTC); the lake has a message a minute from 30 minutes before each to 30 after. */
+    static final List<Instant> BOUNDARIES = List.of(Instant.parse("2026-11-23T00:00:00Z"), Instant.parse("2026-12-01T00:00:00Z"),
+            Instant.parse("2027-01-01T00:00:00Z"));
 
     private Connection duck;
     private HistoryQueryBuilder builder;
@@ -38,12 +44,17 @@ class HistoryQueryBuilderTest {
         duck = DriverManager.getConnection("jdbc:duckdb:");
         try (Statement s = duck.createStatement()) {
             s.execute("SET autoinstall_known_extensions = false");
-            // 3 hours of one message a minute for two vehicles.
-            s.execute("CREATE TABLE t AS SELECT v.vin, " + T0.toEpochMilli() + " + i * 60000 AS ts, "
+            // 3 hours of one message a minute for two vehicles, and an hour across each boundary.
+            StringJoiner starts = new StringJoiner(", ");
+            starts.add("(" + T0.toEpochMilli() + ", 180)");
+            BOUNDARIES.forEach(b -> starts.add("(" + b.minusSeconds(30 * 60).toEpochMilli() + ", 60)"));
+            s.execute("CREATE TABLE t AS SELECT v.vin, start + i * 60000 AS ts, "
                     + "CAST(i AS DOUBLE) AS vehicle_speed, 100.0 - i / 10.0 AS vehicle_powertrain_tractionbattery_stateofcharge_current "
-                    + "FROM range(180) r(i), (VALUES ('" + VIN + "'), ('5YJ3E1EA7KF317000')) v(vin)");
-            s.execute("COPY (SELECT *, year(to_timestamp(ts / 1000)) AS year, month(to_timestamp(ts / 1000)) AS month, "
-                    + "day(to_timestamp(ts / 1000)) AS day, hour(to_timestamp(ts / 1000) AT TIME ZONE 'UTC') AS hour FROM t) TO '"
+                    + "FROM (VALUES " + starts + ") b(start, n), range(180) r(i), (VALUES ('" + VIN + "'), ('5YJ3E1EA7KF317000')) v(vin) "
+                    + "WHERE i < n");
+            // Partitions in UTC whatever the session's time zone: epoch_ms is a timestamp without one.
+            s.execute("COPY (SELECT *, year(epoch_ms(ts)) AS year, month(epoch_ms(ts)) AS month, "
+                    + "day(epoch_ms(ts)) AS day, hour(epoch_ms(ts)) AS hour FROM t) TO '"
                     + lake + "' (FORMAT PARQUET, PARTITION_BY (year, month, day, hour))");
         }
         builder = new HistoryQueryBuilder(COLUMNS, lake + "/**/*.parquet", Dialect.DUCKDB);
@@ -118,6 +129,30 @@ class HistoryQueryBuilderTest {
             after = new HistoryCursor(page.get(page.size() - 1)[0], 1, null);
         }
         assertThat(seen).hasSize(180).doesNotHaveDuplicates().isSorted();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"2026-11-23T00:00:00Z", "2026-12-01T00:00:00Z", "2027-01-01T00:00:00Z"})
+    void aRangeAcrossADayMonthOrYearBoundaryReturnsEveryRecordOnce(String boundary) throws Exception {
+        Instant b = Instant.parse(boundary);
+        HistoryRequest request = new HistoryRequest(VIN, b.minusSeconds(3600), b.plusSeconds(3600), List.of("Vehicle.Speed"), 7);
+        List<Long> seen = new ArrayList<>();
+        HistoryCursor at = HistoryCursor.START;
+        while (true) {
+            List<long[]> rows = run(builder.build(request, at));
+            boolean more = rows.size() > 7;
+            List<long[]> page = more ? rows.subList(0, 7) : rows;
+            page.forEach(r -> seen.add(r[0]));
+            if (!more) {
+                break;
+            }
+            at = new HistoryCursor(page.get(page.size() - 1)[0], 1, null);
+        }
+        List<Long> expected = new ArrayList<>();
+        for (int i = 0; i < 60; i++) {
+            expected.add(b.minusSeconds(30 * 60).toEpochMilli() + i * 60_000L);
+        }
+        assertThat(seen).containsExactlyElementsOf(expected);
     }
 
     @Test
