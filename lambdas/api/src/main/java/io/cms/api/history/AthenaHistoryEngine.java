@@ -1,6 +1,6 @@
 package io.cms.api.history;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cms.lambda.common.BadInputException;
 import io.cms.lambda.common.Json;
@@ -28,8 +28,8 @@ import software.amazon.awssdk.services.athena.model.Row;
  * workgroup), so a forged id cannot read another query's results.
  *
  * <p>Results are read with {@code GetQueryResults} (all pages; the first row of a SELECT is the
- * header) and typed from the column metadata: numbers as numbers, booleans as booleans, a value
- * without {@code VarCharValue} as null.
+ * header) and typed from the column metadata: numbers as numbers, booleans as booleans, JSON (how
+ * arrays are selected) parsed, a value without {@code VarCharValue} as null.
  */
 public final class AthenaHistoryEngine implements HistoryEngine {
 
@@ -176,16 +176,21 @@ public final class AthenaHistoryEngine implements HistoryEngine {
             case "real", "float" -> row.put(name, Float.parseFloat(text));
             case "double" -> row.put(name, Double.parseDouble(text));
             case "decimal" -> row.put(name, new java.math.BigDecimal(text));
-            case "array" -> {
-                // Athena renders array<string> as "[a, b]"; DTC codes and the like contain no ", ".
-                ArrayNode list = row.putArray(name);
-                String inner = text.startsWith("[") && text.endsWith("]") ? text.substring(1, text.length() - 1) : text;
-                if (!inner.isEmpty()) {
-                    for (String item : inner.split(", ", -1)) {
-                        list.add(item);
-                    }
+            case "json" -> {
+                // Arrays are selected as JSON (HistoryQueryBuilder), so elements holding ", " survive.
+                JsonNode value;
+                try {
+                    value = Json.parse(text);
+                } catch (BadInputException e) {
+                    throw new HistoryQueryFailedException("history column " + name + " is not JSON: " + e.getMessage());
                 }
+                if (!value.isArray() && !value.isNull()) {
+                    throw new HistoryQueryFailedException("history column " + name + " is not a JSON array");
+                }
+                row.set(name, value);
             }
+            case "array" -> throw new HistoryQueryFailedException("history column " + name
+                    + " is an array as text, which cannot be split exactly; select it as JSON");
             default -> row.put(name, text);
         }
     }

@@ -56,7 +56,7 @@ public final class HistoryQueryBuilder {
         }
         StringJoiner select = new StringJoiner(", ");
         select.add(LakeSchema.VIN).add(LakeSchema.TS);
-        selected.keySet().forEach(c -> select.add(quote(c)));
+        selected.forEach((c, type) -> select.add(column(c, type)));
         StringJoiner order = new StringJoiner(", ");
         order.add(LakeSchema.TS);
         // Qualified: the source column, never a select-list alias of the same name.
@@ -155,6 +155,15 @@ public final class HistoryQueryBuilder {
             t = t.plusHours(1);
         }
         return out;
+    }
+
+    /**
+     * A selected column. Athena renders an array as {@code [a, b]}, which cannot be split back when
+     * an element holds {@code ", "}; as JSON it can be parsed exactly.
+     */
+    private String column(String column, VssDatatype type) {
+        return dialect == Dialect.ATHENA && type == VssDatatype.STRING_ARRAY
+                ? "CAST(" + quote(column) + " AS JSON) AS " + quote(column) : quote(column);
     }
 
     private static String quote(String column) {

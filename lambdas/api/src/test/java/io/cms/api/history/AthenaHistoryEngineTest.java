@@ -72,7 +72,7 @@ class AthenaHistoryEngineTest {
         try (Statement s = duck.createStatement()) {
             s.execute("CREATE TABLE t AS SELECT v.vin, " + T0.toEpochMilli() + " + i * 60000 AS ts, "
                     + "CAST(i / 10.0 AS FLOAT) AS vehicle_speed, "
-                    + "CASE WHEN i % 3 = 0 THEN NULL ELSE ['P0A80', 'U0100'] END AS vehicle_obd_dtclist, "
+                    + "CASE WHEN i % 3 = 0 THEN NULL ELSE ['P0A80, pending', 'U0100'] END AS vehicle_obd_dtclist, "
                     + "CASE WHEN i % 4 = 0 THEN NULL ELSE i % 2 = 0 END AS vehicle_ismoving "
                     + "FROM range(150) r(i), (VALUES ('" + VIN + "'), ('5YJ3E1EA7KF317000')) v(vin)");
             s.execute("COPY (SELECT *, year(to_timestamp(ts / 1000) AT TIME ZONE 'UTC') AS year, "
@@ -109,6 +109,9 @@ class AthenaHistoryEngineTest {
         ObjectNode first = fromAthena.get(0);
         assertThat(first.get("ts").isLong()).isTrue();
         assertThat(first.get("vehicle_speed").isFloat()).isTrue();
+        // Athena's array text "[P0A80, pending, U0100]" cannot be split back; its JSON can be parsed.
+        assertThat(fromAthena.get(1).get("vehicle_obd_dtclist")).hasSize(2);
+        assertThat(fromAthena.get(1).get("vehicle_obd_dtclist").get(0).asText()).isEqualTo("P0A80, pending");
         assertThat(fromAthena.get(1).get("vehicle_obd_dtclist").get(1).asText()).isEqualTo("U0100");
         assertThat(fromAthena.get(2).get("vehicle_ismoving").isNull()).as("i = 12: null, not false").isTrue();
         assertThat(fromAthena.get(2).get("vehicle_obd_dtclist").isNull()).isTrue();

@@ -195,6 +195,9 @@ class HistoryQueryBuilderTest {
         assertThat(q.sql()).startsWith("SELECT vin, ts, \"vehicle_speed\" FROM \"cms_db\".\"telemetry\" AS lake WHERE vin = ?");
         assertThat(q.parameters()).containsExactly(VIN, T0.toEpochMilli(), T0.plusSeconds(600).toEpochMilli());
         assertThat(q.sql()).doesNotContain(VIN);
+        SqlQuery arrays = athena.build(new HistoryRequest(VIN, T0, T0.plusSeconds(600), List.of("Vehicle.OBD.DTCList"), 10), null);
+        assertThat(arrays.sql()).startsWith("SELECT vin, ts, CAST(\"vehicle_obd_dtclist\" AS JSON) AS \"vehicle_obd_dtclist\" FROM")
+                .endsWith("ORDER BY ts, lake.\"vehicle_obd_dtclist\" NULLS LAST LIMIT 11");
     }
 
     @Test

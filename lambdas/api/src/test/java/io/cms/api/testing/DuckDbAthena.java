@@ -134,7 +134,8 @@ public final class DuckDbAthena implements AthenaClient {
             List<ColumnInfo> columns = new ArrayList<>();
             List<Datum> header = new ArrayList<>();
             for (int i = 1; i <= meta.getColumnCount(); i++) {
-                columns.add(ColumnInfo.builder().name(meta.getColumnLabel(i)).type(athenaType(meta.getColumnType(i))).build());
+                String type = "JSON".equalsIgnoreCase(meta.getColumnTypeName(i)) ? "json" : athenaType(meta.getColumnType(i));
+                columns.add(ColumnInfo.builder().name(meta.getColumnLabel(i)).type(type).build());
                 header.add(Datum.builder().varCharValue(meta.getColumnLabel(i)).build());
             }
             List<Row> rows = new ArrayList<>();
@@ -160,6 +161,7 @@ public final class DuckDbAthena implements AthenaClient {
         e.reason = reason;
     }
 
+    /** Athena's text of a value: an array as {@code [a, b]} (elements joined with ", ", unquoted), JSON as JSON. */
     private static String text(Object v) throws SQLException {
         if (v instanceof Array a) {
             return Arrays.toString((Object[]) a.getArray());
