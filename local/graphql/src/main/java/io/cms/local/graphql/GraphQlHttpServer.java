@@ -12,6 +12,7 @@ import graphql.GraphQLError;
 import graphql.GraphqlErrorBuilder;
 import graphql.analysis.MaxQueryDepthInstrumentation;
 import graphql.execution.DataFetcherResult;
+import graphql.execution.instrumentation.ChainedInstrumentation;
 import graphql.schema.DataFetcher;
 import graphql.schema.GraphQLSchema;
 import graphql.schema.idl.RuntimeWiring;
@@ -53,7 +54,8 @@ import org.slf4j.LoggerFactory;
  * request the authorizer does not accept gets HTTP 401 with an {@code UnauthorizedException}
  * error; a resolver exception is a GraphQL error with the exception's message and its class as
  * {@code errorType}, and the field is null. Beyond AppSync's checks: bounded request size, clear
- * 400 errors for malformed JSON and requests, and a query depth limit.
+ * 400 errors for malformed JSON and requests, a query depth limit, and limits on the root fields
+ * (resolver calls) and on all the fields one request selects.
  */
 public final class GraphQlHttpServer implements AutoCloseable {
 
@@ -61,6 +63,13 @@ public final class GraphQlHttpServer implements AutoCloseable {
     public static final int DEFAULT_MAX_REQUEST_BYTES = 256 * 1024;
     /** The deepest query accepted (the API's deepest VSS leaf is at depth 9). */
     public static final int DEFAULT_MAX_DEPTH = 15;
+    /**
+     * The most root fields (resolver calls, aliases included) one request may select; the AppSync
+     * API's resolver count limit is the same.
+     */
+    public static final int DEFAULT_MAX_ROOT_FIELDS = 10;
+    /** The most field selections in all one request may make (a whole vehicle is about 100). */
+    public static final int DEFAULT_MAX_FIELDS = 2000;
     private static final Logger LOG = LoggerFactory.getLogger(GraphQlHttpServer.class);
     private static final String CONTEXT_KEY = "resolverContext";
 
@@ -69,6 +78,7 @@ public final class GraphQlHttpServer implements AutoCloseable {
     private final Function<String, Optional<JsonNode>> authorizer;
     private final int maxRequestBytes;
     private final int maxDepth;
+    private final FieldCountInstrumentation fieldCount;
 
     /**
      * @param port the loopback port, 0 for an ephemeral one
@@ -81,9 +91,19 @@ public final class GraphQlHttpServer implements AutoCloseable {
 
     public GraphQlHttpServer(int port, Function<String, Optional<JsonNode>> authorizer, int maxRequestBytes, int maxDepth)
             throws IOException {
+        this(port, authorizer, maxRequestBytes, maxDepth, DEFAULT_MAX_ROOT_FIELDS, DEFAULT_MAX_FIELDS);
+    }
+
+    /**
+     * @param maxRootFields the most root fields (resolver calls) one request may select
+     * @param maxFields the most field selections in all one request may make
+     */
+    public GraphQlHttpServer(int port, Function<String, Optional<JsonNode>> authorizer, int maxRequestBytes, int maxDepth,
+                             int maxRootFields, int maxFields) throws IOException {
         this.authorizer = authorizer;
         this.maxRequestBytes = maxRequestBytes;
         this.maxDepth = maxDepth;
+        this.fieldCount = new FieldCountInstrumentation(maxRootFields, maxFields);
         this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 0);
         this.executor = Executors.newFixedThreadPool(8, r -> {
             Thread t = new Thread(r, "graphql-http");
@@ -145,7 +165,9 @@ public final class GraphQlHttpServer implements AutoCloseable {
             }
         }
         GraphQLSchema schema = new SchemaGenerator().makeExecutableSchema(types, wiring.build());
-        return GraphQL.newGraphQL(schema).instrumentation(new MaxQueryDepthInstrumentation(maxDepth)).build();
+        // The field count first: its walk stops at the limit, so the depth walk after it is bounded too.
+        return GraphQL.newGraphQL(schema).instrumentation(new ChainedInstrumentation(List.of(
+                fieldCount, new MaxQueryDepthInstrumentation(maxDepth)))).build();
     }
 
     private static DataFetcher<Object> fetcher(String parentType, FieldResolver resolver) {

@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import software.amazon.awscdk.ArnComponents;
 import software.amazon.awscdk.Duration;
+import software.amazon.awscdk.services.appsync.CfnGraphQLApi;
 import software.amazon.awscdk.services.appsync.Definition;
 import software.amazon.awscdk.services.appsync.GraphqlApi;
 import software.amazon.awscdk.services.athena.CfnWorkGroup;
@@ -54,6 +55,13 @@ public class ApiStack extends CmsModuleStack {
     static final String LATEST_STATE_TABLE_ENV = "LATEST_STATE_TABLE";
     /** Where the workgroup writes query results inside the results bucket. */
     static final String RESULTS_PREFIX = "results/";
+    /**
+     * The most resolver calls one request may make. Only Query fields have resolvers, so this is the
+     * number of root fields (aliases included): without it one request of hundreds of aliased
+     * {@code getVehicleHistory} fields is as many Lambda calls and Athena queries. CMS Local's
+     * GraphQL server has the same limit ({@code GraphQlHttpServer.DEFAULT_MAX_ROOT_FIELDS}).
+     */
+    public static final int RESOLVER_COUNT_LIMIT = 10;
 
     private final ApiSettings settings;
     private final List<String> queryFields;
@@ -253,8 +261,10 @@ public class ApiStack extends CmsModuleStack {
     }
 
     private GraphqlApi api(Path schema) {
-        return LoggedGraphqlApi.create(this, "Api", naming().resourceName("appsync-api"),
+        GraphqlApi graphqlApi = LoggedGraphqlApi.create(this, "Api", naming().resourceName("appsync-api"),
                 Definition.fromFile(schema.toString()), authorizer.authorizationConfig());
+        ((CfnGraphQLApi) graphqlApi.getNode().getDefaultChild()).setResolverCountLimit(RESOLVER_COUNT_LIMIT);
+        return graphqlApi;
     }
 
     private static PolicyStatement statement(List<String> actions, String resource) {
