@@ -216,6 +216,9 @@ public final class CmsLocal implements AutoCloseable {
     }
 
     private void startParts() {
+        // Before the first JDK HTTP server (the OIDC issuer's): the JDK reads these timeouts once, and
+        // without them a few slow clients hold every worker of the GraphQL and OIDC servers.
+        GraphQlHttpServer.useDefaultTimeouts();
         Path dir = settings.dataDir().toAbsolutePath();
         started("data directory lock", DataDirLock.acquire(dir));
         int mqttPort = resolve(settings.mqttPort(), "MQTT", "--mqtt-port");

@@ -55,10 +55,25 @@ import org.slf4j.LoggerFactory;
  * error; a resolver exception is a GraphQL error with the exception's message and its class as
  * {@code errorType}, and the field is null. Beyond AppSync's checks: bounded request size, clear
  * 400 errors for malformed JSON and requests, a query depth limit, and limits on the root fields
- * (resolver calls) and on all the fields one request selects.
+ * (resolver calls) and on all the fields one request selects. The {@code Authorization} header
+ * and the declared body length are checked before the body is read, and a client has
+ * {@value #DEFAULT_MAX_REQUEST_SECONDS} s to send its request ({@link #useDefaultTimeouts()}), so
+ * slow clients cannot hold the server's few workers.
  */
 public final class GraphQlHttpServer implements AutoCloseable {
 
+    /**
+     * Seconds a client has to send a whole request (headers and body) before its connection is
+     * closed ({@code sun.net.httpserver.maxReqTime}), unless set otherwise.
+     */
+    public static final int DEFAULT_MAX_REQUEST_SECONDS = 10;
+    /**
+     * Seconds a client has to take a whole response ({@code sun.net.httpserver.maxRspTime}),
+     * unless set otherwise.
+     */
+    public static final int DEFAULT_MAX_RESPONSE_SECONDS = 30;
+    static final String MAX_REQUEST_TIME_PROPERTY = "sun.net.httpserver.maxReqTime";
+    static final String MAX_RESPONSE_TIME_PROPERTY = "sun.net.httpserver.maxRspTime";
     /** The largest request body accepted. */
     public static final int DEFAULT_MAX_REQUEST_BYTES = 256 * 1024;
     /** The deepest query accepted (the API's deepest VSS leaf is at depth 9). */
@@ -104,6 +119,7 @@ public final class GraphQlHttpServer implements AutoCloseable {
         this.maxRequestBytes = maxRequestBytes;
         this.maxDepth = maxDepth;
         this.fieldCount = new FieldCountInstrumentation(maxRootFields, maxFields);
+        useDefaultTimeouts();
         this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 0);
         this.executor = Executors.newFixedThreadPool(8, r -> {
             Thread t = new Thread(r, "graphql-http");
@@ -111,6 +127,23 @@ public final class GraphQlHttpServer implements AutoCloseable {
             return t;
         });
         server.setExecutor(executor);
+    }
+
+    /**
+     * Bounds how long a client may take to send a request or to read a response: sets
+     * {@value #MAX_REQUEST_TIME_PROPERTY} to {@value #DEFAULT_MAX_REQUEST_SECONDS} and
+     * {@value #MAX_RESPONSE_TIME_PROPERTY} to {@value #DEFAULT_MAX_RESPONSE_SECONDS} seconds, each
+     * unless already set. The JDK HTTP server has no timeouts otherwise, so a few slow clients would
+     * hold every worker; it reads these once, when the JVM's first HTTP server is created, so call
+     * this before then (the constructor calls it too, for a JVM that starts no other server).
+     */
+    public static void useDefaultTimeouts() {
+        if (System.getProperty(MAX_REQUEST_TIME_PROPERTY) == null) {
+            System.setProperty(MAX_REQUEST_TIME_PROPERTY, String.valueOf(DEFAULT_MAX_REQUEST_SECONDS));
+        }
+        if (System.getProperty(MAX_RESPONSE_TIME_PROPERTY) == null) {
+            System.setProperty(MAX_RESPONSE_TIME_PROPERTY, String.valueOf(DEFAULT_MAX_RESPONSE_SECONDS));
+        }
     }
 
     /**
@@ -198,14 +231,20 @@ public final class GraphQlHttpServer implements AutoCloseable {
             send(exchange, 405, error("MethodNotAllowed", "use POST with a JSON body {query, variables, operationName}"));
             return;
         }
-        byte[] body = readBounded(exchange.getRequestBody());
-        if (body == null) {
-            send(exchange, 413, error("RequestTooLarge", "the request body exceeds " + maxRequestBytes + " bytes"));
-            return;
-        }
+        // The headers decide first: a caller without a valid token or with a too large body never
+        // makes a worker wait for its body.
         Optional<JsonNode> context = authorize(exchange.getRequestHeaders().getFirst("Authorization"));
         if (context.isEmpty()) {
             send(exchange, 401, error("UnauthorizedException", "You are not authorized to make this call."));
+            return;
+        }
+        if (declaredLength(exchange) > maxRequestBytes) {
+            send(exchange, 413, error("RequestTooLarge", "the request body exceeds " + maxRequestBytes + " bytes"));
+            return;
+        }
+        byte[] body = readBounded(exchange.getRequestBody());
+        if (body == null) {
+            send(exchange, 413, error("RequestTooLarge", "the request body exceeds " + maxRequestBytes + " bytes"));
             return;
         }
         JsonNode request;
@@ -223,6 +262,16 @@ public final class GraphQlHttpServer implements AutoCloseable {
             return;
         }
         send(exchange, 200, response(graphQl.execute(input)));
+    }
+
+    /** The Content-Length (the JDK server has already refused a malformed one), or -1 when chunked. */
+    private static long declaredLength(HttpExchange exchange) {
+        String length = exchange.getRequestHeaders().getFirst("Content-Length");
+        try {
+            return length == null ? -1 : Long.parseLong(length.trim());
+        } catch (NumberFormatException e) {
+            return Long.MAX_VALUE;
+        }
     }
 
     private Optional<JsonNode> authorize(String header) {
