@@ -39,6 +39,15 @@ class ApiStackTest {
     }
 
     @Test
+    void oneRequestMayCallAtMostTenResolvers() {
+        // As CMS Local's GraphQL server allows at most ten root fields: one request cannot fan out
+        // into hundreds of history queries.
+        template.hasResourceProperties("AWS::AppSync::GraphQLApi", Match.objectLike(Map.of(
+                "Name", "cms-api-appsync-api",
+                "ResolverCountLimit", 10)));
+    }
+
+    @Test
     void authorizerRunsTheSharedHandlerForTheDeploymentsIdentityProvider() {
         template.hasResourceProperties("AWS::Lambda::Function", Match.objectLike(Map.of(
                 "FunctionName", "cms-api-authorizer",
