@@ -141,6 +141,8 @@ class TokenAttackSuiteTest {
                         v -> signed(userClaims().claim("token_use", List.of("access")).build())),
                 attack("scope missing", "scopes", v -> signed(userClaims().claim("scope", null).build())),
                 attack("only unknown scopes", "scopes", v -> signed(userClaims().claim("scope", "admin superuser").build())),
+                attack("users-client token with only openid and email (no user scope)", "scopes",
+                        v -> issuer().mintAccessToken("mallory", "mallory@example.com", Set.of("openid", "email"))),
                 attack("tampered payload with the original signature", "signature does not verify", v -> {
                     String[] parts = fixture.userToken("mallory").split("\\.");
                     String forged = b64(userClaims().claim("username", "admin").build().toString());

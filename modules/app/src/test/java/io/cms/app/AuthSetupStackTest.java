@@ -136,7 +136,8 @@ class AuthSetupStackTest {
         assertThat(fieldNames(idp)).containsExactly("iss_domain", "alternate_aud_key", "auds", "scopes");
         assertThat(idp.get("alternate_aud_key").asText()).isEqualTo("client_id");
         assertThat(idp.get("auds")).hasSize(2);
-        assertThat(idp.get("scopes").toString()).isEqualTo("[\"email\",\"openid\",\"" + SecretStrings.DEPLOY_TIME
+        // Only the resource-server scopes: an openid/email-only users token must not pass.
+        assertThat(idp.get("scopes").toString()).isEqualTo("[\"" + SecretStrings.DEPLOY_TIME
                 + "/cms-user\",\"" + SecretStrings.DEPLOY_TIME + "/cms-service\"]");
         template.hasResourceProperties("AWS::SecretsManager::Secret", Map.of(
                 "Name", "/solution/auth/cms/idp-config",

@@ -206,7 +206,7 @@ public final class LocalOidcIssuer implements AutoCloseable {
         return clients.get(serviceClientId(identityProviderId));
     }
 
-    /** Every scope a client can obtain, the {@code scopes} of the IdP-config secret. */
+    /** Every scope a client can obtain ({@code scopes_supported}); not all of them are accepted by the APIs. */
     public Set<String> allScopes() {
         Set<String> all = new LinkedHashSet<>();
         clients.values().forEach(c -> all.addAll(c.scopes()));
@@ -214,15 +214,24 @@ public final class LocalOidcIssuer implements AutoCloseable {
     }
 
     /**
+     * The scopes a token must carry one of, the {@code scopes} of the IdP-config secret: only the
+     * resource-server scopes (user, service), as Auth Setup publishes them. {@code openid} and
+     * {@code email} are not among them: a users-client token without the user scope is refused.
+     */
+    public List<String> acceptedScopes() {
+        return List.of(AuthSetupScopes.userScope(identityProviderId), AuthSetupScopes.serviceScope(identityProviderId));
+    }
+
+    /**
      * The JSON of the Auth Setup IdP-config secret ({@code iss_domain, alternate_aud_key, auds,
-     * scopes}) describing this issuer.
+     * scopes}) describing this issuer; {@code scopes} is {@link #acceptedScopes()}.
      */
     public String idpConfigSecretJson() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("iss_domain", issuerDomain());
         m.put("alternate_aud_key", "client_id");
         m.put("auds", List.copyOf(clients.keySet()));
-        m.put("scopes", List.copyOf(allScopes()));
+        m.put("scopes", acceptedScopes());
         return JSONObjectUtils.toJSONString(m);
     }
 

@@ -247,6 +247,9 @@ class LocalOidcIssuerTest {
         Map<String, Object> cfg = json(issuer.idpConfigSecretJson());
         assertThat(cfg).containsEntry("iss_domain", issuer.issuerDomain()).containsEntry("alternate_aud_key", "client_id");
         assertThat((java.util.List<Object>) cfg.get("auds")).contains("cms-users-client", "cms-service-client");
+        // Only the resource-server scopes are accepted: openid/email alone must not pass the APIs.
+        assertThat((java.util.List<Object>) cfg.get("scopes")).containsExactly(AuthSetupScopes.userScope("cms"),
+                AuthSetupScopes.serviceScope("cms"));
     }
 
     private String authorize(String user, String email, String challenge) throws Exception {

@@ -120,7 +120,7 @@ public class AuthSetupStack extends CmsModuleStack {
         idpConfig.put("iss_domain", idp.issuerDomain());
         idpConfig.put("alternate_aud_key", "client_id");
         idpConfig.put("auds", List.of(idp.usersClient().getUserPoolClientId(), idp.serviceClient().getUserPoolClientId()));
-        idpConfig.put("scopes", idp.scopes());
+        idpConfig.put("scopes", idp.acceptedScopes());
         contents.put(ConfigSecret.IDP_CONFIG, json(ConfigSecret.IDP_CONFIG, idpConfig));
 
         Map<String, Object> serviceClient = new LinkedHashMap<>();

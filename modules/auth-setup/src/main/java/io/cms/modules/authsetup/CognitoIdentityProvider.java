@@ -205,10 +205,13 @@ public class CognitoIdentityProvider extends Construct {
         return domain.baseUrl() + "/oauth2/token";
     }
 
-    /** Every scope the IdP issues, in the original's order: email, openid, user scope, service scope. */
-    public List<String> scopes() {
-        return List.of(OAuthScope.EMAIL.getScopeName(), OAuthScope.OPENID.getScopeName(),
-                userScope.getScopeName(), serviceScope.getScopeName());
+    /**
+     * The scopes the APIs accept (the IdP config's {@code scopes}): only the resource-server scopes,
+     * user then service. {@code email} and {@code openid} are left out, else any users-client token
+     * (one asked for with {@code openid} alone) would pass without the user scope.
+     */
+    public List<String> acceptedScopes() {
+        return List.of(userScope.getScopeName(), serviceScope.getScopeName());
     }
 
     /** The users client's secret, read at deploy time by a CDK-managed custom resource. */
