@@ -72,7 +72,7 @@ public final class AuthorizationCodeExchange {
      *
      * @param code the authorization code (required)
      * @param redirectUri the redirect URI of the authorization request (required)
-     * @param codeVerifier the PKCE verifier, or null/empty when the flow did not use PKCE
+     * @param codeVerifier the PKCE verifier (required: a code obtained without PKCE is refused with 400)
      */
     public ExchangeResult exchange(String code, String redirectUri, String codeVerifier) {
         if (code == null || code.isBlank()) {
@@ -80,6 +80,11 @@ public final class AuthorizationCodeExchange {
         }
         if (redirectUri == null || redirectUri.isBlank()) {
             return ExchangeResult.failure(400, "RedirectUri is required");
+        }
+        if (codeVerifier == null || codeVerifier.isBlank()) {
+            // Without PKCE an intercepted code could be redeemed by anyone who reaches this Lambda.
+            return ExchangeResult.failure(400, "CodeVerifier is required: the authorization code flow must use PKCE"
+                    + " (S256 code_challenge at the authorize endpoint, its code_verifier here)");
         }
         CodeFlowConfig config;
         try {
@@ -97,9 +102,7 @@ public final class AuthorizationCodeExchange {
         form.put("client_id", config.clientId());
         form.put("redirect_uri", redirectUri);
         form.put("code", code);
-        if (codeVerifier != null && !codeVerifier.isEmpty()) {
-            form.put("code_verifier", codeVerifier);
-        }
+        form.put("code_verifier", codeVerifier);
         try {
             return post(config, encode(form));
         } catch (SocketTimeoutException e) {

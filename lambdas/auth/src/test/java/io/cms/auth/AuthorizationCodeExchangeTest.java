@@ -19,11 +19,15 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.NullAndEmptySource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class AuthorizationCodeExchangeTest {
 
     private static final String REDIRECT = "http://localhost/callback";
     private static final String PARAM = AuthorizationCodeExchange.parameterName("cms");
+    private static final String VERIFIER = "pkce-verifier-0123456789-0123456789-0123456789";
 
     private static String config(String tokenEndpoint, OidcClient client) {
         return "{\"token_endpoint\":\"" + tokenEndpoint + "\",\"client_id\":\"" + client.clientId()
@@ -64,12 +68,19 @@ class AuthorizationCodeExchangeTest {
         }
     }
 
-    @Test
-    void exchangesCodeWithoutPkceAtTheLocalIssuer() throws Exception {
-        try (LocalOidcIssuer issuer = LocalOidcIssuer.create().start()) {
-            InMemoryAuthSecrets secrets = new InMemoryAuthSecrets().put(PARAM, config(issuer.tokenEndpoint(), issuer.usersClient()));
-            ExchangeResult result = exchange(secrets, Duration.ofSeconds(5)).exchange(authorize(issuer, null), REDIRECT, null);
-            assertThat(result.statusCode()).as(result.message()).isEqualTo(200);
+    @ParameterizedTest
+    @NullAndEmptySource
+    @ValueSource(strings = {"  "})
+    void missingCodeVerifierIs400WithoutCallingTheIdp(String verifier) {
+        try (FakeHttpEndpoint idp = new FakeHttpEndpoint()) {
+            idp.respond(200, "{\"access_token\":\"a\"}");
+            OidcClient client = new OidcClient("c", "s", java.util.Set.of(), java.util.Set.of(), java.util.Set.of());
+            ExchangeResult result = exchange(new InMemoryAuthSecrets().put(PARAM, config(idp.url("/t"), client)),
+                    Duration.ofSeconds(1)).exchange("code-issued-without-pkce", REDIRECT, verifier);
+            assertThat(result.statusCode()).isEqualTo(400);
+            assertThat(result.authenticated()).isFalse();
+            assertThat(result.message()).contains("CodeVerifier is required").contains("PKCE");
+            assertThat(idp.requests()).isEmpty();
         }
     }
 
@@ -87,16 +98,16 @@ class AuthorizationCodeExchangeTest {
     }
 
     @Test
-    void sendsBasicAuthAndNoCodeVerifierWhenNoneIsGiven() {
+    void sendsBasicAuthAndTheFormWithTheCodeVerifier() {
         try (FakeHttpEndpoint idp = new FakeHttpEndpoint()) {
             idp.respond(200, "{\"access_token\":\"a\",\"id_token\":\"i\",\"token_type\":\"Bearer\"}");
             OidcClient client = new OidcClient("users-client", "s3cr:et", java.util.Set.of(), java.util.Set.of(), java.util.Set.of());
             InMemoryAuthSecrets secrets = new InMemoryAuthSecrets().put(PARAM, config(idp.url("/oauth2/token"), client));
-            exchange(secrets, Duration.ofSeconds(5)).exchange("the-code", REDIRECT, "");
+            exchange(secrets, Duration.ofSeconds(5)).exchange("the-code", REDIRECT, VERIFIER);
             FakeHttpEndpoint.Request request = idp.requests().get(0);
             Map<String, String> form = form(request.body());
             assertThat(form).containsEntry("grant_type", "authorization_code").containsEntry("code", "the-code")
-                    .containsEntry("redirect_uri", REDIRECT).doesNotContainKey("code_verifier");
+                    .containsEntry("redirect_uri", REDIRECT).containsEntry("code_verifier", VERIFIER);
             assertThat(request.contentType()).isEqualTo("application/x-www-form-urlencoded");
             assertThat(new String(Base64.getDecoder().decode(request.authorization().substring(6)), StandardCharsets.UTF_8))
                     .isEqualTo("users-client:s3cr%3Aet");
@@ -139,7 +150,8 @@ class AuthorizationCodeExchangeTest {
             OidcClient wrong = new OidcClient(issuer.usersClient().clientId(), "not-the-secret", java.util.Set.of(),
                     java.util.Set.of(), java.util.Set.of());
             InMemoryAuthSecrets secrets = new InMemoryAuthSecrets().put(PARAM, config(issuer.tokenEndpoint(), wrong));
-            ExchangeResult result = exchange(secrets, Duration.ofSeconds(5)).exchange(authorize(issuer, null), REDIRECT, null);
+            ExchangeResult result = exchange(secrets, Duration.ofSeconds(5))
+                    .exchange(authorize(issuer, s256(VERIFIER)), REDIRECT, VERIFIER);
             assertThat(result.statusCode()).isEqualTo(500);
         }
     }
@@ -170,7 +182,7 @@ class AuthorizationCodeExchangeTest {
         idp.close();
         OidcClient client = new OidcClient("c", "s", java.util.Set.of(), java.util.Set.of(), java.util.Set.of());
         ExchangeResult result = exchange(new InMemoryAuthSecrets().put(PARAM, config(url, client)), Duration.ofSeconds(2))
-                .exchange("code", REDIRECT, null);
+                .exchange("code", REDIRECT, VERIFIER);
         assertThat(result.statusCode()).isEqualTo(500);
     }
 
@@ -193,13 +205,13 @@ class AuthorizationCodeExchangeTest {
                     return secrets.secret(a);
                 }
             }, "cms", arn, Duration.ofMinutes(1), Duration.ofSeconds(5), Clock.systemUTC());
-            assertThat(exchange.exchange("code", REDIRECT, null).statusCode()).isEqualTo(200);
+            assertThat(exchange.exchange("code", REDIRECT, VERIFIER).statusCode()).isEqualTo(200);
         }
     }
 
     @Test
     void missingConfigIs500() {
-        ExchangeResult result = exchange(new InMemoryAuthSecrets(), Duration.ofSeconds(1)).exchange("code", REDIRECT, null);
+        ExchangeResult result = exchange(new InMemoryAuthSecrets(), Duration.ofSeconds(1)).exchange("code", REDIRECT, VERIFIER);
         assertThat(result.statusCode()).isEqualTo(500);
         assertThat(result.message()).contains("configuration");
     }
@@ -208,7 +220,7 @@ class AuthorizationCodeExchangeTest {
     void plainHttpTokenEndpointOffLoopbackIsAConfigurationError() {
         OidcClient client = new OidcClient("c", "s", java.util.Set.of(), java.util.Set.of(), java.util.Set.of());
         ExchangeResult result = exchange(new InMemoryAuthSecrets().put(PARAM, config("http://idp.example.com/token", client)),
-                Duration.ofSeconds(1)).exchange("code", REDIRECT, null);
+                Duration.ofSeconds(1)).exchange("code", REDIRECT, VERIFIER);
         assertThat(result.statusCode()).isEqualTo(500);
         // Without the check the POST is attempted and fails as "cannot be reached" instead.
         assertThat(result.message()).contains("identity provider configuration cannot be read");
@@ -233,7 +245,7 @@ class AuthorizationCodeExchangeTest {
         try (FakeHttpEndpoint idp = new FakeHttpEndpoint()) {
             OidcClient client = new OidcClient("c", "s", java.util.Set.of(), java.util.Set.of(), java.util.Set.of());
             ExchangeResult result = exchange(new InMemoryAuthSecrets().put(PARAM, config(idp.url("/t"), client)),
-                    Duration.ofSeconds(1)).exchange(" ", REDIRECT, null);
+                    Duration.ofSeconds(1)).exchange(" ", REDIRECT, VERIFIER);
             assertThat(result.statusCode()).isEqualTo(400);
             assertThat(idp.requests()).isEmpty();
         }
@@ -251,7 +263,7 @@ class AuthorizationCodeExchangeTest {
             idp.delay(delayMillis);
             OidcClient client = new OidcClient("c", "s", java.util.Set.of(), java.util.Set.of(), java.util.Set.of());
             return exchange(new InMemoryAuthSecrets().put(PARAM, config(idp.url("/oauth2/token"), client)),
-                    Duration.ofMillis(500)).exchange("code", REDIRECT, null);
+                    Duration.ofMillis(500)).exchange("code", REDIRECT, VERIFIER);
         }
     }
 

@@ -17,7 +17,7 @@ import java.time.Clock;
 
 /**
  * {@code {app}-auth-authorization-code-exchange}: input {@code {AuthorizationCode, RedirectUri,
- * CodeVerifier?}}, output {@code {authenticated, user_tokens, status_code, message}}.
+ * CodeVerifier}} (PKCE is required), output {@code {authenticated, user_tokens, status_code, message}}.
  */
 public final class AuthorizationCodeExchangeHandler implements RequestStreamHandler {
 

@@ -86,7 +86,7 @@ class EnvironmentWiringTest {
         // The secret holds a wrong client secret: the local issuer refuses the client, which proves the
         // handler reached the token endpoint named in that secret.
         String out = run(env, AuthorizationCodeExchangeHandler.class,
-                "{\"AuthorizationCode\":\"c\",\"RedirectUri\":\"http://localhost/callback\"}");
+                "{\"AuthorizationCode\":\"c\",\"RedirectUri\":\"http://localhost/callback\",\"CodeVerifier\":\"v\"}");
         assertThat(out).contains("\"status_code\":500").contains("invalid_client");
     }
 }

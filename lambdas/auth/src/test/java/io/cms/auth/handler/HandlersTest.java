@@ -165,4 +165,14 @@ class HandlersTest {
         assertThat(r.get("status_code").asInt()).isEqualTo(400);
         assertThat(r.get("message").asText()).contains("RedirectUri");
     }
+
+    @Test
+    void codeExchangeHandlerAnswers400WithoutCodeVerifier() throws Exception {
+        AuthorizationCodeExchangeHandler handler = new AuthorizationCodeExchangeHandler(new AuthorizationCodeExchange(
+                new InMemoryAuthSecrets(), "cms", Duration.ofMinutes(1), Duration.ofSeconds(1), Clock.systemUTC()));
+        JsonNode r = invoke(handler, "{\"AuthorizationCode\":\"c\",\"RedirectUri\":\"http://localhost/callback\"}");
+        assertThat(r.get("status_code").asInt()).isEqualTo(400);
+        assertThat(r.get("authenticated").asBoolean()).isFalse();
+        assertThat(r.get("message").asText()).contains("CodeVerifier is required");
+    }
 }
