@@ -4,14 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.cms.provisioning.iot.InMemoryIotRegistry;
-import io.cms.provisioning.iot.IotCertificate;
 import io.cms.provisioning.iot.IotCertificateStatus;
-import io.cms.provisioning.iot.IotRegistry;
+import io.cms.provisioning.testutils.DelegatingIotRegistry;
 import io.cms.provisioning.testutils.Device;
 import io.cms.provisioning.testutils.LocalTables;
-import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -146,10 +143,9 @@ class ProvisioningRetryTest {
     }
 
     /** The IoT fake, with status updates that fail while {@link #statusFailures} says so. */
-    private final class FlakyIot implements IotRegistry {
-        @Override
-        public Optional<IotCertificate> describeCertificate(String certificateId) {
-            return iot.describeCertificate(certificateId);
+    private final class FlakyIot extends DelegatingIotRegistry {
+        FlakyIot() {
+            super(iot);
         }
 
         @Override
@@ -157,27 +153,7 @@ class ProvisioningRetryTest {
             if (statusFailures.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
                 throw new IllegalStateException("IoT throttled UpdateCertificate");
             }
-            iot.updateCertificateStatus(certificateId, status);
-        }
-
-        @Override
-        public List<String> thingPrincipals(String thingName) {
-            return iot.thingPrincipals(thingName);
-        }
-
-        @Override
-        public void detachThingPrincipal(String thingName, String certificateArn) {
-            iot.detachThingPrincipal(thingName, certificateArn);
-        }
-
-        @Override
-        public void deleteCertificate(String certificateId) {
-            iot.deleteCertificate(certificateId);
-        }
-
-        @Override
-        public Optional<Map<String, String>> thingAttributes(String thingName) {
-            return iot.thingAttributes(thingName);
+            super.updateCertificateStatus(certificateId, status);
         }
     }
 }

@@ -5,17 +5,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.cms.lambda.common.BadInputException;
 import io.cms.provisioning.iot.InMemoryIotRegistry;
-import io.cms.provisioning.iot.IotCertificate;
 import io.cms.provisioning.iot.IotCertificateStatus;
 import io.cms.provisioning.iot.IotNotFoundException;
 import io.cms.provisioning.iot.IotRegistry;
+import io.cms.provisioning.testutils.DelegatingIotRegistry;
 import io.cms.provisioning.testutils.Device;
 import io.cms.provisioning.testutils.LocalTables;
 import java.io.StringReader;
 import java.util.HashSet;
-import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -171,35 +168,10 @@ class VehicleRegistryTest {
         registry.authorize(VIN, "Honda", "Accord", "2003");
         Device.Result r = Device.provision(iot, provisioning, VIN);
         // A sweep deletes the certificate right after the revocation read it ACTIVE.
-        IotRegistry racing = new IotRegistry() {
-            @Override
-            public Optional<IotCertificate> describeCertificate(String certificateId) {
-                return iot.describeCertificate(certificateId);
-            }
-
+        IotRegistry racing = new DelegatingIotRegistry(iot) {
             @Override
             public void updateCertificateStatus(String certificateId, IotCertificateStatus status) {
                 throw new IotNotFoundException("certificate " + certificateId + " does not exist");
-            }
-
-            @Override
-            public List<String> thingPrincipals(String thingName) {
-                return iot.thingPrincipals(thingName);
-            }
-
-            @Override
-            public void detachThingPrincipal(String thingName, String certificateArn) {
-                iot.detachThingPrincipal(thingName, certificateArn);
-            }
-
-            @Override
-            public void deleteCertificate(String certificateId) {
-                iot.deleteCertificate(certificateId);
-            }
-
-            @Override
-            public Optional<Map<String, String>> thingAttributes(String thingName) {
-                return iot.thingAttributes(thingName);
             }
         };
 
