@@ -15,6 +15,9 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import io.cms.lambda.common.Printable;
 import io.cms.lambda.common.ConfigurationException;
+import io.cms.lambda.common.SecureEndpoints;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.text.ParseException;
 import java.time.Clock;
 import java.time.Instant;
@@ -236,14 +239,20 @@ public final class TokenValidator {
 
     /** The issuer URL tokens must carry; plain http only for a loopback {@code iss_domain}. */
     static String expectedIssuer(String scheme, IdpConfig config) {
-        if ("http".equals(scheme)) {
-            String host = config.issDomain().split("[:/]", 2)[0];
-            if (!host.equals("127.0.0.1") && !host.equals("localhost")) {
-                throw new ConfigurationException("ISSUER_SCHEME=http is only allowed for a loopback issuer"
-                        + " (127.0.0.1 or localhost), but iss_domain is " + config.issDomain());
-            }
+        String issuer = scheme + "://" + config.issDomain();
+        if ("http".equals(scheme) && !loopbackHttp(issuer)) {
+            throw new ConfigurationException("ISSUER_SCHEME=http is only allowed for a loopback issuer "
+                    + SecureEndpoints.HTTP_ONLY_ON_LOOPBACK + ", but iss_domain is " + config.issDomain());
         }
-        return scheme + "://" + config.issDomain();
+        return issuer;
+    }
+
+    private static boolean loopbackHttp(String issuer) {
+        try {
+            return SecureEndpoints.allowed(new URI(issuer));
+        } catch (URISyntaxException e) {
+            return false;
+        }
     }
 
     private static JWSVerifier verifier(JWSAlgorithm alg, JWK jwk) throws JOSEException {

@@ -120,6 +120,14 @@ class IdpConfigTest {
         assertThat(TokenValidator.expectedIssuer("http", IdpConfig.parse(GOOD.replace(
                 "cognito-idp.eu-west-1.amazonaws.com/eu-west-1_abc", "127.0.0.1:9229/pool"), "test")))
                 .isEqualTo("http://127.0.0.1:9229/pool");
+        assertThat(TokenValidator.expectedIssuer("http", IdpConfig.parse(GOOD.replace(
+                "cognito-idp.eu-west-1.amazonaws.com/eu-west-1_abc", "[::1]:9229/pool"), "test")))
+                .as("IPv6 loopback, as SecureEndpoints allows it")
+                .isEqualTo("http://[::1]:9229/pool");
+        assertThatThrownBy(() -> TokenValidator.expectedIssuer("http", IdpConfig.parse(GOOD.replace(
+                "cognito-idp.eu-west-1.amazonaws.com/eu-west-1_abc", "localhost.evil.example/pool"), "test")))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("localhost.evil.example/pool");
     }
 
     @Test
