@@ -28,16 +28,7 @@ public record CodeFlowConfig(URI tokenEndpoint, String clientId, String clientSe
         String endpoint = text(node, "token_endpoint", source);
         String clientId = text(node, "client_id", source);
         String secret = text(node, "client_secret", source);
-        URI uri;
-        try {
-            uri = URI.create(endpoint);
-        } catch (IllegalArgumentException e) {
-            throw new ConfigurationException("authorization-code-flow config " + source + ": token_endpoint is not a URL");
-        }
-        if (!SecureEndpoints.allowed(uri)) {
-            throw new ConfigurationException("authorization-code-flow config " + source + ": token_endpoint must be https "
-                    + SecureEndpoints.HTTP_ONLY_ON_LOOPBACK + ", got " + SecureEndpoints.describe(uri));
-        }
+        URI uri = SecureEndpoints.require(endpoint, "authorization-code-flow config " + source + ": token_endpoint");
         return new CodeFlowConfig(uri, clientId, secret);
     }
 

@@ -4,8 +4,6 @@ import com.nimbusds.jose.JWSAlgorithm;
 import io.cms.lambda.common.ConfigurationException;
 import io.cms.lambda.common.EnvConfig;
 import io.cms.lambda.common.SecureEndpoints;
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -58,21 +56,8 @@ public record ValidatorSettings(Set<JWSAlgorithm> allowedAlgorithms, Duration cl
             throw new ConfigurationException("ISSUER_SCHEME must be https or http, got '" + issuerScheme + "'");
         }
         if (jwksUrlOverride != null) {
-            requireSecureEndpoint(jwksUrlOverride, "JWKS_URL");
-        }
-    }
-
-    /** Signing keys decide which tokens are trusted: fetch them only over https, or http on loopback. */
-    private static void requireSecureEndpoint(String url, String variable) {
-        URI uri;
-        try {
-            uri = new URI(url);
-        } catch (URISyntaxException e) {
-            throw new ConfigurationException(variable + " is not a URL: " + e.getReason());
-        }
-        if (!SecureEndpoints.allowed(uri)) {
-            throw new ConfigurationException(variable + " must be https " + SecureEndpoints.HTTP_ONLY_ON_LOOPBACK
-                    + ", got " + SecureEndpoints.describe(uri));
+            // Signing keys decide which tokens are trusted: fetch them only over https, or http on loopback.
+            SecureEndpoints.require(jwksUrlOverride, "JWKS_URL");
         }
     }
 

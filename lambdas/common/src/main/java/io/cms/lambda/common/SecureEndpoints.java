@@ -28,6 +28,25 @@ public final class SecureEndpoints {
         return "https".equals(uri.getScheme()) || ("http".equals(uri.getScheme()) && LOOPBACK.contains(host.toLowerCase()));
     }
 
+    /**
+     * {@code url} as a URI, if it is https or loopback http; {@code what} names the setting in the
+     * error, e.g. {@code "JWKS_URL"}.
+     *
+     * @throws ConfigurationException if {@code url} is not a URL, or neither https nor loopback http
+     */
+    public static URI require(String url, String what) {
+        URI uri;
+        try {
+            uri = new URI(url);
+        } catch (URISyntaxException e) {
+            throw new ConfigurationException(what + " is not a URL");
+        }
+        if (!allowed(uri)) {
+            throw new ConfigurationException(what + " must be https " + HTTP_ONLY_ON_LOOPBACK + ", got " + describe(uri));
+        }
+        return uri;
+    }
+
     /** {@code uri} for an error message, without any user info it may carry. */
     public static String describe(URI uri) {
         if (uri.getRawUserInfo() == null) {

@@ -181,16 +181,6 @@ public final class AlertsPublisher {
      * @throws ConfigurationException if the value is not a URL or not https / loopback http
      */
     public static URI endpointUri(String value, String parameterName) {
-        URI uri;
-        try {
-            uri = URI.create(value.trim());
-        } catch (IllegalArgumentException e) {
-            throw new ConfigurationException("SSM parameter " + parameterName + " is not a URL");
-        }
-        if (!SecureEndpoints.allowed(uri)) {
-            throw new ConfigurationException("SSM parameter " + parameterName + " must be an https URL "
-                    + SecureEndpoints.HTTP_ONLY_ON_LOOPBACK + ", got " + SecureEndpoints.describe(uri));
-        }
-        return uri;
+        return SecureEndpoints.require(value.trim(), "SSM parameter " + parameterName);
     }
 }

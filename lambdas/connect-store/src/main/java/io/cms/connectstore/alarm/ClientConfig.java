@@ -26,17 +26,8 @@ public record ClientConfig(URI tokenEndpoint, String clientId, String clientSecr
             throw new ConfigurationException("secret " + secretName + " is not JSON");
         }
         String endpoint = required(node, "token_endpoint", secretName);
-        URI uri;
-        try {
-            uri = URI.create(endpoint);
-        } catch (IllegalArgumentException e) {
-            throw new ConfigurationException("secret " + secretName + ": token_endpoint is not a URL");
-        }
-        if (!SecureEndpoints.allowed(uri)) {
-            // The client secret is posted there: never in clear text off this machine.
-            throw new ConfigurationException("secret " + secretName + ": token_endpoint must be https " + SecureEndpoints.HTTP_ONLY_ON_LOOPBACK
-                    + ", got " + SecureEndpoints.describe(uri));
-        }
+        // The client secret is posted there: never in clear text off this machine.
+        URI uri = SecureEndpoints.require(endpoint, "secret " + secretName + ": token_endpoint");
         String audience = node.path("audience").asText("");
         return new ClientConfig(uri, required(node, "client_id", secretName), required(node, "client_secret", secretName),
                 audience.isBlank() ? null : audience);

@@ -40,7 +40,7 @@ class EndpointSchemeTest {
     void publishEndpointNeitherHttpsNorLoopbackHttpIsRefused(String endpoint) {
         assertThatThrownBy(() -> AlertsPublisher.endpointUri(endpoint, PARAMETER))
                 .isInstanceOf(ConfigurationException.class)
-                .hasMessage("SSM parameter " + PARAMETER + " must be an https URL (http only on 127.0.0.1, localhost or ::1),"
+                .hasMessage("SSM parameter " + PARAMETER + " must be https (http only on 127.0.0.1, localhost or ::1),"
                         + " got " + endpoint);
     }
 
