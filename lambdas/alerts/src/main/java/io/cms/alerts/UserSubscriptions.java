@@ -8,10 +8,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -36,7 +37,7 @@ public final class UserSubscriptions {
 
     private static final String STATUS_FAILED = "could not read the state of a subscription; retry later";
 
-    /** Daemon threads, so a lookup still in flight after a failure never holds the JVM. */
+    /** Daemon threads, so neither an idle lookup thread nor one still in flight after a failure holds the JVM. */
     private static final ThreadFactory LOOKUP_THREADS = new ThreadFactory() {
         private final AtomicInteger count = new AtomicInteger();
 
@@ -81,11 +82,15 @@ public final class UserSubscriptions {
     private final AlertsConfig config;
     private final SubscriptionStore store;
     private final TopicDirectory topics;
+    /** Reused by every call; idle threads end after a minute, so an unused instance holds none. */
+    private final ThreadPoolExecutor lookups = new ThreadPoolExecutor(STATUS_LOOKUP_CONCURRENCY, STATUS_LOOKUP_CONCURRENCY,
+            1, TimeUnit.MINUTES, new LinkedBlockingQueue<>(), LOOKUP_THREADS);
 
     public UserSubscriptions(AlertsConfig config, SubscriptionStore store, TopicDirectory topics) {
         this.config = config;
         this.store = store;
         this.topics = topics;
+        lookups.allowCoreThreadTimeOut(true);
     }
 
     /** The subscriptions of {@code email}, with each one's confirmation state. */
@@ -200,21 +205,23 @@ public final class UserSubscriptions {
         if (rows.size() <= 1) {
             return rows.stream().map(row -> status(row.subscriptionArn())).toList();
         }
-        ExecutorService pool = Executors.newFixedThreadPool(Math.min(STATUS_LOOKUP_CONCURRENCY, rows.size()),
-                LOOKUP_THREADS);
+        List<Future<EmailSubscription.Status>> pending = new ArrayList<>(rows.size());
         try {
-            List<Future<EmailSubscription.Status>> lookups = new ArrayList<>(rows.size());
             for (SubscriptionStore.Row row : rows) {
-                lookups.add(pool.submit(() -> lookUp(row.subscriptionArn())));
+                pending.add(lookups.submit(() -> lookUp(row.subscriptionArn())));
             }
             List<EmailSubscription.Status> statuses = new ArrayList<>(rows.size());
-            for (Future<EmailSubscription.Status> lookup : lookups) {
+            for (Future<EmailSubscription.Status> lookup : pending) {
                 statuses.add(await(lookup));
             }
             return statuses;
-        } finally {
-            // After a failure: drops the lookups not yet started and interrupts those in flight.
-            pool.shutdownNow();
+        } catch (RuntimeException | Error e) {
+            // Drops the lookups not yet started, then interrupts those in flight: last row first, so a thread
+            // freed by an interrupt finds only cancelled lookups queued. The threads stay for the next call.
+            for (int i = pending.size() - 1; i >= 0; i--) {
+                pending.get(i).cancel(true);
+            }
+            throw e;
         }
     }
 

@@ -129,6 +129,22 @@ class UserSubscriptionsConcurrencyTest {
     }
 
     @Test
+    void repeatedCallsReuseTheLookupThreads() {
+        for (int i = 0; i < 40; i++) {
+            row(i, arn(i, "confirmed"));
+        }
+        Set<Thread> threads = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        sns.holdEachCall(arn -> threads.add(Thread.currentThread()));
+
+        for (int call = 0; call < 3; call++) {
+            assertThat(subscriptions.get(ALICE, EMAIL).alarms()).hasSize(40);
+        }
+
+        assertThat(threads).as("one pool for every call, not one per call").hasSizeLessThanOrEqualTo(BOUND)
+                .allSatisfy(t -> assertThat(t.isDaemon()).isTrue());
+    }
+
+    @Test
     void aFailingLookupFailsTheCallWithTheFirstFailingRowsErrorAndStartsNoFurtherLookups() {
         List<String> arns = new ArrayList<>();
         for (int i = 0; i < 40; i++) {
