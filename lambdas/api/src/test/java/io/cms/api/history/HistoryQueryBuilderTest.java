@@ -208,4 +208,13 @@ class HistoryQueryBuilderTest {
         assertThat(q.sql()).contains("(year, month, day, hour) IN ((2026, 12, 31, 22), (2026, 12, 31, 23), (2027, 1, 1, 0), (2027, 1, 1, 1))"
                 + " AND year IN (2026, 2027) AND month IN (1, 12) AND day IN (1, 31) AND hour IN (0, 1, 22, 23) ORDER BY");
     }
+
+    /** {@code duckDbType} groups VSS datatypes by width as Glue's {@link LakeSchema#hiveType} does. */
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.EnumSource(io.cms.vss.VssDatatype.class)
+    void duckDbTypeIsTheHiveTypeOfEveryVssDatatype(io.cms.vss.VssDatatype type) {
+        java.util.Map<String, String> duckDbOfHive = java.util.Map.of("boolean", "BOOLEAN", "string", "VARCHAR",
+                "float", "FLOAT", "double", "DOUBLE", "int", "INTEGER", "bigint", "BIGINT", "array<string>", "VARCHAR[]");
+        assertThat(HistoryQueryBuilder.duckDbType(type)).isEqualTo(duckDbOfHive.get(LakeSchema.hiveType(type)));
+    }
 }
