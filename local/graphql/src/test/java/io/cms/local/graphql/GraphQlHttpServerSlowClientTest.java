@@ -59,10 +59,15 @@ class GraphQlHttpServerSlowClientTest {
 
     /** Sends the headers and the first 2 of {@code length} body bytes, and no more. */
     private Socket slowPost(String authorization, long length) throws IOException {
+        return slowPost(authorization, Long.toString(length));
+    }
+
+    /** As {@link #slowPost(String, long)}, with {@code contentLength} sent as the Content-Length header. */
+    private Socket slowPost(String authorization, String contentLength) throws IOException {
         Socket s = new Socket(InetAddress.getLoopbackAddress(), server.port());
         sockets.add(s);
         s.setSoTimeout(CLIENT_WAIT_MILLIS);
-        String headers = "POST /graphql HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: " + length
+        String headers = "POST /graphql HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: " + contentLength
                 + "\r\n" + (authorization == null ? "" : "Authorization: " + authorization + "\r\n") + "\r\n{\"";
         s.getOutputStream().write(headers.getBytes(StandardCharsets.US_ASCII));
         s.getOutputStream().flush();
@@ -82,6 +87,11 @@ class GraphQlHttpServerSlowClientTest {
     @Test
     void aDeclaredBodyOverTheLimitIsAnswered413WithoutReadingIt() throws Exception {
         assertThat(statusLine(slowPost(GraphQlHttpServerTest.TOKEN, 10_000_000))).startsWith("HTTP/1.1 413");
+    }
+
+    @Test
+    void aMalformedContentLengthIsAnswered400ByTheJdkServer() throws Exception {
+        assertThat(statusLine(slowPost(GraphQlHttpServerTest.TOKEN, "12x"))).startsWith("HTTP/1.1 400");
     }
 
     @Test
