@@ -408,17 +408,20 @@ public final class Provisioning {
     private void retireActiveInIot(String vin, String certificateId, Optional<ProvisionedCertificate> row, String why) {
         LOG.warn("certificate {}{} is ACTIVE in IoT but {}; retiring it (deactivate, detach, delete)", certificateId,
                 vin == null ? "" : " of " + vin, why);
-        if (row.isPresent() && row.get().status() == CertificateStatus.PENDING_ACTIVATION
-                && !store.retirePending(vin, certificateId) && isActive(vin, certificateId)) {
-            LOG.info("certificate {} of {} was activated meanwhile; left alone", certificateId, vin);
-            return;
-        }
-        String thing = row.map(ProvisionedCertificate::thingName).orElse(vin);
         try {
-            ensureGoneFromIot(vin, thing, certificateId);
-            if (row.isPresent()) {
-                store.markDeleted(vin, certificateId);
+            if (row.isEmpty()) {
+                ensureGoneFromIot(vin, vin, certificateId);
+                return;
             }
+            ProvisionedCertificate current = row.get();
+            if (current.status() == CertificateStatus.PENDING_ACTIVATION) {
+                if (!store.retirePending(vin, certificateId) && isActive(vin, certificateId)) {
+                    LOG.info("certificate {} of {} was activated meanwhile; left alone", certificateId, vin);
+                    return;
+                }
+                current = store.certificate(vin, certificateId).orElse(current);
+            }
+            retire(current);
         } catch (IotConflictException e) {
             LOG.warn("could not retire certificate {} of {} yet: {}", certificateId, vin, e.getMessage());
         }
