@@ -10,10 +10,12 @@ import io.cms.provisioning.iot.IotNotFoundException;
 import io.cms.provisioning.iot.IotRegistry;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -317,11 +319,13 @@ public final class Provisioning {
      */
     public int reconcileAll(Collection<ActiveInIot> activeInIot) {
         Map<String, String> activeByVin = new HashMap<>();
+        Set<String> authorized = new HashSet<>();
         int unusable = 0;
         String next = null;
         do {
             Page<AuthorizedVehicle> page = store.list(RECONCILE_PAGE, next);
             for (AuthorizedVehicle vehicle : page.items()) {
+                authorized.add(vehicle.vin());
                 String active = vehicle.activeCertificateId();
                 if (active == null) {
                     continue;
@@ -336,14 +340,18 @@ public final class Provisioning {
         } while (next != null);
         for (ActiveInIot cert : activeInIot) {
             if (cert.thingName() == null || !cert.certificateId().equals(activeByVin.get(cert.thingName()))) {
-                retireUnaccounted(cert);
+                retireUnaccounted(cert, authorized);
             }
         }
         return unusable;
     }
 
-    /** Retires a certificate ACTIVE in IoT that is not the ACTIVE certificate of the VIN it is attached to. */
-    private void retireUnaccounted(ActiveInIot cert) {
+    /**
+     * Retires a certificate ACTIVE in IoT that is not the ACTIVE certificate of the VIN it is attached to.
+     *
+     * @param authorized every VIN in the authorized-vehicle table (as {@link #reconcileAll} just listed them)
+     */
+    private void retireUnaccounted(ActiveInIot cert, Set<String> authorized) {
         String vin = cert.thingName();
         if (vin == null) {
             retireActiveInIot(null, cert.certificateId(), Optional.empty(), "it is attached to no thing (no VIN, so no row)");
@@ -351,7 +359,7 @@ public final class Provisioning {
         }
         Optional<ProvisionedCertificate> row = store.certificate(vin, cert.certificateId());
         String why;
-        if (store.vehicle(vin).isEmpty()) {
+        if (!authorized.contains(vin)) {
             why = "its VIN " + vin + " is not in the authorized-vehicle table";
         } else if (row.isEmpty()) {
             why = "it has no row in the provisioned-certificate table";
