@@ -278,12 +278,12 @@ public final class Provisioning {
     }
 
     /**
-     * Whether a certificate is the VIN's ACTIVE one: the VIN's pointer names it and its row is ACTIVE
-     * (a revocation or a newer activation changes both at once).
+     * Whether a certificate is the VIN's ACTIVE one: the VIN's pointer names it. The pointer alone
+     * decides: {@link ProvisioningStore#activate} and {@link ProvisioningStore#revoke} change it and
+     * the rows' ACTIVE status in one transaction, so its row is ACTIVE exactly when the pointer names it.
      */
     public boolean isActiveCertificate(String vin, String certificateId) {
-        return store.vehicle(vin).map(v -> certificateId.equals(v.activeCertificateId())).orElse(false)
-                && isActive(vin, certificateId);
+        return store.vehicle(vin).map(v -> certificateId.equals(v.activeCertificateId())).orElse(false);
     }
 
     /**

@@ -4,7 +4,6 @@ import io.cms.lambda.common.AwsClients;
 import io.cms.lambda.common.EnvConfig;
 import io.cms.provisioning.Provisioning;
 import io.cms.provisioning.ProvisioningStore;
-import io.cms.provisioning.iot.IotRegistry;
 import io.cms.provisioning.iot.SdkIotRegistry;
 import java.time.Clock;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -23,18 +22,15 @@ final class ProvisioningRuntime {
     private ProvisioningRuntime() {
     }
 
-    static Provisioning fromEnvironment(EnvConfig env) {
-        ProvisioningStore store = new ProvisioningStore(AwsClients.build(DynamoDbClient.builder()),
-                env.required(AUTHORIZED_TABLE_ENV), env.required(PROVISIONED_TABLE_ENV), Clock.systemUTC());
-        return domain(store, new SdkIotRegistry(), env.required(TEMPLATE_ENV));
-    }
-
     /**
      * The domain as the Lambdas run it: a repeated registration of a VIN's ACTIVE certificate is
      * refused ({@link Provisioning.RetryAfterActivation#REFUSED}); post-provisioning runs on the
      * thing event, which IoT retries, and RegisterThing would activate the certificate again.
      */
-    static Provisioning domain(ProvisioningStore store, IotRegistry iot, String templateName) {
-        return new Provisioning(store, iot, templateName, Provisioning.RetryAfterActivation.REFUSED);
+    static Provisioning fromEnvironment(EnvConfig env) {
+        ProvisioningStore store = new ProvisioningStore(AwsClients.build(DynamoDbClient.builder()),
+                env.required(AUTHORIZED_TABLE_ENV), env.required(PROVISIONED_TABLE_ENV), Clock.systemUTC());
+        return new Provisioning(store, new SdkIotRegistry(), env.required(TEMPLATE_ENV),
+                Provisioning.RetryAfterActivation.REFUSED);
     }
 }

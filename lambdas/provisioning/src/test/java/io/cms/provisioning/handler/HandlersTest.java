@@ -48,7 +48,7 @@ class HandlersTest {
     void fresh() {
         store = tables.newStore();
         iot = new InMemoryIotRegistry();
-        Provisioning provisioning = ProvisioningRuntime.domain(store, iot, TEMPLATE);
+        Provisioning provisioning = new Provisioning(store, iot, TEMPLATE, Provisioning.RetryAfterActivation.REFUSED);
         pre = new PreProvisioningHandler(provisioning);
         post = new PostProvisioningHandler(provisioning);
         initial = new InitialConnectionHandler(provisioning);
