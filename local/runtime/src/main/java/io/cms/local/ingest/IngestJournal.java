@@ -213,7 +213,7 @@ public final class IngestJournal implements AutoCloseable {
                     }
                     position = readChunk(segment, position, segmentEnd, out, max);
                 }
-            } catch (IllegalStateException corrupt) {
+            } catch (DamagedRecordException corrupt) {
                 // The records before a damaged one are returned; the next read starts at it and fails there.
                 if (out.isEmpty()) {
                     throw corrupt;
