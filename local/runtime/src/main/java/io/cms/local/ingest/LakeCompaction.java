@@ -157,15 +157,22 @@ public final class LakeCompaction implements AutoCloseable {
         }
     }
 
-    /** Notes every hour directory of the lake as pending; a failed scan is tried again by the next run. */
-    private void scan() {
+    /**
+     * Notes every hour directory of the lake as pending; a failed scan is tried again by the next run.
+     *
+     * @return the hour directories found, none when the scan failed
+     */
+    private List<Path> scan() {
         try {
-            for (Path dir : hourDirectories()) {
+            List<Path> dirs = hourDirectories();
+            for (Path dir : dirs) {
                 pending.add(hourStart(dir));
             }
             scanned = true;
+            return dirs;
         } catch (IOException | UncheckedIOException e) {
-            LOG.warn("cannot scan {} for hours: {}; the next run tries again", parquetRoot, e.toString());
+            LOG.warn("cannot scan {} for hours: {}; the next compaction run tries again", parquetRoot, e.toString());
+            return List.of();
         }
     }
 
@@ -183,14 +190,7 @@ public final class LakeCompaction implements AutoCloseable {
     public int finishInterrupted() {
         List<Path> dirs;
         synchronized (runLock) {
-            try {
-                dirs = hourDirectories();
-            } catch (IOException | UncheckedIOException e) {
-                LOG.warn("cannot scan {} for hours: {}; the next compaction run tries again", parquetRoot, e.toString());
-                return 0;
-            }
-            dirs.forEach(dir -> pending.add(hourStart(dir)));
-            scanned = true;
+            dirs = scan();
         }
         int deleted = 0;
         for (Path dir : dirs) {
