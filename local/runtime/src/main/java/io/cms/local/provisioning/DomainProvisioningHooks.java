@@ -57,11 +57,13 @@ public final class DomainProvisioningHooks implements ProvisioningHooks {
         provisioning.reconcile(thingName);
     }
 
-    /** The claim certificate, and any certificate not ACTIVE, is never handed to the domain to retire. */
+    /**
+     * Hands the certificates to the domain as they are: fleet provisioning already left out the claim
+     * certificate and every certificate not ACTIVE ({@link FleetProvisioning#cleanUpAtStart()}).
+     */
     @Override
     public void reconcileAll(List<LocalIotRegistry.Certificate> active) {
         provisioning.reconcileAll(active.stream()
-                .filter(c -> c.status() == LocalIotRegistry.Status.ACTIVE && !c.claim())
                 .map(c -> new Provisioning.ActiveInIot(c.certificateId(), c.thingName()))
                 .toList());
     }
