@@ -17,7 +17,7 @@ import java.util.Arrays;
  * <p>Limits: nesting depth 1000 (Jackson's default), numbers of at most 1000 characters (sign,
  * point and exponent included). A
  * UTF-8 byte-order mark at the start is skipped (and counts as a line break for
- * {@link #sawLineBreak()}). Not thread-safe; {@link #reset} starts over on another payload.
+ * {@link #sawLineBreak()}); a UTF-16 or UTF-32 one is refused by name. Not thread-safe; {@link #reset} starts over on another payload.
  */
 final class JsonCursor {
 
@@ -78,7 +78,11 @@ final class JsonCursor {
     private boolean floating;
     private boolean inexact;
 
-    /** Starts over on {@code payload}. */
+    /**
+     * Starts over on {@code payload}.
+     *
+     * @throws Malformed when it starts with a UTF-16 or UTF-32 byte-order mark
+     */
     JsonCursor reset(byte[] payload) {
         b = payload;
         n = payload.length;
@@ -91,6 +95,9 @@ final class JsonCursor {
         if (n >= 3 && (b[0] & 0xff) == 0xEF && (b[1] & 0xff) == 0xBB && (b[2] & 0xff) == 0xBF) {
             pos = 3;
             lineBreak = true;
+        } else if (n >= 2 && ((b[0] & 0xff) == 0xFE && (b[1] & 0xff) == 0xFF || (b[0] & 0xff) == 0xFF && (b[1] & 0xff) == 0xFE)) {
+            // Invalid UTF-8 anyway; say why (UTF-32LE's mark starts as UTF-16LE's, UTF-32BE's with NUL).
+            throw new Malformed("not JSON: starts with a UTF-16 or UTF-32 byte order mark" + ONLY_UTF8);
         }
         return this;
     }

@@ -101,13 +101,9 @@ public final class TelemetryValidator {
             return new Verdict.Rejected(RejectReason.OVERSIZED,
                     "payload is " + payload.length + " bytes; the limit is " + maxBytes, false);
         }
-        if (payload.length >= 2 && ((payload[0] & 0xff) == 0xFE && (payload[1] & 0xff) == 0xFF
-                || (payload[0] & 0xff) == 0xFF && (payload[1] & 0xff) == 0xFE)) {
-            return new Verdict.Rejected(RejectReason.NOT_JSON, "not JSON: starts with a UTF-16 or UTF-32 byte order mark; only UTF-8 is accepted",
-                    false);
-        }
-        JsonCursor cursor = cursors.get().reset(payload);
+        JsonCursor cursor = cursors.get();
         try {
+            cursor.reset(payload);
             return new Verdict.Accepted(parse(topic, payload, receivedAt, cursor));
         } catch (Reject r) {
             return new Verdict.Rejected(r.reason, r.getMessage(), r.reason != RejectReason.NOT_JSON && wellFormed(payload));

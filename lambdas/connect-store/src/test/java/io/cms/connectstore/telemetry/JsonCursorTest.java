@@ -15,6 +15,7 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
@@ -140,6 +141,18 @@ class JsonCursorTest {
         assertThatThrownBy(read::text).as("but it cannot be read: UTF-8 cannot hold it").isInstanceOf(JsonCursor.Malformed.class)
                 .hasMessage("not JSON: a string with the unpaired surrogate \\uD800 at byte 1");
         assertThatThrownBy(() -> tokens("{\"\":1,\"\":2}")).as("the empty name twice").isInstanceOf(JsonCursor.DuplicateKey.class);
+    }
+
+    @Test
+    void aUtf16OrUtf32ByteOrderMarkIsRefusedByName() {
+        String bom = "not JSON: starts with a UTF-16 or UTF-32 byte order mark; only UTF-8 is accepted";
+        for (byte[] mark : new byte[][] {{(byte) 0xFE, (byte) 0xFF}, {(byte) 0xFF, (byte) 0xFE}, {(byte) 0xFF, (byte) 0xFE, 0, 0}}) {
+            byte[] payload = Arrays.copyOf(mark, mark.length + 2);
+            payload[mark.length] = '[';
+            payload[mark.length + 1] = ']';
+            assertThatThrownBy(() -> drain(new JsonCursor().reset(payload))).isInstanceOf(JsonCursor.Malformed.class).hasMessage(bom);
+        }
+        assertThat(tokens("\uFEFF[]")).as("a UTF-8 one is skipped").isEqualTo(2);
     }
 
     @Test

@@ -326,6 +326,8 @@ class TelemetryValidatorTest {
         }
         assertThat(rejected(VALIDATOR.validate(TOPIC, body.getBytes(StandardCharsets.UTF_16LE), NOW)).detail())
                 .isEqualTo("not JSON: a NUL byte at byte 1 (UTF-16 or UTF-32?); only UTF-8 is accepted");
+        assertThat(rejected(VALIDATOR.validate(TOPIC, body.getBytes(StandardCharsets.UTF_16), NOW)).detail())
+                .isEqualTo("not JSON: starts with a UTF-16 or UTF-32 byte order mark; only UTF-8 is accepted");
     }
 
     @Test
