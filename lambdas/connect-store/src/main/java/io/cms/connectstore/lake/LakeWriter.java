@@ -303,7 +303,7 @@ public final class LakeWriter implements AutoCloseable {
         return deleted[0];
     }
 
-    /** {@code topic} escaped for a JSON string, UTF-8; IllegalArgumentException for an unpaired surrogate. */
+    /** {@code topic} escaped for a JSON string, UTF-8 (the validator refuses a topic with an unpaired surrogate). */
     private byte[] topicJson(String topic) {
         if (!topic.equals(lastTopic)) {
             lastTopicJson = JsonStringEncoder.getInstance().quoteAsUTF8(topic);

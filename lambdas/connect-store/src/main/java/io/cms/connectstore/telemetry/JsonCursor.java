@@ -484,13 +484,9 @@ final class JsonCursor {
     }
 
     private static void requirePairedSurrogates(String text, String what, int at) {
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
-                i++;
-            } else if (Character.isSurrogate(c)) {
-                throw malformed(String.format("%s with the unpaired surrogate \\u%04X", what, (int) c), at);
-            }
+        int i = Utf8.unpairedSurrogate(text);
+        if (i >= 0) {
+            throw malformed(String.format("%s with the unpaired surrogate \\u%04X", what, (int) text.charAt(i)), at);
         }
     }
 

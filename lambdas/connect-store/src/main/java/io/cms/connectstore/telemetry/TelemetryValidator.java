@@ -196,17 +196,9 @@ public final class TelemetryValidator {
      * the raw line (which carries the topic) impossible to write.
      */
     private static void requireWellFormed(String topic) {
-        for (int i = 0; i < topic.length(); i++) {
-            char c = topic.charAt(i);
-            if (!Character.isSurrogate(c)) {
-                continue;
-            }
-            if (Character.isHighSurrogate(c) && i + 1 < topic.length() && Character.isLowSurrogate(topic.charAt(i + 1))) {
-                i++;
-            } else {
-                throw new Reject(RejectReason.BAD_TOPIC, "topic '" + Printable.clip(topic, MAX_SHOWN)
-                        + "' holds an unpaired surrogate (not UTF-8)");
-            }
+        if (Utf8.unpairedSurrogate(topic) >= 0) {
+            throw new Reject(RejectReason.BAD_TOPIC, "topic '" + Printable.clip(topic, MAX_SHOWN)
+                    + "' holds an unpaired surrogate (not UTF-8)");
         }
     }
 

@@ -33,6 +33,22 @@ final class Utf8 {
         return true;
     }
 
+    /**
+     * The index of the first surrogate in {@code text} that is not half of a high-low pair, or -1:
+     * text with one has no UTF-8 form.
+     */
+    static int unpairedSurrogate(CharSequence text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
     /** How many continuation bytes the valid sequence at {@code i} has, or -1 when it is not valid. */
     static int sequenceLength(byte[] b, int i, int n) {
         int lead = b[i] & 0xff;
