@@ -602,10 +602,11 @@ final class JsonCursor {
             return nul(pos);
         }
         if (c >= 0x80) {
-            if (Utf8.sequenceLength(b, pos, n) < 0) {
+            int more = Utf8.sequenceLength(b, pos, n);
+            if (more < 0) {
                 return notUtf8(pos);
             }
-            int codePoint = new String(b, pos, Utf8.sequenceLength(b, pos, n) + 1, StandardCharsets.UTF_8).codePointAt(0);
+            int codePoint = new String(b, pos, more + 1, StandardCharsets.UTF_8).codePointAt(0);
             return malformed(String.format("unexpected character U+%04X (expected %s)", codePoint, expected), pos);
         }
         String shown = c >= 0x20 && c < 0x7f ? "'" + (char) c + "'" : "0x" + hex(c);
