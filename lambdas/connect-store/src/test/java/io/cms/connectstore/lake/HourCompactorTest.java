@@ -220,6 +220,20 @@ class HourCompactorTest {
     }
 
     @Test
+    void aFileWithoutARequiredColumnFailsNamingItAndKeepsEveryFile() throws Exception {
+        writeBatches(2, 5);
+        Path noVin = parquetFiles().get(0);
+        rewrite(noVin, lakeSchemaEdited(fields -> fields.removeIf(f -> f.name().equals(LakeSchema.VIN))), Map.of());
+        List<Path> before = parquetFiles();
+
+        assertThatThrownBy(() -> compactor(later).compact(HOUR))
+                .isInstanceOf(java.io.UncheckedIOException.class)
+                .hasMessageContaining("its files are unchanged")
+                .cause().hasMessage(noVin.getFileName() + " has no column " + LakeSchema.VIN + ", which every lake row needs");
+        assertThat(parquetFiles()).isEqualTo(before);
+    }
+
+    @Test
     void refusesATimeThatIsNotTheStartOfAnHour() {
         assertThatThrownBy(() -> compactor(later).compact(HOUR + 1))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("start of an hour");
