@@ -53,6 +53,8 @@ final class JsonCursor {
     private int pos;
     private int state;
     private boolean lineBreak;
+    /** Whether an object may repeat a name (JSON allows it; the validator does not). */
+    private boolean repeatedNames;
 
     // Open containers: whether each is an object; the names of the open objects.
     private boolean[] isObject = new boolean[16];
@@ -79,11 +81,22 @@ final class JsonCursor {
     private boolean inexact;
 
     /**
-     * Starts over on {@code payload}.
+     * Starts over on {@code payload}, refusing repeated names.
      *
      * @throws Malformed when it starts with a UTF-16 or UTF-32 byte-order mark
      */
     JsonCursor reset(byte[] payload) {
+        return reset(payload, false);
+    }
+
+    /**
+     * Starts over on {@code payload}; with {@code allowRepeatedNames} an object may repeat a name
+     * (no {@link DuplicateKey}), everything else is checked as strictly.
+     *
+     * @throws Malformed when it starts with a UTF-16 or UTF-32 byte-order mark
+     */
+    JsonCursor reset(byte[] payload, boolean allowRepeatedNames) {
+        repeatedNames = allowRepeatedNames;
         b = payload;
         n = payload.length;
         pos = 0;
@@ -115,7 +128,7 @@ final class JsonCursor {
      * payload holding nothing but whitespace).
      *
      * @throws Malformed when the bytes are not strict UTF-8 JSON
-     * @throws DuplicateKey when an object repeats a field name
+     * @throws DuplicateKey when an object repeats a field name (unless reset to allow it)
      */
     Token next() {
         int c = skipWhitespace();
@@ -311,7 +324,7 @@ final class JsonCursor {
             throw unexpected(c, "a field name in double quotes");
         }
         scanString(true);
-        if (!names.add(strArray, strFrom, strTo, nameHash)) {
+        if (!repeatedNames && !names.add(strArray, strFrom, strTo, nameHash)) {
             throw new DuplicateKey(text(), pos);
         }
         int colon = skipWhitespace();

@@ -1,7 +1,5 @@
 package io.cms.connectstore.telemetry;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonParser;
 import io.cms.connectstore.telemetry.JsonCursor.Token;
 import io.cms.lambda.common.Printable;
 import io.cms.lambda.common.Vin;
@@ -10,7 +8,6 @@ import io.cms.vss.SignalTree;
 import io.cms.vss.VssCatalog;
 import io.cms.vss.VssDatatype;
 import io.cms.vss.Violation;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -56,9 +53,6 @@ public final class TelemetryValidator {
     private final long maxFutureSkewMs;
     /** One reader per thread, reused (it keeps its scratch tables between payloads). */
     private final ThreadLocal<JsonCursor> cursors = ThreadLocal.withInitial(JsonCursor::new);
-
-    /** For {@link #wellFormed}: duplicate keys are well-formed JSON. */
-    private final JsonFactory lenient = JsonFactory.builder().build();
 
     /** A validator with the default limits. */
     public TelemetryValidator(VssCatalog catalog) {
@@ -106,10 +100,10 @@ public final class TelemetryValidator {
             cursor.reset(payload);
             return new Verdict.Accepted(parse(topic, payload, receivedAt, cursor));
         } catch (Reject r) {
-            return new Verdict.Rejected(r.reason, r.getMessage(), r.reason != RejectReason.NOT_JSON && wellFormed(payload));
+            return new Verdict.Rejected(r.reason, r.getMessage(), r.reason != RejectReason.NOT_JSON && wellFormed(cursor, payload));
         } catch (JsonCursor.DuplicateKey d) {
             return new Verdict.Rejected(RejectReason.DUPLICATE_KEY, "duplicate key '" + Printable.clip(d.name(), MAX_SHOWN)
-                    + "' at byte " + d.offset(), wellFormed(payload));
+                    + "' at byte " + d.offset(), wellFormed(cursor, payload));
         } catch (JsonCursor.Malformed m) {
             return new Verdict.Rejected(RejectReason.NOT_JSON, m.getMessage(), false);
         } finally {
@@ -311,20 +305,21 @@ public final class TelemetryValidator {
     }
 
     /**
-     * Whether a refused payload may be embedded in its quarantine record as it is: strict UTF-8
-     * (the reader may have stopped before the end) and JSON (duplicate names allowed).
+     * Whether a refused payload may be embedded in its quarantine record as it is: read again to
+     * its end (the first reading may have stopped early) by the same strict reader, repeated names
+     * allowed (they are JSON).
      */
-    private boolean wellFormed(byte[] payload) {
-        if (!Utf8.isStrict(payload)) {
-            return false;
-        }
-        try (JsonParser p = lenient.createParser(payload)) {
-            if (p.nextToken() == null) {
+    private static boolean wellFormed(JsonCursor cursor, byte[] payload) {
+        try {
+            cursor.reset(payload, true);
+            if (cursor.next() == null) {
                 return false;
             }
-            p.skipChildren();
-            return p.nextToken() == null;
-        } catch (IOException e) {
+            while (cursor.next() != null) {
+                // Every byte is checked on the way.
+            }
+            return true;
+        } catch (JsonCursor.Malformed e) {
             return false;
         }
     }

@@ -3,34 +3,12 @@ package io.cms.connectstore.telemetry;
 /**
  * Strict UTF-8 (RFC 3629: no overlong forms, no encoded surrogates, nothing above U+10FFFF), for
  * {@link JsonCursor}, which checks every non-ASCII byte of a payload with it: the lake copies the
- * bytes as they are, so a payload is accepted only when every byte of it is valid. A refused
- * payload is checked whole before its quarantine record may embed it as JSON.
+ * bytes as they are, so a payload is accepted only when every byte of it is valid (and a refused
+ * one is embedded in its quarantine record as JSON only then).
  */
 final class Utf8 {
 
     private Utf8() {
-    }
-
-    /**
-     * Whether all of {@code b} is strict UTF-8 without NUL bytes (for payloads refused before they
-     * were read to the end; a NUL would let a lenient parser take UTF-16 for JSON).
-     */
-    static boolean isStrict(byte[] b) {
-        int i = 0;
-        while (i < b.length) {
-            if (b[i] > 0) {
-                i++;
-            } else if (b[i] == 0) {
-                return false;
-            } else {
-                int more = sequenceLength(b, i, b.length);
-                if (more < 0) {
-                    return false;
-                }
-                i += more + 1;
-            }
-        }
-        return true;
     }
 
     /**

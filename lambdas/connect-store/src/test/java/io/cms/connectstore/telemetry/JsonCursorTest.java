@@ -144,6 +144,16 @@ class JsonCursorTest {
     }
 
     @Test
+    void resetToAllowRepeatedNamesReadsThemAndChecksEverythingElse() {
+        JsonCursor c = new JsonCursor();
+        byte[] repeated = "{\"a\":{\"b\":1,\"b\":2},\"a\":[{\"\":1,\"\":2}]}".getBytes(StandardCharsets.US_ASCII);
+        assertThat(drain(c.reset(repeated, true))).isEqualTo(18);
+        assertThatThrownBy(() -> drain(c.reset(repeated))).as("a plain reset refuses them again").isInstanceOf(JsonCursor.DuplicateKey.class);
+        assertThatThrownBy(() -> drain(c.reset("{\"a\":1,\"a\":2,\"b\\ud800\":3}".getBytes(StandardCharsets.US_ASCII), true)))
+                .isInstanceOf(JsonCursor.Malformed.class).hasMessage("not JSON: a field name with the unpaired surrogate \\uD800 at byte 13");
+    }
+
+    @Test
     void aUtf16OrUtf32ByteOrderMarkIsRefusedByName() {
         String bom = "not JSON: starts with a UTF-16 or UTF-32 byte order mark; only UTF-8 is accepted";
         for (byte[] mark : new byte[][] {{(byte) 0xFE, (byte) 0xFF}, {(byte) 0xFF, (byte) 0xFE}, {(byte) 0xFF, (byte) 0xFE, 0, 0}}) {

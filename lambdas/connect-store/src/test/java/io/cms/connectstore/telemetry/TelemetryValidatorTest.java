@@ -370,6 +370,19 @@ class TelemetryValidatorTest {
     }
 
     @Test
+    void aRefusedPayloadWithAnEscapedSurrogatePairInANameIsEmbeddableJson() {
+        String start = "{\"vin\":\"" + VIN + "\",\"a\\uD83D\\uDE97\":1,";
+        Verdict.Rejected timestamp = rejected(validate(TOPIC, start + "\"timestamp\":true}"));
+        assertThat(timestamp.reason()).isEqualTo(RejectReason.BAD_TIMESTAMP);
+        assertThat(timestamp.wellFormedJson()).as("the reader accepts the name, so the embedding check must too").isTrue();
+        Verdict.Rejected duplicate = rejected(validate(TOPIC, start + "\"a\ud83d\ude97\":2}"));
+        assertThat(duplicate.reason()).isEqualTo(RejectReason.DUPLICATE_KEY);
+        assertThat(duplicate.wellFormedJson()).isTrue();
+        assertThat(rejected(validate(TOPIC, start + "\"timestamp\":true,\"b\\uD800\":1}")).wellFormedJson())
+                .as("an unpaired one no UTF-8 reader could name").isFalse();
+    }
+
+    @Test
     void theEmptyNameTwiceIsADuplicate() {
         assertThat(rejected(validate(TOPIC, "{\"vin\":\"" + VIN + "\",\"\":1,\"\":2}")).reason()).isEqualTo(RejectReason.DUPLICATE_KEY);
         assertThat(rejected(validate(TOPIC, "{\"vin\":\"" + VIN + "\",\"Vehicle\":{\"Speed\":1,\"\":1,\"\":2}}")).reason())
