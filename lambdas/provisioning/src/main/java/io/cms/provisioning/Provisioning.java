@@ -109,11 +109,6 @@ public final class Provisioning {
     private final String templateName;
     private final RetryAfterActivation retryAfterActivation;
 
-    /** The domain as the AWS Lambdas run it: a retried registration of an ACTIVE certificate is refused. */
-    public Provisioning(ProvisioningStore store, IotRegistry iot, String templateName) {
-        this(store, iot, templateName, RetryAfterActivation.REFUSED);
-    }
-
     public Provisioning(ProvisioningStore store, IotRegistry iot, String templateName,
                         RetryAfterActivation retryAfterActivation) {
         this.store = Objects.requireNonNull(store);

@@ -49,7 +49,7 @@ class ConcurrentProvisioningTest {
     void hundredConcurrentProvisionsOfOneVinEndWithExactlyOneActiveCertificate() throws Exception {
         ProvisioningStore store = tables.newStore();
         InMemoryIotRegistry iot = new InMemoryIotRegistry();
-        Provisioning provisioning = new Provisioning(store, iot, TEMPLATE);
+        Provisioning provisioning = new Provisioning(store, iot, TEMPLATE, Provisioning.RetryAfterActivation.REFUSED);
         store.authorize(VIN, "Volkswagen", "Golf", "1999");
 
         ExecutorService pool = Executors.newFixedThreadPool(32);

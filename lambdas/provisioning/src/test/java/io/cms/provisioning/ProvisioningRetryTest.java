@@ -82,7 +82,7 @@ class ProvisioningRetryTest {
 
     @Test
     void byDefaultTheRetryIsRefusedAndNothingChanges() {
-        Provisioning aws = new Provisioning(store, iot, TEMPLATE);
+        Provisioning aws = new Provisioning(store, iot, TEMPLATE, Provisioning.RetryAfterActivation.REFUSED);
         long generations = store.state(VIN).orElseThrow().generationCounter();
 
         PreProvisionDecision again = aws.preProvision(new PreProvisionRequest(Device.CLAIM_CERTIFICATE_ID, cert, null,

@@ -44,7 +44,7 @@ class ProvisioningTest {
     void freshTables() {
         store = tables.newStore();
         iot = new InMemoryIotRegistry();
-        provisioning = new Provisioning(store, iot, TEMPLATE);
+        provisioning = new Provisioning(store, iot, TEMPLATE, Provisioning.RetryAfterActivation.REFUSED);
         store.authorize(VIN, "Honda", "Accord", "2003");
     }
 
@@ -408,7 +408,7 @@ class ProvisioningTest {
                 return iot.thingAttributes(thingName);
             }
         };
-        Provisioning withSlowDetach = new Provisioning(store, slowDetach, TEMPLATE);
+        Provisioning withSlowDetach = new Provisioning(store, slowDetach, TEMPLATE, Provisioning.RetryAfterActivation.REFUSED);
         String older = iot.createCertificate();
         assertThat(preProvision(older, Map.of("vin", VIN)).allow()).isTrue();
         InMemoryIotRegistry.ThingEventSnapshot late = iot.registerThing(VIN, attributes(older), older, "policy");

@@ -46,7 +46,7 @@ class VehicleRegistryTest {
         store = tables.newStore();
         iot = new InMemoryIotRegistry();
         registry = new VehicleRegistry(store, iot);
-        provisioning = new Provisioning(store, iot, "cms--provisioning-template");
+        provisioning = new Provisioning(store, iot, "cms--provisioning-template", Provisioning.RetryAfterActivation.REFUSED);
     }
 
     @Test

@@ -67,7 +67,7 @@ public final class ProvisioningBench {
     private static Result run(LocalTables tables, int count, int threads, boolean sameVin) throws Exception {
         ProvisioningStore store = tables.newStore();
         InMemoryIotRegistry iot = new InMemoryIotRegistry();
-        Provisioning provisioning = new Provisioning(store, iot, TEMPLATE);
+        Provisioning provisioning = new Provisioning(store, iot, TEMPLATE, Provisioning.RetryAfterActivation.REFUSED);
         PreProvisioningHandler pre = new PreProvisioningHandler(provisioning);
         PostProvisioningHandler post = new PostProvisioningHandler(provisioning);
         List<String> vins = new ArrayList<>();

@@ -422,7 +422,7 @@ class RegistryCommandTest {
 
     private String provisionOnce() {
         ProvisioningStore store = new ProvisioningStore(dynamo, authorized, provisioned, Clock.systemUTC());
-        Provisioning provisioning = new Provisioning(store, iot, "cms--provisioning-template");
+        Provisioning provisioning = new Provisioning(store, iot, "cms--provisioning-template", Provisioning.RetryAfterActivation.REFUSED);
         String cert = iot.createCertificate();
         assertThat(provisioning.preProvision(new PreProvisionRequest(null, cert, null, "c", Map.of("vin", VIN))).allow()).isTrue();
         var event = iot.registerThing(VIN, Map.of("vin", VIN, "certificate_id", cert,
