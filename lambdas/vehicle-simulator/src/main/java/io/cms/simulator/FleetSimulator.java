@@ -86,7 +86,6 @@ public final class FleetSimulator implements AutoCloseable {
     private final AtomicLong published = new AtomicLong();
     private final AtomicLong acknowledged = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
-    private final AtomicInteger connected = new AtomicInteger();
     private volatile boolean running;
     private final java.util.Queue<PendingConnect> pending = new java.util.concurrent.ConcurrentLinkedQueue<>();
 
@@ -225,8 +224,9 @@ public final class FleetSimulator implements AutoCloseable {
         }
     }
 
-    public Stats stats() {
-        return new Stats(vehicles.size(), connected.get(), published.get(), acknowledged.get(), failed.get());
+    public synchronized Stats stats() {
+        int connected = (int) vehicles.stream().filter(v -> v.up.get()).count();
+        return new Stats(vehicles.size(), connected, published.get(), acknowledged.get(), failed.get());
     }
 
     /** The counters of every vehicle, in the order they were added. */
@@ -256,7 +256,7 @@ public final class FleetSimulator implements AutoCloseable {
         final AtomicLong acknowledged = new AtomicLong();
         final AtomicLong failed = new AtomicLong();
         volatile boolean announced;
-        /** Connected as far as the counters know: the connected counter changes only when this flips. */
+        /** Connected as far as the counters know (the fleet's connected count is the number of these that are set). */
         final AtomicBoolean up = new AtomicBoolean();
         volatile boolean everConnected;
         /** Why the last connection or connection attempt ended, if known. */
@@ -282,18 +282,13 @@ public final class FleetSimulator implements AutoCloseable {
                     .automaticReconnect().initialDelay(1, TimeUnit.SECONDS).maxDelay(10, TimeUnit.SECONDS).applyAutomaticReconnect()
                     .addConnectedListener(c -> {
                         everConnected = true;
-                        if (up.compareAndSet(false, true)) {
-                            connected.incrementAndGet();
-                        }
+                        up.set(true);
                         onConnected();
                     })
-                    // Also called for every failed connection attempt (while never connected or reconnecting):
-                    // only a connection that was up brings the counter down.
+                    // Also called for every failed connection attempt (while never connected or reconnecting).
                     .addDisconnectedListener(c -> {
                         lastError = describe(c.getCause());
-                        if (up.compareAndSet(true, false)) {
-                            connected.decrementAndGet();
-                        }
+                        up.set(false);
                     })
                     .buildAsync();
         }

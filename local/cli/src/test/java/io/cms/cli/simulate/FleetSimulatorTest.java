@@ -129,6 +129,7 @@ class FleetSimulatorTest {
             System.out.printf("FleetSimulatorTest: start() returned in %d ms; %d vehicles connected in %d ms%n",
                     startMs, VEHICLES, (System.nanoTime() - t0) / 1_000_000);
             assertThat(simulator.stats().connected()).isEqualTo(VEHICLES);
+            assertThat(simulator.vehicleStats()).allMatch(FleetSimulator.VehicleStats::connected);
             Thread.sleep(2_000);
             long t1 = System.nanoTime();
             simulator.stop(Duration.ofSeconds(2));
