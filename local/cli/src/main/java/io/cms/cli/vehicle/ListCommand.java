@@ -42,7 +42,7 @@ public final class ListCommand implements Callable<Integer> {
             // Provisioning consumes the authorization, so allow_provisioning is false for a vehicle
             // in service; revoked means no active certificate left.
             String state = v.map(a -> a.activeCertificateId() == null ? "revoked"
-                    : creds.certificateId().equals(a.activeCertificateId()) ? "active" : "superseded").orElse("unknown");
+                    : VehicleSetup.isCurrent(creds, a) ? "active" : "superseded").orElse("unknown");
             out.printf("%-17s  %-10s  %-24s  %s%n", vin, state, what, creds.certificateId());
         }
         return ExitCodes.OK;

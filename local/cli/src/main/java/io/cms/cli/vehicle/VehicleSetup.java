@@ -107,7 +107,7 @@ public final class VehicleSetup {
     }
 
     /** Whether stored credentials hold the vehicle's active certificate (the broker refuses any other). */
-    private static boolean isCurrent(VehicleCredentials credentials, AuthorizedVehicle authorized) {
+    static boolean isCurrent(VehicleCredentials credentials, AuthorizedVehicle authorized) {
         return credentials.certificateId().equals(authorized.activeCertificateId());
     }
 
