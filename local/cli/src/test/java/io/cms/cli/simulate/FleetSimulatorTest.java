@@ -187,6 +187,49 @@ class FleetSimulatorTest {
     }
 
     @Test
+    void aVehicleThatLosesItsConnectionCountsAsFailedWithTheReason() throws Exception {
+        // A broker of its own, closed under the connected vehicle: it keeps retrying until the run ends. With an
+        // hour's interval the vehicle ticks (and publishes) once, when it connects, so nothing else fails.
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        PrincipalDirectory directory = id -> Optional.ofNullable(principals.get(id));
+        LocalBroker lost = LocalBroker.start(dir.resolve("broker-lost"), port, ca, directory,
+                new TopicPolicy("cms--provisioning-template"), List.of(new TopicRule("ingest", "cms/data/#",
+                        m -> CompletableFuture.completedFuture(null), false)));
+        MqttEndpoint endpoint = new MqttEndpoint("127.0.0.1", port, Pem.certificate(ca.certificate()));
+        boolean closed = false;
+        try (FleetSimulator simulator = new FleetSimulator(endpoint, Duration.ofHours(1), Clock.systemUTC(), 47.62, -122.35)) {
+            simulator.add(fleet.get(2));
+            simulator.start().get(30, TimeUnit.SECONDS);
+            assertThat(simulator.stats().connected()).isEqualTo(1);
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while (simulator.stats().acknowledged() < 1 && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertThat(simulator.stats().acknowledged()).isEqualTo(1);
+            lost.close();
+            closed = true;
+            while (simulator.stats().connected() > 0 && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertThat(simulator.stats().connected()).as("the vehicle noticed the broker is gone").isZero();
+            simulator.stop(Duration.ofSeconds(2));
+
+            FleetSimulator.VehicleStats v = simulator.vehicleStats().get(0);
+            assertThat(v.connected()).isFalse();
+            assertThat(v.problem()).startsWith("not connected when the run ended");
+            assertThat(v.failed()).isEqualTo(1);
+            assertThat(simulator.stats().failed()).isEqualTo(1);
+        } finally {
+            if (!closed) {
+                lost.close();
+            }
+        }
+    }
+
+    @Test
     void aVehicleWhoseMessagesAreNotAcknowledgedSkipsTicksInsteadOfQueueing() throws Exception {
         stall = true;
         try (FleetSimulator simulator = new FleetSimulator(endpoint(), Duration.ofMillis(20), Clock.systemUTC(), 47.62, -122.35)) {

@@ -1,0 +1,47 @@
+package io.cms.cli.simulate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.cms.simulator.model.VehicleState;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Keeping the vehicles' states at the end of a run: one that cannot be written does not stop the others. */
+class SimulateSaveStatesTest {
+
+    private static final Instant T0 = Instant.parse("2026-01-01T08:00:00Z");
+    private static final VehicleState STATE = new VehicleState(61_234.5, 48.2, 95.1, 1_200, new VehicleState.Trip(12.5, T0),
+            31.5, 54.2, new VehicleState.TroubleCodes(List.of(), 0), T0.plusSeconds(600));
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void aStateThatCannotBeWrittenIsReportedAndTheOthersAreStillSaved() throws Exception {
+        // The first vehicle's state would go under a regular file: its directory cannot be created.
+        Path blocker = Files.writeString(dir.resolve("blocker"), "not a directory");
+        Map<String, Path> files = Map.of("VIN1", blocker.resolve("VIN1.json"), "VIN2", dir.resolve("VIN2.json"),
+                "VIN3", dir.resolve("VIN3.json"));
+        Map<String, VehicleState> states = new LinkedHashMap<>();
+        states.put("VIN1", STATE);
+        states.put("VIN2", STATE);
+        states.put("VIN3", STATE);
+        StringWriter err = new StringWriter();
+
+        SimulateCommand.saveStates(states, files::get, new PrintWriter(err));
+
+        assertThat(err.toString()).startsWith("cms: warning: cannot write the vehicle state ")
+                .contains(blocker.resolve("VIN1.json").toString()).doesNotContain("VIN2").doesNotContain("VIN3");
+        assertThat(err.toString().lines()).hasSize(1);
+        assertThat(VehicleState.load(dir.resolve("VIN2.json"))).contains(STATE);
+        assertThat(VehicleState.load(dir.resolve("VIN3.json"))).contains(STATE);
+    }
+}
