@@ -2,33 +2,24 @@ package io.cms.cli.local;
 
 import io.cms.lambda.common.BadInputException;
 import io.cms.lambda.common.ConfigurationException;
-import io.cms.lambda.common.PrivateFiles;
 import io.cms.local.LocalEndpoints;
 import io.cms.provisioning.ProvisioningStore;
 import io.cms.simulator.mqtt.MqttEndpoint;
 import io.cms.simulator.mqtt.VehicleCredentials;
 import java.io.IOException;
-import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Consumer;
 import java.util.stream.Stream;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
@@ -49,33 +40,13 @@ public final class LocalConnection {
     public static final String CA_FILE = "ca.pem";
     /** The sub-directory of the data directory holding each simulated vehicle's state, {@code <VIN>.json}. */
     public static final String SIMULATOR_STATE = "simulator-state";
-    /** Where an older CLI kept the simulator state: inside the credentials directory, which {@link #store} replaces. */
-    static final String LEGACY_STATE_FILE = "simulator-state.json";
 
     private final Path dataDir;
     private final LocalEndpoints endpoints;
-    private final Consumer<String> warnings;
-    /** The VINs whose legacy state could not be moved and that were warned about (once each). */
-    private final Set<String> unmoved = ConcurrentHashMap.newKeySet();
 
-    /** A connection that reports problems it works around (see {@link #withWarnings}) on standard error. */
     public LocalConnection(Path dataDir, LocalEndpoints endpoints) {
-        this(dataDir, endpoints, message -> System.err.println("cms: warning: " + message));
-    }
-
-    /** A connection that reports problems it works around, such as a state it cannot move, to {@code warnings}. */
-    public LocalConnection(Path dataDir, LocalEndpoints endpoints, Consumer<String> warnings) {
         this.dataDir = dataDir;
         this.endpoints = endpoints;
-        this.warnings = warnings;
-    }
-
-    /** The same connection, reporting the problems it works around on {@code err} as {@code cms: warning: ...}. */
-    public LocalConnection withWarnings(PrintWriter err) {
-        return new LocalConnection(dataDir, endpoints, message -> {
-            err.println("cms: warning: " + message);
-            err.flush();
-        });
     }
 
     /**
@@ -155,91 +126,20 @@ public final class LocalConnection {
     /**
      * Stores a vehicle's certificate, key (PKCS#8, owner-only) and the CA certificate, all or nothing,
      * replacing the vehicle's credentials directory. Its simulator state is kept apart (see
-     * {@link #simulatorState}), so replacing the credentials never touches it; a state an older CLI
-     * kept inside the directory is moved out first, or, if it cannot be moved, carried into the new
-     * directory (a warning says so; the credentials are stored either way).
+     * {@link #simulatorState}), so replacing the credentials never touches it.
      */
     public Path store(VehicleCredentials credentials, String caPem) {
-        String vin = credentials.thingName();
-        Map<String, String> files = new HashMap<>(Map.of(CA_FILE, caPem));
-        if (!migrateLegacyState(vin)) {
-            Path legacy = legacyStateFile(vin);
-            try {
-                files.put(LEGACY_STATE_FILE, Files.readString(legacy, StandardCharsets.UTF_8));
-            } catch (IOException e) {
-                warnings.accept("cannot read the simulator state " + legacy + " (" + e + "); the vehicle's next run starts it afresh");
-            }
-        }
-        Path dir = vehicleDir(vin);
-        credentials.save(dir, files);
+        Path dir = vehicleDir(credentials.thingName());
+        credentials.save(dir, Map.of(CA_FILE, caPem));
         return dir;
     }
 
     /**
      * Where the simulator keeps {@code vin}'s state between runs: {@code <data-dir>/simulator-state/<VIN>.json},
-     * outside the credentials directory that {@link #store} replaces as a whole. A state an older CLI
-     * kept at {@code vehicles/<VIN>/simulator-state.json} is moved here on the first call; if it
-     * cannot be moved (a warning says why), it stays where it is and that is where it is read and
-     * saved.
+     * outside the credentials directory that {@link #store} replaces as a whole.
      */
     public Path simulatorState(String vin) {
-        return migrateLegacyState(vin) ? stateFile(vin) : legacyStateFile(vin);
-    }
-
-    private Path stateFile(String vin) {
         return dataDir.resolve(SIMULATOR_STATE).resolve(vin + ".json");
-    }
-
-    private Path legacyStateFile(String vin) {
-        return vehicleDir(vin).resolve(LEGACY_STATE_FILE);
-    }
-
-    /**
-     * Moves the state an older CLI kept in the credentials directory to {@link #stateFile}; if a state
-     * is there already (written by a newer run), the old one is stale and deleted. An I/O error never
-     * fails the caller: it is reported (once per VIN) and the old state is left where it is.
-     *
-     * @return false if the old state could not be moved and is still in the credentials directory
-     */
-    private boolean migrateLegacyState(String vin) {
-        Path legacy = legacyStateFile(vin);
-        if (!Files.exists(legacy, LinkOption.NOFOLLOW_LINKS)) {
-            return true;
-        }
-        Path target = stateFile(vin);
-        try {
-            PrivateFiles.createDirectory(target.getParent());
-            // Without REPLACE_EXISTING: a state saved meanwhile by a newer run is never overwritten.
-            Files.move(legacy, target);
-            return true;
-        } catch (FileAlreadyExistsException newer) {
-            if (Files.isRegularFile(target, LinkOption.NOFOLLOW_LINKS)) {
-                deleteQuietly(legacy);
-                return true;
-            }
-            return unmoved(vin, legacy, target, newer);
-        } catch (NoSuchFileException e) {
-            // Another process migrated it (or replaced the credentials directory) first; or the target cannot be reached.
-            return !Files.exists(legacy, LinkOption.NOFOLLOW_LINKS) || unmoved(vin, legacy, target, e);
-        } catch (IOException e) {
-            return unmoved(vin, legacy, target, e);
-        }
-    }
-
-    private boolean unmoved(String vin, Path legacy, Path target, IOException why) {
-        if (unmoved.add(vin)) {
-            warnings.accept("cannot move the simulator state " + legacy + " to " + target + " (" + why
-                    + "); it stays where it is and is used from there");
-        }
-        return false;
-    }
-
-    private static void deleteQuietly(Path file) {
-        try {
-            Files.deleteIfExists(file);
-        } catch (IOException e) {
-            // Left behind: never read again, since the state at the new place wins.
-        }
     }
 
     /**

@@ -121,7 +121,7 @@ public final class SimulateCommand implements Callable<Integer> {
         Duration interval = DurationOptions.parse("--interval", this.interval, MAX_DURATION);
         Duration duration = DurationOptions.parse("--duration", this.duration, MAX_DURATION);
         Duration progressEvery = DurationOptions.parse("--progress-every", this.progressEvery, MAX_DURATION);
-        LocalConnection c = local.connect().withWarnings(spec.commandLine().getErr());
+        LocalConnection c = local.connect();
         PrintWriter out = spec.commandLine().getOut();
         List<String> vins = source != null && source.registry ? registryVins(c.registryStore()) : prefixVins();
         // Ctrl-C (or SIGTERM) stops the set-up, or stops the run as its end would: the vehicles'

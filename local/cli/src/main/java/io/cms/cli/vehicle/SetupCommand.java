@@ -40,7 +40,7 @@ public final class SetupCommand implements Callable<Integer> {
     public Integer call() {
         VehicleSetup.Result r;
         try {
-            r = new VehicleSetup(local.connect().withWarnings(spec.commandLine().getErr()), Duration.ofSeconds(15),
+            r = new VehicleSetup(local.connect(), Duration.ofSeconds(15),
                     Clock.systemUTC()).setUp(vin, make, model, year, reprovision);
         } catch (VehicleSetup.SetupFailedException e) {
             spec.commandLine().getErr().println("cms: " + e.getMessage());
