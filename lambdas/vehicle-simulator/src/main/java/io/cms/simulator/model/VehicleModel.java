@@ -78,11 +78,10 @@ public final class VehicleModel {
 
     /**
      * A vehicle that carries on from {@code resumed} (as {@link #state} gave it at the end of an
-     * earlier run): its odometer, charge, health, place on the route, and, where the state has them,
-     * its pack temperature and active trouble codes (which clear when they would have), and its trip
-     * (meter and start time) and speed if it was saved at most {@link #RESUME_TRIP_WITHIN} before
-     * {@code start} (else a new trip starts at {@code start}, standing); the rest, and whatever an
-     * older state lacks, as for a new model.
+     * earlier run): its odometer, charge, health, place on the route, pack temperature and active
+     * trouble codes (which clear when they would have), and its trip (meter and start time) and speed
+     * if it was saved at most {@link #RESUME_TRIP_WITHIN} before {@code start} (else a new trip starts
+     * at {@code start}, standing); the rest as for a new model.
      */
     public VehicleModel(long seed, Route route, Instant start, VehicleState resumed) {
         this(seed, route, start);
@@ -90,28 +89,20 @@ public final class VehicleModel {
         this.soc = resumed.stateOfCharge();
         this.soh = resumed.stateOfHealth();
         this.distance = resumed.routeDistance() % route.length();
-        if (resumed.packTemperature() != null) {
-            this.packTemp = resumed.packTemperature();
-        }
+        this.packTemp = resumed.packTemperature();
         if (carriesOn(resumed.savedAt(), start)) {
-            if (resumed.trip() != null) {
-                this.tripKm = resumed.trip().meterKm();
-                this.tripStart = resumed.trip().startTime();
-            }
-            if (resumed.speedKmh() != null) {
-                this.speed = resumed.speedKmh() / 3.6;
-            }
+            this.tripKm = resumed.trip().meterKm();
+            this.tripStart = resumed.trip().startTime();
+            this.speed = resumed.speedKmh() / 3.6;
         }
-        if (resumed.troubleCodes() != null) {
-            this.dtcs.addAll(resumed.troubleCodes().active());
-            this.dtcClearIn = resumed.troubleCodes().clearInSeconds();
-        }
+        this.dtcs.addAll(resumed.troubleCodes().active());
+        this.dtcClearIn = resumed.troubleCodes().clearInSeconds();
     }
 
-    /** Whether a vehicle saved at {@code savedAt} (null: unknown) goes on with its trip at {@code start}. */
+    /** Whether a vehicle saved at {@code savedAt} goes on with its trip at {@code start}. */
     private static boolean carriesOn(Instant savedAt, Instant start) {
         // A state saved "after" the start (the clock went back) is no trip to go on with either.
-        return savedAt != null && !savedAt.isAfter(start) && Duration.between(savedAt, start).compareTo(RESUME_TRIP_WITHIN) <= 0;
+        return !savedAt.isAfter(start) && Duration.between(savedAt, start).compareTo(RESUME_TRIP_WITHIN) <= 0;
     }
 
     /** What the next run of this vehicle resumes from (see {@link VehicleState}), as of its last step. */

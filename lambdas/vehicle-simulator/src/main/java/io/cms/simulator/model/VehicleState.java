@@ -21,22 +21,18 @@ import java.util.regex.Pattern;
  * What a simulated vehicle carries over from one run to the next, so that its odometer never goes
  * backwards, its battery does not refill, and a trip under way goes on between runs.
  *
- * <p>The last five components are null in a state an older CLI saved (it had no such fields); the
- * model then starts that quantity fresh, as for a new vehicle (a state without {@code savedAt}
- * resumes on a new trip, see {@link VehicleModel#RESUME_TRIP_WITHIN}).
- *
  * @param odometerKm the odometer ({@code Vehicle.TraveledDistance}) in km
  * @param stateOfCharge the state of charge in percent
  * @param stateOfHealth the state of health in percent
  * @param routeDistance how far along its route loop the vehicle is, in metres
- * @param trip the trip under way, or null
- * @param packTemperature the average pack temperature in degC, or null
- * @param speedKmh the speed in km/h, or null
- * @param troubleCodes the active trouble codes, or null
- * @param savedAt the time the state is of (the vehicle's last step), or null; a trip cannot start after it
+ * @param trip the trip under way
+ * @param packTemperature the average pack temperature in degC
+ * @param speedKmh the speed in km/h
+ * @param troubleCodes the active trouble codes
+ * @param savedAt the time the state is of (the vehicle's last step); a trip cannot start after it
  */
 public record VehicleState(double odometerKm, double stateOfCharge, double stateOfHealth, double routeDistance,
-        Trip trip, Double packTemperature, Double speedKmh, TroubleCodes troubleCodes, Instant savedAt) {
+        Trip trip, double packTemperature, double speedKmh, TroubleCodes troubleCodes, Instant savedAt) {
 
     /**
      * The trip under way.
@@ -78,21 +74,15 @@ public record VehicleState(double odometerKm, double stateOfCharge, double state
         check("stateOfCharge", stateOfCharge, 0, 100);
         check("stateOfHealth", stateOfHealth, 0, 100);
         check("routeDistance", routeDistance, 0, Double.MAX_VALUE);
-        if (packTemperature != null) {
-            check("packTemperature", packTemperature, -60, 100);
+        check("packTemperature", packTemperature, -60, 100);
+        check("speedKmh", speedKmh, 0, 300);
+        if (trip == null || troubleCodes == null || savedAt == null) {
+            throw new IllegalArgumentException("trip, troubleCodes and savedAt must be given");
         }
-        if (speedKmh != null) {
-            check("speedKmh", speedKmh, 0, 300);
-        }
-        if (trip != null && savedAt != null && trip.startTime().isAfter(savedAt)) {
+        if (trip.startTime().isAfter(savedAt)) {
             throw new IllegalArgumentException("trip.startTime (" + trip.startTime() + ") is after savedAt (" + savedAt
                     + "): a trip cannot start after the state was saved");
         }
-    }
-
-    /** A state with only the odometer, charge, health and route place (what an older CLI saved). */
-    public VehicleState(double odometerKm, double stateOfCharge, double stateOfHealth, double routeDistance) {
-        this(odometerKm, stateOfCharge, stateOfHealth, routeDistance, null, null, null, null, null);
     }
 
     private static void check(String name, double value, double min, double max) {
@@ -121,30 +111,18 @@ public record VehicleState(double odometerKm, double stateOfCharge, double state
     private ObjectNode toJson() {
         ObjectNode n = Json.object().put("odometerKm", odometerKm).put("stateOfCharge", stateOfCharge)
                 .put("stateOfHealth", stateOfHealth).put("routeDistance", routeDistance);
-        if (trip != null) {
-            n.putObject("trip").put("meterKm", trip.meterKm()).put("startTime", trip.startTime().toString());
-        }
-        if (packTemperature != null) {
-            n.put("packTemperature", packTemperature);
-        }
-        if (speedKmh != null) {
-            n.put("speedKmh", speedKmh);
-        }
-        if (troubleCodes != null) {
-            ObjectNode codes = n.putObject("troubleCodes");
-            ArrayNode active = codes.putArray("active");
-            troubleCodes.active().forEach(active::add);
-            codes.put("clearInSeconds", troubleCodes.clearInSeconds());
-        }
-        if (savedAt != null) {
-            n.put("savedAt", savedAt.toString());
-        }
+        n.putObject("trip").put("meterKm", trip.meterKm()).put("startTime", trip.startTime().toString());
+        n.put("packTemperature", packTemperature).put("speedKmh", speedKmh);
+        ObjectNode codes = n.putObject("troubleCodes");
+        ArrayNode active = codes.putArray("active");
+        troubleCodes.active().forEach(active::add);
+        codes.put("clearInSeconds", troubleCodes.clearInSeconds());
+        n.put("savedAt", savedAt.toString());
         return n;
     }
 
     /**
-     * Reads a state {@link #save} wrote; empty if there is no such file. A field an older CLI did
-     * not write is null in the state.
+     * Reads a state {@link #save} wrote; empty if there is no such file. Every field is required.
      *
      * @throws IllegalArgumentException if the file cannot be read or does not hold a valid state
      */
@@ -160,36 +138,22 @@ public record VehicleState(double odometerKm, double stateOfCharge, double state
         try {
             JsonNode n = Json.parse(text);
             return Optional.of(new VehicleState(number(n, "odometerKm"), number(n, "stateOfCharge"),
-                    number(n, "stateOfHealth"), number(n, "routeDistance"), trip(n), optionalNumber(n, "packTemperature"),
-                    optionalNumber(n, "speedKmh"), troubleCodes(n), optionalTime(n, "savedAt")));
+                    number(n, "stateOfHealth"), number(n, "routeDistance"), trip(n), number(n, "packTemperature"),
+                    number(n, "speedKmh"), troubleCodes(n), time(n, "", "savedAt")));
         } catch (RuntimeException e) {
             throw new IllegalArgumentException("invalid vehicle state in " + file + ": " + e.getMessage(), e);
         }
     }
 
     private static Trip trip(JsonNode n) {
-        JsonNode trip = optionalObject(n, "trip");
-        if (trip == null) {
-            return null;
-        }
-        Instant start = optionalTime(trip, "trip.", "startTime");
-        if (start == null) {
-            throw new IllegalArgumentException("\"trip.startTime\" must be a time such as 2026-11-22T08:00:00Z");
-        }
-        return new Trip(number(trip, "trip.", "meterKm"), start);
+        JsonNode trip = object(n, "trip");
+        return new Trip(number(trip, "trip.", "meterKm"), time(trip, "trip.", "startTime"));
     }
 
-    private static Instant optionalTime(JsonNode n, String field) {
-        return optionalTime(n, "", field);
-    }
-
-    private static Instant optionalTime(JsonNode n, String prefix, String field) {
-        JsonNode v = n == null ? null : n.get(field);
-        if (v == null) {
-            return null;
-        }
+    private static Instant time(JsonNode n, String prefix, String field) {
+        JsonNode v = n.get(field);
         String must = "\"" + prefix + field + "\" must be a time such as 2026-11-22T08:00:00Z";
-        if (!v.isTextual()) {
+        if (v == null || !v.isTextual()) {
             throw new IllegalArgumentException(must);
         }
         try {
@@ -200,10 +164,7 @@ public record VehicleState(double odometerKm, double stateOfCharge, double state
     }
 
     private static TroubleCodes troubleCodes(JsonNode n) {
-        JsonNode codes = optionalObject(n, "troubleCodes");
-        if (codes == null) {
-            return null;
-        }
+        JsonNode codes = object(n, "troubleCodes");
         JsonNode active = codes.get("active");
         if (active == null || !active.isArray()) {
             throw new IllegalArgumentException("\"troubleCodes.active\" must be an array of codes");
@@ -218,19 +179,12 @@ public record VehicleState(double odometerKm, double stateOfCharge, double state
         return new TroubleCodes(out, number(codes, "troubleCodes.", "clearInSeconds"));
     }
 
-    private static JsonNode optionalObject(JsonNode n, String field) {
-        JsonNode v = n == null ? null : n.get(field);
-        if (v == null) {
-            return null;
-        }
-        if (!v.isObject()) {
+    private static JsonNode object(JsonNode n, String field) {
+        JsonNode v = n.get(field);
+        if (v == null || !v.isObject()) {
             throw new IllegalArgumentException("\"" + field + "\" must be an object");
         }
         return v;
-    }
-
-    private static Double optionalNumber(JsonNode n, String field) {
-        return n != null && n.has(field) ? number(n, field) : null;
     }
 
     private static double number(JsonNode n, String field) {

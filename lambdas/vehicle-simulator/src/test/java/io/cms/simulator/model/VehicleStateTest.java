@@ -18,6 +18,10 @@ class VehicleStateTest {
 
     private static final Instant T0 = Instant.parse("2026-11-22T08:00:00Z");
     private static final long SEED = 42;
+    /** A complete, valid state file; the invalid ones below change one field of it. */
+    private static final String FULL = "{\"odometerKm\": 12.5, \"stateOfCharge\": 40, \"stateOfHealth\": 90, \"routeDistance\": 1,"
+            + " \"trip\": {\"meterKm\": 3, \"startTime\": \"2026-11-22T08:00:00Z\"}, \"packTemperature\": 31.5, \"speedKmh\": 54.2,"
+            + " \"troubleCodes\": {\"active\": [\"P0A80\"], \"clearInSeconds\": 420}, \"savedAt\": \"2026-11-22T08:10:00Z\"}";
 
     @TempDir
     Path dir;
@@ -117,38 +121,16 @@ class VehicleStateTest {
     }
 
     @Test
-    void aStateThatDoesNotSayWhenItWasSavedResumesOnANewTripStanding() throws Exception {
-        Path file = dir.resolve("state.json");
-        Files.writeString(file, "{\"odometerKm\": 61234.5, \"stateOfCharge\": 48.2, \"stateOfHealth\": 95.1, \"routeDistance\": 1200,"
-                + " \"trip\": {\"meterKm\": 40, \"startTime\": \"2026-11-15T08:00:00Z\"}, \"packTemperature\": 31.5,"
-                + " \"speedKmh\": 120, \"troubleCodes\": {\"active\": [\"P0A80\"], \"clearInSeconds\": 420}}");
-
-        VehicleModel resumed = new VehicleModel(SEED, route(), T0, VehicleState.load(file).orElseThrow());
-
-        assertThat(resumed.tripKm()).isZero();
-        assertThat(resumed.tripStart()).isEqualTo(T0);
-        assertThat(resumed.speedKmh()).isZero();
-        assertThat(resumed.odometerKm()).isEqualTo(61_234.5);
-        assertThat(resumed.packTemperature()).isEqualTo(31.5);
-        assertThat(resumed.dtcs()).containsExactly("P0A80");
-    }
-
-    @Test
-    void aStateAnOlderCliSavedStillLoadsAndTheQuantitiesItLacksStartFresh() throws Exception {
+    void aStateWithoutTheTripTemperatureSpeedCodesOrSaveTimeIsInvalid() throws Exception {
         Path file = dir.resolve("state.json");
         Files.writeString(file, "{\"odometerKm\": 61234.5, \"stateOfCharge\": 48.2, \"stateOfHealth\": 95.1, \"routeDistance\": 1200}");
-
-        VehicleState old = VehicleState.load(file).orElseThrow();
-
-        assertThat(old).isEqualTo(new VehicleState(61_234.5, 48.2, 95.1, 1_200, null, null, null, null, null));
-        VehicleModel fresh = new VehicleModel(SEED, route(), T0);
-        VehicleModel resumed = new VehicleModel(SEED, route(), T0, old);
-        assertThat(resumed.odometerKm()).isEqualTo(61_234.5);
-        assertThat(resumed.tripKm()).isZero();
-        assertThat(resumed.tripStart()).isEqualTo(T0);
-        assertThat(resumed.packTemperature()).isEqualTo(fresh.packTemperature());
-        assertThat(resumed.speedKmh()).isZero();
-        assertThat(resumed.dtcs()).isEmpty();
+        assertThatThrownBy(() -> VehicleState.load(file)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("invalid vehicle state in").hasMessageContaining("\"trip\" must be an object");
+        for (String field : List.of("trip", "packTemperature", "speedKmh", "troubleCodes", "savedAt")) {
+            Files.writeString(file, FULL.replaceFirst(", \"" + field + "\": (\\{[^}]*\\}|[^,}]*)", ""));
+            assertThatThrownBy(() -> VehicleState.load(file)).as(field).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("\"" + field + "\" must be");
+        }
     }
 
     @Test
@@ -169,32 +151,36 @@ class VehicleStateTest {
         Files.writeString(file, "{\"odometerKm\": 12.5, \"stateOf");
         assertThatThrownBy(() -> VehicleState.load(file)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("invalid vehicle state in");
-        Files.writeString(file, "{\"odometerKm\": 12.5, \"stateOfCharge\": 140, \"stateOfHealth\": 90, \"routeDistance\": 1}");
-        assertThatThrownBy(() -> VehicleState.load(file)).hasMessageContaining("stateOfCharge must be within [0.0, 100.0], got 140.0");
-        Files.writeString(file, "{\"odometerKm\": \"far\", \"stateOfCharge\": 40, \"stateOfHealth\": 90, \"routeDistance\": 1}");
-        assertThatThrownBy(() -> VehicleState.load(file)).hasMessageContaining("\"odometerKm\" must be a number");
-        String valid = "\"odometerKm\": 12.5, \"stateOfCharge\": 40, \"stateOfHealth\": 90, \"routeDistance\": 1, ";
-        Files.writeString(file, "{" + valid + "\"trip\": {\"meterKm\": 3}}");
-        assertThatThrownBy(() -> VehicleState.load(file)).hasMessageContaining("\"trip.startTime\" must be a time");
-        Files.writeString(file, "{" + valid + "\"trip\": {\"meterKm\": 3, \"startTime\": \"yesterday\"}}");
-        assertThatThrownBy(() -> VehicleState.load(file)).hasMessageContaining("got \"yesterday\"");
-        Files.writeString(file, "{" + valid + "\"trip\": {\"meterKm\": -3, \"startTime\": \"2026-11-22T08:00:00Z\"}}");
-        assertThatThrownBy(() -> VehicleState.load(file)).hasMessageContaining("trip.meterKm must be within");
-        Files.writeString(file, "{" + valid + "\"trip\": {\"meterKm\": 3, \"startTime\": \"2026-11-22T08:00:01Z\"},"
-                + " \"savedAt\": \"2026-11-22T08:00:00Z\"}");
-        assertThatThrownBy(() -> VehicleState.load(file)).hasMessageContaining("trip.startTime (2026-11-22T08:00:01Z) is after savedAt");
-        Files.writeString(file, "{" + valid + "\"savedAt\": \"last week\"}");
-        assertThatThrownBy(() -> VehicleState.load(file)).hasMessageContaining("\"savedAt\" must be a time")
-                .hasMessageContaining("got \"last week\"");
-        Files.writeString(file, "{" + valid + "\"speedKmh\": -4}");
-        assertThatThrownBy(() -> VehicleState.load(file)).hasMessageContaining("speedKmh must be within [0.0, 300.0], got -4.0");
-        Files.writeString(file, "{" + valid + "\"packTemperature\": \"warm\"}");
-        assertThatThrownBy(() -> VehicleState.load(file)).hasMessageContaining("\"packTemperature\" must be a number");
-        Files.writeString(file, "{" + valid + "\"troubleCodes\": {\"active\": [\"oops\"], \"clearInSeconds\": 5}}");
-        assertThatThrownBy(() -> VehicleState.load(file)).hasMessageContaining("\"oops\" is not a trouble code");
-        Files.writeString(file, "{" + valid + "\"troubleCodes\": {\"active\": [\"P0A80\"]}}");
-        assertThatThrownBy(() -> VehicleState.load(file)).hasMessageContaining("\"troubleCodes.clearInSeconds\" must be a number");
-        Files.writeString(file, "{" + valid + "\"troubleCodes\": [\"P0A80\"]}");
-        assertThatThrownBy(() -> VehicleState.load(file)).hasMessageContaining("\"troubleCodes\" must be an object");
+        assertThat(VehicleState.load(writeFull(file, "", ""))).as("the complete file is valid").isPresent();
+        assertThatThrownBy(() -> VehicleState.load(writeFull(file, "\"stateOfCharge\": 40", "\"stateOfCharge\": 140")))
+                .hasMessageContaining("stateOfCharge must be within [0.0, 100.0], got 140.0");
+        assertThatThrownBy(() -> VehicleState.load(writeFull(file, "\"odometerKm\": 12.5", "\"odometerKm\": \"far\"")))
+                .hasMessageContaining("\"odometerKm\" must be a number");
+        assertThatThrownBy(() -> VehicleState.load(writeFull(file, ", \"startTime\": \"2026-11-22T08:00:00Z\"", "")))
+                .hasMessageContaining("\"trip.startTime\" must be a time");
+        assertThatThrownBy(() -> VehicleState.load(writeFull(file, "\"startTime\": \"2026-11-22T08:00:00Z\"", "\"startTime\": \"yesterday\"")))
+                .hasMessageContaining("got \"yesterday\"");
+        assertThatThrownBy(() -> VehicleState.load(writeFull(file, "\"meterKm\": 3", "\"meterKm\": -3")))
+                .hasMessageContaining("trip.meterKm must be within");
+        assertThatThrownBy(() -> VehicleState.load(writeFull(file, "\"savedAt\": \"2026-11-22T08:10:00Z\"", "\"savedAt\": \"2026-11-22T07:59:59Z\"")))
+                .hasMessageContaining("trip.startTime (2026-11-22T08:00:00Z) is after savedAt");
+        assertThatThrownBy(() -> VehicleState.load(writeFull(file, "\"savedAt\": \"2026-11-22T08:10:00Z\"", "\"savedAt\": \"last week\"")))
+                .hasMessageContaining("\"savedAt\" must be a time").hasMessageContaining("got \"last week\"");
+        assertThatThrownBy(() -> VehicleState.load(writeFull(file, "\"speedKmh\": 54.2", "\"speedKmh\": -4")))
+                .hasMessageContaining("speedKmh must be within [0.0, 300.0], got -4.0");
+        assertThatThrownBy(() -> VehicleState.load(writeFull(file, "\"packTemperature\": 31.5", "\"packTemperature\": \"warm\"")))
+                .hasMessageContaining("\"packTemperature\" must be a number");
+        assertThatThrownBy(() -> VehicleState.load(writeFull(file, "[\"P0A80\"]", "[\"oops\"]")))
+                .hasMessageContaining("\"oops\" is not a trouble code");
+        assertThatThrownBy(() -> VehicleState.load(writeFull(file, ", \"clearInSeconds\": 420", "")))
+                .hasMessageContaining("\"troubleCodes.clearInSeconds\" must be a number");
+        assertThatThrownBy(() -> VehicleState.load(writeFull(file, "{\"active\": [\"P0A80\"], \"clearInSeconds\": 420}", "[\"P0A80\"]")))
+                .hasMessageContaining("\"troubleCodes\" must be an object");
+    }
+
+    /** Writes {@link #FULL} with {@code from} replaced by {@code to} (which must be in it). */
+    private static Path writeFull(Path file, String from, String to) throws Exception {
+        assertThat(FULL).contains(from);
+        return Files.writeString(file, FULL.replace(from, to));
     }
 }

@@ -14,7 +14,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Keeping the vehicles' states at the end of a run: one that cannot be written does not stop the others. */
+/** Keeping the vehicles' states between runs: one that cannot be written or read does not stop the others. */
 class SimulateSaveStatesTest {
 
     private static final Instant T0 = Instant.parse("2026-01-01T08:00:00Z");
@@ -43,5 +43,17 @@ class SimulateSaveStatesTest {
         assertThat(err.toString().lines()).hasSize(1);
         assertThat(VehicleState.load(dir.resolve("VIN2.json"))).contains(STATE);
         assertThat(VehicleState.load(dir.resolve("VIN3.json"))).contains(STATE);
+    }
+
+    @Test
+    void aStateMissingFieldsIsReportedAndTheVehicleStartsAfresh() throws Exception {
+        Path file = Files.writeString(dir.resolve("VIN1.json"),
+                "{\"odometerKm\": 61234.5, \"stateOfCharge\": 48.2, \"stateOfHealth\": 95.1, \"routeDistance\": 1200}");
+        StringWriter err = new StringWriter();
+
+        assertThat(SimulateCommand.resumeState("VIN1", file, new PrintWriter(err))).isNull();
+
+        assertThat(err.toString()).startsWith("cms: warning: ignoring the simulator state of VIN1 (invalid vehicle state in")
+                .contains("\"trip\" must be an object").contains("the vehicle starts afresh");
     }
 }
