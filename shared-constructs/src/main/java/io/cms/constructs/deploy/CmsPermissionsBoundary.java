@@ -59,11 +59,7 @@ public final class CmsPermissionsBoundary extends Construct {
                         allow("InvokeCmsFunctions", List.of("lambda:InvokeFunction"), functions),
                         deny("NoIamChanges", List.of("iam:Add*", "iam:Attach*", "iam:Create*", "iam:Delete*",
                                 "iam:Detach*", "iam:Put*", "iam:Remove*", "iam:Set*", "iam:Tag*", "iam:Untag*",
-                                "iam:Update*", "iam:Upload*"), List.of("*")),
-                        deny("NeverChangeOrRemoveTheBoundary", List.of("iam:CreatePolicyVersion",
-                                "iam:DeletePolicy", "iam:DeletePolicyVersion", "iam:SetDefaultPolicyVersion",
-                                "iam:DeleteRolePermissionsBoundary", "iam:PutRolePermissionsBoundary"),
-                                List.of("*"))))
+                                "iam:Update*", "iam:Upload*"), List.of("*"))))
                 .build();
         Nag.suppress(this, "AwsSolutions-IAM5", "A permissions boundary grants nothing by itself: it caps CMS"
                 + " roles at the data-plane actions their own policies scope to CMS resources; Lambda is limited"
