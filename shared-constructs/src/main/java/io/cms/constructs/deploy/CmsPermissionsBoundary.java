@@ -1,5 +1,6 @@
 package io.cms.constructs.deploy;
 
+import io.cms.constructs.AppUniqueId;
 import io.cms.constructs.CmsContext;
 import io.cms.constructs.Solution;
 import io.cms.constructs.nag.Nag;
@@ -38,17 +39,14 @@ public final class CmsPermissionsBoundary extends Construct {
     private final ManagedPolicy policy;
 
     /**
-     * @param app the App Unique ID (the policy is named {@code {app}-permissions-boundary})
-     * @param rolePrefixes the name prefixes of the deployment's roles and functions ({@code {app}-},
-     *        {@code {vpc}-vpc}, …): the only functions a bounded role may invoke
+     * @param context the deployment's names: the policy is named {@code {app}-permissions-boundary}, and the
+     *        functions named by {@link #rolePrefixes} are the only ones a bounded role may invoke
      */
-    public CmsPermissionsBoundary(Construct scope, String id, String app, List<String> rolePrefixes) {
+    public CmsPermissionsBoundary(Construct scope, String id, CmsContext context) {
         super(scope, id);
-        if (rolePrefixes == null || rolePrefixes.isEmpty()) {
-            throw new IllegalArgumentException("rolePrefixes must name at least one role prefix");
-        }
+        String app = context.appUniqueId();
         List<String> functions = new ArrayList<>();
-        for (String p : rolePrefixes) {
+        for (String p : rolePrefixes(context)) {
             functions.add(regional("lambda", "function:" + p + "*"));
         }
         this.policy = ManagedPolicy.Builder.create(this, "Policy")
@@ -116,13 +114,13 @@ public final class CmsPermissionsBoundary extends Construct {
                 .description("(" + Solution.ID + ") " + Solution.NAME + " - permissions boundary of every role of"
                         + " the CMS deployment '" + appUniqueId + "'. Version " + Solution.version())
                 .build());
-        new CmsPermissionsBoundary(stack, "Boundary", appUniqueId, rolePrefixes(context));
+        new CmsPermissionsBoundary(stack, "Boundary", context);
         return stack;
     }
 
     /** {@code {app}-cms-permissions-boundary}: the CloudFormation name of the boundary stack. */
     public static String stackName(String app) {
-        return requireApp(app) + "-cms-permissions-boundary";
+        return AppUniqueId.validate(app) + "-cms-permissions-boundary";
     }
 
     /** The name prefixes of a deployment's roles and functions: {@code {app}-}, {@code {vpc}-vpc}, {@code {idp}-auth-setup}. */
@@ -141,14 +139,7 @@ public final class CmsPermissionsBoundary extends Construct {
 
     /** {@code {app}-permissions-boundary}. */
     public static String policyName(String app) {
-        return requireApp(app) + "-permissions-boundary";
-    }
-
-    private static String requireApp(String app) {
-        if (app == null || app.isBlank()) {
-            throw new IllegalArgumentException("the App Unique ID is required for the permissions boundary name");
-        }
-        return app;
+        return AppUniqueId.validate(app) + "-permissions-boundary";
     }
 
     /**

@@ -33,7 +33,8 @@ class CmsPermissionsBoundaryTest {
     void synth() {
         App app = new App(AppProps.builder().outdir("target/cdk.out-boundary").build());
         Stack boundaryStack = new Stack(app, "Boundary");
-        new CmsPermissionsBoundary(boundaryStack, "Boundary", "fleet", List.of("fleet-", "net-vpc"));
+        new CmsPermissionsBoundary(boundaryStack, "Boundary", CmsContext.of(Map.of(
+                "appUniqueId", "fleet", "vpcName", "net", "identityProviderId", "corp")));
         Map<String, Object> policy = (Map<String, Object>) Template.fromStack(boundaryStack)
                 .findResources("AWS::IAM::ManagedPolicy").values().iterator().next();
         Map<String, Object> props = (Map<String, Object>) policy.get("Properties");
@@ -105,7 +106,8 @@ class CmsPermissionsBoundaryTest {
         Map<String, Object> invoke = sid("InvokeCmsFunctions");
         assertThat(invoke.get("Action")).isEqualTo("lambda:InvokeFunction");
         assertThat(JSON.writeValueAsString(invoke.get("Resource")))
-                .contains(":function:fleet-*").contains(":function:net-vpc*");
+                .contains(":function:fleet-*").contains(":function:net-vpc*")
+                .contains(":function:corp-auth-setup*");
     }
 
     @Test
@@ -136,15 +138,13 @@ class CmsPermissionsBoundaryTest {
     }
 
     @Test
-    void rejectsAMissingAppUniqueIdOrNoRolePrefix() {
+    void rejectsAMissingOrInvalidAppUniqueId() {
         assertThatThrownBy(() -> CmsPermissionsBoundary.policyName(" "))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("App Unique ID");
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("appUniqueId");
         assertThatThrownBy(() -> CmsPermissionsBoundary.stackName(null))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("App Unique ID");
-        App app = new App();
-        Stack stack = new Stack(app, "S");
-        assertThatThrownBy(() -> new CmsPermissionsBoundary(stack, "B", "fleet", List.of()))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("rolePrefixes");
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("appUniqueId");
+        assertThatThrownBy(() -> CmsPermissionsBoundary.policyName("Fleet"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("appUniqueId");
     }
 
     private Map<String, Object> sid(String sid) {
