@@ -44,7 +44,7 @@ public record CmsContext(String appUniqueId, String identityProviderId, String v
                     + "-" + IDENTITY_PROVIDER_ID_MAX_LENGTH + " lower-case letters, digits or inner dashes, start with a letter"
                     + " and must not contain 'aws', 'amazon' or 'cognito', got '" + identityProviderId + "'");
         }
-        if (!hasLength(vpcName, VPC_NAME_MIN_LENGTH, VPC_NAME_MAX_LENGTH) || !VPC_NAME.matcher(vpcName).matches()) {
+        if (vpcName == null || !VPC_NAME.matcher(vpcName).matches()) { // the pattern holds the length limits
             throw new IllegalArgumentException("Parameter vpcName must be " + VPC_NAME_MIN_LENGTH + "-" + VPC_NAME_MAX_LENGTH
                     + " letters, digits or '-', starting with a letter (it starts the stack name {vpcName}-vpc), got '" + vpcName + "'");
         }

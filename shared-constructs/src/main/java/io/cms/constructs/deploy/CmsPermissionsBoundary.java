@@ -36,8 +36,6 @@ public final class CmsPermissionsBoundary extends Construct {
     /** The construct id of the boundary stack in the all-modules app (first in the Makefile's DEPLOY_ORDER). */
     public static final String STACK_ID = "PermissionsBoundary";
 
-    private final ManagedPolicy policy;
-
     /**
      * @param context the deployment's names: the policy is named {@code {app}-permissions-boundary}, and the
      *        functions named by {@link #rolePrefixes} are the only ones a bounded role may invoke
@@ -49,7 +47,7 @@ public final class CmsPermissionsBoundary extends Construct {
         for (String p : rolePrefixes(context)) {
             functions.add(regional("lambda", "function:" + p + "*"));
         }
-        this.policy = ManagedPolicy.Builder.create(this, "Policy")
+        ManagedPolicy.Builder.create(this, "Policy")
                 .managedPolicyName(policyName(app))
                 .description("CMS '" + app + "': permissions boundary of every CMS role (no IAM changes)")
                 .statements(List.of(
@@ -154,11 +152,6 @@ public final class CmsPermissionsBoundary extends Construct {
                         "CmsPermissionsBoundary", name));
             }
         }
-    }
-
-    /** The managed policy (its {@code Ref} is the ARN). */
-    public ManagedPolicy getPolicy() {
-        return policy;
     }
 
     private static String regional(String service, String resource) {

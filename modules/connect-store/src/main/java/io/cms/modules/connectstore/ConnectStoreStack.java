@@ -436,8 +436,7 @@ public class ConnectStoreStack extends CmsModuleStack {
         return rule;
     }
 
-    /** The alarm rule's SQL: topic {@code cms/notification/{vin}}, so {@code topic(3)} is the VIN. */
-
+    /** The alarm rule: topic {@code cms/notification/{vin}}, so {@code topic(3)} is the VIN. */
     private CfnTopicRule createAlarmRule() {
         String ruleName = naming().iotRuleName("iot_send_to_alarm_lambda");
         return LambdaTopicRule.builder(this, "AlarmRule")
