@@ -58,8 +58,9 @@ const read = (rel) => readFileSync(join(root, rel), 'utf8');
 export const SETTINGS = {
   appUniqueId: {
     env: 'APP_UNIQUE_ID',
-    modules: ['config', 'auth', 'connect-store', 'alerts', 'api', 'ev-battery-health', 'fleetwise-connector',
-      'provisioning', 'vehicle-simulator', 'acdp'],
+    // every CmsModule but the two a deployment shares with others (one VPC, one identity provider)
+    modules: moduleShortNames(read('shared-constructs/src/main/java/io/cms/constructs/CmsModule.java'))
+      .filter((short) => !['vpc', 'auth-setup'].includes(short)),
     reads: null,
   },
   identityProviderId: {
