@@ -7,17 +7,21 @@ import software.amazon.awscdk.CfnResource;
 import software.amazon.awscdk.RemovalPolicy;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.services.iam.CfnPolicy;
+import software.amazon.awscdk.services.iam.CfnRole;
 import software.amazon.awscdk.services.iam.PolicyDocument;
 import software.amazon.awscdk.services.iam.PolicyStatement;
+import software.amazon.awscdk.services.lambda.CfnFunction;
+import software.amazon.awscdk.services.lambda.Function;
 import software.amazon.awscdk.services.logs.CfnLogGroup;
 import software.amazon.awscdk.services.logs.LogGroup;
 import software.constructs.Construct;
 import software.constructs.IConstruct;
 
 /**
- * Logs of a provider function CDK writes as plain CloudFormation: the {@code Handler} and
- * {@code Role} of a {@code CustomResourceProvider}, such as the one behind
- * {@code Vpc.restrictDefaultSecurityGroup}. CDK gives that function no {@code LoggingConfig}, so
+ * Logs of a provider function CDK adds to a stack, in either of its two shapes: plain CloudFormation
+ * (the {@code Handler} and {@code Role} of a {@code CustomResourceProvider}, such as the one behind
+ * {@code Vpc.restrictDefaultSecurityGroup}) or an L2 {@link Function} (the singleton function behind
+ * {@code AwsCustomResource}). CDK gives that function no {@code LoggingConfig}, so
  * Lambda writes to {@code /aws/lambda/{name}}, a log group it creates on first use that never
  * expires and outlives the stack, and gives its role the AWS-managed AWSLambdaBasicExecutionRole
  * (create and write every log group of the account). {@link #attach} gives the function its own
@@ -42,17 +46,33 @@ public final class ProviderLogs {
      */
     public static LogGroup attach(Construct scope, String id, String providerId) {
         IConstruct provider = Stack.of(scope).getNode().tryFindChild(providerId);
-        CfnResource handler = child(provider, providerId, "Handler", "AWS::Lambda::Function");
-        CfnResource role = child(provider, providerId, "Role", "AWS::IAM::Role");
+        CfnResource handler;
+        CfnResource role;
+        if (provider instanceof Function function) {
+            handler = (CfnFunction) function.getNode().getDefaultChild();
+            role = (CfnRole) function.getRole().getNode().getDefaultChild();
+        } else {
+            handler = cfn(child(provider, "Handler"), providerId, "AWS::Lambda::Function");
+            role = cfn(child(provider, "Role"), providerId, "AWS::IAM::Role");
+        }
 
         LogGroup logs = LogGroup.Builder.create(scope, id)
                 .retention(JavaFunctionProps.DEFAULT_LOG_RETENTION)
                 .removalPolicy(RemovalPolicy.DESTROY)
                 .build();
-        handler.addPropertyOverride("LoggingConfig", Map.of("LogGroup", logs.getLogGroupName()));
+        if (handler instanceof CfnFunction function) {
+            function.setLoggingConfig(CfnFunction.LoggingConfigProperty.builder()
+                    .logGroup(logs.getLogGroupName()).build());
+        } else {
+            handler.addPropertyOverride("LoggingConfig", Map.of("LogGroup", logs.getLogGroupName()));
+        }
         handler.getNode().addMetadata(LOGGING_CONFIG_METADATA, logs.getNode().getPath());
 
-        role.addPropertyDeletionOverride("ManagedPolicyArns");
+        if (role instanceof CfnRole cfnRole) {
+            cfnRole.setManagedPolicyArns((List<String>) null);
+        } else {
+            role.addPropertyDeletionOverride("ManagedPolicyArns");
+        }
         CfnPolicy write = CfnPolicy.Builder.create(scope, id + "Write")
                 .policyName("WriteOwnLogGroup")
                 .roles(List.of(role.getRef()))
@@ -67,12 +87,15 @@ public final class ProviderLogs {
         return logs;
     }
 
-    private static CfnResource child(IConstruct provider, String providerId, String id, String type) {
-        IConstruct child = provider == null ? null : provider.getNode().tryFindChild(id);
-        if (child instanceof CfnResource resource && type.equals(resource.getCfnResourceType())) {
-            return resource;
+    private static IConstruct child(IConstruct provider, String id) {
+        return provider == null ? null : provider.getNode().tryFindChild(id);
+    }
+
+    private static CfnResource cfn(IConstruct resource, String providerId, String type) {
+        if (resource instanceof CfnResource cfn && type.equals(cfn.getCfnResourceType())) {
+            return cfn;
         }
-        throw new IllegalStateException("CDK's provider " + providerId + " has no " + type + " '" + id
-                + "'; the CDK version changed how it builds the provider");
+        throw new IllegalStateException("CDK's provider " + providerId + " has no " + type
+                + "; the CDK version changed how it builds the provider");
     }
 }

@@ -5,6 +5,7 @@ import io.cms.constructs.CmsModule;
 import io.cms.constructs.CmsModuleStack;
 import io.cms.constructs.SsmOutputs;
 import io.cms.constructs.secure.KmsKeys;
+import io.cms.constructs.secure.ProviderLogs;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -12,19 +13,12 @@ import java.util.Map;
 import software.amazon.awscdk.Aws;
 import software.amazon.awscdk.RemovalPolicy;
 import software.amazon.awscdk.SecretValue;
-import software.amazon.awscdk.services.iam.AddToPrincipalPolicyResult;
 import software.amazon.awscdk.services.iam.AnyPrincipal;
-import software.amazon.awscdk.services.iam.CfnRole;
-import software.amazon.awscdk.services.iam.IRole;
 import software.amazon.awscdk.services.iam.PolicyStatement;
 import software.amazon.awscdk.services.kms.Key;
-import software.amazon.awscdk.services.lambda.CfnFunction;
-import software.amazon.awscdk.services.lambda.Function;
 import software.amazon.awscdk.services.logs.LogGroup;
-import software.amazon.awscdk.services.logs.RetentionDays;
 import software.amazon.awscdk.services.secretsmanager.Secret;
 import software.constructs.Construct;
-import software.constructs.IConstruct;
 
 /**
  * The Auth Setup module (stack {@code {idp}-auth-setup}, deployed before Config and not registered
@@ -83,7 +77,9 @@ public class AuthSetupStack extends CmsModuleStack {
             secretArns.put(secret, created.getSecretArn());
         }
 
-        this.clientSecretReaderLogs = cognito != null ? retainLogsOfClientSecretReader() : null;
+        // the client secrets are read by the provider function CDK adds for its AwsCustomResource
+        this.clientSecretReaderLogs = cognito != null
+                ? ProviderLogs.attach(this, "ClientSecretReaderLogs", AWS_CUSTOM_RESOURCE_PROVIDER_ID) : null;
 
         this.outputs = new SsmOutputs(this, "Outputs", naming());
         for (ConfigSecret secret : ConfigSecret.values()) {
@@ -153,41 +149,6 @@ public class AuthSetupStack extends CmsModuleStack {
                     + ", built " + content.keySet());
         }
         return toJsonString(content);
-    }
-
-    /**
-     * The client secrets are read by the provider function CDK adds for its AwsCustomResource. CDK
-     * lets Lambda create that function's log group with no expiry and gives its role the AWS-managed
-     * AWSLambdaBasicExecutionRole (logs on every log group of the account). This gives the function
-     * its own log group with the three-month retention every CMS log group has, and replaces the
-     * managed policy with one that can write only to that log group.
-     */
-    private LogGroup retainLogsOfClientSecretReader() {
-        IConstruct provider = getNode().tryFindChild(AWS_CUSTOM_RESOURCE_PROVIDER_ID);
-        if (!(provider instanceof Function function)) {
-            throw new IllegalStateException("CDK's AwsCustomResource provider function " + AWS_CUSTOM_RESOURCE_PROVIDER_ID
-                    + " was not found; the CDK version changed how UserPoolClient secrets are read");
-        }
-        LogGroup logs = LogGroup.Builder.create(this, "ClientSecretReaderLogs")
-                .retention(RetentionDays.THREE_MONTHS)
-                .removalPolicy(RemovalPolicy.DESTROY)
-                .build();
-        CfnFunction cfn = (CfnFunction) function.getNode().getDefaultChild();
-        cfn.setLoggingConfig(CfnFunction.LoggingConfigProperty.builder().logGroup(logs.getLogGroupName()).build());
-        cfn.getNode().addDependency(logs);
-
-        IRole role = function.getRole();
-        ((CfnRole) role.getNode().getDefaultChild()).setManagedPolicyArns((List<String>) null);
-        AddToPrincipalPolicyResult logsPolicy = role.addToPrincipalPolicy(PolicyStatement.Builder.create()
-                .actions(List.of("logs:CreateLogStream", "logs:PutLogEvents"))
-                .resources(List.of(logs.getLogGroupArn()))
-                .build());
-        if (logsPolicy.getPolicyDependable() != null) {
-            // On the CfnFunction only: the role is a child of the function construct, so a
-            // dependency of the whole construct on the role's own policy would be a cycle.
-            cfn.getNode().addDependency(logsPolicy.getPolicyDependable());
-        }
-        return logs;
     }
 
     private String description(ConfigSecret secret, String idp) {
