@@ -1,10 +1,7 @@
 package io.cms.constructs.aspects;
 
-import io.cms.constructs.secure.ProviderLogs;
-import java.util.Map;
 import java.util.Set;
 import software.amazon.awscdk.Annotations;
-import software.amazon.awscdk.CfnResource;
 import software.amazon.awscdk.IAspect;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.Token;
@@ -12,20 +9,18 @@ import software.amazon.awscdk.services.dynamodb.CfnTable;
 import software.amazon.awscdk.services.lambda.CfnFunction;
 import software.amazon.awscdk.services.logs.CfnLogGroup;
 import software.amazon.awscdk.services.s3.CfnBucket;
-import software.amazon.jsii.Kernel;
-import software.amazon.jsii.NativeType;
 import software.constructs.IConstruct;
 
 /**
  * Synth-time invariants that fail the build (as error annotations, which make {@code cdk synth}
  * and {@code make synth} exit non-zero): every log group has a retention, every bucket and table
  * is encrypted, every Lambda function's logs go to a log group with retention, and every Lambda
- * function runs on a supported runtime. "Every Lambda function" is every {@code AWS::Lambda::Function}
- * resource, including the provider functions CDK writes as plain {@link CfnResource}s.
+ * function runs on a supported runtime. "Every Lambda function" is every {@link CfnFunction} here; the
+ * provider functions CDK writes as plain CloudFormation resources (whose properties an override may set,
+ * which an aspect cannot read) are checked in their synthesized templates by the all-stacks test
+ * {@code EveryLambdaFunctionLogsWithRetentionTest}.
  */
 public class SecurityInvariants implements IAspect {
-
-    private static final String LAMBDA = "AWS::Lambda::Function";
 
     /**
      * java21 for our functions; the Node.js runtimes CDK uses for its own provider functions
@@ -50,13 +45,6 @@ public class SecurityInvariants implements IAspect {
             }
         } else if (node instanceof CfnFunction function) {
             checkFunction(node, function.getRuntime(), function.getLoggingConfig() != null);
-        } else if (node instanceof CfnResource resource && LAMBDA.equals(resource.getCfnResourceType())) {
-            // A function CDK writes as plain CloudFormation (a CustomResourceProvider's handler).
-            Map<String, Object> properties = properties(resource);
-            Object runtime = properties.get("Runtime");
-            checkFunction(node, runtime instanceof String r ? r : null, properties.get("LoggingConfig") != null
-                    || node.getNode().getMetadata().stream()
-                            .anyMatch(m -> ProviderLogs.LOGGING_CONFIG_METADATA.equals(m.getType())));
         }
     }
 
@@ -68,14 +56,6 @@ public class SecurityInvariants implements IAspect {
             error(node, "Lambda function has no log group with retention (use JavaFunction; for a CDK"
                     + " provider function, ProviderLogs)");
         }
-    }
-
-    /** The properties a plain {@link CfnResource} was created with (overrides are not readable). */
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> properties(CfnResource resource) {
-        Map<String, Object> properties = Kernel.get(resource, "cfnProperties",
-                NativeType.mapOf(NativeType.forClass(Object.class)));
-        return properties == null ? Map.of() : properties;
     }
 
     private static boolean isEnabled(Object sse) {

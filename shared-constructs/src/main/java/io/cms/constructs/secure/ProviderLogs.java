@@ -29,12 +29,6 @@ import software.constructs.IConstruct;
  */
 public final class ProviderLogs {
 
-    /**
-     * Construct metadata {@link #attach} puts on the function: the function's properties are set by
-     * an override, which {@code SecurityInvariants} cannot read, so it reads this instead.
-     */
-    public static final String LOGGING_CONFIG_METADATA = "cms:provider-logging-config";
-
     private ProviderLogs() {
     }
 
@@ -66,7 +60,6 @@ public final class ProviderLogs {
         } else {
             handler.addPropertyOverride("LoggingConfig", Map.of("LogGroup", logs.getLogGroupName()));
         }
-        handler.getNode().addMetadata(LOGGING_CONFIG_METADATA, logs.getNode().getPath());
 
         if (role instanceof CfnRole cfnRole) {
             cfnRole.setManagedPolicyArns((List<String>) null);
