@@ -2,7 +2,9 @@ package io.cms.alerts.sns;
 
 import io.cms.alerts.EmailSubscription;
 import io.cms.alerts.TopicDirectory;
+import io.cms.lambda.common.BadInputException;
 import io.cms.lambda.common.ConfigurationException;
+import io.cms.lambda.common.Json;
 import io.cms.lambda.common.TtlCache;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -13,6 +15,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.sns.model.InvalidParameterException;
 import software.amazon.awssdk.services.sns.model.NotFoundException;
@@ -25,9 +28,11 @@ import software.amazon.awssdk.services.sns.model.Tag;
  * tags ({@code AlertsUUID}), so whichever Lambda creates a topic first, the other's
  * {@code CreateTopic} is the idempotent no-op SNS makes of an identical request.
  *
- * <p>A topic that exists with other attributes (one created before the TLS policy, whose
- * {@code CreateTopic} SNS now refuses with "different attributes") is brought to the same ones with
- * {@code SetTopicAttributes}, so the functions need {@code sns:SetTopicAttributes} on the topics.
+ * <p>When SNS refuses the {@code CreateTopic} with "different attributes" (a topic created before the
+ * TLS policy or with another key, or one whose policy SNS keeps in another text form than the one
+ * sent), the topic's attributes are read with {@code GetTopicAttributes}, the policy compared as JSON,
+ * and only the attributes that really differ are written with {@code SetTopicAttributes}: the functions
+ * need {@code sns:GetTopicAttributes} and {@code sns:SetTopicAttributes} on the topics.
  */
 public final class SnsTopicDirectory implements TopicDirectory {
 
@@ -111,21 +116,25 @@ public final class SnsTopicDirectory implements TopicDirectory {
     }
 
     /**
-     * Creates the topic, or, when it exists with other attributes, sets ours and asks again (which
-     * still reports a topic with other tags). SNS may keep a policy in another serialized form than the
-     * one sent, so the second {@code CreateTopic} can report "different attributes" although the
-     * attributes just set are ours: the topic is then taken as is.
+     * Creates the topic (one call when it is absent or identical), or, when it exists with other
+     * attributes, reads them and writes only those that differ from ours, then asks again (which still
+     * reports a topic with other tags). SNS may keep a policy in another serialized form than the one
+     * sent, so {@code CreateTopic} can report "different attributes" although the attributes are ours:
+     * the topic is then taken as is, with nothing written.
      */
     private String createOrUpdate(String name) {
         Map<String, String> attributes = settings.attributes(name);
         Optional<String> arn = createWithSameAttributes(name, attributes);
         if (arn.isEmpty()) {
-            LOG.info("topic exists with other attributes; setting its key and TLS-only policy");
-            for (Map.Entry<String, String> attribute : attributes.entrySet()) {
-                sns.setTopicAttributes(b -> b.topicArn(settings.topicArn(name))
-                        .attributeName(attribute.getKey()).attributeValue(attribute.getValue()));
+            Map<String, String> differing = differingAttributes(name, attributes);
+            if (!differing.isEmpty()) {
+                LOG.info("topic exists with other attributes; setting {}", differing.keySet());
+                for (Map.Entry<String, String> attribute : differing.entrySet()) {
+                    sns.setTopicAttributes(b -> b.topicArn(settings.topicArn(name))
+                            .attributeName(attribute.getKey()).attributeValue(attribute.getValue()));
+                }
+                arn = createWithSameAttributes(name, attributes);
             }
-            arn = createWithSameAttributes(name, attributes);
         }
         String topicArn = arn.orElse(settings.topicArn(name));
         if (!topicArn.equals(settings.topicArn(name))) {
@@ -144,6 +153,36 @@ public final class SnsTopicDirectory implements TopicDirectory {
                 throw e;
             }
             return Optional.empty();
+        }
+    }
+
+    /** Those of {@code wanted} the existing topic does not have: the policy compared as JSON. */
+    private Map<String, String> differingAttributes(String name, Map<String, String> wanted) {
+        String topicArn = settings.topicArn(name);
+        Map<String, String> current;
+        try {
+            current = sns.getTopicAttributes(b -> b.topicArn(topicArn)).attributes();
+        } catch (SdkException e) {
+            throw new IllegalStateException("topic " + topicArn + " exists with other attributes and reading them"
+                    + " (sns:GetTopicAttributes) failed, so nothing was changed: " + e.getMessage(), e);
+        }
+        Map<String, String> differing = new LinkedHashMap<>();
+        wanted.forEach((attribute, value) -> {
+            String now = current.get(attribute);
+            boolean same = "Policy".equals(attribute) ? sameJson(value, now) : value.equals(now);
+            if (!same) {
+                differing.put(attribute, value);
+            }
+        });
+        return differing;
+    }
+
+    /** Whether the stored policy is our policy as JSON (key order and whitespace aside). */
+    private static boolean sameJson(String ours, String stored) {
+        try {
+            return stored != null && Json.parse(ours).equals(Json.parse(stored));
+        } catch (BadInputException notJson) {
+            return false;
         }
     }
 

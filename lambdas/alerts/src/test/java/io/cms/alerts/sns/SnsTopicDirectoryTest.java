@@ -9,6 +9,7 @@ import io.cms.lambda.common.ConfigurationException;
 import io.cms.lambda.common.Json;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.sns.model.AuthorizationErrorException;
 import software.amazon.awssdk.services.sns.model.InvalidParameterException;
 
 class SnsTopicDirectoryTest {
@@ -43,6 +44,9 @@ class SnsTopicDirectoryTest {
         assertThat(arn).isEqualTo(FakeSnsClient.arnOf(TOPIC));
         assertThat(sns.topicAttributes(TOPIC)).containsEntry("KmsMasterKeyId", "alias/cms")
                 .containsEntry("Policy", SnsTopicDirectory.tlsOnlyPolicy(arn));
+        // Only the missing policy is written; the second CreateTopic still checks the tags.
+        assertThat(sns.topicCalls()).containsExactly("CreateTopic", "GetTopicAttributes",
+                "SetTopicAttributes Policy", "CreateTopic");
         // ... and from then on the other function's CreateTopic is the identical, idempotent request.
         assertThat(new SnsTopicDirectory(sns, settings).ensureTopic(TOPIC)).isEqualTo(arn);
     }
@@ -61,27 +65,79 @@ class SnsTopicDirectoryTest {
         sns.existingTopic(TOPIC, Map.of("KmsMasterKeyId", "alias/old"), Map.of("AlertsUUID", "uuid-1"));
         String arn = new SnsTopicDirectory(sns, settings).ensureTopic(TOPIC);
         assertThat(arn).isEqualTo(FakeSnsClient.arnOf(TOPIC));
-        assertThat(sns.createTopicCalls()).isEqualTo(2);
-        assertThat(sns.setTopicAttributesCalls()).isEqualTo(2);
+        assertThat(sns.topicCalls()).containsExactly("CreateTopic", "GetTopicAttributes",
+                "SetTopicAttributes KmsMasterKeyId", "SetTopicAttributes Policy", "CreateTopic");
         assertThat(sns.topicAttributes(TOPIC)).containsEntry("KmsMasterKeyId", "alias/cms");
         assertPolicyIsOursInAnotherForm(arn);
     }
 
     @Test
-    void aTopicCreatedByTheOtherFunctionWhosePolicySnsKeepsInAnotherFormIsUsedWithoutError() {
+    void aTopicCreatedByTheOtherFunctionWhosePolicySnsKeepsInAnotherFormIsReadNotRewritten() {
         sns.reserializePolicies();
         String fromSender = new SnsTopicDirectory(sns, settings).ensureTopic(TOPIC);
-        assertThat(sns.createTopicCalls()).isEqualTo(1);
-        assertThat(sns.setTopicAttributesCalls()).isZero();
-        // The identical request now fails, so the second function goes through the last fallback.
-        assertThatThrownBy(() -> sns.createTopic(b -> b.name(TOPIC).attributes(settings.attributes(TOPIC))
-                .tags(settings.tags()))).isInstanceOf(InvalidParameterException.class)
-                .hasMessageContaining("different attributes");
+        assertThat(sns.topicCalls()).containsExactly("CreateTopic");
+        String kept = sns.topicAttributes(TOPIC).get("Policy");
+        // The identical request now fails; the policy read back is ours as JSON, so nothing is written.
+        sns.forgetTopicCalls();
         String fromSubscriptions = new SnsTopicDirectory(sns, settings).ensureTopic(TOPIC);
         assertThat(fromSubscriptions).isEqualTo(fromSender).isEqualTo(FakeSnsClient.arnOf(TOPIC));
-        assertThat(sns.setTopicAttributesCalls()).isEqualTo(2);
-        assertThat(sns.topicAttributes(TOPIC)).containsEntry("KmsMasterKeyId", "alias/cms");
+        assertThat(sns.topicCalls()).containsExactly("CreateTopic", "GetTopicAttributes");
+        assertThat(sns.topicAttributes(TOPIC)).containsEntry("KmsMasterKeyId", "alias/cms")
+                .containsEntry("Policy", kept);
         assertPolicyIsOursInAnotherForm(fromSender);
+    }
+
+    @Test
+    void aTopicWithAnotherKeyGetsOnlyTheKeyWritten() {
+        sns.reserializePolicies();
+        new SnsTopicDirectory(sns, new SnsTopicDirectory.TopicSettings("alias/old", "uuid-1", FakeSnsClient.ARN_PREFIX))
+                .ensureTopic(TOPIC);
+        String kept = sns.topicAttributes(TOPIC).get("Policy");
+        sns.forgetTopicCalls();
+        String arn = new SnsTopicDirectory(sns, settings).ensureTopic(TOPIC);
+        assertThat(sns.topicCalls()).containsExactly("CreateTopic", "GetTopicAttributes",
+                "SetTopicAttributes KmsMasterKeyId", "CreateTopic");
+        assertThat(sns.topicAttributes(TOPIC)).containsEntry("KmsMasterKeyId", "alias/cms")
+                .containsEntry("Policy", kept);
+        assertPolicyIsOursInAnotherForm(arn);
+    }
+
+    @Test
+    void aTopicWithAnotherPolicyGetsOnlyThePolicyWritten() {
+        String otherPolicy = SnsTopicDirectory.tlsOnlyPolicy(FakeSnsClient.arnOf(TOPIC)).replace("Deny", "Allow");
+        sns.existingTopic(TOPIC, Map.of("KmsMasterKeyId", "alias/cms", "Policy", otherPolicy),
+                Map.of("AlertsUUID", "uuid-1"));
+        String arn = new SnsTopicDirectory(sns, settings).ensureTopic(TOPIC);
+        assertThat(sns.topicCalls()).containsExactly("CreateTopic", "GetTopicAttributes",
+                "SetTopicAttributes Policy", "CreateTopic");
+        assertThat(sns.topicAttributes(TOPIC)).containsEntry("KmsMasterKeyId", "alias/cms")
+                .containsEntry("Policy", SnsTopicDirectory.tlsOnlyPolicy(arn));
+    }
+
+    @Test
+    void aStoredPolicyThatIsNotJsonIsReplaced() {
+        sns.existingTopic(TOPIC, Map.of("KmsMasterKeyId", "alias/cms", "Policy", "{not json"),
+                Map.of("AlertsUUID", "uuid-1"));
+        String arn = new SnsTopicDirectory(sns, settings).ensureTopic(TOPIC);
+        assertThat(sns.topicCalls()).containsExactly("CreateTopic", "GetTopicAttributes",
+                "SetTopicAttributes Policy", "CreateTopic");
+        assertThat(sns.topicAttributes(TOPIC)).containsEntry("Policy", SnsTopicDirectory.tlsOnlyPolicy(arn));
+    }
+
+    @Test
+    void unreadableAttributesFailClearlyAndChangeNothing() {
+        sns.existingTopic(TOPIC, Map.of("KmsMasterKeyId", "alias/old"), Map.of("AlertsUUID", "uuid-1"));
+        sns.denyNextGetTopicAttributes(1);
+        SnsTopicDirectory directory = new SnsTopicDirectory(sns, settings);
+        assertThatThrownBy(() -> directory.ensureTopic(TOPIC)).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining(FakeSnsClient.arnOf(TOPIC)).hasMessageContaining("sns:GetTopicAttributes")
+                .hasMessageContaining("nothing was changed").hasCauseInstanceOf(AuthorizationErrorException.class);
+        assertThat(sns.topicCalls()).containsExactly("CreateTopic", "GetTopicAttributes");
+        assertThat(sns.topicAttributes(TOPIC)).isEqualTo(Map.of("KmsMasterKeyId", "alias/old"));
+        // The failure is not cached: the next request reads the attributes and writes the two that differ.
+        directory.ensureTopic(TOPIC);
+        assertThat(sns.topicAttributes(TOPIC)).containsEntry("KmsMasterKeyId", "alias/cms")
+                .containsEntry("Policy", SnsTopicDirectory.tlsOnlyPolicy(FakeSnsClient.arnOf(TOPIC)));
     }
 
     @Test
@@ -138,6 +194,15 @@ class SnsTopicDirectoryTest {
         directory.ensureTopic(TOPIC);
         directory.ensureTopic(TOPIC);
         assertThat(sns.createTopicCalls()).isEqualTo(1);
+    }
+
+    @Test
+    void anAbsentTopicAndAnIdenticalOneCostOneCreateTopicEach() {
+        new SnsTopicDirectory(sns, settings).ensureTopic(TOPIC);
+        assertThat(sns.topicCalls()).containsExactly("CreateTopic");
+        sns.forgetTopicCalls();
+        new SnsTopicDirectory(sns, settings).ensureTopic(TOPIC);
+        assertThat(sns.topicCalls()).containsExactly("CreateTopic");
     }
 
     @Test

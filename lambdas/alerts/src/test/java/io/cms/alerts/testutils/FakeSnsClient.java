@@ -14,10 +14,13 @@ import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
 import software.amazon.awssdk.services.sns.SnsClient;
+import software.amazon.awssdk.services.sns.model.AuthorizationErrorException;
 import software.amazon.awssdk.services.sns.model.CreateTopicRequest;
 import software.amazon.awssdk.services.sns.model.CreateTopicResponse;
 import software.amazon.awssdk.services.sns.model.GetSubscriptionAttributesRequest;
 import software.amazon.awssdk.services.sns.model.GetSubscriptionAttributesResponse;
+import software.amazon.awssdk.services.sns.model.GetTopicAttributesRequest;
+import software.amazon.awssdk.services.sns.model.GetTopicAttributesResponse;
 import software.amazon.awssdk.services.sns.model.InternalErrorException;
 import software.amazon.awssdk.services.sns.model.InvalidParameterException;
 import software.amazon.awssdk.services.sns.model.NotFoundException;
@@ -44,7 +47,8 @@ import software.amazon.awssdk.services.sns.model.UnsubscribeResponse;
  *   <li>Unsubscribe of a pending subscription, or of the "pending confirmation" placeholder, fails
  *       with InvalidParameter; of an unknown ARN with NotFound;</li>
  *   <li>GetSubscriptionAttributes reports PendingConfirmation, NotFound for unknown ARNs;</li>
- *   <li>SetTopicAttributes replaces one attribute of an existing topic, NotFound for unknown ARNs;</li>
+ *   <li>SetTopicAttributes replaces one attribute of an existing topic, GetTopicAttributes reports them
+ *       (with the TopicArn), both NotFound for unknown ARNs;</li>
  *   <li>with {@link #reserializePolicies()}, a topic keeps its {@code Policy} in another serialized form
  *       than the one sent (keys sorted, indented), as SNS may: a later CreateTopic with the very policy
  *       sent then fails with "different attributes"; a Policy that is not JSON is refused.</li>
@@ -87,6 +91,8 @@ public final class FakeSnsClient implements SnsClient {
     private final List<Email> emails = new ArrayList<>();
     private final AtomicInteger failingPublishes = new AtomicInteger();
     private final AtomicInteger failingSubscribes = new AtomicInteger();
+    private final AtomicInteger deniedGetTopicAttributes = new AtomicInteger();
+    private final List<String> topicCalls = new ArrayList<>();
     private static final ObjectMapper REFORMAT = Json.MAPPER.copy()
             .enable(SerializationFeature.INDENT_OUTPUT).enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
 
@@ -97,6 +103,7 @@ public final class FakeSnsClient implements SnsClient {
     @Override
     public synchronized CreateTopicResponse createTopic(CreateTopicRequest request) {
         createTopicCalls++;
+        topicCalls.add("CreateTopic");
         String name = request.name();
         if (name == null || !NAME.matcher(name).matches()) {
             throw invalid("Invalid parameter: Topic Name");
@@ -208,11 +215,27 @@ public final class FakeSnsClient implements SnsClient {
     @Override
     public synchronized SetTopicAttributesResponse setTopicAttributes(SetTopicAttributesRequest request) {
         setTopicAttributesCalls++;
+        topicCalls.add("SetTopicAttributes " + request.attributeName());
         Topic topic = byArn(request.topicArn());
         Map<String, String> attributes = new LinkedHashMap<>(topic.attributes());
         attributes.put(request.attributeName(), request.attributeValue());
         topics.put(topic.arn().substring(ARN_PREFIX.length()), new Topic(topic.arn(), stored(attributes), topic.tags()));
         return SetTopicAttributesResponse.builder().build();
+    }
+
+    @Override
+    public synchronized GetTopicAttributesResponse getTopicAttributes(GetTopicAttributesRequest request) {
+        topicCalls.add("GetTopicAttributes");
+        if (deniedGetTopicAttributes.get() > 0) {
+            deniedGetTopicAttributes.decrementAndGet();
+            throw (AuthorizationErrorException) AuthorizationErrorException.builder().statusCode(403)
+                    .message("User is not authorized to perform: SNS:GetTopicAttributes on resource: "
+                            + request.topicArn()).build();
+        }
+        Topic topic = byArn(request.topicArn());
+        Map<String, String> attributes = new LinkedHashMap<>(topic.attributes());
+        attributes.put("TopicArn", topic.arn());
+        return GetTopicAttributesResponse.builder().attributes(attributes).build();
     }
 
     /** A topic as an earlier release created it, with exactly these attributes and tags. */
@@ -245,6 +268,11 @@ public final class FakeSnsClient implements SnsClient {
     /** From now on, topics keep their Policy attribute re-serialized: keys sorted and indented. */
     public synchronized void reserializePolicies() {
         reserializePolicies = true;
+    }
+
+    /** The next {@code count} GetTopicAttributes are denied, as for a role without the permission. */
+    public void denyNextGetTopicAttributes(int count) {
+        deniedGetTopicAttributes.set(count);
     }
 
     /** The next {@code count} publishes fail with an internal error. */
@@ -283,6 +311,18 @@ public final class FakeSnsClient implements SnsClient {
 
     public synchronized int setTopicAttributesCalls() {
         return setTopicAttributesCalls;
+    }
+
+    /**
+     * The topic requests in order since the last {@link #forgetTopicCalls()}: {@code CreateTopic},
+     * {@code GetTopicAttributes}, {@code SetTopicAttributes {attribute name}}.
+     */
+    public synchronized List<String> topicCalls() {
+        return List.copyOf(topicCalls);
+    }
+
+    public synchronized void forgetTopicCalls() {
+        topicCalls.clear();
     }
 
     public synchronized long subscriptionCount(String topicArn) {
