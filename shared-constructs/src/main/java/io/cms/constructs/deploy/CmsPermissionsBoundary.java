@@ -78,7 +78,7 @@ public final class CmsPermissionsBoundary extends Construct {
             "s3:ListBucket", "s3:ListBucketMultipartUploads", "s3:ListMultipartUploadParts",
             "s3:GetBucketLocation",
             "kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey*", "kms:ReEncrypt*",
-            "sns:Publish", "sns:CreateTopic", "sns:TagResource", "sns:SetTopicAttributes", "sns:Subscribe",
+            "sns:Publish", "sns:CreateTopic", "sns:TagResource", "sns:SetTopicAttributes", "sns:GetTopicAttributes", "sns:Subscribe",
             "sns:Unsubscribe", "sns:GetSubscriptionAttributes",
             "sqs:SendMessage", "sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility",
             "sqs:GetQueueAttributes", "sqs:GetQueueUrl",

@@ -200,7 +200,7 @@ public class AlertsStack extends CmsModuleStack {
                 "Action::kms:GenerateDataKey*", "Action::kms:ReEncrypt*");
         // SetTopicAttributes: a topic of an earlier release gets the TLS-only policy (SnsTopicDirectory).
         sendNotifications.addToRolePolicy(statement(List.of("sns:CreateTopic", "sns:TagResource",
-                "sns:SetTopicAttributes", "sns:Publish"), vinTopicsArn()));
+                "sns:SetTopicAttributes", "sns:GetTopicAttributes", "sns:Publish"), vinTopicsArn()));
         sendNotifications.addToRolePolicy(statement(List.of("kms:GenerateDataKey", "kms:Decrypt"),
                 topicsKey.getKeyArn()));
 
@@ -214,7 +214,7 @@ public class AlertsStack extends CmsModuleStack {
         userSubscriptions.addToRolePolicy(statement(List.of("kms:Encrypt", "kms:Decrypt", "kms:GenerateDataKey",
                 "kms:DescribeKey"), tablesKey.getKeyArn()));
         userSubscriptions.addToRolePolicy(statement(List.of("sns:CreateTopic", "sns:TagResource",
-                "sns:SetTopicAttributes", "sns:Subscribe", "sns:Unsubscribe", "sns:GetSubscriptionAttributes"),
+                "sns:SetTopicAttributes", "sns:GetTopicAttributes", "sns:Subscribe", "sns:Unsubscribe", "sns:GetSubscriptionAttributes"),
                 vinTopicsArn()));
         String topicsFinding = "/^Resource::arn:<AWS::Partition>:sns:<AWS::Region>:<AWS::AccountId>:"
                 + prefix.replaceAll("[^A-Za-z0-9]", "\\\\$0") + "-\\*$/";
