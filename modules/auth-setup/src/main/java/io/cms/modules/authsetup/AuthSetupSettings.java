@@ -23,14 +23,30 @@ import java.util.regex.Pattern;
  *
  * @param identityProviderId the IdP id every name is keyed by
  * @param createCognito whether to create the Cognito user pool, clients and domain
- * @param callbackUrls the users client's allowed redirect URLs (used only with Cognito)
+ * @param callbackUrls the users client's allowed redirect URLs (used only with Cognito); default
+ *     {@value #DEFAULT_CALLBACK_URLS}
  * @param existingSecretArns existing secrets to reuse instead of creating them (only without Cognito)
  */
 public record AuthSetupSettings(String identityProviderId, boolean createCognito, List<String> callbackUrls,
                                 Map<ConfigSecret, String> existingSecretArns) {
 
-    /** The original's default callback URLs. */
-    public static final String DEFAULT_CALLBACK_URLS = "https://example.com,https://localhost";
+    /**
+     * The callback URL when none is configured: an app on the deployer's own machine (port 3000, the
+     * usual development-server port), never a placeholder host someone else may own. The original's
+     * {@code https://example.com} is now refused at synth.
+     */
+    public static final String DEFAULT_CALLBACK_URLS = "http://localhost:3000/callback";
+
+    /** How an operator sets the callback URLs; every callbackUrls error ends with it. */
+    static final String HOW_TO_SET_CALLBACK_URLS = "; set your app's redirect URLs with -c callbackUrls=<url>[,<url>...]"
+            + " (or the CALLBACK_URLS environment variable), e.g. https://<your app's host>/callback";
+
+    /**
+     * Hosts that can never be the deployer's: the example domains of RFC 2606/6761 and their
+     * subdomains, and the reserved top-level domains {@code .example}, {@code .invalid}, {@code .test}.
+     */
+    private static final List<String> RESERVED_DOMAINS = List.of("example.com", "example.net", "example.org",
+            "example", "invalid", "test");
 
     /** Cognito accepts at most 100 callback URLs per app client, each at most 1024 characters. */
     static final int MAX_CALLBACK_URLS = 100;
@@ -89,51 +105,69 @@ public record AuthSetupSettings(String identityProviderId, boolean createCognito
         for (String part : raw.split(",", -1)) {
             String url = part.trim();
             if (url.isEmpty()) {
-                throw new IllegalArgumentException("Parameter callbackUrls must be a comma-separated list of absolute URLs"
-                        + " without empty entries, got '" + raw + "'");
+                throw invalidCallbackUrls("must be a comma-separated list of absolute URLs without empty entries, got '"
+                        + raw + "'");
             }
             urls.add(validCallbackUrl(url));
         }
         if (urls.size() > MAX_CALLBACK_URLS) {
-            throw new IllegalArgumentException("Parameter callbackUrls has " + urls.size()
-                    + " URLs; a Cognito app client accepts at most " + MAX_CALLBACK_URLS);
+            throw invalidCallbackUrls("has " + urls.size() + " URLs; a Cognito app client accepts at most "
+                    + MAX_CALLBACK_URLS);
         }
         return urls;
     }
 
     /**
      * The rules Cognito applies to callback URLs, checked at synth so a bad one never reaches a
-     * deployment: absolute, no fragment, HTTPS except for {@code http://localhost} (custom app
-     * schemes such as {@code myapp://callback} are allowed for native apps).
+     * deployment (absolute, no fragment), plus the refusal of URLs that can never be the deployer's:
+     * only {@code https}, or plain {@code http} to {@code localhost} (the only loopback host Cognito
+     * accepts over http), and no host under a reserved example domain.
      */
     private static String validCallbackUrl(String url) {
         URI uri;
         try {
             uri = new URI(url);
         } catch (URISyntaxException e) {
-            throw new IllegalArgumentException("Parameter callbackUrls contains '" + url + "', which is not a valid URL: "
-                    + e.getReason());
+            throw invalidCallbackUrls("contains '" + url + "', which is not a valid URL: " + e.getReason());
         }
         if (!uri.isAbsolute() || uri.isOpaque()) {
-            throw new IllegalArgumentException("Parameter callbackUrls contains '" + url
-                    + "', which is not an absolute URL like https://app.example.com/callback");
+            throw invalidCallbackUrls("contains '" + url + "', which is not an absolute URL");
         }
         if (url.length() > MAX_CALLBACK_URL_LENGTH) {
-            throw new IllegalArgumentException("Parameter callbackUrls contains a URL longer than "
-                    + MAX_CALLBACK_URL_LENGTH + " characters");
+            throw invalidCallbackUrls("contains a URL longer than " + MAX_CALLBACK_URL_LENGTH + " characters");
         }
         if (uri.getRawFragment() != null) {
-            throw new IllegalArgumentException("Parameter callbackUrls contains '" + url
-                    + "'; Cognito refuses callback URLs with a fragment (#...)");
+            throw invalidCallbackUrls("contains '" + url + "'; Cognito refuses callback URLs with a fragment (#...)");
         }
         String scheme = uri.getScheme().toLowerCase(Locale.ROOT);
-        if ((scheme.equals("https") || scheme.equals("http")) && (uri.getHost() == null || uri.getHost().isEmpty())) {
-            throw new IllegalArgumentException("Parameter callbackUrls contains '" + url + "', which has no host");
+        String host = uri.getHost() == null ? "" : uri.getHost().toLowerCase(Locale.ROOT);
+        if ((scheme.equals("https") || scheme.equals("http")) && host.isEmpty()) {
+            throw invalidCallbackUrls("contains '" + url + "', which has no host");
         }
-        if (scheme.equals("http") && !"localhost".equalsIgnoreCase(uri.getHost())) {
-            throw new IllegalArgumentException("Parameter callbackUrls contains '" + url
-                    + "'; Cognito allows plain http only for localhost, use https");
+        if (!scheme.equals("https") && !(scheme.equals("http") && host.equals("localhost"))) {
+            throw invalidCallbackUrls("contains '" + url + "'; only https URLs are accepted, and plain http only for"
+                    + " http://localhost[:port]/... (an app on your own machine)");
+        }
+        String reserved = reservedDomain(host);
+        if (reserved != null) {
+            throw invalidCallbackUrls("contains '" + url + "', whose host is under the reserved domain '" + reserved
+                    + "' (RFC 2606/6761), so it can never be your app");
         }
         return url;
+    }
+
+    /** The reserved domain {@code host} is (or is under), or null. A trailing dot is ignored. */
+    static String reservedDomain(String host) {
+        String h = host.endsWith(".") ? host.substring(0, host.length() - 1) : host;
+        for (String domain : RESERVED_DOMAINS) {
+            if (h.equals(domain) || h.endsWith("." + domain)) {
+                return domain;
+            }
+        }
+        return null;
+    }
+
+    private static IllegalArgumentException invalidCallbackUrls(String problem) {
+        return new IllegalArgumentException("Parameter callbackUrls " + problem + HOW_TO_SET_CALLBACK_URLS);
     }
 }

@@ -17,20 +17,57 @@ class AuthSetupSettingsTest {
     }
 
     @Test
-    void defaultsCreateCognitoWithTheOriginalCallbackUrls() {
+    void defaultsCreateCognitoWithOnlyALoopbackCallbackUrl() {
         AuthSetupSettings s = settings(Map.of());
         assertThat(s.identityProviderId()).isEqualTo("cms");
         assertThat(s.createCognito()).isTrue();
-        assertThat(s.callbackUrls()).containsExactly("https://example.com", "https://localhost");
+        assertThat(s.callbackUrls()).containsExactly("http://localhost:3000/callback")
+                .containsExactly(AuthSetupSettings.DEFAULT_CALLBACK_URLS);
         assertThat(s.existingSecretArns()).isEmpty();
         assertThat(s.createsAnySecret()).isTrue();
     }
 
     @Test
     void callbackUrlsAreTrimmedAndKeepTheirOrder() {
-        assertThat(settings(Map.of("callbackUrls", " https://b.example.com/cb , http://localhost:3000/cb,myapp://signed-in"))
+        assertThat(settings(Map.of("callbackUrls", " https://fleet.acme-motors.dev/cb , http://localhost:3000/cb,https://localhost/cb"))
                 .callbackUrls())
-                .containsExactly("https://b.example.com/cb", "http://localhost:3000/cb", "myapp://signed-in");
+                .containsExactly("https://fleet.acme-motors.dev/cb", "http://localhost:3000/cb", "https://localhost/cb");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"https://example.com", "https://app.example.com/callback", "https://EXAMPLE.NET/cb",
+        "https://a.b.example.org/cb", "https://example.com./cb", "https://portal.example/cb", "https://x.invalid/cb",
+        "https://fleet.test:8443/cb", "https://test/cb"})
+    void refusesHostsUnderReservedExampleDomains(String url) {
+        assertThatThrownBy(() -> settings(Map.of("callbackUrls", "http://localhost:3000/callback," + url)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("Parameter callbackUrls contains '" + url + "', whose host is under the reserved domain")
+                .hasMessageContaining("can never be your app")
+                .hasMessageEndingWith(AuthSetupSettings.HOW_TO_SET_CALLBACK_URLS);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"http://fleet.acme-motors.dev/cb", "http://127.0.0.1:3000/cb", "http://[::1]:3000/cb",
+        "http://app.localhost/cb", "myapp://signed-in", "ftp://fleet.acme-motors.dev/cb"})
+    void refusesEveryNonHttpsUrlExceptHttpLocalhost(String url) {
+        assertThatThrownBy(() -> settings(Map.of("callbackUrls", url)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("Parameter callbackUrls contains '" + url + "'; only https URLs are accepted,"
+                        + " and plain http only for http://localhost")
+                .hasMessageEndingWith(AuthSetupSettings.HOW_TO_SET_CALLBACK_URLS);
+    }
+
+    @Test
+    void theErrorTellsHowToSetTheCallbackUrls() {
+        assertThat(AuthSetupSettings.HOW_TO_SET_CALLBACK_URLS)
+                .contains("-c callbackUrls=").contains("CALLBACK_URLS environment variable");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"https://examples.com", "https://myexample.com", "https://example.company.com",
+        "https://testing.dev", "https://example.com.fleet.dev"})
+    void acceptsHostsThatOnlyResembleAReservedDomain(String url) {
+        assertThat(settings(Map.of("callbackUrls", url)).callbackUrls()).containsExactly(url);
     }
 
     @ParameterizedTest
@@ -57,13 +94,12 @@ class AuthSetupSettingsTest {
     @ParameterizedTest
     @CsvSource(delimiter = ';', value = {
         "createCognito;maybe;Parameter createCognito must be true or false",
-        "callbackUrls;example.com;Parameter callbackUrls contains 'example.com', which is not an absolute URL",
-        "callbackUrls;https://a.example.com,,https://b.example.com;without empty entries",
-        "callbackUrls;https://exa mple.com;not a valid URL",
-        "callbackUrls;http://app.example.com/cb;plain http only for localhost",
-        "callbackUrls;https://app.example.com/#done;fragment",
+        "callbackUrls;fleet.acme-motors.dev;Parameter callbackUrls contains 'fleet.acme-motors.dev', which is not an absolute URL",
+        "callbackUrls;https://a.acme-motors.dev,,https://b.acme-motors.dev;without empty entries",
+        "callbackUrls;https://acme motors.dev;not a valid URL",
+        "callbackUrls;https://app.acme-motors.dev/#done;fragment",
         "callbackUrls;https:///cb;has no host",
-        "callbackUrls;mailto:someone@example.com;not an absolute URL",
+        "callbackUrls;mailto:someone@acme-motors.dev;not an absolute URL",
         "idpConfigSecretArn;arn:aws:secretsmanager:eu-west-1:123456789012:secret:;Parameter idpConfigSecretArn must be a Secrets Manager secret ARN",
         "serviceClientConfigSecretArn;arn:aws:kms:eu-west-1:123456789012:key/abc;Parameter serviceClientConfigSecretArn must be",
         "authorizationCodeExchangeConfigSecretArn;arn:azure:secretsmanager:eu-west-1:123456789012:secret:x;Parameter authorizationCodeExchangeConfigSecretArn must be",
@@ -80,7 +116,7 @@ class AuthSetupSettingsTest {
     void rejectsMoreCallbackUrlsThanCognitoAccepts() {
         StringBuilder urls = new StringBuilder();
         for (int i = 0; i <= AuthSetupSettings.MAX_CALLBACK_URLS; i++) {
-            urls.append(i == 0 ? "" : ",").append("https://app").append(i).append(".example.com");
+            urls.append(i == 0 ? "" : ",").append("https://app").append(i).append(".acme-motors.dev");
         }
         assertThatThrownBy(() -> settings(Map.of("callbackUrls", urls.toString())))
                 .hasMessageContaining("Parameter callbackUrls has 101 URLs");
