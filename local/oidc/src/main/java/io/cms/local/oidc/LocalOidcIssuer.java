@@ -40,6 +40,7 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,10 +50,12 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>{@code GET /.well-known/openid-configuration} and {@code GET /.well-known/jwks.json};</li>
  *   <li>{@code POST /oauth2/token} with HTTP Basic client authentication, grants
- *       {@code client_credentials} and {@code authorization_code} (PKCE {@code S256});</li>
+ *       {@code client_credentials} and {@code authorization_code} (with its {@code code_verifier});</li>
  *   <li>{@code GET /oauth2/authorize}: issues a code for the user named in the {@code username}
- *       parameter <em>without any login</em>. It exists for local development only and is the reason
- *       this issuer must never be reachable from another machine.</li>
+ *       parameter <em>without any login</em>, only with a PKCE {@code code_challenge} and
+ *       {@code code_challenge_method=S256} (as the AWS code-exchange Lambda requires). It exists for
+ *       local development only and is the reason this issuer must never be reachable from another
+ *       machine.</li>
  * </ul>
  * Access tokens carry {@code iss, sub, client_id, scope, token_use=access, username, exp, iat,
  * auth_time, jti} and a {@code kid} header; user access tokens also carry {@code email} (as a Cognito
@@ -66,6 +69,14 @@ public final class LocalOidcIssuer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LocalOidcIssuer.class);
     private static final Duration CODE_TTL = Duration.ofMinutes(5);
     private static final int MAX_BODY_BYTES = 64 * 1024;
+    /** An RFC 7636 S256 challenge: BASE64URL of a SHA-256 hash, without padding (43 characters). */
+    private static final Pattern S256_CHALLENGE = Pattern.compile("[A-Za-z0-9_-]{43}");
+
+    /**
+     * The users client's redirect URI unless the builder sets others: an app on the developer's own
+     * machine, the same URL as Auth Setup's default {@code callbackUrls}.
+     */
+    public static final String DEFAULT_REDIRECT_URI = "http://localhost:3000/callback";
 
     private record PendingCode(String clientId, String redirectUri, String username, String email, Set<String> scopes,
                                String codeChallenge, String nonce, Instant expiresAt) {
@@ -419,13 +430,7 @@ public final class LocalOidcIssuer implements AutoCloseable {
         String username = required(q, "username");
         String email = q.getOrDefault("email", username + "@example.com");
         Set<String> scopes = scopes(q.get("scope"), client);
-        String challenge = q.get("code_challenge");
-        if (challenge != null) {
-            String method = q.getOrDefault("code_challenge_method", "plain");
-            if (!"S256".equals(method)) {
-                throw new OAuthError(400, "invalid_request", "code_challenge_method must be S256");
-            }
-        }
+        String challenge = s256Challenge(q);
         Instant now = clock.instant();
         // Codes that were never redeemed would otherwise stay forever: drop the expired ones here.
         codes.values().removeIf(p -> now.isAfter(p.expiresAt()));
@@ -460,7 +465,10 @@ public final class LocalOidcIssuer implements AutoCloseable {
             Set<String> scopes = scopes(form.get("scope"), client);
             response.put("access_token", sign(header().build(), serviceClaims(client, scopes).build()));
         } else {
-            PendingCode pending = codes.remove(required(form, "code"));
+            String code = required(form, "code");
+            String verifier = required(form, "code_verifier", "PKCE is required: send the code_verifier whose S256"
+                    + " code_challenge started the flow at /oauth2/authorize");
+            PendingCode pending = codes.remove(code);
             if (pending == null || !pending.clientId().equals(client.clientId())
                     || clock.instant().isAfter(pending.expiresAt())) {
                 throw new OAuthError(400, "invalid_grant", "the authorization code is unknown, used, expired or"
@@ -469,13 +477,8 @@ public final class LocalOidcIssuer implements AutoCloseable {
             if (!pending.redirectUri().equals(form.get("redirect_uri"))) {
                 throw new OAuthError(400, "invalid_grant", "redirect_uri does not match the authorization request");
             }
-            String verifier = form.get("code_verifier");
-            if (pending.codeChallenge() != null) {
-                if (verifier == null || !pending.codeChallenge().equals(s256(verifier))) {
-                    throw new OAuthError(400, "invalid_grant", "code_verifier does not match the code_challenge");
-                }
-            } else if (verifier != null) {
-                throw new OAuthError(400, "invalid_request", "code_verifier sent for a code issued without PKCE");
+            if (!pending.codeChallenge().equals(s256(verifier))) {
+                throw new OAuthError(400, "invalid_grant", "code_verifier does not match the code_challenge");
             }
             JWTClaimsSet.Builder access = accessTokenClaims(pending.username(), pending.email(), pending.scopes())
                     .claim("client_id", client.clientId());
@@ -532,11 +535,36 @@ public final class LocalOidcIssuer implements AutoCloseable {
     }
 
     private static String required(Map<String, String> params, String name) throws OAuthError {
+        return required(params, name, null);
+    }
+
+    private static String required(Map<String, String> params, String name, String why) throws OAuthError {
         String v = params.get(name);
         if (v == null || v.isEmpty()) {
-            throw new OAuthError(400, "invalid_request", "parameter '" + name + "' is required");
+            throw new OAuthError(400, "invalid_request", "parameter '" + name + "' is required"
+                    + (why == null ? "" : "; " + why));
         }
         return v;
+    }
+
+    /**
+     * The PKCE challenge every authorization request must carry (RFC 7636, OAuth 2.0 Security BCP):
+     * {@code code_challenge} with {@code code_challenge_method=S256}. {@code plain} (also the RFC's
+     * default when no method is given) is refused, as it does not protect an intercepted code.
+     */
+    private static String s256Challenge(Map<String, String> q) throws OAuthError {
+        String challenge = required(q, "code_challenge", "PKCE is required: send code_challenge=BASE64URL(SHA-256("
+                + "code_verifier)) with code_challenge_method=S256");
+        String method = q.get("code_challenge_method");
+        if (!"S256".equals(method)) {
+            throw new OAuthError(400, "invalid_request", "code_challenge_method must be S256, got "
+                    + (method == null ? "none (which means plain)" : "'" + method + "'"));
+        }
+        if (!S256_CHALLENGE.matcher(challenge).matches()) {
+            throw new OAuthError(400, "invalid_request", "code_challenge must be the 43-character BASE64URL of the"
+                    + " SHA-256 of the code_verifier, without padding");
+        }
+        return challenge;
     }
 
     private static void requireMethod(String actual, String expected) throws OAuthError {
@@ -612,7 +640,7 @@ public final class LocalOidcIssuer implements AutoCloseable {
         // Random unless set: a fixed default would be a publicly known secret for every stand-alone issuer.
         private String usersClientSecret = randomClientSecret();
         private String serviceClientSecret = randomClientSecret();
-        private Set<String> redirectUris = Set.of("http://localhost/callback", "https://localhost");
+        private Set<String> redirectUris = Set.of(DEFAULT_REDIRECT_URI);
         private final java.util.List<OidcClient> extraClients = new java.util.ArrayList<>();
 
         /** Port on 127.0.0.1; 0 (default) picks a free one. */
@@ -645,7 +673,7 @@ public final class LocalOidcIssuer implements AutoCloseable {
         /** The service client's secret; default a fresh random one per builder. */
         public Builder serviceClientSecret(String v) { this.serviceClientSecret = Objects.requireNonNull(v); return this; }
 
-        /** Redirect URIs of the users client; default {@code http://localhost/callback}, {@code https://localhost}. */
+        /** Redirect URIs of the users client; default {@value LocalOidcIssuer#DEFAULT_REDIRECT_URI}. */
         public Builder redirectUris(Set<String> v) { this.redirectUris = Set.copyOf(v); return this; }
 
         /** Registers another client. */

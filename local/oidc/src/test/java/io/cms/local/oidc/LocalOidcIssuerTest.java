@@ -10,6 +10,7 @@ import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.util.JSONObjectUtils;
 import com.nimbusds.jwt.SignedJWT;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -26,6 +27,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class LocalOidcIssuerTest {
+
+    private static final String REDIRECT = "http://localhost:3000/callback";
+    private static final String REDIRECT_PARAM = "&redirect_uri=" + URLEncoder.encode(REDIRECT, StandardCharsets.UTF_8);
+    private static final String VERIFIER = "a-verifier-of-sufficient-length-0123456789abcdef";
+    private static final String CHALLENGE = LocalOidcIssuer.s256(VERIFIER);
 
     private final HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
     private LocalOidcIssuer issuer;
@@ -106,13 +112,9 @@ class LocalOidcIssuerTest {
 
     @Test
     void authorizationCodeWithPkceIssuesAccessAndIdTokensForTheUser() throws Exception {
-        String verifier = "a-verifier-of-sufficient-length-0123456789abcdef";
-        String code = authorize("alice", "alice@example.com", LocalOidcIssuer.s256(verifier));
+        HttpResponse<String> r = redeem(authorize("alice", "alice@example.com"), VERIFIER);
         OidcClient c = issuer.usersClient();
-        HttpResponse<String> r = token(basic(c.clientId(), c.clientSecret()),
-                "grant_type=authorization_code&code=" + code + "&redirect_uri=http%3A%2F%2Flocalhost%2Fcallback&code_verifier="
-                        + verifier);
-        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
         Map<String, Object> body = json(r.body());
         var access = verified((String) body.get("access_token")).getJWTClaimsSet();
         assertThat(access.getStringClaim("username")).isEqualTo("alice");
@@ -125,22 +127,16 @@ class LocalOidcIssuerTest {
 
     @Test
     void authorizationCodeRejectsWrongVerifier() throws Exception {
-        String code = authorize("bob", "bob@example.com", LocalOidcIssuer.s256("the-right-verifier-0123456789-0123456789"));
-        OidcClient c = issuer.usersClient();
-        HttpResponse<String> r = token(basic(c.clientId(), c.clientSecret()),
-                "grant_type=authorization_code&code=" + code
-                        + "&redirect_uri=http%3A%2F%2Flocalhost%2Fcallback&code_verifier=another-verifier-0123456789-0123456789");
+        HttpResponse<String> r = redeem(authorize("bob", "bob@example.com"), "another-verifier-0123456789-0123456789");
         assertThat(r.statusCode()).isEqualTo(400);
         assertThat(json(r.body())).containsEntry("error", "invalid_grant");
     }
 
     @Test
     void authorizationCodeCanBeRedeemedOnlyOnce() throws Exception {
-        String code = authorize("carol", "carol@example.com", null);
-        OidcClient c = issuer.usersClient();
-        String form = "grant_type=authorization_code&code=" + code + "&redirect_uri=http%3A%2F%2Flocalhost%2Fcallback";
-        assertThat(token(basic(c.clientId(), c.clientSecret()), form).statusCode()).isEqualTo(200);
-        HttpResponse<String> again = token(basic(c.clientId(), c.clientSecret()), form);
+        String code = authorize("carol", "carol@example.com");
+        assertThat(redeem(code, VERIFIER).statusCode()).isEqualTo(200);
+        HttpResponse<String> again = redeem(code, VERIFIER);
         assertThat(again.statusCode()).isEqualTo(400);
         assertThat(json(again.body())).containsEntry("error", "invalid_grant");
     }
@@ -166,29 +162,68 @@ class LocalOidcIssuerTest {
         MutableClock clock = new MutableClock(java.time.Instant.now());
         issuer.close();
         issuer = LocalOidcIssuer.builder().clock(clock).build().start();
-        String expired = authorize("erin", "erin@example.com", null);
-        String purged = authorize("frank", "frank@example.com", null);
+        String expired = authorize("erin", "erin@example.com");
+        String purged = authorize("frank", "frank@example.com");
         assertThat(issuer.pendingCodeCount()).isEqualTo(2);
         clock.advance(java.time.Duration.ofMinutes(6));
-        OidcClient c = issuer.usersClient();
-        HttpResponse<String> r = token(basic(c.clientId(), c.clientSecret()),
-                "grant_type=authorization_code&code=" + expired + "&redirect_uri=http%3A%2F%2Flocalhost%2Fcallback");
+        HttpResponse<String> r = redeem(expired, VERIFIER);
         assertThat(r.statusCode()).isEqualTo(400);
         assertThat(json(r.body())).containsEntry("error", "invalid_grant");
         assertThat(issuer.pendingCodeCount()).isEqualTo(1);
-        String fresh = authorize("gina", "gina@example.com", null);
+        String fresh = authorize("gina", "gina@example.com");
         assertThat(issuer.pendingCodeCount()).as("the expired code %s is purged", purged).isEqualTo(1);
-        assertThat(token(basic(c.clientId(), c.clientSecret()),
-                "grant_type=authorization_code&code=" + fresh + "&redirect_uri=http%3A%2F%2Flocalhost%2Fcallback")
-                .statusCode()).isEqualTo(200);
+        assertThat(redeem(fresh, VERIFIER).statusCode()).isEqualTo(200);
     }
 
     @Test
     void authorizeRefusesUnregisteredRedirectUri() throws Exception {
         HttpResponse<String> r = get(issuer.authorizationEndpoint() + "?response_type=code&client_id="
-                + issuer.usersClient().clientId() + "&redirect_uri=https%3A%2F%2Fevil.example&username=alice");
+                + issuer.usersClient().clientId() + "&redirect_uri=https%3A%2F%2Fevil.example&username=alice"
+                + "&code_challenge=" + CHALLENGE + "&code_challenge_method=S256");
         assertThat(r.statusCode()).isEqualTo(400);
         assertThat(r.headers().firstValue("Location")).isEmpty();
+    }
+
+    @Test
+    void theUsersClientRedirectsByDefaultOnlyToAuthSetupsDefaultCallbackUrl() {
+        assertThat(issuer.usersClient().redirectUris()).containsExactly(REDIRECT)
+                .containsExactly(LocalOidcIssuer.DEFAULT_REDIRECT_URI);
+    }
+
+    @Test
+    void authorizeWithoutCodeChallengeIsRefused() throws Exception {
+        assertAuthorizeRefused("", "parameter 'code_challenge' is required; PKCE is required");
+        assertAuthorizeRefused("&code_challenge_method=S256", "parameter 'code_challenge' is required");
+    }
+
+    @Test
+    void authorizeWithThePlainMethodIsRefused() throws Exception {
+        assertAuthorizeRefused("&code_challenge=" + VERIFIER + "&code_challenge_method=plain",
+                "code_challenge_method must be S256, got 'plain'");
+        // Without a method RFC 7636 means plain.
+        assertAuthorizeRefused("&code_challenge=" + CHALLENGE, "code_challenge_method must be S256, got none");
+    }
+
+    @Test
+    void authorizeRefusesAChallengeThatIsNoS256Hash() throws Exception {
+        assertAuthorizeRefused("&code_challenge=" + VERIFIER + "&code_challenge_method=S256",
+                "code_challenge must be the 43-character BASE64URL");
+        assertAuthorizeRefused("&code_challenge=" + CHALLENGE + "%3D&code_challenge_method=S256",
+                "code_challenge must be the 43-character BASE64URL");
+    }
+
+    @Test
+    void tokenExchangeWithoutCodeVerifierIsRefused() throws Exception {
+        String code = authorize("hank", "hank@example.com");
+        for (String missing : new String[] {"", "&code_verifier="}) {
+            OidcClient c = issuer.usersClient();
+            HttpResponse<String> r = token(basic(c.clientId(), c.clientSecret()),
+                    "grant_type=authorization_code&code=" + code + REDIRECT_PARAM + missing);
+            assertThat(r.statusCode()).isEqualTo(400);
+            assertThat(json(r.body())).containsEntry("error", "invalid_request").doesNotContainKey("access_token");
+            assertThat((String) json(r.body()).get("error_description"))
+                    .startsWith("parameter 'code_verifier' is required; PKCE is required");
+        }
     }
 
     @Test
@@ -252,15 +287,36 @@ class LocalOidcIssuerTest {
                 AuthSetupScopes.serviceScope("cms"));
     }
 
-    private String authorize(String user, String email, String challenge) throws Exception {
-        String url = issuer.authorizationEndpoint() + "?response_type=code&client_id=" + issuer.usersClient().clientId()
-                + "&redirect_uri=http%3A%2F%2Flocalhost%2Fcallback&username=" + user + "&email=" + email + "&state=xyz"
-                + (challenge == null ? "" : "&code_challenge=" + challenge + "&code_challenge_method=S256");
-        HttpResponse<String> r = get(url);
-        assertThat(r.statusCode()).isEqualTo(302);
+    /** The authorize URL for {@code user} with {@code pkce} (the code_challenge parameters, possibly none). */
+    private String authorizeUrl(String user, String email, String pkce) {
+        return issuer.authorizationEndpoint() + "?response_type=code&client_id=" + issuer.usersClient().clientId()
+                + REDIRECT_PARAM + "&username=" + user + "&email=" + email + "&state=xyz" + pkce;
+    }
+
+    /** Runs /oauth2/authorize with the S256 challenge of {@link #VERIFIER}; returns the code. */
+    private String authorize(String user, String email) throws Exception {
+        HttpResponse<String> r = get(authorizeUrl(user, email, "&code_challenge=" + CHALLENGE + "&code_challenge_method=S256"));
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(302);
         String location = r.headers().firstValue("Location").orElseThrow();
-        assertThat(location).startsWith("http://localhost/callback?code=").endsWith("&state=xyz");
+        assertThat(location).startsWith(REDIRECT + "?code=").endsWith("&state=xyz");
         return LocalOidcIssuer.parseForm(URI.create(location).getRawQuery()).get("code");
+    }
+
+    /** A 400 invalid_request without a redirect (no code issued) whose description contains {@code message}. */
+    private void assertAuthorizeRefused(String pkce, String message) throws Exception {
+        HttpResponse<String> r = get(authorizeUrl("ivy", "ivy@example.com", pkce));
+        assertThat(r.statusCode()).as(pkce).isEqualTo(400);
+        assertThat(r.headers().firstValue("Location")).isEmpty();
+        assertThat(json(r.body())).containsEntry("error", "invalid_request");
+        assertThat((String) json(r.body()).get("error_description")).contains(message);
+        assertThat(issuer.pendingCodeCount()).isZero();
+    }
+
+    /** Redeems {@code code} as the users client with {@code verifier}. */
+    private HttpResponse<String> redeem(String code, String verifier) throws Exception {
+        OidcClient c = issuer.usersClient();
+        return token(basic(c.clientId(), c.clientSecret()),
+                "grant_type=authorization_code&code=" + code + REDIRECT_PARAM + "&code_verifier=" + verifier);
     }
 
     private SignedJWT verified(String token) throws Exception {
