@@ -25,7 +25,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 class AuthorizationCodeExchangeTest {
 
-    private static final String REDIRECT = "http://localhost/callback";
+    private static final String REDIRECT = LocalOidcIssuer.DEFAULT_REDIRECT_URI;
     private static final String PARAM = AuthorizationCodeExchange.parameterName("cms");
     private static final String VERIFIER = "pkce-verifier-0123456789-0123456789-0123456789";
 

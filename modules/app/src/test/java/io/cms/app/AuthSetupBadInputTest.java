@@ -17,10 +17,10 @@ class AuthSetupBadInputTest {
 
     @Test
     void rejectsACallbackUrlThatIsNotAbsolute() {
-        assertThatThrownBy(() -> build(Map.of("callbackUrls", "https://app.example.com/cb,app.example.com/cb")))
+        assertThatThrownBy(() -> build(Map.of("callbackUrls", "https://portal.acme-motors.dev/cb,portal.acme-motors.dev/cb")))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("Parameter callbackUrls")
-                .hasMessageContaining("'app.example.com/cb'");
+                .hasMessageContaining("'portal.acme-motors.dev/cb'");
     }
 
     @Test

@@ -96,7 +96,7 @@ class AuthSetupStackTest {
                 "ClientName", "cms-users-client",
                 "AllowedOAuthFlows", List.of("code"),
                 "AllowedOAuthScopes", List.of("email", "openid", scopeOf("UserResourceServer", "cms-user")),
-                "CallbackURLs", List.of("https://example.com", "https://localhost"),
+                "CallbackURLs", List.of("http://localhost:3000/callback"),
                 "GenerateSecret", true,
                 "ExplicitAuthFlows", List.of("ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"),
                 "RefreshTokenValidity", 1440));

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -47,6 +48,8 @@ public record AuthSetupSettings(String identityProviderId, boolean createCognito
      */
     private static final List<String> RESERVED_DOMAINS = List.of("example.com", "example.net", "example.org",
             "example", "invalid", "test");
+    /** Schemes that would carry the authorization code in clear text, or point at no app. */
+    private static final Set<String> CLEARTEXT_SCHEMES = Set.of("http", "ftp", "ws", "file");
 
     /** Cognito accepts at most 100 callback URLs per app client, each at most 1024 characters. */
     static final int MAX_CALLBACK_URLS = 100;
@@ -120,8 +123,9 @@ public record AuthSetupSettings(String identityProviderId, boolean createCognito
     /**
      * The rules Cognito applies to callback URLs, checked at synth so a bad one never reaches a
      * deployment (absolute, no fragment), plus the refusal of URLs that can never be the deployer's:
-     * only {@code https}, or plain {@code http} to {@code localhost} (the only loopback host Cognito
-     * accepts over http), and no host under a reserved example domain.
+     * no cleartext or file scheme except plain {@code http} to {@code localhost} (the only loopback
+     * host Cognito accepts over http), and no host under a reserved example domain. A native app's
+     * own scheme ({@code com.acme.fleet:/cb}, RFC 8252) is accepted, as Cognito accepts it.
      */
     private static String validCallbackUrl(String url) {
         URI uri;
@@ -144,9 +148,10 @@ public record AuthSetupSettings(String identityProviderId, boolean createCognito
         if ((scheme.equals("https") || scheme.equals("http")) && host.isEmpty()) {
             throw invalidCallbackUrls("contains '" + url + "', which has no host");
         }
-        if (!scheme.equals("https") && !(scheme.equals("http") && host.equals("localhost"))) {
-            throw invalidCallbackUrls("contains '" + url + "'; only https URLs are accepted, and plain http only for"
-                    + " http://localhost[:port]/... (an app on your own machine)");
+        if (CLEARTEXT_SCHEMES.contains(scheme) && !(scheme.equals("http") && host.equals("localhost"))) {
+            throw invalidCallbackUrls("contains '" + url + "'; web callbacks must be https, plain http only for"
+                    + " http://localhost[:port]/... (an app on your own machine); a native app may use its own"
+                    + " scheme (com.example.app:/cb)");
         }
         String reserved = reservedDomain(host);
         if (reserved != null) {

@@ -48,13 +48,21 @@ class AuthSetupSettingsTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"http://fleet.acme-motors.dev/cb", "http://127.0.0.1:3000/cb", "http://[::1]:3000/cb",
-        "http://app.localhost/cb", "myapp://signed-in", "ftp://fleet.acme-motors.dev/cb"})
-    void refusesEveryNonHttpsUrlExceptHttpLocalhost(String url) {
+        "http://app.localhost/cb", "ftp://fleet.acme-motors.dev/cb", "ws://fleet.acme-motors.dev/cb", "file:///tmp/cb"})
+    void refusesCleartextAndFileUrlsExceptHttpLocalhost(String url) {
         assertThatThrownBy(() -> settings(Map.of("callbackUrls", url)))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("Parameter callbackUrls contains '" + url + "'; only https URLs are accepted,"
-                        + " and plain http only for http://localhost")
+                .hasMessageContaining("Parameter callbackUrls contains '" + url + "'; web callbacks must be https,"
+                        + " plain http only for http://localhost")
                 .hasMessageEndingWith(AuthSetupSettings.HOW_TO_SET_CALLBACK_URLS);
+    }
+
+    /** Cognito accepts a native app's own scheme (RFC 8252); it carries no code over the network. */
+    @ParameterizedTest
+    @ValueSource(strings = {"com.acme.fleet:/signed-in", "acmefleet://signed-in", "http://localhost:3000/callback",
+        "http://LOCALHOST/cb"})
+    void acceptsNativeAppSchemesAndHttpLocalhost(String url) {
+        assertThat(settings(Map.of("callbackUrls", url)).callbackUrls()).containsExactly(url);
     }
 
     @Test
