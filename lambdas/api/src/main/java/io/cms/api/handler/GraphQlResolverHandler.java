@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cms.api.Page;
 import io.cms.api.VehicleApi;
+import io.cms.api.history.HistoryQueryCancelledException;
 import io.cms.api.history.HistoryQueryFailedException;
 import io.cms.lambda.common.BadInputException;
 import io.cms.lambda.common.ConfigurationException;
@@ -26,8 +27,9 @@ import org.slf4j.LoggerFactory;
 /**
  * AppSync direct Lambda resolver of the API: {@code Query.getVehicle}, {@code listVehicles},
  * {@code listVehiclesPage} and {@code getVehicleHistory}. A thrown exception is a GraphQL error;
- * caller mistakes keep their message; a failed history query and anything unexpected are logged
- * and reported generically, without the engine's text (SQL, paths).
+ * caller mistakes and a cancelled history query (deadline, shutdown) keep their message; a failed
+ * history query and anything unexpected are logged and reported generically, without the engine's
+ * text (SQL, paths).
  */
 public final class GraphQlResolverHandler implements RequestStreamHandler, FieldResolver {
 
@@ -69,6 +71,10 @@ public final class GraphQlResolverHandler implements RequestStreamHandler, Field
         } catch (BadInputException e) {
             LOG.info("{} refused: {}", request.fieldName(), e.getMessage());
             throw e;
+        } catch (HistoryQueryCancelledException e) {
+            // Fixed text (deadline or shutdown), safe to return; the engine's reason is in the cause.
+            LOG.warn("{} cancelled: {}", request.fieldName(), e.getMessage(), e);
+            throw e.withoutCause();
         } catch (HistoryQueryFailedException e) {
             // The engine's text can hold the SQL, lake paths or bucket names: logged, never returned.
             LOG.error("{} failed: {}", request.fieldName(), e.getMessage(), e);

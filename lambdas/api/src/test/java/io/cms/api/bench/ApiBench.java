@@ -13,6 +13,7 @@ import io.cms.api.history.HistoryQueryBuilder;
 import io.cms.api.history.HistoryRequest;
 import io.cms.api.history.HistoryTokens;
 import io.cms.api.history.JdbcHistoryEngine;
+import io.cms.api.testing.DuckConnections;
 import io.cms.api.testing.DynamoTables;
 import io.cms.api.testing.Telemetry;
 import io.cms.connectstore.lake.LakeWriter;
@@ -73,7 +74,7 @@ public final class ApiBench {
             byte[] key = "api-bench-token-key-0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
             VehicleApi api = new VehicleApi(store, schema,
                     new HistoryQueryBuilder(schema, lake.resolve("parquet") + "/**/*.parquet", Dialect.DUCKDB),
-                    new JdbcHistoryEngine(duck), new HistoryTokens(key), Duration.ofSeconds(20), Clock.systemUTC());
+                    new JdbcHistoryEngine(DuckConnections.of(duck)), new HistoryTokens(key), Duration.ofSeconds(20), Clock.systemUTC());
             GraphQlResolverHandler resolver = new GraphQlResolverHandler(api);
             Random random = new Random(1);
 

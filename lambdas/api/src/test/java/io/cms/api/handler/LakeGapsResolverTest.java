@@ -9,9 +9,11 @@ import io.cms.api.VehicleApi;
 import io.cms.api.history.Dialect;
 import io.cms.api.history.HistoryEngine;
 import io.cms.api.history.HistoryQueryBuilder;
+import io.cms.api.history.HistoryQueryCancelledException;
 import io.cms.api.history.HistoryQueryFailedException;
 import io.cms.api.history.HistoryTokens;
 import io.cms.api.history.JdbcHistoryEngine;
+import io.cms.api.testing.DuckConnections;
 import io.cms.lambda.common.Json;
 import io.cms.lambda.common.appsync.AppSyncRequest;
 import io.cms.vss.LakeSchema;
@@ -58,7 +60,7 @@ class LakeGapsResolverTest {
     @Test
     void anEmptyLakeGivesAnEmptyPage() throws Exception {
         try (Connection duck = DriverManager.getConnection("jdbc:duckdb:")) {
-            GraphQlResolverHandler resolver = resolver(lake, new JdbcHistoryEngine(duck));
+            GraphQlResolverHandler resolver = resolver(lake, new JdbcHistoryEngine(DuckConnections.of(duck)));
             JsonNode page = history(resolver, "Vehicle.Speed");
             assertThat(page.get("items")).as("no parquet directory yet").isEmpty();
             assertThat(page.get("nextToken").isNull()).isTrue();
@@ -80,7 +82,7 @@ class LakeGapsResolverTest {
                 s.execute("COPY (SELECT '" + VIN + "' AS vin, 1767225600000::BIGINT AS ts, 1767225600100::BIGINT AS received_at, "
                         + "1.5::FLOAT AS vehicle_speed) TO '" + hour.resolve("a.parquet") + "' (FORMAT parquet)");
             }
-            JsonNode items = history(resolver(lake, new JdbcHistoryEngine(duck)), "Vehicle.Speed", "Vehicle.IsMoving").get("items");
+            JsonNode items = history(resolver(lake, new JdbcHistoryEngine(DuckConnections.of(duck))), "Vehicle.Speed", "Vehicle.IsMoving").get("items");
             assertThat(items).hasSize(1);
             assertThat(items.get(0).get("timestamp").asLong()).isEqualTo(1767225600000L);
             assertThat(items.get(0).at("/speed/value").floatValue()).isEqualTo(1.5f);
@@ -94,7 +96,7 @@ class LakeGapsResolverTest {
         Files.createDirectories(lake.resolve("parquet/year=2026/month=1/day=1/hour=0"));
         Files.writeString(lake.resolve("parquet/year=2026/month=1/day=1/hour=0/broken.parquet"), "not parquet");
         try (Connection duck = DriverManager.getConnection("jdbc:duckdb:")) {
-            GraphQlResolverHandler resolver = resolver(lake, new JdbcHistoryEngine(duck));
+            GraphQlResolverHandler resolver = resolver(lake, new JdbcHistoryEngine(DuckConnections.of(duck)));
             assertThatThrownBy(() -> history(resolver, "Vehicle.Speed"))
                     .isInstanceOf(HistoryQueryFailedException.class)
                     .hasMessage("history query failed; see the function's logs")
@@ -107,5 +109,17 @@ class LakeGapsResolverTest {
         assertThatThrownBy(() -> history(athenaLike, "Vehicle.Speed"))
                 .isInstanceOf(HistoryQueryFailedException.class)
                 .hasMessage("history query failed; see the function's logs");
+    }
+
+    @Test
+    void aCancelledQueryReachesTheCallerWithItsOwnMessage() {
+        GraphQlResolverHandler slow = resolver(lake, (query, pendingId, deadline) -> {
+            throw HistoryQueryCancelledException.deadline(Duration.ofSeconds(20),
+                    new java.sql.SQLException("INTERRUPT Error: Interrupted! " + query.sql()));
+        });
+        assertThatThrownBy(() -> history(slow, "Vehicle.Speed"))
+                .isInstanceOf(HistoryQueryCancelledException.class)
+                .hasMessage("history query did not finish within 20 s; narrow the time range")
+                .satisfies(e -> assertThat(e.getCause()).isNull());
     }
 }

@@ -13,6 +13,7 @@ import io.cms.api.history.Dialect;
 import io.cms.api.history.HistoryQueryBuilder;
 import io.cms.api.history.HistoryTokens;
 import io.cms.api.history.JdbcHistoryEngine;
+import io.cms.api.testing.DuckConnections;
 import io.cms.api.testing.DynamoTables;
 import io.cms.api.testing.Telemetry;
 import io.cms.connectstore.lake.LakeWriter;
@@ -93,7 +94,7 @@ class LakeResolverTest {
         new SecureRandom().nextBytes(key);
         VehicleApi api = new VehicleApi(store, schema,
                 new HistoryQueryBuilder(schema, lake.resolve("parquet") + "/**/*.parquet", Dialect.DUCKDB),
-                new JdbcHistoryEngine(duck), new HistoryTokens(key), Duration.ofSeconds(20), Clock.systemUTC());
+                new JdbcHistoryEngine(DuckConnections.of(duck)), new HistoryTokens(key), Duration.ofSeconds(20), Clock.systemUTC());
         resolver = new GraphQlResolverHandler(api);
     }
 

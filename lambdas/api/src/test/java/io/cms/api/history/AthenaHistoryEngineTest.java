@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cms.api.LatestStateStore;
 import io.cms.api.Page;
 import io.cms.api.VehicleApi;
+import io.cms.api.testing.DuckConnections;
 import io.cms.api.testing.DuckDbAthena;
 import io.cms.lambda.common.BadInputException;
 import io.cms.vss.LakeSchema;
@@ -104,7 +105,7 @@ class AthenaHistoryEngineTest {
     void athenaAndDuckDbGiveTheSameTypedRows() {
         athena.runningChecks = 3;
         List<ObjectNode> fromAthena = engine().run(athenaSql.build(request(1000), null), null, clock.instant().plusSeconds(20)).rows();
-        List<ObjectNode> fromDuck = new JdbcHistoryEngine(duck).run(duckSql.build(request(1000), null), null, null).rows();
+        List<ObjectNode> fromDuck = new JdbcHistoryEngine(DuckConnections.of(duck), clock).run(duckSql.build(request(1000), null), null, clock.instant().plusSeconds(20)).rows();
         assertThat(fromAthena).hasSize(130).isEqualTo(fromDuck);
         ObjectNode first = fromAthena.get(0);
         assertThat(first.get("ts").isLong()).isTrue();

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cms.api.LatestStateStore;
 import io.cms.api.Page;
 import io.cms.api.VehicleApi;
+import io.cms.api.testing.DuckConnections;
 import io.cms.api.testing.DuckDbAthena;
 import io.cms.vss.LakeSchema;
 import io.cms.vss.VssCatalog;
@@ -73,7 +74,7 @@ class HistoryPagingTiesTest {
         HistoryQueryBuilder builder = athena ? new HistoryQueryBuilder(LAKE, "\"cms\".\"telemetry\"", Dialect.ATHENA)
                 : new HistoryQueryBuilder(LAKE, lake + "/**/*.parquet", Dialect.DUCKDB);
         HistoryEngine engine = athena ? new AthenaHistoryEngine(new DuckDbAthena(duck), "cms-wg", Duration.ofMillis(1), clock, d -> { })
-                : new JdbcHistoryEngine(duck);
+                : new JdbcHistoryEngine(DuckConnections.of(duck), clock);
         return new VehicleApi(new LatestStateStore(null, "unused"), LAKE, builder, engine,
                 new HistoryTokens("0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.US_ASCII)), Duration.ofSeconds(20), clock);
     }
