@@ -17,6 +17,7 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.locks.Lock;
+import org.duckdb.DuckDBConnection;
 
 /**
  * The API module in CMS Local: the same {@link VehicleApi} and resolver as the Lambda, with the
@@ -30,28 +31,45 @@ public final class LocalVehicleApi implements AutoCloseable {
     public static final Duration HISTORY_BUDGET = Duration.ofSeconds(20);
 
     private final Connection duckdb;
+    private final JdbcHistoryEngine history;
     private final GraphQlResolverHandler resolver;
 
-    private LocalVehicleApi(Connection duckdb, GraphQlResolverHandler resolver) {
+    private LocalVehicleApi(Connection duckdb, JdbcHistoryEngine history, GraphQlResolverHandler resolver) {
         this.duckdb = duckdb;
+        this.history = history;
         this.resolver = resolver;
     }
 
     /**
      * The API over {@code latest} and the Parquet lake under {@code lakeRoot}, whose history queries
      * hold {@code lakeViewReadLock} (the read side of the lock the lake compaction swaps files under).
+     * Each history query runs on its own connection to one in-memory DuckDB database (a duplicate of
+     * the first), so queries run side by side; one still running after {@link #HISTORY_BUDGET} is
+     * cancelled and answered with an error that says so.
      */
     public static LocalVehicleApi start(LatestStateStore latest, Path lakeRoot, Path dir, Lock lakeViewReadLock) {
+        DuckDBConnection duckdb;
         try {
-            Connection duckdb = DriverManager.getConnection("jdbc:duckdb:");
+            duckdb = DriverManager.getConnection("jdbc:duckdb:").unwrap(DuckDBConnection.class);
+        } catch (SQLException e) {
+            throw new IllegalStateException("DuckDB did not start: " + e.getMessage(), e);
+        }
+        JdbcHistoryEngine history = new JdbcHistoryEngine(duckdb::duplicate);
+        try {
             LakeSchema lake = new LakeSchema(VssCatalog.load());
             String parquet = lakeRoot.toAbsolutePath().resolve("parquet").toString() + "/**/*.parquet";
             VehicleApi api = new VehicleApi(latest, lake, new HistoryQueryBuilder(lake, parquet, Dialect.DUCKDB),
-                    new LakeViewHistoryEngine(new JdbcHistoryEngine(duckdb), lakeViewReadLock), new HistoryTokens(SecretFiles.loadOrCreate(dir.resolve("history-token.key"), 32)),
+                    new LakeViewHistoryEngine(history, lakeViewReadLock), new HistoryTokens(SecretFiles.loadOrCreate(dir.resolve("history-token.key"), 32)),
                     HISTORY_BUDGET, Clock.systemUTC());
-            return new LocalVehicleApi(duckdb, new GraphQlResolverHandler(api));
-        } catch (SQLException e) {
-            throw new IllegalStateException("DuckDB did not start: " + e.getMessage(), e);
+            return new LocalVehicleApi(duckdb, history, new GraphQlResolverHandler(api));
+        } catch (RuntimeException e) {
+            history.close();
+            try {
+                duckdb.close();
+            } catch (SQLException closing) {
+                e.addSuppressed(closing);
+            }
+            throw e;
         }
     }
 
@@ -60,8 +78,16 @@ public final class LocalVehicleApi implements AutoCloseable {
         return resolver;
     }
 
+    /**
+     * Cancels the running history queries (their callers get an error saying the engine is shutting
+     * down), refuses new ones and closes DuckDB.
+     */
     @Override
     public void close() throws SQLException {
-        duckdb.close();
+        try {
+            history.close();
+        } finally {
+            duckdb.close();
+        }
     }
 }

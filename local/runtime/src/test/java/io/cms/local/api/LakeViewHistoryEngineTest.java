@@ -1,8 +1,10 @@
 package io.cms.local.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.cms.api.history.EngineResult;
+import io.cms.api.history.HistoryQueryCancelledException;
 import io.cms.api.history.SqlQuery;
 import java.time.Instant;
 import java.util.List;
@@ -34,5 +36,26 @@ class LakeViewHistoryEngineTest {
 
         assertThat(result.get(10, TimeUnit.SECONDS).pendingId()).isEqualTo("q-select 1");
         assertThat(view.getReadLockCount()).as("released after the query").isZero();
+    }
+
+    @Test
+    void aQueryThatCannotTakeTheLockByItsDeadlineFailsWithTheDeadlineError() throws Exception {
+        ReentrantReadWriteLock view = new ReentrantReadWriteLock(true);
+        LakeViewHistoryEngine engine = new LakeViewHistoryEngine((q, pending, deadline) -> {
+            throw new AssertionError("the engine is not reached without the lock");
+        }, view.readLock());
+
+        view.writeLock().lock(); // a swap that outlasts the query's budget
+        try {
+            CompletableFuture<EngineResult> result = CompletableFuture.supplyAsync(
+                    () -> engine.run(new SqlQuery("select 1", List.of(), 1), null, Instant.now().plusMillis(200)));
+            assertThatThrownBy(() -> result.get(30, TimeUnit.SECONDS))
+                    .cause()
+                    .isInstanceOf(HistoryQueryCancelledException.class)
+                    .hasMessage("history query did not finish within 1 s; narrow the time range");
+        } finally {
+            view.writeLock().unlock();
+        }
+        assertThat(view.getReadLockCount()).isZero();
     }
 }
