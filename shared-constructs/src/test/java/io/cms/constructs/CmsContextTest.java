@@ -107,5 +107,7 @@ class CmsContextTest {
         assertThat(CmsContext.toEnvName("vpcCidr")).isEqualTo("VPC_CIDR");
         assertThat(CmsContext.toEnvName("appUniqueId")).isEqualTo("APP_UNIQUE_ID");
         assertThat(CmsContext.toEnvName("publicSubnet1Cidr")).isEqualTo("PUBLIC_SUBNET1_CIDR");
+        // Auth Setup's callbackUrls error tells deployers to use this variable.
+        assertThat(CmsContext.toEnvName("callbackUrls")).isEqualTo("CALLBACK_URLS");
     }
 }

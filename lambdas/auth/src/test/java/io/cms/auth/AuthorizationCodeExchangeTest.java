@@ -1,5 +1,6 @@
 package io.cms.auth;
 
+import io.cms.lambda.common.AuthSetupScopes;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cms.auth.testutils.FakeHttpEndpoint;
@@ -25,7 +26,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 class AuthorizationCodeExchangeTest {
 
-    private static final String REDIRECT = LocalOidcIssuer.DEFAULT_REDIRECT_URI;
+    private static final String REDIRECT = AuthSetupScopes.DEFAULT_CALLBACK_URL;
     private static final String PARAM = AuthorizationCodeExchange.parameterName("cms");
     private static final String VERIFIER = "pkce-verifier-0123456789-0123456789-0123456789";
 

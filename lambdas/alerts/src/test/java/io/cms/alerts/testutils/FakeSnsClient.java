@@ -97,7 +97,6 @@ public final class FakeSnsClient implements SnsClient {
             .enable(SerializationFeature.INDENT_OUTPUT).enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
 
     private int createTopicCalls;
-    private int setTopicAttributesCalls;
     private boolean reserializePolicies;
 
     @Override
@@ -214,7 +213,6 @@ public final class FakeSnsClient implements SnsClient {
 
     @Override
     public synchronized SetTopicAttributesResponse setTopicAttributes(SetTopicAttributesRequest request) {
-        setTopicAttributesCalls++;
         topicCalls.add("SetTopicAttributes " + request.attributeName());
         Topic topic = byArn(request.topicArn());
         Map<String, String> attributes = new LinkedHashMap<>(topic.attributes());
@@ -307,10 +305,6 @@ public final class FakeSnsClient implements SnsClient {
 
     public synchronized int createTopicCalls() {
         return createTopicCalls;
-    }
-
-    public synchronized int setTopicAttributesCalls() {
-        return setTopicAttributesCalls;
     }
 
     /**

@@ -19,6 +19,13 @@ public final class AuthSetupScopes {
     /** What an identity provider id may be inside a scope: an OAuth scope token (RFC 6749, 3.3) without '/'. */
     private static final Pattern IDP = Pattern.compile("^[\\x21\\x23-\\x2E\\x30-\\x5B\\x5D-\\x7E]{1,128}$");
 
+    /**
+     * The users client's callback (redirect) URL when none is configured, in Auth Setup and in the
+     * local OIDC issuer alike: an app on the deployer's own machine (port 3000, the usual
+     * development-server port), never a placeholder host someone else may own.
+     */
+    public static final String DEFAULT_CALLBACK_URL = "http://localhost:3000/callback";
+
     private AuthSetupScopes() {
     }
 

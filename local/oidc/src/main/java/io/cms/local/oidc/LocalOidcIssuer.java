@@ -72,12 +72,6 @@ public final class LocalOidcIssuer implements AutoCloseable {
     /** An RFC 7636 S256 challenge: BASE64URL of a SHA-256 hash, without padding (43 characters). */
     private static final Pattern S256_CHALLENGE = Pattern.compile("[A-Za-z0-9_-]{43}");
 
-    /**
-     * The users client's redirect URI unless the builder sets others: an app on the developer's own
-     * machine, the same URL as Auth Setup's default {@code callbackUrls}.
-     */
-    public static final String DEFAULT_REDIRECT_URI = "http://localhost:3000/callback";
-
     private record PendingCode(String clientId, String redirectUri, String username, String email, Set<String> scopes,
                                String codeChallenge, String nonce, Instant expiresAt) {
     }
@@ -640,7 +634,7 @@ public final class LocalOidcIssuer implements AutoCloseable {
         // Random unless set: a fixed default would be a publicly known secret for every stand-alone issuer.
         private String usersClientSecret = randomClientSecret();
         private String serviceClientSecret = randomClientSecret();
-        private Set<String> redirectUris = Set.of(DEFAULT_REDIRECT_URI);
+        private Set<String> redirectUris = Set.of(AuthSetupScopes.DEFAULT_CALLBACK_URL);
         private final java.util.List<OidcClient> extraClients = new java.util.ArrayList<>();
 
         /** Port on 127.0.0.1; 0 (default) picks a free one. */
@@ -673,7 +667,7 @@ public final class LocalOidcIssuer implements AutoCloseable {
         /** The service client's secret; default a fresh random one per builder. */
         public Builder serviceClientSecret(String v) { this.serviceClientSecret = Objects.requireNonNull(v); return this; }
 
-        /** Redirect URIs of the users client; default {@value LocalOidcIssuer#DEFAULT_REDIRECT_URI}. */
+        /** Redirect URIs of the users client; default {@link AuthSetupScopes#DEFAULT_CALLBACK_URL} (Auth Setup's default). */
         public Builder redirectUris(Set<String> v) { this.redirectUris = Set.copyOf(v); return this; }
 
         /** Registers another client. */

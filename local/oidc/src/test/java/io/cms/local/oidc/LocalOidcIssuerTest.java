@@ -28,7 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 class LocalOidcIssuerTest {
 
-    private static final String REDIRECT = "http://localhost:3000/callback";
+    private static final String REDIRECT = AuthSetupScopes.DEFAULT_CALLBACK_URL;
     private static final String REDIRECT_PARAM = "&redirect_uri=" + URLEncoder.encode(REDIRECT, StandardCharsets.UTF_8);
     private static final String VERIFIER = "a-verifier-of-sufficient-length-0123456789abcdef";
     private static final String CHALLENGE = LocalOidcIssuer.s256(VERIFIER);
@@ -186,8 +186,7 @@ class LocalOidcIssuerTest {
 
     @Test
     void theUsersClientRedirectsByDefaultOnlyToAuthSetupsDefaultCallbackUrl() {
-        assertThat(issuer.usersClient().redirectUris()).containsExactly(REDIRECT)
-                .containsExactly(LocalOidcIssuer.DEFAULT_REDIRECT_URI);
+        assertThat(issuer.usersClient().redirectUris()).containsExactly("http://localhost:3000/callback");
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.cms.modules.authsetup;
 
+import io.cms.lambda.common.AuthSetupScopes;
 import io.cms.constructs.CmsContext;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -32,11 +33,10 @@ public record AuthSetupSettings(String identityProviderId, boolean createCognito
                                 Map<ConfigSecret, String> existingSecretArns) {
 
     /**
-     * The callback URL when none is configured: an app on the deployer's own machine (port 3000, the
-     * usual development-server port), never a placeholder host someone else may own. The original's
-     * {@code https://example.com} is now refused at synth.
+     * The callback URL when none is configured ({@link AuthSetupScopes#DEFAULT_CALLBACK_URL}). The
+     * original's {@code https://example.com} is now refused at synth.
      */
-    public static final String DEFAULT_CALLBACK_URLS = "http://localhost:3000/callback";
+    public static final String DEFAULT_CALLBACK_URLS = AuthSetupScopes.DEFAULT_CALLBACK_URL;
 
     /** How an operator sets the callback URLs; every callbackUrls error ends with it. */
     static final String HOW_TO_SET_CALLBACK_URLS = "; set your app's redirect URLs with -c callbackUrls=<url>[,<url>...]"

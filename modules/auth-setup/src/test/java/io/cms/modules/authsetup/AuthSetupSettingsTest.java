@@ -65,12 +65,6 @@ class AuthSetupSettingsTest {
         assertThat(settings(Map.of("callbackUrls", url)).callbackUrls()).containsExactly(url);
     }
 
-    @Test
-    void theErrorTellsHowToSetTheCallbackUrls() {
-        assertThat(AuthSetupSettings.HOW_TO_SET_CALLBACK_URLS)
-                .contains("-c callbackUrls=").contains("CALLBACK_URLS environment variable");
-    }
-
     @ParameterizedTest
     @ValueSource(strings = {"https://examples.com", "https://myexample.com", "https://example.company.com",
         "https://testing.dev", "https://example.com.fleet.dev"})
