@@ -304,7 +304,8 @@ public final class Provisioning {
      *   <li>ACTIVE in IoT but retired in the table (INACTIVE, DELETED, or PENDING whose registration
      *       never completed): retired as {@link #reconcile(String)} does, the row too;</li>
      *   <li>ACTIVE in IoT with no row at all, attached to no thing, or of a VIN that is no longer in
-     *       the authorized-vehicle table: retired (deactivated, detached, deleted) with a WARN;</li>
+     *       the authorized-vehicle table: retired (deactivated, detached, deleted) with a WARN, its row,
+     *       if any, too (an ACTIVE one as a revocation marks it);</li>
      *   <li>a VIN's ACTIVE certificate gone from IoT: a WARN telling the operator to authorize it
      *       again.</li>
      * </ul>
@@ -402,9 +403,10 @@ public final class Provisioning {
 
     /**
      * Retires a certificate that is ACTIVE in IoT but must not be: its row, if any, becomes INACTIVE
-     * (from PENDING), then it is deactivated, detached and deleted in IoT and the row marked DELETED.
-     * A row that is ACTIVE stays so (only an activation or a revocation changes it, with the VIN's
-     * pointer).
+     * (from PENDING, or from ACTIVE when the VIN's pointer does not name it, e.g. the VIN is no longer
+     * in the authorized-vehicle table: {@link ProvisioningStore#retireUnpointedActive}), then it is
+     * deactivated, detached and deleted in IoT and the row marked DELETED. The VIN's ACTIVE
+     * certificate (the one its pointer names) is left alone.
      *
      * @param vin the VIN (thing) it is attached to, or null
      */
@@ -417,9 +419,12 @@ public final class Provisioning {
                 return;
             }
             ProvisionedCertificate current = row.get();
-            if (current.status() == CertificateStatus.PENDING_ACTIVATION) {
-                if (!store.retirePending(vin, certificateId) && isActive(vin, certificateId)) {
-                    LOG.info("certificate {} of {} was activated meanwhile; left alone", certificateId, vin);
+            if (current.status() == CertificateStatus.PENDING_ACTIVATION || current.status() == CertificateStatus.ACTIVE) {
+                boolean retired = current.status() == CertificateStatus.ACTIVE
+                        ? store.retireUnpointedActive(vin, certificateId) : store.retirePending(vin, certificateId);
+                if (!retired && isActiveCertificate(vin, certificateId)) {
+                    LOG.info("certificate {} of {} is its ACTIVE certificate (activated meanwhile); left alone",
+                            certificateId, vin);
                     return;
                 }
                 current = store.certificate(vin, certificateId).orElse(current);

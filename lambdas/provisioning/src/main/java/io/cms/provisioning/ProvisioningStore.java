@@ -431,6 +431,26 @@ public final class ProvisioningStore {
         return conditionalStatus(vin, certificateId, CertificateStatus.INACTIVE, CertificateStatus.PENDING_ACTIVATION);
     }
 
+    /**
+     * ACTIVE → INACTIVE for a row its VIN's pointer does not name (the VIN was deleted from the
+     * authorized-vehicle table, or deleted and authorized anew, without a revocation): the row change
+     * of {@link #revoke}, in one transaction conditioned on the pointer (absent with the VIN) not
+     * naming the certificate, so the VIN's ACTIVE certificate is never retired this way.
+     *
+     * @return false when nothing changed: the pointer names it, or the row is not ACTIVE
+     */
+    public boolean retireUnpointedActive(String vin, String certificateId) {
+        try {
+            transact(TransactWriteItem.builder().conditionCheck(c -> c.tableName(authorizedTable).key(Map.of(VIN, s(vin)))
+                            .conditionExpression("attribute_not_exists(" + ACTIVE_CERT + ") OR " + ACTIVE_CERT + " <> :cert")
+                            .expressionAttributeValues(Map.of(":cert", s(certificateId)))).build(),
+                    setStatus(vin, certificateId, CertificateStatus.INACTIVE, CertificateStatus.ACTIVE, now()));
+            return true;
+        } catch (TransactionCanceledException e) {
+            return false;
+        }
+    }
+
     /** INACTIVE → DELETED, once its IoT certificate is gone; false when the row was not INACTIVE. */
     public boolean markDeleted(String vin, String certificateId) {
         return conditionalStatus(vin, certificateId, CertificateStatus.DELETED, CertificateStatus.INACTIVE);

@@ -9,6 +9,7 @@ import io.cms.provisioning.iot.IotCertificateStatus;
 import io.cms.provisioning.testutils.Device;
 import io.cms.provisioning.testutils.LocalTables;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -462,6 +463,20 @@ class ProvisioningTest {
         assertThat(outcome).isEqualTo(Provisioning.PostOutcome.NOT_ALLOWED);
         assertThat(store.certificate(VIN, cert).orElseThrow().status()).isEqualTo(CertificateStatus.DELETED);
         assertThat(iot.describeCertificate(cert)).isEmpty();
+    }
+
+    @Test
+    void reconcileAllRetiresTheActiveRowOfAVinNoLongerAuthorizedButNeverAVinsActiveCertificate() {
+        String cert = Device.provision(iot, provisioning, VIN).certificateId();
+        assertThat(store.retireUnpointedActive(VIN, cert)).as("its VIN's pointer names it").isFalse();
+        assertThat(store.certificate(VIN, cert).orElseThrow().status()).isEqualTo(CertificateStatus.ACTIVE);
+        tables.dynamo().deleteItem(b -> b.tableName(store.authorizedTable()).key(Map.of("vin", AttributeValue.fromS(VIN))));
+
+        provisioning.reconcileAll(List.of(new Provisioning.ActiveInIot(cert, VIN)));
+
+        assertThat(iot.describeCertificate(cert)).isEmpty();
+        assertThat(store.certificate(VIN, cert).orElseThrow().status()).isEqualTo(CertificateStatus.DELETED);
+        assertThat(store.retireUnpointedActive(VIN, cert)).as("no longer ACTIVE").isFalse();
     }
 
     @Test

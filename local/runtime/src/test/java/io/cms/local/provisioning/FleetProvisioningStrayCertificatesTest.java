@@ -10,6 +10,7 @@ import io.cms.local.dynamo.LocalDynamo;
 import io.cms.local.dynamo.LocalTables;
 import io.cms.local.iot.LocalIotRegistry;
 import io.cms.local.pki.LocalCa;
+import io.cms.provisioning.CertificateStatus;
 import io.cms.provisioning.Provisioning;
 import io.cms.provisioning.ProvisioningStore;
 import java.lang.reflect.InvocationTargetException;
@@ -129,6 +130,25 @@ class FleetProvisioningStrayCertificatesTest {
             assertThat(log.messages(Level.WARN)).anySatisfy(m -> assertThat(m).contains(orphan).contains(OTHER_VIN)
                     .contains("not in the authorized-vehicle table"));
         }
+        // The table says what IoT now holds, as after a revocation: the retired certificate's row is no longer ACTIVE.
+        assertThat(store.certificate(OTHER_VIN, orphan).orElseThrow().status()).isEqualTo(CertificateStatus.DELETED);
+        assertThat(store.certificate(VIN, kept).orElseThrow().status()).isEqualTo(CertificateStatus.ACTIVE);
+    }
+
+    @Test
+    void anActiveRowOfAVinDeletedAndAuthorizedAgainIsRetiredAtStartWithItsCertificate() {
+        store.authorize(OTHER_VIN, "Tesla", "Model 3", "2019");
+        String old = provision(OTHER_VIN);
+        dynamo.client().deleteItem(b -> b.tableName(tables.authorizedVehicles())
+                .key(Map.of("vin", AttributeValue.fromS(OTHER_VIN))));
+        store.authorize(OTHER_VIN, "Tesla", "Model 3", "2019");
+
+        fleet.cleanUpAtStart();
+
+        assertThat(registry.certificate(old)).isEmpty();
+        assertThat(store.certificate(OTHER_VIN, old).orElseThrow().status()).isEqualTo(CertificateStatus.DELETED);
+        assertThat(store.vehicle(OTHER_VIN).orElseThrow().allowProvisioning()).as("the new authorization stands").isTrue();
+        assertThat(provision(OTHER_VIN)).isNotEqualTo(old);
     }
 
     @Test
