@@ -38,7 +38,9 @@ import org.slf4j.LoggerFactory;
  * applied when it starts. A request naming a certificate the registry does not have (CMS Local
  * deleted it meanwhile, e.g. a reconcile or a withdrawn registration) is done as well: a deleted
  * certificate cannot connect, which is what a deactivation asks for; it leaves a {@code *.gone}
- * note, which the submitter takes ({@link #takeGone}) to say so. A malformed request, or one that
+ * note, which the submitter takes ({@link #takeGone}) to say so. A note nobody took within
+ * {@link #GONE_NOTE_KEPT} (its submitter stopped waiting before the request was applied) is removed
+ * by the next poll. A malformed request, or one that
  * would take a REVOKED certificate back to INACTIVE (REVOKED is final, as in AWS IoT), is replaced
  * by a {@code *.rejected} file holding the reason, with a WARN, and never stops the poller. A
  * request that cannot be applied for an I/O failure stays pending and is tried again every poll
@@ -57,6 +59,12 @@ public final class CertificateStatusRequests implements AutoCloseable {
     public static final String REJECTED_SUFFIX = ".rejected";
     /** The suffix of the note a request leaves when its certificate was already gone from the registry. */
     public static final String GONE_SUFFIX = ".gone";
+    /**
+     * How long a {@code *.gone} note is kept for its submitter. One still waiting takes it within its
+     * next check (every 50 ms) after the request disappears; a note older than this was left by a
+     * submitter that gave up waiting, so nobody will ever take it.
+     */
+    static final Duration GONE_NOTE_KEPT = Duration.ofMinutes(1);
 
     private final Path folder;
     private final LocalIotRegistry registry;
@@ -131,7 +139,8 @@ public final class CertificateStatusRequests implements AutoCloseable {
     }
 
     /**
-     * Applies every pending request, oldest first. A request that cannot be applied for an I/O
+     * Applies every pending request, oldest first, after removing the {@code *.gone} notes nobody
+     * took in time ({@link #GONE_NOTE_KEPT}). A request that cannot be applied for an I/O
      * failure (the registry journal or the request folder cannot be written, the file cannot be
      * read) stays pending and is tried again at the next call, with one WARN per request; it never
      * fails the caller (CMS Local's boot) and is never lost.
@@ -140,16 +149,25 @@ public final class CertificateStatusRequests implements AutoCloseable {
      */
     public synchronized int applyPending() {
         List<Path> pending = new ArrayList<>();
+        List<Path> notes = new ArrayList<>();
         if (!Files.isDirectory(folder)) {
             return 0;
         }
         try (Stream<Path> files = Files.list(folder)) {
-            files.filter(f -> f.getFileName().toString().endsWith(SUFFIX)).forEach(pending::add);
+            files.forEach(f -> {
+                String name = f.getFileName().toString();
+                if (name.endsWith(SUFFIX)) {
+                    pending.add(f);
+                } else if (name.endsWith(GONE_SUFFIX)) {
+                    notes.add(f);
+                }
+            });
         } catch (IOException | UncheckedIOException e) {
             LOG.warn("cannot list the certificate status requests in {} ({}); they stay pending and are tried again", folder,
                     e.getMessage());
             return 0;
         }
+        removeStale(notes);
         pending.sort(null);
         retrying.retainAll(pending);
         int applied = 0;
@@ -169,6 +187,20 @@ public final class CertificateStatusRequests implements AutoCloseable {
             }
         }
         return applied;
+    }
+
+    /** Removes the notes older than {@link #GONE_NOTE_KEPT}; one that cannot be removed now is tried again next poll. */
+    private static void removeStale(List<Path> notes) {
+        Instant staleBefore = Instant.now().minus(GONE_NOTE_KEPT);
+        for (Path note : notes) {
+            try {
+                if (Files.getLastModifiedTime(note).toInstant().isBefore(staleBefore) && Files.deleteIfExists(note)) {
+                    LOG.debug("removed {}: its submitter stopped waiting before the request was applied", note.getFileName());
+                }
+            } catch (IOException e) {
+                LOG.debug("cannot remove the stale note {} now: {}", note, e.getMessage());
+            }
+        }
     }
 
     private void pollQuietly() {

@@ -8,7 +8,9 @@ import io.cms.lambda.common.BadInputException;
 import io.cms.lambda.common.Json;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Stream;
@@ -78,6 +80,30 @@ class CertificateStatusRequestsTest {
         assertThat(CertificateStatusRequests.takeGone(file)).isFalse();
         assertThat(registry.certificate(CERT)).isEmpty();
         assertThat(registry.certificate(OTHER).orElseThrow().status()).isEqualTo(LocalIotRegistry.Status.ACTIVE);
+    }
+
+    @Test
+    void aGoneNoteItsSubmitterStoppedWaitingForIsRemovedByALaterPollAndAFreshOneIsKept() throws Exception {
+        Path file = CertificateStatusRequests.submit(dir, CERT, LocalIotRegistry.Status.INACTIVE);
+        registry.setStatus(CERT, LocalIotRegistry.Status.INACTIVE);
+        registry.delete(CERT);
+        assertThat(requests.applyPending()).isEqualTo(1);
+        Path note = CertificateStatusRequests.goneFile(file);
+
+        assertThat(requests.applyPending()).isZero();
+        assertThat(note).as("a submitter may still be about to take it").exists();
+
+        // The CLI timed out before CMS Local applied the request: nobody takes the note.
+        Files.setLastModifiedTime(note, FileTime.from(Instant.now()
+                .minus(CertificateStatusRequests.GONE_NOTE_KEPT).minusSeconds(1)));
+        Path rejected = CertificateStatusRequests.rejectedFile(CertificateStatusRequests.folder(dir).resolve("0-old.json"));
+        Files.writeString(rejected, "{\"reason\":\"kept for the operator\"}");
+        Files.setLastModifiedTime(rejected, Files.getLastModifiedTime(note));
+        assertThat(requests.applyPending()).isZero();
+
+        assertThat(note).doesNotExist();
+        assertThat(CertificateStatusRequests.takeGone(file)).isFalse();
+        assertThat(rejected).as("only notes are removed").exists();
     }
 
     @Test
