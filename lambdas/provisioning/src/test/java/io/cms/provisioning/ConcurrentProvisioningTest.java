@@ -16,38 +16,26 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The original's defect 16: concurrent provisioning of one VIN. One authorization lets exactly one
  * certificate become ACTIVE: registrations allowed before the first activation lose and are retired,
  * later ones are refused by the pre-provisioning hook and leave no row.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ConcurrentProvisioningTest {
 
     private static final String TEMPLATE = "cms--provisioning-template";
     private static final String VIN = "WVWZZZ1JZXW000001";
     private static final int DEVICES = 100;
 
-    private LocalTables tables;
-
-    @BeforeAll
-    void startDynamo() {
-        tables = new LocalTables();
-    }
-
-    @AfterAll
-    void stopDynamo() {
-        tables.close();
-    }
+    @RegisterExtension
+    static final LocalTables TABLES = new LocalTables();
 
     @Test
     void hundredConcurrentProvisionsOfOneVinEndWithExactlyOneActiveCertificate() throws Exception {
-        ProvisioningStore store = tables.newStore();
+        ProvisioningStore store = TABLES.newStore();
         InMemoryIotRegistry iot = new InMemoryIotRegistry();
         Provisioning provisioning = new Provisioning(store, iot, TEMPLATE, Provisioning.RetryAfterActivation.REFUSED);
         store.authorize(VIN, "Volkswagen", "Golf", "1999");

@@ -10,23 +10,22 @@ import io.cms.provisioning.testutils.Device;
 import io.cms.provisioning.testutils.LocalTables;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A registration retried after its post-provisioning recorded the activation and then failed, where
  * that retry is allowed ({@link Provisioning.RetryAfterActivation#ALLOWED}, CMS Local).
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ProvisioningRetryTest {
 
     private static final String TEMPLATE = "cms--provisioning-template";
     private static final String VIN = "1HGCM82633A004352";
 
-    private LocalTables tables;
+    @RegisterExtension
+    static final LocalTables TABLES = new LocalTables();
+
     private ProvisioningStore store;
     private InMemoryIotRegistry iot;
     private Provisioning provisioning;
@@ -35,20 +34,10 @@ class ProvisioningRetryTest {
     private String older;
     private String cert;
 
-    @BeforeAll
-    void startDynamo() {
-        tables = new LocalTables();
-    }
-
-    @AfterAll
-    void stopDynamo() {
-        tables.close();
-    }
-
     /** A provisioned VIN, re-authorized; a new certificate whose activation is recorded but whose sweep failed. */
     @BeforeEach
     void activationRecordedThenSweepFailed() {
-        store = tables.newStore();
+        store = TABLES.newStore();
         iot = new InMemoryIotRegistry();
         provisioning = new Provisioning(store, new FlakyIot(), TEMPLATE, Provisioning.RetryAfterActivation.ALLOWED);
         store.authorize(VIN, "Honda", "Accord", "2003");

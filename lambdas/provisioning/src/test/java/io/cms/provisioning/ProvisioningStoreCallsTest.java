@@ -15,43 +15,32 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
 
 /** The domain reads and writes the tables only as much as it needs to (counted DynamoDB calls). */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ProvisioningStoreCallsTest {
 
     private static final String TEMPLATE = "cms--provisioning-template";
     private static final String VIN = "1HGCM82633A004352";
 
-    private LocalTables tables;
+    @RegisterExtension
+    static final LocalTables TABLES = new LocalTables();
+
     private ProvisioningStore store;
     private InMemoryIotRegistry iot;
     private Provisioning provisioning;
     /** Calls by "operation table", e.g. "GetItem AuthorizedVehicles3". */
     private final Map<String, Integer> calls = new ConcurrentHashMap<>();
 
-    @BeforeAll
-    void startDynamo() {
-        tables = new LocalTables();
-    }
-
-    @AfterAll
-    void stopDynamo() {
-        tables.close();
-    }
-
     @BeforeEach
     void freshTables() {
-        ProvisioningStore plain = tables.newStore();
-        store = new ProvisioningStore(counting(tables.dynamo()), plain.authorizedTable(), plain.provisionedTable(),
+        ProvisioningStore plain = TABLES.newStore();
+        store = new ProvisioningStore(counting(TABLES.dynamo()), plain.authorizedTable(), plain.provisionedTable(),
                 Clock.systemUTC());
         iot = new InMemoryIotRegistry();
         provisioning = new Provisioning(store, iot, TEMPLATE, Provisioning.RetryAfterActivation.REFUSED);

@@ -11,39 +11,28 @@ import io.cms.provisioning.testutils.LocalTables;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ProvisioningTest {
 
     private static final String TEMPLATE = "cms--provisioning-template";
     private static final String VIN = "1HGCM82633A004352";
 
-    private LocalTables tables;
+    @RegisterExtension
+    static final LocalTables TABLES = new LocalTables();
+
     private ProvisioningStore store;
     private InMemoryIotRegistry iot;
     private Provisioning provisioning;
 
-    @BeforeAll
-    void startDynamo() {
-        tables = new LocalTables();
-    }
-
-    @AfterAll
-    void stopDynamo() {
-        tables.close();
-    }
-
     @BeforeEach
     void freshTables() {
-        store = tables.newStore();
+        store = TABLES.newStore();
         iot = new InMemoryIotRegistry();
         provisioning = new Provisioning(store, iot, TEMPLATE, Provisioning.RetryAfterActivation.REFUSED);
         store.authorize(VIN, "Honda", "Accord", "2003");
@@ -55,7 +44,7 @@ class ProvisioningTest {
     }
 
     private void assertNothingWritten() {
-        assertThat(tables.count(store.provisionedTable())).isZero();
+        assertThat(TABLES.count(store.provisionedTable())).isZero();
         assertThat(store.vehicle(VIN).orElseThrow().activeCertificateId()).isNull();
     }
 
@@ -79,7 +68,7 @@ class ProvisioningTest {
 
         assertThat(decision.allow()).isFalse();
         assertThat(decision.reason()).contains("not in the authorized-vehicle registry");
-        assertThat(tables.count(store.provisionedTable())).isZero();
+        assertThat(TABLES.count(store.provisionedTable())).isZero();
         assertThat(store.vehicle("5YJSA1E26HF000337")).isEmpty();
     }
 
@@ -316,12 +305,12 @@ class ProvisioningTest {
         String vin = "5YJSA1E26HF000337";
         String legacyCert = "ab".repeat(32);
         // An item as the earlier version left it: allowed, with an ACTIVE certificate, no authorized_at_generation.
-        tables.dynamo().putItem(b -> b.tableName(store.authorizedTable()).item(Map.of(
+        TABLES.dynamo().putItem(b -> b.tableName(store.authorizedTable()).item(Map.of(
                 "vin", AttributeValue.fromS(vin), "make", AttributeValue.fromS("Tesla"),
                 "model", AttributeValue.fromS("Model S"), "year", AttributeValue.fromS("2017"),
                 "allow_provisioning", AttributeValue.fromBool(true), "provisioning_generation", AttributeValue.fromN("1"),
                 "active_certificate_id", AttributeValue.fromS(legacyCert), "active_generation", AttributeValue.fromN("1"))));
-        tables.dynamo().putItem(b -> b.tableName(store.provisionedTable()).item(Map.of(
+        TABLES.dynamo().putItem(b -> b.tableName(store.provisionedTable()).item(Map.of(
                 "vin", AttributeValue.fromS(vin), "certificate_id", AttributeValue.fromS(legacyCert),
                 "certificate_status", AttributeValue.fromS("ACTIVE"), "thing_name", AttributeValue.fromS(vin),
                 "generation", AttributeValue.fromN("1"))));
@@ -342,7 +331,7 @@ class ProvisioningTest {
     @Test
     void aNeverProvisionedVehicleFromBeforeAuthorizationsWereOneShotStillProvisions() {
         String vin = "5YJSA1E26HF000337";
-        tables.dynamo().putItem(b -> b.tableName(store.authorizedTable()).item(Map.of(
+        TABLES.dynamo().putItem(b -> b.tableName(store.authorizedTable()).item(Map.of(
                 "vin", AttributeValue.fromS(vin), "make", AttributeValue.fromS("Tesla"),
                 "model", AttributeValue.fromS("Model S"), "year", AttributeValue.fromS("2017"),
                 "allow_provisioning", AttributeValue.fromBool(true))));
@@ -470,7 +459,7 @@ class ProvisioningTest {
         String cert = Device.provision(iot, provisioning, VIN).certificateId();
         assertThat(store.retireUnpointedActive(VIN, cert)).as("its VIN's pointer names it").isFalse();
         assertThat(store.certificate(VIN, cert).orElseThrow().status()).isEqualTo(CertificateStatus.ACTIVE);
-        tables.dynamo().deleteItem(b -> b.tableName(store.authorizedTable()).key(Map.of("vin", AttributeValue.fromS(VIN))));
+        TABLES.dynamo().deleteItem(b -> b.tableName(store.authorizedTable()).key(Map.of("vin", AttributeValue.fromS(VIN))));
 
         provisioning.reconcileAll(List.of(new Provisioning.ActiveInIot(cert, VIN)));
 

@@ -14,36 +14,25 @@ import io.cms.provisioning.testutils.LocalTables;
 import java.io.StringReader;
 import java.util.HashSet;
 import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class VehicleRegistryTest {
 
     private static final String VIN = "1HGCM82633A004352";
 
-    private LocalTables tables;
+    @RegisterExtension
+    static final LocalTables TABLES = new LocalTables();
+
     private ProvisioningStore store;
     private InMemoryIotRegistry iot;
     private VehicleRegistry registry;
     private Provisioning provisioning;
 
-    @BeforeAll
-    void startDynamo() {
-        tables = new LocalTables();
-    }
-
-    @AfterAll
-    void stopDynamo() {
-        tables.close();
-    }
-
     @BeforeEach
     void fresh() {
-        store = tables.newStore();
+        store = TABLES.newStore();
         iot = new InMemoryIotRegistry();
         registry = new VehicleRegistry(store, iot);
         provisioning = new Provisioning(store, iot, "cms--provisioning-template", Provisioning.RetryAfterActivation.REFUSED);
@@ -64,7 +53,7 @@ class VehicleRegistryTest {
         assertThatThrownBy(() -> registry.authorize(VIN, "Honda", "M".repeat(65), "2003")).hasMessageContaining("at most 64");
         assertThatThrownBy(() -> registry.authorize(VIN, "Honda", "Accord", "03")).hasMessageContaining("four-digit");
         assertThatThrownBy(() -> registry.authorize(VIN, "Hon\u0000da", "Accord", "2003")).hasMessageContaining("control");
-        assertThat(tables.count(store.authorizedTable())).isZero();
+        assertThat(TABLES.count(store.authorizedTable())).isZero();
     }
 
     @Test
@@ -228,7 +217,7 @@ class VehicleRegistryTest {
         assertThat(registry.get("1HGCM82633A000003").orElseThrow().make()).isEqualTo("Mercedes-Benz, AG");
         assertThat(registry.get("1HGCM82633A000003").orElseThrow().model()).isEqualTo("The \"S\" class");
         assertThat(registry.get("1HGCM82633A000001").orElseThrow().model()).isEqualTo("Accord");
-        assertThat(tables.count(store.authorizedTable())).isEqualTo(2);
+        assertThat(TABLES.count(store.authorizedTable())).isEqualTo(2);
     }
 
     @Test

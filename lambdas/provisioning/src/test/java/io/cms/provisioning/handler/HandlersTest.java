@@ -13,40 +13,29 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class HandlersTest {
 
     private static final String TEMPLATE = "cms--provisioning-template";
     private static final String VIN = "1HGCM82633A004352";
 
-    private LocalTables tables;
+    @RegisterExtension
+    static final LocalTables TABLES = new LocalTables();
+
     private ProvisioningStore store;
     private InMemoryIotRegistry iot;
     private PreProvisioningHandler pre;
     private PostProvisioningHandler post;
     private InitialConnectionHandler initial;
 
-    @BeforeAll
-    void startDynamo() {
-        tables = new LocalTables();
-    }
-
-    @AfterAll
-    void stopDynamo() {
-        tables.close();
-    }
-
     @BeforeEach
     void fresh() {
-        store = tables.newStore();
+        store = TABLES.newStore();
         iot = new InMemoryIotRegistry();
         Provisioning provisioning = new Provisioning(store, iot, TEMPLATE, Provisioning.RetryAfterActivation.REFUSED);
         pre = new PreProvisioningHandler(provisioning);
@@ -91,7 +80,7 @@ class HandlersTest {
 
         assertThat(answer.get("allowProvisioning").asBoolean()).isFalse();
         assertThat(answer.get("parameterOverrides").size()).isZero();
-        assertThat(tables.count(store.provisionedTable())).isZero();
+        assertThat(TABLES.count(store.provisionedTable())).isZero();
     }
 
     @Test
@@ -99,7 +88,7 @@ class HandlersTest {
         JsonNode answer = call(pre, preEvent(iot.createCertificate(), "{}"));
 
         assertThat(answer.get("allowProvisioning").asBoolean()).isFalse();
-        assertThat(tables.count(store.provisionedTable())).isZero();
+        assertThat(TABLES.count(store.provisionedTable())).isZero();
     }
 
     /** A new certificate the pre-provisioning hook allowed for {@code VIN}, with its thing registered. */
@@ -132,7 +121,7 @@ class HandlersTest {
         assertThat(refused.get("allowProvisioning").asBoolean()).isFalse();
         assertThat(refused.get("parameterOverrides").size()).isZero();
         assertThat(store.certificate(VIN, attacker)).isEmpty();
-        assertThat(tables.count(store.provisionedTable())).isEqualTo(1);
+        assertThat(TABLES.count(store.provisionedTable())).isEqualTo(1);
 
         // The operator authorizes the VIN again (replacement ECU): the new certificate replaces the old one.
         store.authorize(VIN, "Honda", "Accord", "2003");
@@ -172,7 +161,7 @@ class HandlersTest {
         JsonNode answer = call(post, event);
 
         assertThat(answer.get("outcome").asText()).isEqualTo("DROPPED");
-        assertThat(tables.count(store.provisionedTable())).isZero();
+        assertThat(TABLES.count(store.provisionedTable())).isZero();
     }
 
     @Test
@@ -180,7 +169,7 @@ class HandlersTest {
         JsonNode answer = call(post, thingEvent("UPDATED", VIN, "ZZZ"));
 
         assertThat(answer.get("outcome").asText()).isEqualTo("DROPPED");
-        assertThat(tables.count(store.provisionedTable())).isZero();
+        assertThat(TABLES.count(store.provisionedTable())).isZero();
     }
 
     @Test
@@ -210,6 +199,6 @@ class HandlersTest {
         JsonNode answer = call(initial, event);
 
         assertThat(answer.get("marked").asBoolean()).isFalse();
-        assertThat(tables.count(store.provisionedTable())).isZero();
+        assertThat(TABLES.count(store.provisionedTable())).isZero();
     }
 }

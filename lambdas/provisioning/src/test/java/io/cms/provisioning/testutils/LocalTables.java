@@ -5,6 +5,8 @@ import com.amazonaws.services.dynamodbv2.local.shared.access.AmazonDynamoDBLocal
 import io.cms.provisioning.ProvisioningStore;
 import java.time.Clock;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
 import software.amazon.awssdk.services.dynamodb.model.BillingMode;
@@ -12,8 +14,13 @@ import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
 import software.amazon.awssdk.services.dynamodb.model.KeyType;
 import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 
-/** DynamoDB Local in-process with the two Provisioning tables, created the way the CDK module declares them. */
-public final class LocalTables implements AutoCloseable {
+/**
+ * DynamoDB Local in-process with the two Provisioning tables, created the way the CDK module declares them.
+ * A test class shares one for all its tests as a JUnit 5 extension, which shuts it down after the last:
+ * {@code @RegisterExtension static final LocalTables TABLES = new LocalTables();} (each test takes
+ * fresh tables with {@link #newStore()}). Elsewhere it is closed by its owner.
+ */
+public final class LocalTables implements AutoCloseable, AfterAllCallback {
 
     private static final AtomicInteger SEQUENCE = new AtomicInteger();
 
@@ -61,6 +68,11 @@ public final class LocalTables implements AutoCloseable {
 
     private static KeySchemaElement key(String name, KeyType type) {
         return KeySchemaElement.builder().attributeName(name).keyType(type).build();
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) {
+        close();
     }
 
     @Override
