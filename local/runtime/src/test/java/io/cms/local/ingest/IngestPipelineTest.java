@@ -3,14 +3,13 @@ package io.cms.local.ingest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ch.qos.logback.classic.Level;
-import com.amazonaws.services.dynamodbv2.local.embedded.DynamoDBEmbedded;
-import com.amazonaws.services.dynamodbv2.local.shared.access.AmazonDynamoDBLocal;
 import io.cms.api.LatestStateStore;
 import io.cms.connectstore.lake.LakeLayout;
 import io.cms.connectstore.lake.LakeWriter;
 import io.cms.connectstore.lake.LakeWriterConfig;
 import io.cms.connectstore.telemetry.TelemetryValidator;
 import io.cms.lambda.common.testing.MutableClock;
+import io.cms.local.LocalDynamoFixture;
 import io.cms.local.LogCapture;
 import io.cms.vss.VssCatalog;
 import java.nio.ByteBuffer;
@@ -28,10 +27,10 @@ import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BooleanSupplier;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The journal checkpoint against the lake and the latest-state projection, with a real journal, lake and table. */
@@ -44,21 +43,16 @@ class IngestPipelineTest {
     @TempDir
     Path dir;
 
-    private AmazonDynamoDBLocal dynamo;
+    @RegisterExtension
+    static final LocalDynamoFixture LOCAL = new LocalDynamoFixture();
+
     private LatestStateStore store;
     private TelemetryValidator validator;
 
     @BeforeAll
     void start() {
-        dynamo = DynamoDBEmbedded.create();
-        LatestStateTables.create(dynamo.dynamoDbClient(), "state");
-        store = new LatestStateStore(dynamo.dynamoDbClient(), "state");
+        store = new LatestStateStore(LOCAL.dynamo().client(), LOCAL.freshTables("ingest").vehicleState());
         validator = new TelemetryValidator(VssCatalog.load());
-    }
-
-    @AfterAll
-    void stop() {
-        dynamo.shutdown();
     }
 
     private static long publish(IngestJournal journal, String vin, long timestamp, Object speed) {

@@ -3,39 +3,34 @@ package io.cms.local.ingest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.amazonaws.services.dynamodbv2.local.embedded.DynamoDBEmbedded;
-import com.amazonaws.services.dynamodbv2.local.shared.access.AmazonDynamoDBLocal;
 import io.cms.api.LatestStateStore;
 import io.cms.api.VehicleState;
 import io.cms.connectstore.telemetry.Telemetry;
 import io.cms.connectstore.telemetry.TelemetryValidator;
 import io.cms.connectstore.telemetry.Verdict;
+import io.cms.local.LocalDynamoFixture;
 import io.cms.vss.VssCatalog;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class LatestStateProjectionTest {
 
     private static final String VIN = "5YJ3E1EA7KF317011";
-    private AmazonDynamoDBLocal dynamo;
+
+    @RegisterExtension
+    static final LocalDynamoFixture LOCAL = new LocalDynamoFixture();
+
     private LatestStateStore store;
 
     @BeforeAll
     void start() {
-        dynamo = DynamoDBEmbedded.create();
-        LatestStateTables.create(dynamo.dynamoDbClient(), "state");
-        store = new LatestStateStore(dynamo.dynamoDbClient(), "state");
-    }
-
-    @AfterAll
-    void stop() {
-        dynamo.shutdown();
+        store = new LatestStateStore(LOCAL.dynamo().client(), LOCAL.freshTables("projection").vehicleState());
     }
 
     /** Journal offsets for the messages given, increasing across the tests (each projection only needs them to grow). */
@@ -176,7 +171,7 @@ class LatestStateProjectionTest {
     @Test
     void aStateTheTableRefusedHoldsStoredThroughAtItsOffsetAndIsWrittenOnceTheTableIsBack() throws Exception {
         String vin = "5YJ3E1EA7KF317017";
-        LatestStateStore late = new LatestStateStore(dynamo.dynamoDbClient(), "created-later");
+        LatestStateStore late = new LatestStateStore(LOCAL.dynamo().client(), "created-later");
         try (LatestStateProjection projection = new LatestStateProjection(VALIDATOR, late,
                 Duration.ofMillis(200))) {
             long now = System.currentTimeMillis();
@@ -188,7 +183,7 @@ class LatestStateProjectionTest {
             assertThat(projection.stats().failures()).isLessThan(LatestStateProjection.MAX_ATTEMPTS);
             assertThat(projection.storedThrough()).as("held at the state put back for a retry").isEqualTo(refused);
 
-            LatestStateTables.create(dynamo.dynamoDbClient(), "created-later");
+            LOCAL.dynamo().ensureTable("created-later", "vin", null, null);
             await(() -> projection.stats().written() == 1, "the retry stored the state");
             await(() -> projection.storedThrough() == Long.MAX_VALUE, "everything given is stored");
             assertThat(projection.stats().written()).isEqualTo(1);
@@ -200,7 +195,7 @@ class LatestStateProjectionTest {
     void aStateTheTableKeepsRefusingIsGivenUpAfterTheLastAttemptAndNoLongerHoldsStoredThrough() {
         String vin = "5YJ3E1EA7KF317018";
         LatestStateProjection projection = new LatestStateProjection(VALIDATOR,
-                new LatestStateStore(dynamo.dynamoDbClient(), "never-created-either"), Duration.ofHours(1));
+                new LatestStateStore(LOCAL.dynamo().client(), "never-created-either"), Duration.ofHours(1));
         long now = System.currentTimeMillis();
         give(projection, "cms/data/" + vin + "/telemetry", state(vin, now, 42), now);
         projection.flush();

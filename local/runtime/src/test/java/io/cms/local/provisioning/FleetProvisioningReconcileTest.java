@@ -8,13 +8,11 @@ import ch.qos.logback.classic.Level;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.cms.lambda.common.Json;
 import io.cms.lambda.common.testing.MutableClock;
+import io.cms.local.LocalDynamoFixture;
 import io.cms.local.LogCapture;
-import io.cms.local.Ports;
 import io.cms.local.broker.InboundMessage;
-import io.cms.local.dynamo.LocalDynamo;
 import io.cms.local.dynamo.LocalTables;
 import io.cms.local.iot.LocalIotRegistry;
-import io.cms.local.pki.LocalCa;
 import io.cms.provisioning.CertificateStatus;
 import io.cms.provisioning.Provisioning;
 import io.cms.provisioning.ProvisioningStore;
@@ -32,11 +30,10 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -46,12 +43,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class FleetProvisioningReconcileTest {
 
-    private static final AtomicInteger APPS = new AtomicInteger();
-
-    @TempDir
-    static Path shared;
-    static LocalCa ca;
-    static LocalDynamo dynamo;
+    @RegisterExtension
+    static final LocalDynamoFixture LOCAL = new LocalDynamoFixture();
 
     @TempDir
     Path dir;
@@ -69,22 +62,10 @@ class FleetProvisioningReconcileTest {
     private record Created(String certificateId, String token) {
     }
 
-    @BeforeAll
-    static void startDynamo() {
-        ca = LocalCa.loadOrCreate(shared.resolve("pki"));
-        dynamo = LocalDynamo.start(shared.resolve("dynamodb"), Ports.free());
-    }
-
-    @AfterAll
-    static void stopDynamo() {
-        dynamo.close();
-    }
-
     @BeforeEach
     void start() {
-        LocalTables tables = LocalTables.named("reconcile" + APPS.incrementAndGet());
-        tables.ensure(dynamo);
-        store = new ProvisioningStore(dynamo.client(), tables.authorizedVehicles(), tables.provisionedVehicles(),
+        LocalTables tables = LOCAL.freshTables("reconcile");
+        store = new ProvisioningStore(LOCAL.dynamo().client(), tables.authorizedVehicles(), tables.provisionedVehicles(),
                 Clock.systemUTC());
         registry = LocalIotRegistry.open(dir);
         fleet = fleet();
@@ -134,7 +115,7 @@ class FleetProvisioningReconcileTest {
                 hooks.reconcileAll(active);
             }
         };
-        FleetProvisioning f = new FleetProvisioning(ca, registry, interleaved, "cms-template", Duration.ofDays(1), clock);
+        FleetProvisioning f = new FleetProvisioning(LOCAL.ca(), registry, interleaved, "cms-template", Duration.ofDays(1), clock);
         f.replyThrough((clientId, topic, payload) -> {
             replyTopics.add(topic);
             replies.add(Json.parse(new String(payload, StandardCharsets.UTF_8)));

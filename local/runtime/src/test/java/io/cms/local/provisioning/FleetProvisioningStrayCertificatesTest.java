@@ -4,12 +4,10 @@ import static io.cms.local.provisioning.FleetProvisioningRegisterTest.VIN;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ch.qos.logback.classic.Level;
+import io.cms.local.LocalDynamoFixture;
 import io.cms.local.LogCapture;
-import io.cms.local.Ports;
-import io.cms.local.dynamo.LocalDynamo;
 import io.cms.local.dynamo.LocalTables;
 import io.cms.local.iot.LocalIotRegistry;
-import io.cms.local.pki.LocalCa;
 import io.cms.provisioning.CertificateStatus;
 import io.cms.provisioning.Provisioning;
 import io.cms.provisioning.ProvisioningStore;
@@ -23,11 +21,10 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -39,12 +36,9 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 class FleetProvisioningStrayCertificatesTest {
 
     private static final String OTHER_VIN = "5YJ3E1EA7KF317000";
-    private static final AtomicInteger APPS = new AtomicInteger();
 
-    @TempDir
-    static Path shared;
-    static LocalCa ca;
-    static LocalDynamo dynamo;
+    @RegisterExtension
+    static final LocalDynamoFixture LOCAL = new LocalDynamoFixture();
 
     @TempDir
     Path dir;
@@ -57,27 +51,15 @@ class FleetProvisioningStrayCertificatesTest {
     private FleetProvisioning fleet;
     private String claimId;
 
-    @BeforeAll
-    static void startDynamo() {
-        ca = LocalCa.loadOrCreate(shared.resolve("pki"));
-        dynamo = LocalDynamo.start(shared.resolve("dynamodb"), Ports.free());
-    }
-
-    @AfterAll
-    static void stopDynamo() {
-        dynamo.close();
-    }
-
     @BeforeEach
     void start() {
-        tables = LocalTables.named("stray" + APPS.incrementAndGet());
-        tables.ensure(dynamo);
-        store = new ProvisioningStore(counting(dynamo.client()), tables.authorizedVehicles(), tables.provisionedVehicles(),
-                Clock.systemUTC());
+        tables = LOCAL.freshTables("stray");
+        store = new ProvisioningStore(counting(LOCAL.dynamo().client()), tables.authorizedVehicles(),
+                tables.provisionedVehicles(), Clock.systemUTC());
         registry = LocalIotRegistry.open(dir);
         hooks = new DomainProvisioningHooks(DomainProvisioningHooks.cmsLocalDomain(store, new LocalIotControlPlane(registry),
                 "cms-template"));
-        fleet = new FleetProvisioning(ca, registry, hooks, "cms-template", Duration.ofDays(1));
+        fleet = new FleetProvisioning(LOCAL.ca(), registry, hooks, "cms-template", Duration.ofDays(1));
         claimId = fleet.issueClaimCertificate().certificateId();
     }
 
@@ -117,7 +99,7 @@ class FleetProvisioningStrayCertificatesTest {
         store.authorize(OTHER_VIN, "Tesla", "Model 3", "2019");
         String kept = provision(VIN);
         String orphan = provision(OTHER_VIN);
-        dynamo.client().deleteItem(b -> b.tableName(tables.authorizedVehicles())
+        LOCAL.dynamo().client().deleteItem(b -> b.tableName(tables.authorizedVehicles())
                 .key(Map.of("vin", AttributeValue.fromS(OTHER_VIN))));
 
         try (LogCapture log = LogCapture.of(Provisioning.class)) {
@@ -139,7 +121,7 @@ class FleetProvisioningStrayCertificatesTest {
     void anActiveRowOfAVinDeletedAndAuthorizedAgainIsRetiredAtStartWithItsCertificate() {
         store.authorize(OTHER_VIN, "Tesla", "Model 3", "2019");
         String old = provision(OTHER_VIN);
-        dynamo.client().deleteItem(b -> b.tableName(tables.authorizedVehicles())
+        LOCAL.dynamo().client().deleteItem(b -> b.tableName(tables.authorizedVehicles())
                 .key(Map.of("vin", AttributeValue.fromS(OTHER_VIN))));
         store.authorize(OTHER_VIN, "Tesla", "Model 3", "2019");
 
