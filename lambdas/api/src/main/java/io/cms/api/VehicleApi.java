@@ -6,6 +6,7 @@ import io.cms.api.graphql.VehicleView;
 import io.cms.api.history.EngineResult;
 import io.cms.api.history.HistoryCursor;
 import io.cms.api.history.HistoryEngine;
+import io.cms.api.history.HistoryQueryCancelledException;
 import io.cms.api.history.HistoryQueryBuilder;
 import io.cms.api.history.HistoryRequest;
 import io.cms.api.history.HistoryTokens;
@@ -104,7 +105,12 @@ public final class VehicleApi {
                 limit == null ? DEFAULT_LIMIT : limit);
         HistoryCursor cursor = tokens.decode(request, nextToken);
         SqlQuery query = builder.build(request, cursor);
-        EngineResult result = engine.run(query, cursor.pendingQueryId(), clock.instant().plus(budget));
+        EngineResult result;
+        try {
+            result = engine.run(query, cursor.pendingQueryId(), clock.instant().plus(budget));
+        } catch (HistoryQueryCancelledException e) {
+            throw e.within(budget);
+        }
         if (result.isPending()) {
             return new Page<>(List.of(), tokens.encode(request,
                     new HistoryCursor(cursor.timestamp(), cursor.seenAtTimestamp(), result.pendingId())));

@@ -11,25 +11,43 @@ public final class HistoryQueryCancelledException extends HistoryQueryFailedExce
 
     private static final long serialVersionUID = 1L;
 
-    private HistoryQueryCancelledException(String message, Throwable cause) {
+    private final boolean deadline;
+
+    private HistoryQueryCancelledException(String message, Throwable cause, boolean deadline) {
         super(message, cause);
+        this.deadline = deadline;
     }
 
-    /** A query that did not finish within {@code allowed} (rounded up to whole seconds). */
-    public static HistoryQueryCancelledException deadline(Duration allowed, Throwable cause) {
-        long seconds = Math.max(0, allowed.plusNanos(999_999_999L).getSeconds());
-        return new HistoryQueryCancelledException(seconds == 0
-                ? "history query reached its deadline before it could run; try again or narrow the time range"
-                : "history query did not finish within " + seconds + " s; narrow the time range", cause);
+    /**
+     * A query that did not finish (or could not start) by its deadline. An engine only knows the
+     * deadline, not the budget it came from: the caller that set it names the budget with
+     * {@link #within}.
+     */
+    public static HistoryQueryCancelledException deadline(Throwable cause) {
+        return new HistoryQueryCancelledException("history query did not finish by its deadline; narrow the time range",
+                cause, true);
     }
 
     /** A query refused or cancelled because its engine is closing. */
     public static HistoryQueryCancelledException closing(Throwable cause) {
-        return new HistoryQueryCancelledException("history query cancelled: the history engine is shutting down", cause);
+        return new HistoryQueryCancelledException("history query cancelled: the history engine is shutting down", cause, false);
+    }
+
+    /**
+     * A deadline error worded with the caller's {@code budget} (rounded up to whole seconds), with
+     * this one as its cause; any other cancellation is returned unchanged.
+     */
+    public HistoryQueryCancelledException within(Duration budget) {
+        if (!deadline) {
+            return this;
+        }
+        long seconds = Math.max(1, budget.getSeconds() + (budget.getNano() > 0 ? 1 : 0));
+        return new HistoryQueryCancelledException("history query did not finish within " + seconds
+                + " s; narrow the time range", this, true);
     }
 
     /** The same message without the cause (whose text is the engine's), for the caller. */
     public HistoryQueryCancelledException withoutCause() {
-        return new HistoryQueryCancelledException(getMessage(), null);
+        return new HistoryQueryCancelledException(getMessage(), null, deadline);
     }
 }

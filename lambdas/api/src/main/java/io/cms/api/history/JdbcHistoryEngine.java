@@ -10,6 +10,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -17,8 +18,6 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,24 +28,32 @@ import org.slf4j.LoggerFactory;
  * driver comes from the host's classpath, so the Lambda jar does not carry DuckDB.
  *
  * <p>Every query runs on its own connection from the {@link ConnectionSource} (closed after it), so
- * queries run side by side. A query still running at its deadline is cancelled
- * ({@link java.sql.Statement#cancel}) and fails with {@link HistoryQueryCancelledException}: this
- * engine never returns a pending result and rejects a pending id. {@link #close} refuses new
- * queries and cancels the running ones.
+ * queries run side by side. Each statement gets the time left to its deadline as its query timeout
+ * ({@link Statement#setQueryTimeout}, whole seconds rounded up, so the driver cancels it at or just
+ * after the deadline); a query that fails once its deadline has passed fails with
+ * {@link HistoryQueryCancelledException#deadline}: this engine never returns a pending result and
+ * rejects a pending id. {@link #close} refuses new queries and cancels the running ones.
  */
 public final class JdbcHistoryEngine implements HistoryEngine, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(JdbcHistoryEngine.class);
-    /** How often the watchdog checks running queries against their deadline. */
-    private static final long WATCH_EVERY_MILLIS = 50;
     /** How long {@link #close} waits for cancelled queries to stop. */
     private static final long CLOSE_WAIT_MILLIS = 10_000;
+    /**
+     * How often {@link #close} repeats its cancel while it waits: a driver may ignore a cancel that
+     * comes just before its statement starts executing (DuckDB's does).
+     */
+    private static final long CLOSE_CANCEL_EVERY_MILLIS = 50;
+    /** The longest query timeout a statement takes (JDBC's is an int of seconds). */
+    private static final Duration MAX_TIMEOUT = Duration.ofSeconds(Integer.MAX_VALUE);
 
     private final ConnectionSource connections;
     private final Clock clock;
-    private final ScheduledThreadPoolExecutor watchdog;
-    private final Set<RunningQuery> running = new HashSet<>();
-    private volatile boolean closed;
+    /** Guards {@link #inFlight}, {@link #executing} and {@link #closed}. */
+    private final Object lock = new Object();
+    private final Set<Statement> executing = new HashSet<>();
+    private int inFlight;
+    private boolean closed;
 
     /** An engine on the system clock. */
     public JdbcHistoryEngine(ConnectionSource connections) {
@@ -60,14 +67,6 @@ public final class JdbcHistoryEngine implements HistoryEngine, AutoCloseable {
     public JdbcHistoryEngine(ConnectionSource connections, Clock clock) {
         this.connections = connections;
         this.clock = clock;
-        this.watchdog = new ScheduledThreadPoolExecutor(1, r -> {
-            Thread t = new Thread(r, "jdbc-history-watchdog");
-            t.setDaemon(true);
-            return t;
-        });
-        watchdog.setRemoveOnCancelPolicy(true);
-        watchdog.setKeepAliveTime(10, TimeUnit.SECONDS);
-        watchdog.allowCoreThreadTimeOut(true);
     }
 
     @Override
@@ -80,58 +79,59 @@ public final class JdbcHistoryEngine implements HistoryEngine, AutoCloseable {
         }
         Duration allowed = Duration.between(clock.instant(), deadline);
         if (allowed.isNegative() || allowed.isZero()) {
-            throw HistoryQueryCancelledException.deadline(Duration.ZERO, null);
+            throw HistoryQueryCancelledException.deadline(null);
         }
-        RunningQuery q = new RunningQuery(System.nanoTime() + allowed.toNanos());
-        ScheduledFuture<?> watch = start(q);
-        try {
-            return EngineResult.finished(execute(query, q));
-        } catch (SQLException e) {
-            RunningQuery.Reason why = q.reason();
-            if (why == RunningQuery.Reason.DEADLINE) {
-                throw HistoryQueryCancelledException.deadline(allowed, e);
-            }
-            if (why == RunningQuery.Reason.CLOSING) {
-                throw HistoryQueryCancelledException.closing(e);
-            }
-            throw new HistoryQueryFailedException("history query failed: " + e.getMessage(), e);
-        } finally {
-            watch.cancel(false);
-            synchronized (running) {
-                running.remove(q);
-                running.notifyAll();
-            }
-        }
-    }
-
-    private ScheduledFuture<?> start(RunningQuery q) {
-        synchronized (running) {
+        allowed = allowed.compareTo(MAX_TIMEOUT) > 0 ? MAX_TIMEOUT : allowed;
+        long stopAtNanos = System.nanoTime() + allowed.toNanos();
+        synchronized (lock) {
             if (closed) {
                 throw HistoryQueryCancelledException.closing(null);
             }
-            running.add(q);
-            return watchdog.scheduleWithFixedDelay(() -> {
+            inFlight++;
+        }
+        try {
+            return EngineResult.finished(execute(query, timeoutSeconds(allowed)));
+        } catch (SQLException e) {
+            synchronized (lock) {
                 if (closed) {
-                    q.cancel(RunningQuery.Reason.CLOSING);
-                } else if (q.pastDeadline(System.nanoTime())) {
-                    q.cancel(RunningQuery.Reason.DEADLINE);
+                    throw HistoryQueryCancelledException.closing(e);
                 }
-            }, WATCH_EVERY_MILLIS, WATCH_EVERY_MILLIS, TimeUnit.MILLISECONDS);
+            }
+            if (System.nanoTime() - stopAtNanos >= 0) {
+                throw HistoryQueryCancelledException.deadline(e);
+            }
+            throw new HistoryQueryFailedException("history query failed: " + e.getMessage(), e);
+        } finally {
+            synchronized (lock) {
+                inFlight--;
+                lock.notifyAll();
+            }
         }
     }
 
-    private List<ObjectNode> execute(SqlQuery query, RunningQuery q) throws SQLException {
+    /** {@code allowed} in whole seconds, rounded up (so the timeout never comes before the deadline). */
+    private static int timeoutSeconds(Duration allowed) {
+        return (int) Math.max(1, allowed.getSeconds() + (allowed.getNano() > 0 ? 1 : 0));
+    }
+
+    private List<ObjectNode> execute(SqlQuery query, int timeoutSeconds) throws SQLException {
         try (Connection connection = connections.open(); PreparedStatement ps = connection.prepareStatement(query.sql())) {
-            try {
-                q.attach(ps);
-                for (int i = 0; i < query.parameters().size(); i++) {
-                    ps.setObject(i + 1, query.parameters().get(i));
+            ps.setQueryTimeout(timeoutSeconds);
+            for (int i = 0; i < query.parameters().size(); i++) {
+                ps.setObject(i + 1, query.parameters().get(i));
+            }
+            synchronized (lock) {
+                if (closed) {
+                    throw HistoryQueryCancelledException.closing(null);
                 }
-                try (ResultSet rs = ps.executeQuery()) {
-                    return rows(rs);
-                }
+                executing.add(ps);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                return rows(rs);
             } finally {
-                q.end();
+                synchronized (lock) {
+                    executing.remove(ps);
+                }
             }
         }
     }
@@ -142,26 +142,29 @@ public final class JdbcHistoryEngine implements HistoryEngine, AutoCloseable {
      */
     @Override
     public void close() {
-        List<RunningQuery> cancelled;
-        synchronized (running) {
-            closed = true;
-            cancelled = new ArrayList<>(running);
-        }
-        cancelled.forEach(q -> q.cancel(RunningQuery.Reason.CLOSING));
         long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(CLOSE_WAIT_MILLIS);
-        synchronized (running) {
+        synchronized (lock) {
+            closed = true;
             try {
-                while (!running.isEmpty() && end - System.nanoTime() > 0) {
-                    running.wait(Math.max(1, TimeUnit.NANOSECONDS.toMillis(end - System.nanoTime())));
+                while (inFlight > 0 && end - System.nanoTime() > 0) {
+                    executing.forEach(JdbcHistoryEngine::cancel);
+                    lock.wait(CLOSE_CANCEL_EVERY_MILLIS);
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-            if (!running.isEmpty()) {
-                LOG.warn("{} history queries still running after their cancel", running.size());
+            if (inFlight > 0) {
+                LOG.warn("{} history queries still running after their cancel", inFlight);
             }
         }
-        watchdog.shutdownNow();
+    }
+
+    private static void cancel(Statement statement) {
+        try {
+            statement.cancel();
+        } catch (SQLException e) {
+            // Closed meanwhile: its query has ended.
+        }
     }
 
     private static List<ObjectNode> rows(ResultSet rs) throws SQLException {

@@ -85,7 +85,7 @@ class JdbcHistoryEngineTest {
         assertThatThrownBy(() -> slow.get(60, TimeUnit.SECONDS))
                 .cause()
                 .isInstanceOf(HistoryQueryCancelledException.class)
-                .hasMessage("history query did not finish within 1 s; narrow the time range");
+                .hasMessage("history query did not finish by its deadline; narrow the time range");
 
         assertThat(run("SELECT 3 AS v", 60).rows().get(0).get("v").asInt()).isEqualTo(3);
         assertThat(opened).hasSize(2).allSatisfy(c -> assertThat(c.isClosed()).isTrue());
@@ -128,6 +128,43 @@ class JdbcHistoryEngineTest {
         assertThatThrownBy(() -> run("SELECT 1", 60))
                 .isInstanceOf(HistoryQueryCancelledException.class)
                 .hasMessage("history query cancelled: the history engine is shutting down");
+        assertThat(opened).hasSize(1).allSatisfy(c -> assertThat(c.isClosed()).isTrue());
+    }
+
+    @Test
+    void aQueryAdmittedBeforeCloseButNotYetRunningIsRefusedAndCloseWaitsForIt() throws Exception {
+        CountDownLatch opening = new CountDownLatch(1);
+        CountDownLatch proceed = new CountDownLatch(1);
+        ConnectionSource duplicates = DuckConnections.of(duck);
+        JdbcHistoryEngine slowToConnect = new JdbcHistoryEngine(() -> {
+            opening.countDown();
+            try {
+                proceed.await(60, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                throw new SQLException(e);
+            }
+            Connection c = duplicates.open();
+            opened.add(c);
+            return c;
+        });
+        CompletableFuture<EngineResult> query = CompletableFuture.supplyAsync(
+                () -> slowToConnect.run(new SqlQuery("SELECT 1 AS v", List.of(), 1), null, Instant.now().plusSeconds(600)));
+        assertThat(opening.await(30, TimeUnit.SECONDS)).as("the query is opening its connection").isTrue();
+
+        Thread closer = new Thread(slowToConnect::close, "closer");
+        closer.start();
+        while (closer.getState() != Thread.State.TIMED_WAITING && closer.isAlive()) {
+            Thread.onSpinWait(); // close() has refused new queries and waits for the admitted one
+        }
+        assertThat(closer.isAlive()).as("close waits for the admitted query").isTrue();
+        proceed.countDown();
+
+        assertThatThrownBy(() -> query.get(30, TimeUnit.SECONDS))
+                .cause()
+                .isInstanceOf(HistoryQueryCancelledException.class)
+                .hasMessage("history query cancelled: the history engine is shutting down");
+        closer.join(30_000);
+        assertThat(closer.isAlive()).as("close returned once the query was refused").isFalse();
         assertThat(opened).hasSize(1).allSatisfy(c -> assertThat(c.isClosed()).isTrue());
     }
 }

@@ -31,7 +31,7 @@ final class LakeViewHistoryEngine implements HistoryEngine {
         Duration allowed = Duration.between(Instant.now(), deadline);
         try {
             if (!readLock.tryLock(Math.max(0, allowed.toNanos()), TimeUnit.NANOSECONDS)) {
-                throw HistoryQueryCancelledException.deadline(allowed, null);
+                throw HistoryQueryCancelledException.deadline(null);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
