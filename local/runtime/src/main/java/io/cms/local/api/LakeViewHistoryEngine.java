@@ -5,6 +5,7 @@ import io.cms.api.history.HistoryEngine;
 import io.cms.api.history.HistoryQueryCancelledException;
 import io.cms.api.history.HistoryQueryFailedException;
 import io.cms.api.history.SqlQuery;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.TimeUnit;
@@ -20,17 +21,23 @@ final class LakeViewHistoryEngine implements HistoryEngine {
 
     private final HistoryEngine engine;
     private final Lock readLock;
+    private final Clock clock;
 
-    LakeViewHistoryEngine(HistoryEngine engine, Lock readLock) {
+    /** @param clock the clock the callers' deadlines are on */
+    LakeViewHistoryEngine(HistoryEngine engine, Lock readLock, Clock clock) {
         this.engine = engine;
         this.readLock = readLock;
+        this.clock = clock;
     }
 
     @Override
     public EngineResult run(SqlQuery query, String pendingId, Instant deadline) {
-        Duration allowed = Duration.between(Instant.now(), deadline);
+        if (deadline == null) {
+            throw new IllegalArgumentException("a history query needs a deadline");
+        }
+        long waitNanos = Math.max(0, Duration.between(clock.instant(), deadline).toNanos());
         try {
-            if (!readLock.tryLock(Math.max(0, allowed.toNanos()), TimeUnit.NANOSECONDS)) {
+            if (!readLock.tryLock(waitNanos, TimeUnit.NANOSECONDS)) {
                 throw HistoryQueryCancelledException.deadline(null);
             }
         } catch (InterruptedException e) {

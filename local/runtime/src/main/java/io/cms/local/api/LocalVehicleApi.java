@@ -54,13 +54,14 @@ public final class LocalVehicleApi implements AutoCloseable {
         } catch (SQLException e) {
             throw new IllegalStateException("DuckDB did not start: " + e.getMessage(), e);
         }
-        JdbcHistoryEngine history = new JdbcHistoryEngine(duckdb::duplicate);
+        Clock clock = Clock.systemUTC();
+        JdbcHistoryEngine history = new JdbcHistoryEngine(duckdb::duplicate, clock);
         try {
             LakeSchema lake = new LakeSchema(VssCatalog.load());
             String parquet = lakeRoot.toAbsolutePath().resolve("parquet").toString() + "/**/*.parquet";
             VehicleApi api = new VehicleApi(latest, lake, new HistoryQueryBuilder(lake, parquet, Dialect.DUCKDB),
-                    new LakeViewHistoryEngine(history, lakeViewReadLock), new HistoryTokens(SecretFiles.loadOrCreate(dir.resolve("history-token.key"), 32)),
-                    HISTORY_BUDGET, Clock.systemUTC());
+                    new LakeViewHistoryEngine(history, lakeViewReadLock, clock),
+                    new HistoryTokens(SecretFiles.loadOrCreate(dir.resolve("history-token.key"), 32)), HISTORY_BUDGET, clock);
             return new LocalVehicleApi(duckdb, history, new GraphQlResolverHandler(api));
         } catch (RuntimeException e) {
             history.close();
