@@ -43,6 +43,7 @@ final class JsonCursor {
     private static final int ROOT = 0;
     private static final int OBJECT_FIRST = 1;
     private static final int OBJECT_NEXT = 2;
+    /** After a field name: its ':' (checked on the way to the value), then its value. */
     private static final int FIELD_VALUE = 3;
     private static final int ARRAY_FIRST = 4;
     private static final int ARRAY_NEXT = 5;
@@ -56,8 +57,10 @@ final class JsonCursor {
     /** Whether an object may repeat a name (JSON allows it; the validator does not). */
     private boolean repeatedNames;
 
-    // Open containers: whether each is an object; the names of the open objects.
+    // Open containers: whether each is an object, whether the caller checks an object's names
+    // (see checkNamesByCaller); the names of the open objects.
     private boolean[] isObject = new boolean[16];
+    private boolean[] namesByCaller = new boolean[16];
     private int depth;
     private final FieldNames names = new FieldNames();
 
@@ -69,6 +72,8 @@ final class JsonCursor {
     /** The decoded name when it had escapes (then strArray holds {@link #nameBytes} of it). */
     private String decodedName;
     private int nameHash;
+    /** Just after the last field name's closing quote. */
+    private int nameEnd;
 
     // The last number.
     private int numFrom;
@@ -136,8 +141,15 @@ final class JsonCursor {
             case ROOT -> {
                 return c == EOF ? null : value(c);
             }
-            case FIELD_VALUE, ARRAY_FIRST -> {
-                if (c == ']' && state == ARRAY_FIRST) {
+            case FIELD_VALUE -> {
+                if (c != ':') {
+                    throw unexpected(c, "':' after a field name");
+                }
+                pos++;
+                return value(skipWhitespace());
+            }
+            case ARRAY_FIRST -> {
+                if (c == ']') {
                     return endContainer(Token.END_ARRAY);
                 }
                 return value(c);
@@ -185,6 +197,33 @@ final class JsonCursor {
                 throw malformed("unexpected end of input", pos);
             }
         }
+    }
+
+    /**
+     * The innermost object, just opened, has its names checked by the caller from its next field
+     * name on: for each, the caller either tracks it itself (a name it knows, by what it means: an
+     * escaped spelling is the same name) and throws {@link #duplicateName()} on its second
+     * appearance, or calls {@link #requireNewName()}. Objects inside it are the cursor's again.
+     */
+    void checkNamesByCaller() {
+        namesByCaller[depth - 1] = true;
+    }
+
+    /**
+     * For an object whose names the caller checks: records the last field name among that
+     * object's names, refusing it when they hold it already (unless reset to allow repeats).
+     *
+     * @throws DuplicateKey as the cursor's own check would
+     */
+    void requireNewName() {
+        if (!repeatedNames && !names.add(strArray, strFrom, strTo, nameHash)) {
+            throw duplicateName();
+        }
+    }
+
+    /** The refusal of the last field name as a repeat: it, and just after it. */
+    DuplicateKey duplicateName() {
+        return new DuplicateKey(text(), nameEnd);
     }
 
     /** Whether a CR or LF appeared outside strings (or a byte-order mark at the start). */
@@ -324,14 +363,12 @@ final class JsonCursor {
             throw unexpected(c, "a field name in double quotes");
         }
         scanString(true);
-        if (!repeatedNames && !names.add(strArray, strFrom, strTo, nameHash)) {
-            throw new DuplicateKey(text(), pos);
+        nameEnd = pos;
+        if (!repeatedNames && !namesByCaller[depth - 1] && !names.add(strArray, strFrom, strTo, nameHash)) {
+            throw duplicateName();
         }
-        int colon = skipWhitespace();
-        if (colon != ':') {
-            throw unexpected(colon, "':' after a field name");
-        }
-        pos++;
+        // The ':' is checked by the next call, so a caller checking names refuses a repeated name
+        // before a bad ':' after it, as the cursor does.
         state = FIELD_VALUE;
         return Token.FIELD_NAME;
     }
@@ -342,8 +379,10 @@ final class JsonCursor {
         }
         if (depth == isObject.length) {
             isObject = Arrays.copyOf(isObject, depth * 2);
+            namesByCaller = Arrays.copyOf(namesByCaller, depth * 2);
         }
         isObject[depth] = object;
+        namesByCaller[depth] = false;
         if (object) {
             names.open();
         }

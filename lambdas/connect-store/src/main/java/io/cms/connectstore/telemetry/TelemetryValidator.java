@@ -121,14 +121,18 @@ public final class TelemetryValidator {
         if (p.next() != Token.START_OBJECT) {
             throw new Reject(RejectReason.NOT_AN_OBJECT, "the payload must be a JSON object");
         }
+        p.checkNamesByCaller();
+        long seen = 0;
         Token t;
         while ((t = p.next()) == Token.FIELD_NAME) {
             if (p.nameIs(VIN_KEY)) {
+                p.requireNewName();
                 if (p.next() != Token.STRING) {
                     throw new Reject(RejectReason.INVALID_VIN, "vin must be a string");
                 }
                 vin = p.text();
             } else if (p.nameIs(TIMESTAMP_KEY)) {
+                p.requireNewName();
                 timestampToken = p.next();
                 if (timestampToken == Token.STRING) {
                     timestampText = p.text();
@@ -139,6 +143,7 @@ public final class TelemetryValidator {
                 }
             } else {
                 SignalKeys node = root.child(p);
+                seen = checkName(p, node, seen);
                 Token value = p.next();
                 if (node == null) {
                     p.skipChildren(value);
@@ -237,8 +242,11 @@ public final class TelemetryValidator {
         if (token != Token.START_OBJECT) {
             throw new Reject(RejectReason.WRONG_TYPE, node.path() + " is a VSS branch and must be an object, got " + describe(token));
         }
+        p.checkNamesByCaller();
+        long seen = 0;
         while (p.next() == Token.FIELD_NAME) {
             SignalKeys child = keys.child(p);
+            seen = checkName(p, child, seen);
             Token value = p.next();
             if (child == null) {
                 p.skipChildren(value);
@@ -246,6 +254,21 @@ public final class TelemetryValidator {
                 readBranch(p, value, child, values);
             }
         }
+    }
+
+    /**
+     * Refuses a repeated name in an object whose names the validator checks (see
+     * {@link JsonCursor#checkNamesByCaller()}): a catalog child by its bit in {@code seen}, any
+     * other name by the cursor. Returns {@code seen} with the name's bit.
+     */
+    private static long checkName(JsonCursor p, SignalKeys child, long seen) {
+        long bit = child == null ? 0 : child.bit();
+        if (bit == 0) {
+            p.requireNewName();
+        } else if ((seen & bit) != 0) {
+            throw p.duplicateName();
+        }
+        return seen | bit;
     }
 
     private static Object readLeaf(JsonCursor p, Token token, Signal signal) {

@@ -144,6 +144,31 @@ class JsonCursorTest {
     }
 
     @Test
+    void anObjectWhoseNamesTheCallerChecksLeavesItsNamesToTheCallerAndItsInnerObjectsToTheReader() {
+        JsonCursor c = new JsonCursor().reset("{\"a\":1,\"a\":2,\"c\":3,\"c\":{\"b\":1,\"b\":2}}".getBytes(StandardCharsets.US_ASCII));
+        assertThat(c.next()).isEqualTo(Token.START_OBJECT);
+        c.checkNamesByCaller();
+        assertThat(c.next()).isEqualTo(Token.FIELD_NAME);
+        c.next();
+        assertThat(c.next()).as("a name the caller tracks is not the reader's to refuse").isEqualTo(Token.FIELD_NAME);
+        JsonCursor.DuplicateKey repeat = c.duplicateName();
+        assertThat(repeat.name()).isEqualTo("a");
+        assertThat(repeat.offset()).as("just after the name, as the reader's own refusal").isEqualTo(10);
+        c.next();
+        assertThat(c.next()).isEqualTo(Token.FIELD_NAME);
+        c.requireNewName();
+        c.next();
+        assertThat(c.next()).isEqualTo(Token.FIELD_NAME);
+        assertThatThrownBy(c::requireNewName).isInstanceOf(JsonCursor.DuplicateKey.class)
+                .extracting(e -> ((JsonCursor.DuplicateKey) e).offset()).isEqualTo(22);
+        assertThat(c.next()).isEqualTo(Token.START_OBJECT);
+        assertThat(c.next()).isEqualTo(Token.FIELD_NAME);
+        c.next();
+        assertThatThrownBy(c::next).as("an inner object is the reader's again").isInstanceOf(JsonCursor.DuplicateKey.class)
+                .extracting(e -> ((JsonCursor.DuplicateKey) e).name()).isEqualTo("b");
+    }
+
+    @Test
     void resetToAllowRepeatedNamesReadsThemAndChecksEverythingElse() {
         JsonCursor c = new JsonCursor();
         byte[] repeated = "{\"a\":{\"b\":1,\"b\":2},\"a\":[{\"\":1,\"\":2}]}".getBytes(StandardCharsets.US_ASCII);

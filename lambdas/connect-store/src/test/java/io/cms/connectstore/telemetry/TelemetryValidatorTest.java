@@ -350,6 +350,59 @@ class TelemetryValidatorTest {
     }
 
     @Test
+    void duplicateNamesAreRefusedAsTheReaderRefusesThemWhetherTheValidatorReadsOrSkipsTheObject() {
+        String start = "{\"vin\":\"" + VIN + "\",";
+        assertThat(rejected(validate(TOPIC, start + "\"Vehicle\":{\"Speed\":1,\"Sp\\u0065ed\":2}}")).detail())
+                .as("a catalog name and an escaped spelling of it").isEqualTo("duplicate key 'Speed' at byte 60");
+        String[][] cases = {
+            {"Speed", "\"Vehicle\":{\"Speed\":1,\"Sp\\u0065ed\":2}}"},
+            {"CurrentLocation", "\"Vehicle\":{\"CurrentLocation\":{},\"Speed\":1,\"CurrentLocation\":null}}"},
+            {"Vehicle", "\"Vehicle\":{},\"Veh\\u0069cle\":{}}"},
+            {"timestamp", "\"timestamp\":1,\"tim\\u0065stamp\":2}"},
+            {"Foo", "\"Vehicle\":{\"Foo\":1,\"Speed\":2,\"Foo\":3}}"},
+            {"Foo", "\"Vehicle\":{\"Foo\":1,\"F\\u006Fo\":2}}"},
+            {"a", "\"Vehicle\":{\"Unknown\":{\"a\":1,\"a\":2}}}"},
+            {"Speed", "\"Vehicle\":{\"Unknown\":{\"Speed\":1,\"Speed\":2}}}"},
+            {"b", "\"Vehicle\":{\"Unknown\":[1,{\"b\":1,\"b\":2}]}}"},
+            {"Latitude", "\"Vehicle\":{\"CurrentLocation\":{\"Latitude\":1,\"Latitude\":2}}}"},
+        };
+        for (String[] c : cases) {
+            byte[] payload = (start + c[1]).getBytes(StandardCharsets.UTF_8);
+            Verdict.Rejected r = rejected(VALIDATOR.validate(TOPIC, payload, NOW));
+            assertThat(r.reason()).as(c[1]).isEqualTo(RejectReason.DUPLICATE_KEY);
+            assertThat(r.detail()).as("as the reader alone says it: %s", c[1])
+                    .isEqualTo("duplicate key '" + c[0] + "' at byte " + readerDuplicateAt(payload));
+            assertThat(r.wellFormedJson()).isTrue();
+        }
+        // A repeat is refused before what follows it is read, as the reader alone does.
+        for (String name : new String[] {"Speed", "Foo"}) {
+            Verdict.Rejected r = rejected(validate(TOPIC, start + "\"Vehicle\":{\"" + name + "\":1,\"" + name + "\" 2}}"));
+            assertThat(r.reason()).as(name).isEqualTo(RejectReason.DUPLICATE_KEY);
+            assertThat(r.wellFormedJson()).isFalse();
+        }
+        // The same name in different objects is no repeat, wherever it is checked.
+        Telemetry t = accepted(validate(TOPIC, start + "\"Vehicle\":{\"Foo\":1,\"CurrentLocation\":{\"Foo\":2,\"Speed\":3,"
+                + "\"Latitude\":4},\"Speed\":5,\"x\":{\"Speed\":6,\"Foo\":7},\"Bar\":8,\"Powertrain\":{\"Range\":9,"
+                + "\"TractionBattery\":{\"Range\":10}}}}"));
+        assertThat(t.value(CATALOG.indexOf("Vehicle.Speed"))).isEqualTo(5.0f);
+        assertThat(t.value(CATALOG.indexOf("Vehicle.CurrentLocation.Latitude"))).isEqualTo(4.0);
+        assertThat(t.value(CATALOG.indexOf("Vehicle.Powertrain.TractionBattery.Range"))).isEqualTo(10L);
+    }
+
+    /** Where the reader on its own refuses the payload's first repeated name. */
+    private static int readerDuplicateAt(byte[] payload) {
+        JsonCursor cursor = new JsonCursor().reset(payload);
+        try {
+            while (cursor.next() != null) {
+                // Read to the repeat.
+            }
+        } catch (JsonCursor.DuplicateKey d) {
+            return d.offset();
+        }
+        throw new AssertionError("the reader found no repeated name");
+    }
+
+    @Test
     void aRefusedPayloadIsEmbeddableJsonOnlyWhenAllOfItIsStrictUtf8() {
         String start = "{\"vin\":\"" + VIN + "\",";
         byte[][] tails = {{(byte) 0xC0, (byte) 0x80}, {(byte) 0xED, (byte) 0xA0, (byte) 0x80}, {(byte) 0xF5, (byte) 0x80, (byte) 0x80, (byte) 0x80}};
