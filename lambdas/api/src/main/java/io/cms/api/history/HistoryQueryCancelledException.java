@@ -41,9 +41,13 @@ public final class HistoryQueryCancelledException extends HistoryQueryFailedExce
         if (!deadline) {
             return this;
         }
-        long seconds = Math.max(1, budget.getSeconds() + (budget.getNano() > 0 ? 1 : 0));
-        return new HistoryQueryCancelledException("history query did not finish within " + seconds
+        return new HistoryQueryCancelledException("history query did not finish within " + wholeSecondsUp(budget)
                 + " s; narrow the time range", this, true);
+    }
+
+    /** {@code d} in whole seconds, rounded up, at least 1 (the JDBC query timeout's unit). */
+    static int wholeSecondsUp(Duration d) {
+        return (int) Math.max(1, d.getSeconds() + (d.getNano() > 0 ? 1 : 0));
     }
 
     /** The same message without the cause (whose text is the engine's), for the caller. */

@@ -90,7 +90,7 @@ public final class JdbcHistoryEngine implements HistoryEngine, AutoCloseable {
             inFlight++;
         }
         try {
-            return EngineResult.finished(execute(query, timeoutSeconds(allowed)));
+            return EngineResult.finished(execute(query, HistoryQueryCancelledException.wholeSecondsUp(allowed)));
         } catch (SQLException e) {
             synchronized (lock) {
                 if (closed) {
@@ -107,11 +107,6 @@ public final class JdbcHistoryEngine implements HistoryEngine, AutoCloseable {
                 lock.notifyAll();
             }
         }
-    }
-
-    /** {@code allowed} in whole seconds, rounded up (so the timeout never comes before the deadline). */
-    private static int timeoutSeconds(Duration allowed) {
-        return (int) Math.max(1, allowed.getSeconds() + (allowed.getNano() > 0 ? 1 : 0));
     }
 
     private List<ObjectNode> execute(SqlQuery query, int timeoutSeconds) throws SQLException {

@@ -389,6 +389,34 @@ class TelemetryValidatorTest {
         assertThat(t.value(CATALOG.indexOf("Vehicle.Powertrain.TractionBattery.Range"))).isEqualTo(10L);
     }
 
+    /**
+     * A branch with more than 64 children: the children past the 64th have no bit and are checked
+     * by the reader's name set, in the same object as the ones checked by bit.
+     */
+    @Test
+    void aBranchWithMoreThan64ChildrenRefusesRepeatsOnBothSidesOfThe64th() throws Exception {
+        StringBuilder signals = new StringBuilder("{\"vssVersion\":\"4.0\",\"signals\":[");
+        signals.append("{\"path\":\"Vehicle.VehicleIdentification.VIN\",\"datatype\":\"string\",\"description\":\"VIN.\"}");
+        for (int i = 0; i < 70; i++) {
+            signals.append(",{\"path\":\"Vehicle.Wide.S").append(i).append("\",\"datatype\":\"int32\",\"description\":\"s.\"}");
+        }
+        VssCatalog wide = VssCatalog.parse(new java.io.ByteArrayInputStream(signals.append("]}").toString()
+                .getBytes(StandardCharsets.UTF_8)));
+        TelemetryValidator validator = new TelemetryValidator(wide);
+        String start = "{\"vin\":\"" + VIN + "\",\"timestamp\":" + (NOW - 1000) + ",\"Vehicle\":{\"Wide\":{";
+        for (String body : new String[] {"\"S1\":1,\"S69\":2,\"S1\":3}}}", "\"S69\":1,\"S1\":2,\"S\\u00369\":3}}}",
+            "\"S68\":1,\"S69\":2,\"x\":3,\"S68\":4}}}"}) {
+            byte[] payload = (start + body).getBytes(StandardCharsets.UTF_8);
+            Verdict.Rejected r = rejected(validator.validate(TOPIC, payload, NOW));
+            assertThat(r.reason()).as(body).isEqualTo(RejectReason.DUPLICATE_KEY);
+            assertThat(r.detail()).as(body).endsWith("at byte " + readerDuplicateAt(payload));
+        }
+        Telemetry t = accepted(validator.validate(TOPIC, (start + "\"S0\":0,\"S63\":63,\"S64\":64,\"S69\":69}}}")
+                .getBytes(StandardCharsets.UTF_8), NOW));
+        assertThat(t.value(wide.indexOf("Vehicle.Wide.S69"))).isEqualTo(69);
+        assertThat(t.value(wide.indexOf("Vehicle.Wide.S63"))).isEqualTo(63);
+    }
+
     /** Where the reader on its own refuses the payload's first repeated name. */
     private static int readerDuplicateAt(byte[] payload) {
         JsonCursor cursor = new JsonCursor().reset(payload);

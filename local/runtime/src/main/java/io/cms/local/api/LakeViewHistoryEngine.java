@@ -32,9 +32,6 @@ final class LakeViewHistoryEngine implements HistoryEngine {
 
     @Override
     public EngineResult run(SqlQuery query, String pendingId, Instant deadline) {
-        if (deadline == null) {
-            throw new IllegalArgumentException("a history query needs a deadline");
-        }
         long waitNanos = Math.max(0, Duration.between(clock.instant(), deadline).toNanos());
         try {
             if (!readLock.tryLock(waitNanos, TimeUnit.NANOSECONDS)) {

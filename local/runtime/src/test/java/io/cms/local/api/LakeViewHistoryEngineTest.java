@@ -125,14 +125,4 @@ class LakeViewHistoryEngineTest {
         assertThat(stillInterrupted).as("the interrupt is kept for the caller's thread").isTrue();
         assertThat(view.getReadLockCount()).isZero();
     }
-
-    @Test
-    void aQueryWithoutADeadlineIsRefused() {
-        LakeViewHistoryEngine engine = new LakeViewHistoryEngine((q, pending, deadline) -> {
-            throw new AssertionError("not reached");
-        }, new ReentrantReadWriteLock().readLock(), Clock.systemUTC());
-        assertThatThrownBy(() -> engine.run(new SqlQuery("select 1", List.of(), 1), null, null))
-                .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("a history query needs a deadline");
-    }
 }
