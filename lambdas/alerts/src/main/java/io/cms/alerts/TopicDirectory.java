@@ -27,7 +27,8 @@ public interface TopicDirectory {
 
     /**
      * The current state of a subscription, or empty when it no longer exists (unsubscribed or expired).
-     * {@code getUserSubscriptions} calls this from several threads at once.
+     * {@code getUserSubscriptions} and {@code updateUserSubscriptions} call this from several threads at
+     * once, the latter while it subscribes and unsubscribes on its own thread.
      */
     Optional<EmailSubscription.Status> status(String subscriptionArn);
 

@@ -29,9 +29,10 @@ public final class UserSubscriptions {
     private static final Logger LOG = LoggerFactory.getLogger(UserSubscriptions.class);
 
     /**
-     * Most subscription states {@code getUserSubscriptions} reads from SNS at once (one
-     * {@code GetSubscriptionAttributes} call each): at about 50 ms a call, the
-     * {@value AlertsConfig#MAX_LISTABLE_SUBSCRIPTIONS} rows of a full email take about 2 s instead of 25 s.
+     * Most subscription states {@code getUserSubscriptions} and {@code updateUserSubscriptions} read from
+     * SNS at once (one {@code GetSubscriptionAttributes} call each), on one pool shared by both: at about
+     * 50 ms a call, the {@value AlertsConfig#MAX_LISTABLE_SUBSCRIPTIONS} rows of a full email take about
+     * 2 s instead of 25 s.
      */
     public static final int STATUS_LOOKUP_CONCURRENCY = 16;
 
@@ -110,7 +111,9 @@ public final class UserSubscriptions {
     /**
      * Applies the changes. Every change is validated before any is applied; each applied change is
      * written to the table right after SNS accepted it, so a failure part-way leaves table and SNS
-     * in agreement and the call can simply be repeated.
+     * in agreement and the call can simply be repeated. The states of the subscriptions to enable
+     * again are read concurrently up front, but each is waited for only when its change is applied, so a
+     * failed read fails the call at that change, exactly as when they were read one after another.
      */
     public boolean update(CallerIdentity caller, String email, List<AlarmChange> changes) {
         String owner = Emails.normalise(email);
@@ -119,31 +122,38 @@ public final class UserSubscriptions {
         Map<String, SubscriptionStore.Row> existing = store.byEmail(owner).stream()
                 .collect(Collectors.toMap(SubscriptionStore.Row::topicKey, Function.identity()));
         requireWithinCap(existing, byTopic);
-        for (Map.Entry<String, AlarmChange> entry : byTopic.entrySet()) {
-            String topic = entry.getKey();
-            AlarmChange change = entry.getValue();
-            SubscriptionStore.Row row = existing.get(topic);
-            try {
-                if (change.emailEnabled()) {
-                    if (row != null && status(row.subscriptionArn()) != EmailSubscription.Status.UNSUBSCRIBED) {
-                        continue;
+        // The rows of the enabled alarms, in change order: the only changes that read a state.
+        List<String> toCheck = byTopic.entrySet().stream()
+                .filter(entry -> entry.getValue().emailEnabled() && existing.containsKey(entry.getKey()))
+                .map(entry -> existing.get(entry.getKey()).subscriptionArn()).toList();
+        try (StatusLookups states = new StatusLookups(toCheck)) {
+            int checked = 0;
+            for (Map.Entry<String, AlarmChange> entry : byTopic.entrySet()) {
+                String topic = entry.getKey();
+                AlarmChange change = entry.getValue();
+                SubscriptionStore.Row row = existing.get(topic);
+                try {
+                    if (change.emailEnabled()) {
+                        if (row != null && states.get(checked++) != EmailSubscription.Status.UNSUBSCRIBED) {
+                            continue;
+                        }
+                        String topicArn = topics.ensureTopic(topic);
+                        EmailSubscription subscription = topics.subscribeEmail(topicArn, owner);
+                        store.put(new SubscriptionStore.Row(owner, topic, subscription.arn(), change.vin(),
+                                change.alarmType()));
+                    } else if (row != null) {
+                        if (row.subscriptionArn() != null && row.subscriptionArn().startsWith("arn:")) {
+                            topics.unsubscribe(row.subscriptionArn());
+                        }
+                        store.delete(owner, topic);
                     }
-                    String topicArn = topics.ensureTopic(topic);
-                    EmailSubscription subscription = topics.subscribeEmail(topicArn, owner);
-                    store.put(new SubscriptionStore.Row(owner, topic, subscription.arn(), change.vin(),
-                            change.alarmType()));
-                } else if (row != null) {
-                    if (row.subscriptionArn() != null && row.subscriptionArn().startsWith("arn:")) {
-                        topics.unsubscribe(row.subscriptionArn());
-                    }
-                    store.delete(owner, topic);
+                } catch (BadInputException | AccessDeniedException e) {
+                    throw e;
+                } catch (RuntimeException e) {
+                    LOG.error("could not change subscription of topic {}", topic, e);
+                    throw new NotificationFailedException("could not change the subscription for " + change.alarmType()
+                            + " of " + change.vin() + "; earlier changes were kept, retry the call", e);
                 }
-            } catch (BadInputException | AccessDeniedException e) {
-                throw e;
-            } catch (RuntimeException e) {
-                LOG.error("could not change subscription of topic {}", topic, e);
-                throw new NotificationFailedException("could not change the subscription for "
-                        + change.alarmType() + " of " + change.vin() + "; earlier changes were kept, retry the call", e);
             }
         }
         return true;
@@ -202,26 +212,56 @@ public final class UserSubscriptions {
      * that of the first failing row in row order, and lookups not yet started are not made.
      */
     private List<EmailSubscription.Status> statuses(List<SubscriptionStore.Row> rows) {
-        if (rows.size() <= 1) {
-            return rows.stream().map(row -> status(row.subscriptionArn())).toList();
-        }
-        List<Future<EmailSubscription.Status>> pending = new ArrayList<>(rows.size());
-        try {
-            for (SubscriptionStore.Row row : rows) {
-                pending.add(lookups.submit(() -> lookUp(row.subscriptionArn())));
-            }
+        List<String> subscriptionArns = rows.stream().map(SubscriptionStore.Row::subscriptionArn).toList();
+        try (StatusLookups states = new StatusLookups(subscriptionArns)) {
             List<EmailSubscription.Status> statuses = new ArrayList<>(rows.size());
-            for (Future<EmailSubscription.Status> lookup : pending) {
-                statuses.add(await(lookup));
+            for (int i = 0; i < rows.size(); i++) {
+                statuses.add(states.get(i));
             }
             return statuses;
-        } catch (RuntimeException | Error e) {
-            // Drops the lookups not yet started, then interrupts those in flight: last row first, so a thread
-            // freed by an interrupt finds only cancelled lookups queued. The threads stay for the next call.
+        }
+    }
+
+    /**
+     * The states of some subscriptions, all started at once on the shared {@link #lookups} pool (a single
+     * one is read on the caller's thread, when asked for). {@link #get} waits for one; a failed lookup
+     * fails only the {@code get} of its own index. Closing drops the lookups not yet started.
+     */
+    private final class StatusLookups implements AutoCloseable {
+        private final List<String> subscriptionArns;
+        private final List<Future<EmailSubscription.Status>> pending;
+
+        StatusLookups(List<String> subscriptionArns) {
+            this.subscriptionArns = subscriptionArns;
+            this.pending = new ArrayList<>(subscriptionArns.size());
+            if (subscriptionArns.size() <= 1) {
+                return;
+            }
+            try {
+                for (String subscriptionArn : subscriptionArns) {
+                    pending.add(lookups.submit(() -> lookUp(subscriptionArn)));
+                }
+            } catch (RuntimeException | Error e) {
+                close();
+                throw e;
+            }
+        }
+
+        /** The state of subscription {@code i}, waiting for its lookup. */
+        EmailSubscription.Status get(int i) {
+            return pending.isEmpty() ? status(subscriptionArns.get(i)) : await(pending.get(i));
+        }
+
+        /**
+         * Drops the lookups not yet started, then interrupts those in flight (none after every one was read):
+         * last first, so a thread freed by an interrupt finds only cancelled lookups queued. The threads stay
+         * for the next call.
+         */
+        @Override
+        public void close() {
             for (int i = pending.size() - 1; i >= 0; i--) {
                 pending.get(i).cancel(true);
             }
-            throw e;
         }
     }
 
