@@ -4,17 +4,20 @@ import io.cms.alerts.CallerIdentity.Emails;
 import io.cms.lambda.common.BadInputException;
 import io.cms.lambda.common.Vin;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -94,15 +97,21 @@ public final class UserSubscriptions {
         lookups.allowCoreThreadTimeOut(true);
     }
 
-    /** The subscriptions of {@code email}, with each one's confirmation state. */
+    /**
+     * The subscriptions of {@code email}, with each one's confirmation state, read at most
+     * {@link #STATUS_LOOKUP_CONCURRENCY} at a time. A failed lookup fails the call as it did when the rows
+     * were read one after another: the error is that of the first failing row in row order, and lookups
+     * not yet started are not made.
+     */
     public UserPreference get(CallerIdentity caller, String email) {
         String owner = Emails.normalise(email);
         caller.requireMayManage(owner);
         List<SubscriptionStore.Row> rows = store.byEmail(owner);
-        List<EmailSubscription.Status> statuses = statuses(rows);
         List<AlarmView> alarms = new ArrayList<>(rows.size());
-        for (int i = 0; i < rows.size(); i++) {
-            alarms.add(new AlarmView(rows.get(i).vin(), rows.get(i).alarmType(), statuses.get(i)));
+        try (StatusLookups states = new StatusLookups(rows.stream().map(SubscriptionStore.Row::subscriptionArn).toList())) {
+            for (SubscriptionStore.Row row : rows) {
+                alarms.add(new AlarmView(row.vin(), row.alarmType(), states.get(row.subscriptionArn())));
+            }
         }
         boolean enabled = alarms.stream().anyMatch(a -> a.status() != EmailSubscription.Status.UNSUBSCRIBED);
         return new UserPreference(owner, enabled, alarms);
@@ -127,26 +136,12 @@ public final class UserSubscriptions {
                 .filter(entry -> entry.getValue().emailEnabled() && existing.containsKey(entry.getKey()))
                 .map(entry -> existing.get(entry.getKey()).subscriptionArn()).toList();
         try (StatusLookups states = new StatusLookups(toCheck)) {
-            int checked = 0;
             for (Map.Entry<String, AlarmChange> entry : byTopic.entrySet()) {
                 String topic = entry.getKey();
                 AlarmChange change = entry.getValue();
                 SubscriptionStore.Row row = existing.get(topic);
                 try {
-                    if (change.emailEnabled()) {
-                        if (row != null && states.get(checked++) != EmailSubscription.Status.UNSUBSCRIBED) {
-                            continue;
-                        }
-                        String topicArn = topics.ensureTopic(topic);
-                        EmailSubscription subscription = topics.subscribeEmail(topicArn, owner);
-                        store.put(new SubscriptionStore.Row(owner, topic, subscription.arn(), change.vin(),
-                                change.alarmType()));
-                    } else if (row != null) {
-                        if (row.subscriptionArn() != null && row.subscriptionArn().startsWith("arn:")) {
-                            topics.unsubscribe(row.subscriptionArn());
-                        }
-                        store.delete(owner, topic);
-                    }
+                    apply(owner, topic, change, row, () -> states.get(row.subscriptionArn()));
                 } catch (BadInputException | AccessDeniedException e) {
                     throw e;
                 } catch (RuntimeException e) {
@@ -157,6 +152,30 @@ public final class UserSubscriptions {
             }
         }
         return true;
+    }
+
+    /**
+     * Applies one change of {@link #update}: an enabled alarm is subscribed unless it has a row whose
+     * {@code state} (asked for only then) is still subscribed; a disabled alarm with a row is unsubscribed
+     * (when the row holds an ARN) and its row deleted.
+     */
+    private void apply(String owner, String topic, AlarmChange change, SubscriptionStore.Row row,
+            Supplier<EmailSubscription.Status> state) {
+        if (!change.emailEnabled()) {
+            if (row != null) {
+                if (row.subscriptionArn() != null && row.subscriptionArn().startsWith("arn:")) {
+                    topics.unsubscribe(row.subscriptionArn());
+                }
+                store.delete(owner, topic);
+            }
+            return;
+        }
+        if (row != null && state.get() != EmailSubscription.Status.UNSUBSCRIBED) {
+            return;
+        }
+        String topicArn = topics.ensureTopic(topic);
+        EmailSubscription subscription = topics.subscribeEmail(topicArn, owner);
+        store.put(new SubscriptionStore.Row(owner, topic, subscription.arn(), change.vin(), change.alarmType()));
     }
 
     /**
@@ -207,39 +226,22 @@ public final class UserSubscriptions {
     }
 
     /**
-     * The state of every row, in row order, read at most {@link #STATUS_LOOKUP_CONCURRENCY} at a time.
-     * A failed lookup fails the call as it did when the rows were read one after another: the error is
-     * that of the first failing row in row order, and lookups not yet started are not made.
-     */
-    private List<EmailSubscription.Status> statuses(List<SubscriptionStore.Row> rows) {
-        List<String> subscriptionArns = rows.stream().map(SubscriptionStore.Row::subscriptionArn).toList();
-        try (StatusLookups states = new StatusLookups(subscriptionArns)) {
-            List<EmailSubscription.Status> statuses = new ArrayList<>(rows.size());
-            for (int i = 0; i < rows.size(); i++) {
-                statuses.add(states.get(i));
-            }
-            return statuses;
-        }
-    }
-
-    /**
-     * The states of some subscriptions, all started at once on the shared {@link #lookups} pool (a single
-     * one is read on the caller's thread, when asked for). {@link #get} waits for one; a failed lookup
-     * fails only the {@code get} of its own index. Closing drops the lookups not yet started.
+     * The states of some subscriptions, keyed by subscription ARN, all started at once on the shared
+     * {@link #lookups} pool (when there is only one distinct ARN, it is read on the caller's thread, when
+     * asked for). {@link #get} waits for one; a failed lookup fails only the {@code get} of its own ARN.
+     * Closing drops the lookups not yet started.
      */
     private final class StatusLookups implements AutoCloseable {
-        private final List<String> subscriptionArns;
-        private final List<Future<EmailSubscription.Status>> pending;
+        private final Map<String, Future<EmailSubscription.Status>> pending = new LinkedHashMap<>();
+        private final boolean onCallerThread;
 
         StatusLookups(List<String> subscriptionArns) {
-            this.subscriptionArns = subscriptionArns;
-            this.pending = new ArrayList<>(subscriptionArns.size());
-            if (subscriptionArns.size() <= 1) {
-                return;
-            }
+            onCallerThread = new HashSet<>(subscriptionArns).size() <= 1;
             try {
                 for (String subscriptionArn : subscriptionArns) {
-                    pending.add(lookups.submit(() -> lookUp(subscriptionArn)));
+                    pending.computeIfAbsent(subscriptionArn, arn -> onCallerThread
+                            ? new FutureTask<>(() -> lookUp(arn))
+                            : lookups.submit(() -> lookUp(arn)));
                 }
             } catch (RuntimeException | Error e) {
                 close();
@@ -247,9 +249,16 @@ public final class UserSubscriptions {
             }
         }
 
-        /** The state of subscription {@code i}, waiting for its lookup. */
-        EmailSubscription.Status get(int i) {
-            return pending.isEmpty() ? status(subscriptionArns.get(i)) : await(pending.get(i));
+        /** The state of subscription {@code subscriptionArn}, waiting for its lookup. */
+        EmailSubscription.Status get(String subscriptionArn) {
+            Future<EmailSubscription.Status> lookup = pending.get(subscriptionArn);
+            if (lookup == null) {
+                throw new IllegalStateException("no state lookup was started for subscription " + subscriptionArn);
+            }
+            if (onCallerThread) {
+                ((FutureTask<EmailSubscription.Status>) lookup).run(); // a no-op once it ran
+            }
+            return await(lookup);
         }
 
         /**
@@ -259,8 +268,9 @@ public final class UserSubscriptions {
          */
         @Override
         public void close() {
-            for (int i = pending.size() - 1; i >= 0; i--) {
-                pending.get(i).cancel(true);
+            List<Future<EmailSubscription.Status>> started = new ArrayList<>(pending.values());
+            for (int i = started.size() - 1; i >= 0; i--) {
+                started.get(i).cancel(true);
             }
         }
     }
@@ -275,14 +285,6 @@ public final class UserSubscriptions {
             throw new NotificationFailedException(STATUS_FAILED, e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new NotificationFailedException(STATUS_FAILED, e);
-        }
-    }
-
-    private EmailSubscription.Status status(String subscriptionArn) {
-        try {
-            return lookUp(subscriptionArn);
-        } catch (RuntimeException e) {
             throw new NotificationFailedException(STATUS_FAILED, e);
         }
     }

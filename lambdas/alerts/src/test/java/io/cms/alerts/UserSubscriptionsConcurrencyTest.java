@@ -173,4 +173,23 @@ class UserSubscriptionsConcurrencyTest {
             release.countDown();
         }
     }
+
+    @Test
+    void rowsSharingTheLegacyPendingMarkerEachGetTheirOwnState() {
+        row(0, "pending confirmation");
+        row(1, arn(1, "gone"));
+        row(2, "pending confirmation");
+        row(3, arn(3, "confirmed"));
+
+        assertThat(subscriptions.get(ALICE, EMAIL).alarms()).extracting(UserSubscriptions.AlarmView::status)
+                .containsExactly(Status.PENDING_CONFIRMATION, Status.UNSUBSCRIBED, Status.PENDING_CONFIRMATION,
+                        Status.CONFIRMED);
+        assertThat(sns.asked()).containsExactlyInAnyOrder(arn(1, "gone"), arn(3, "confirmed"));
+
+        tables.clear();
+        row(0, "pending confirmation");
+        row(1, "pending confirmation");
+        assertThat(subscriptions.get(ALICE, EMAIL).alarms()).extracting(UserSubscriptions.AlarmView::status)
+                .containsExactly(Status.PENDING_CONFIRMATION, Status.PENDING_CONFIRMATION);
+    }
 }
