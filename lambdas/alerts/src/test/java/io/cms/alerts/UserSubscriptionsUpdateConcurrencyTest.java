@@ -52,6 +52,9 @@ class UserSubscriptionsUpdateConcurrencyTest {
                 new SnsTopicDirectory.TopicSettings("alias/k", "u", FakeSnsClient.ARN_PREFIX));
         private final List<String> subscribed = new CopyOnWriteArrayList<>();
         private final List<String> unsubscribed = new CopyOnWriteArrayList<>();
+        /** When set, subscribing to {@code failingTopicArn} runs this and then fails. */
+        private volatile String failingTopicArn;
+        private volatile StatusLookupSns.Hold beforeFailing = arn -> { };
 
         @Override
         public String ensureTopic(String topicName) {
@@ -65,6 +68,15 @@ class UserSubscriptionsUpdateConcurrencyTest {
 
         @Override
         public EmailSubscription subscribeEmail(String topicArn, String email) {
+            if (topicArn.equals(failingTopicArn)) {
+                try {
+                    beforeFailing.before(topicArn);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                throw (InternalErrorException) InternalErrorException.builder().message("cannot subscribe to " + topicArn)
+                        .statusCode(500).build();
+            }
             subscribed.add(topicArn);
             return new EmailSubscription(topicArn + ":new", Status.PENDING_CONFIRMATION);
         }
@@ -216,5 +228,81 @@ class UserSubscriptionsUpdateConcurrencyTest {
         assertThat(rowArn(4)).isEqualTo(goneAfter);
         assertThat(rowArn(5)).isEqualTo(toDisable);
         assertThat(rowArn(6)).isNull();
+    }
+
+    @Test
+    void aSingleLookupThatFailsOnTheCallersThreadFailsTheCallAtItsChange() {
+        String broken = row(0, "broken");
+        String toDisable = row(2, "confirmed");
+        List<Thread> threads = new CopyOnWriteArrayList<>();
+        sns.holdEachCall(subscriptionArn -> threads.add(Thread.currentThread()));
+
+        assertThatThrownBy(() -> subscriptions.update(ALICE, EMAIL, List.of(enable(1), enable(0),
+                new AlarmChange("VEHICLE_ALARM", false, vin(2)))))
+                .isInstanceOf(NotificationFailedException.class)
+                .hasMessage("could not change the subscription for VEHICLE_ALARM of " + vin(0)
+                        + "; earlier changes were kept, retry the call")
+                .cause().isInstanceOf(NotificationFailedException.class)
+                .hasMessage("could not read the state of a subscription; retry later")
+                .cause().isInstanceOf(InternalErrorException.class).hasMessageContaining(broken);
+
+        assertThat(threads).containsExactly(Thread.currentThread());
+        assertThat(directory.subscribed).containsExactly(FakeSnsClient.arnOf(topic(1)));
+        assertThat(rowArn(0)).isEqualTo(broken);
+        assertThat(directory.unsubscribed).isEmpty();
+        assertThat(rowArn(2)).isEqualTo(toDisable);
+    }
+
+    @Test
+    void aFailedSubscribeCancelsTheHeldLookupsAndLeavesThePoolUsable() throws InterruptedException {
+        List<String> arns = new ArrayList<>();
+        for (int i = 0; i < BOUND + 2; i++) {
+            arns.add(row(i, "confirmed"));
+        }
+        int failing = BOUND + 5;
+        CountDownLatch inFlight = new CountDownLatch(BOUND);
+        CountDownLatch release = new CountDownLatch(1);
+        List<String> released = new CopyOnWriteArrayList<>();
+        // Every lookup is held until the end of the test; the subscribe fails once all the pool's threads hold one.
+        sns.holdEachCall(subscriptionArn -> {
+            inFlight.countDown();
+            release.await();
+            released.add(subscriptionArn);
+        });
+        directory.failingTopicArn = FakeSnsClient.arnOf(topic(failing));
+        directory.beforeFailing = topicArn -> {
+            if (!inFlight.await(WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+                throw new IllegalStateException("fewer than " + BOUND + " lookups were ever in flight");
+            }
+        };
+        List<AlarmChange> changes = new ArrayList<>(List.of(enable(failing)));
+        IntStream.range(0, BOUND + 2).mapToObj(i -> enable(i)).forEach(changes::add);
+
+        try {
+            assertThatThrownBy(() -> subscriptions.update(ALICE, EMAIL, changes))
+                    .isInstanceOf(NotificationFailedException.class)
+                    .hasMessage("could not change the subscription for VEHICLE_ALARM of " + vin(failing)
+                            + "; earlier changes were kept, retry the call")
+                    .cause().isInstanceOf(InternalErrorException.class)
+                    .hasMessageContaining(FakeSnsClient.arnOf(topic(failing)));
+            // Still held, so these end only because the failed call interrupted them.
+            for (String started : arns.subList(0, BOUND)) {
+                if (!sns.awaitAnswered(started, WAIT)) {
+                    throw new AssertionError(started + " is still held: the failed call did not cancel its lookups");
+                }
+            }
+        } finally {
+            release.countDown();
+        }
+        assertThat(released).as("no held lookup was answered").isEmpty();
+        assertThat(sns.asked()).as("the queued lookups were never made").hasSameElementsAs(arns.subList(0, BOUND));
+        assertThat(rowArn(failing)).isNull();
+
+        sns.holdEachCall(subscriptionArn -> { });
+        directory.failingTopicArn = null;
+        assertThat(subscriptions.get(ALICE, EMAIL).alarms()).hasSize(BOUND + 2)
+                .allSatisfy(alarm -> assertThat(alarm.status()).isEqualTo(Status.CONFIRMED));
+        assertThat(subscriptions.update(ALICE, EMAIL, changes)).isTrue();
+        assertThat(directory.subscribed).containsExactly(FakeSnsClient.arnOf(topic(failing)));
     }
 }
