@@ -17,15 +17,12 @@ import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.services.sns.model.InternalErrorException;
 
 /** {@code getUserSubscriptions} reads the subscription states concurrently, with a bounded number in flight. */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class UserSubscriptionsConcurrencyTest {
 
     private static final String EMAIL = "alice@example.com";
@@ -33,31 +30,22 @@ class UserSubscriptionsConcurrencyTest {
     private static final int BOUND = UserSubscriptions.STATUS_LOOKUP_CONCURRENCY;
     private static final Duration WAIT = Duration.ofSeconds(5);
 
-    private AlertsTables tables;
+    @RegisterExtension
+    static final AlertsTables TABLES = new AlertsTables();
     private StatusLookupSns sns;
     private UserSubscriptions subscriptions;
 
-    @BeforeAll
-    void start() {
-        tables = new AlertsTables();
-    }
-
-    @AfterAll
-    void stop() {
-        tables.close();
-    }
-
     @BeforeEach
     void reset() {
-        tables.clear();
+        TABLES.clear();
         sns = new StatusLookupSns();
-        subscriptions = new UserSubscriptions(Configs.standard(), tables.subscriptions(), new SnsTopicDirectory(sns,
+        subscriptions = new UserSubscriptions(Configs.standard(), TABLES.subscriptions(), new SnsTopicDirectory(sns,
                 new SnsTopicDirectory.TopicSettings("alias/k", "u", FakeSnsClient.ARN_PREFIX)));
     }
 
     /** Row {@code i} (rows list in topic order, which is {@code i}'s order) with this subscription ARN. */
     private void row(int i, String subscriptionArn) {
-        tables.subscriptions().put(new SubscriptionStore.Row(EMAIL, String.format("CMS-VEHICLE_ALARM-%03d", i),
+        TABLES.subscriptions().put(new SubscriptionStore.Row(EMAIL, String.format("CMS-VEHICLE_ALARM-%03d", i),
                 subscriptionArn, String.format("VIN%03d", i), "VEHICLE_ALARM"));
     }
 
@@ -186,7 +174,7 @@ class UserSubscriptionsConcurrencyTest {
                         Status.CONFIRMED);
         assertThat(sns.asked()).containsExactlyInAnyOrder(arn(1, "gone"), arn(3, "confirmed"));
 
-        tables.clear();
+        TABLES.clear();
         row(0, "pending confirmation");
         row(1, "pending confirmation");
         assertThat(subscriptions.get(ALICE, EMAIL).alarms()).extracting(UserSubscriptions.AlarmView::status)

@@ -20,11 +20,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.services.sns.model.InternalErrorException;
 
 /**
@@ -32,7 +30,6 @@ import software.amazon.awssdk.services.sns.model.InternalErrorException;
  * pool {@code getUserSubscriptions} uses, yet applies the changes in order with the errors and partial
  * failures of reading them one after another.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class UserSubscriptionsUpdateConcurrencyTest {
 
     private static final String EMAIL = "alice@example.com";
@@ -41,7 +38,8 @@ class UserSubscriptionsUpdateConcurrencyTest {
     private static final Duration WAIT = Duration.ofSeconds(5);
     private static final AlertsConfig CONFIG = Configs.standard();
 
-    private AlertsTables tables;
+    @RegisterExtension
+    static final AlertsTables TABLES = new AlertsTables();
     private StatusLookupSns sns;
     private Directory directory;
     private UserSubscriptions subscriptions;
@@ -92,22 +90,12 @@ class UserSubscriptionsUpdateConcurrencyTest {
         }
     }
 
-    @BeforeAll
-    void start() {
-        tables = new AlertsTables();
-    }
-
-    @AfterAll
-    void stop() {
-        tables.close();
-    }
-
     @BeforeEach
     void reset() {
-        tables.clear();
+        TABLES.clear();
         sns = new StatusLookupSns();
         directory = new Directory();
-        subscriptions = new UserSubscriptions(CONFIG, tables.subscriptions(), directory);
+        subscriptions = new UserSubscriptions(CONFIG, TABLES.subscriptions(), directory);
     }
 
     private static String vin(int i) {
@@ -121,7 +109,7 @@ class UserSubscriptionsUpdateConcurrencyTest {
     /** Alarm {@code i}'s row, with the subscription ARN of state {@code state}; returns that ARN. */
     private String row(int i, String state) {
         String subscriptionArn = arn(i, state);
-        tables.subscriptions().put(new SubscriptionStore.Row(EMAIL, topic(i), subscriptionArn, vin(i),
+        TABLES.subscriptions().put(new SubscriptionStore.Row(EMAIL, topic(i), subscriptionArn, vin(i),
                 "VEHICLE_ALARM"));
         return subscriptionArn;
     }
@@ -137,7 +125,7 @@ class UserSubscriptionsUpdateConcurrencyTest {
     }
 
     private String rowArn(int i) {
-        return tables.subscriptions().byEmail(EMAIL).stream().filter(r -> r.topicKey().equals(topic(i)))
+        return TABLES.subscriptions().byEmail(EMAIL).stream().filter(r -> r.topicKey().equals(topic(i)))
                 .map(SubscriptionStore.Row::subscriptionArn).findFirst().orElse(null);
     }
 

@@ -24,17 +24,14 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * create-alerts (SQS) → Notifications table (DynamoDB Local, real stream) → send-notifications →
  * per-VIN topic, with SNS faked at its client interface.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class AlertsPipelineTest {
 
     private static final String VIN = "1HGCM82633A004352";
@@ -43,29 +40,20 @@ class AlertsPipelineTest {
     private static final String USER = "driver@example.com";
 
     private final AlertsConfig config = Configs.standard();
-    private AlertsTables tables;
+    @RegisterExtension
+    static final AlertsTables TABLES = new AlertsTables();
     private FakeSnsClient sns;
     private CreateAlertsHandler createAlerts;
     private SendNotificationsHandler sendNotifications;
     private SnsTopicDirectory topics;
 
-    @BeforeAll
-    void start() {
-        tables = new AlertsTables();
-    }
-
-    @AfterAll
-    void stop() {
-        tables.close();
-    }
-
     @BeforeEach
     void reset() {
-        tables.clear();
+        TABLES.clear();
         sns = new FakeSnsClient();
         topics = new SnsTopicDirectory(sns, new SnsTopicDirectory.TopicSettings(
                 "alias/cms-alerts", "uuid-1", FakeSnsClient.ARN_PREFIX));
-        createAlerts = new CreateAlertsHandler(new AlertRecorder(config, tables.notifications(),
+        createAlerts = new CreateAlertsHandler(new AlertRecorder(config, TABLES.notifications(),
                 Clock.fixed(T0, ZoneOffset.UTC)));
         sendNotifications = new SendNotificationsHandler(new NotificationSender(topics));
     }
@@ -93,9 +81,9 @@ class AlertsPipelineTest {
         for (int receive = 1; receive <= 3; receive++) {
             ObjectNode record = Events.sqsRecordFromSns("sqs-1", "sns-1", T0, alert(VIN, "tyre pressure low"), receive);
             assertThat(failures(createAlerts.handle(Events.sqsEvent(record)))).isEmpty();
-            assertThat(failures(sendNotifications.handle(tables.pollStream()))).isEmpty();
+            assertThat(failures(sendNotifications.handle(TABLES.pollStream()))).isEmpty();
         }
-        assertThat(tables.notificationCount()).isEqualTo(1);
+        assertThat(TABLES.notificationCount()).isEqualTo(1);
         assertThat(sns.emailsTo(USER)).singleElement().satisfies(email -> {
             assertThat(email.topicArn()).isEqualTo(topicArn);
             assertThat(email.message()).isEqualTo("tyre pressure low");
@@ -122,9 +110,9 @@ class AlertsPipelineTest {
             FakeSnsClient.Published p = published.get(i);
             ObjectNode record = Events.sqsRecordFromSns("sqs-" + i, p.messageId(), T0.plusSeconds(31L * i), p.message(), 1);
             assertThat(failures(createAlerts.handle(Events.sqsEvent(record)))).isEmpty();
-            assertThat(failures(sendNotifications.handle(tables.pollStream()))).isEmpty();
+            assertThat(failures(sendNotifications.handle(TABLES.pollStream()))).isEmpty();
         }
-        assertThat(tables.notifications().list(VIN, null, 100, null).items()).singleElement()
+        assertThat(TABLES.notifications().list(VIN, null, 100, null).items()).singleElement()
                 .satisfies(n -> assertThat(n.message()).isEqualTo("door open"));
         assertThat(sns.emailsTo(USER)).hasSize(1);
         // Another key, or the same key for another vehicle, is another alert.
@@ -133,8 +121,8 @@ class AlertsPipelineTest {
             createAlerts.handle(Events.sqsEvent(Events.sqsRecordFromSns("sqs-" + other[0] + other[1],
                     "sns-" + other[0] + other[1], T0.plusSeconds(90), body, 1)));
         }
-        assertThat(tables.notifications().list(VIN, null, 100, null).items()).hasSize(2);
-        assertThat(tables.notifications().list(OTHER_VIN, null, 100, null).items()).hasSize(1);
+        assertThat(TABLES.notifications().list(VIN, null, 100, null).items()).hasSize(2);
+        assertThat(TABLES.notifications().list(OTHER_VIN, null, 100, null).items()).hasSize(1);
     }
 
     @Test
@@ -143,8 +131,8 @@ class AlertsPipelineTest {
         createAlerts.handle(Events.sqsEvent(
                 Events.sqsRecordFromSns("sqs-a", "sns-7", T0, alert(VIN, "door open"), 1),
                 Events.sqsRecordFromSns("sqs-b", "sns-7", T0, alert(VIN, "door open"), 1)));
-        sendNotifications.handle(tables.pollStream());
-        assertThat(tables.notificationCount()).isEqualTo(1);
+        sendNotifications.handle(TABLES.pollStream());
+        assertThat(TABLES.notificationCount()).isEqualTo(1);
         assertThat(sns.emailsTo(USER)).hasSize(1);
     }
 
@@ -158,8 +146,8 @@ class AlertsPipelineTest {
                     Events.sqsRecord("poison", "{not json", T0, receive)));
             assertThat(failures(response)).containsExactly("poison");
         }
-        sendNotifications.handle(tables.pollStream());
-        assertThat(tables.notificationCount()).isEqualTo(5);
+        sendNotifications.handle(TABLES.pollStream());
+        assertThat(TABLES.notificationCount()).isEqualTo(5);
         assertThat(sns.emailsTo(USER)).hasSize(5);
     }
 
@@ -168,7 +156,7 @@ class AlertsPipelineTest {
         JsonNode response = createAlerts.handle(Events.sqsEvent(
                 Events.sqsRecordFromSns("m1", "s1", T0, alert("not-a-vin", "x").replace("not-a-vin", "bad"), 1)));
         assertThat(failures(response)).containsExactly("m1");
-        assertThat(tables.notificationCount()).isZero();
+        assertThat(TABLES.notificationCount()).isZero();
     }
 
     @Test
@@ -182,7 +170,7 @@ class AlertsPipelineTest {
     @Test
     void rawDeliveredAlertsAreRecordedWithTheSqsIdAndSendTime() {
         createAlerts.handle(Events.sqsEvent(Events.sqsRecord("raw-1", alert(OTHER_VIN, "charge low"), T0, 1)));
-        Notification stored = tables.notifications().list(OTHER_VIN, null, 10, null).items().get(0);
+        Notification stored = TABLES.notifications().list(OTHER_VIN, null, 10, null).items().get(0);
         assertThat(stored.topic()).isEqualTo("CMS-VEHICLE_ALARM-" + OTHER_VIN);
         assertThat(stored.timestamp()).isEqualTo(String.format("%013d-raw-1", T0.toEpochMilli()));
         assertThat(stored.read()).isFalse();
@@ -192,7 +180,7 @@ class AlertsPipelineTest {
     @Test
     void theNotificationTopicIsCreatedWithTheKmsKeyWhenNobodySubscribedYet() {
         createAlerts.handle(Events.sqsEvent(Events.sqsRecordFromSns("m1", "s1", T0, alert(OTHER_VIN, "hello"), 1)));
-        sendNotifications.handle(tables.pollStream());
+        sendNotifications.handle(TABLES.pollStream());
         String name = "CMS-VEHICLE_ALARM-" + OTHER_VIN;
         assertThat(sns.topicAttributes(name)).containsEntry("KmsMasterKeyId", "alias/cms-alerts");
         assertThat(sns.topicTags(name)).containsEntry("AlertsUUID", "uuid-1");
@@ -203,10 +191,10 @@ class AlertsPipelineTest {
     void markingANotificationReadSendsNoSecondEmail() {
         subscribeConfirmed(VIN);
         createAlerts.handle(Events.sqsEvent(Events.sqsRecordFromSns("m1", "s1", T0, alert(VIN, "hello"), 1)));
-        sendNotifications.handle(tables.pollStream());
-        Notification n = tables.notifications().list(VIN, null, 10, null).items().get(0);
-        assertThat(tables.notifications().markRead(Notification.parseId(n.id()))).isTrue();
-        ObjectNode modify = tables.pollStream();
+        sendNotifications.handle(TABLES.pollStream());
+        Notification n = TABLES.notifications().list(VIN, null, 10, null).items().get(0);
+        assertThat(TABLES.notifications().markRead(Notification.parseId(n.id()))).isTrue();
+        ObjectNode modify = TABLES.pollStream();
         assertThat(modify.get("Records")).hasSize(1);
         assertThat(modify.get("Records").get(0).get("eventName").asText()).isEqualTo("MODIFY");
         assertThat(failures(sendNotifications.handle(modify))).isEmpty();
@@ -219,7 +207,7 @@ class AlertsPipelineTest {
         createAlerts.handle(Events.sqsEvent(
                 Events.sqsRecordFromSns("m1", "s1", T0, alert(VIN, "first"), 1),
                 Events.sqsRecordFromSns("m2", "s2", T0.plusSeconds(1), alert(VIN, "second"), 1)));
-        ObjectNode batch = tables.pollStream();
+        ObjectNode batch = TABLES.pollStream();
         sns.failNextPublishes(1);
         JsonNode response = sendNotifications.handle(batch);
         String firstSequence = batch.get("Records").get(0).get("dynamodb").get("SequenceNumber").asText();
@@ -249,7 +237,7 @@ class AlertsPipelineTest {
         createAlerts.handle(Events.sqsEvent(
                 Events.sqsRecordFromSns("m1", "s1", T0, alert(VIN, first), 1),
                 Events.sqsRecordFromSns("m2", "s2", T0.plusSeconds(1), alert(VIN, second), 1)));
-        ObjectNode batch = tables.pollStream();
+        ObjectNode batch = TABLES.pollStream();
         assertThat(batch.get("Records")).hasSize(2);
         return batch;
     }
@@ -327,11 +315,11 @@ class AlertsPipelineTest {
         subscribeConfirmed(VIN);
         // A row written before messages were checked in bytes: 90 000 characters, 270 000 bytes.
         String tooLong = "\u20ac".repeat(90_000);
-        tables.notifications().insertOnce(new Notification(config.topicName("VEHICLE_ALARM", VIN),
+        TABLES.notifications().insertOnce(new Notification(config.topicName("VEHICLE_ALARM", VIN),
                 Notification.sortKey(T0, "old"), VIN, "VEHICLE_ALARM", tooLong, T0, false, T0.plusSeconds(3600)));
         createAlerts.handle(Events.sqsEvent(
                 Events.sqsRecordFromSns("m3", "s3", T0.plusSeconds(5), alert(VIN, "after it"), 1)));
-        ObjectNode batch = tables.pollStream();
+        ObjectNode batch = TABLES.pollStream();
         assertThat(batch.get("Records")).hasSize(2);
 
         assertThat(failures(sendNotifications.handle(batch))).isEmpty();

@@ -24,14 +24,11 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The frontend API resolver with two users and an administrator, identities from the resolver context. */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class FrontendHandlerTest {
 
     private static final String VIN = "1HGCM82633A004352";
@@ -42,23 +39,14 @@ class FrontendHandlerTest {
     private static final Map<String, String> ADMIN = Events.caller("ops-sub", "ops@example.com", "openid " + ADMIN_SCOPE);
 
     private final AlertsConfig config = Configs.with(Map.of("ADMIN_SCOPES", ADMIN_SCOPE));
-    private AlertsTables tables;
+    @RegisterExtension
+    static final AlertsTables TABLES = new AlertsTables();
     private FakeSnsClient sns;
     private FrontendHandler handler;
 
-    @BeforeAll
-    void start() {
-        tables = new AlertsTables();
-    }
-
-    @AfterAll
-    void stop() {
-        tables.close();
-    }
-
     @BeforeEach
     void reset() {
-        tables.clear();
+        TABLES.clear();
         sns = new FakeSnsClient();
         handler = handlerWith(config);
     }
@@ -66,8 +54,8 @@ class FrontendHandlerTest {
     private FrontendHandler handlerWith(AlertsConfig configuration) {
         SnsTopicDirectory topics = new SnsTopicDirectory(sns, new SnsTopicDirectory.TopicSettings(
                 "alias/k", "u", FakeSnsClient.ARN_PREFIX));
-        return new FrontendHandler(new UserSubscriptions(configuration, tables.subscriptions(), topics),
-                new NotificationQueries(configuration, tables.notifications(), tables.subscriptions()), configuration);
+        return new FrontendHandler(new UserSubscriptions(configuration, TABLES.subscriptions(), topics),
+                new NotificationQueries(configuration, TABLES.notifications(), TABLES.subscriptions()), configuration);
     }
 
     private JsonNode call(String type, String field, Map<String, ?> args, Map<String, String> caller) {
@@ -110,7 +98,7 @@ class FrontendHandlerTest {
                 .isInstanceOf(AccessDeniedException.class);
         assertThatThrownBy(() -> update(BOB, "alice@example.com", true, VIN_2))
                 .isInstanceOf(AccessDeniedException.class);
-        assertThat(tables.subscriptions().byEmail("alice@example.com")).hasSize(1);
+        assertThat(TABLES.subscriptions().byEmail("alice@example.com")).hasSize(1);
         assertThat(sns.hasTopic("CMS-VEHICLE_ALARM-" + VIN_2)).isFalse();
     }
 
@@ -138,7 +126,7 @@ class FrontendHandlerTest {
     void unsubscribingAPendingSubscriptionSucceedsAndRemovesTheRow() {
         update(ALICE, "alice@example.com", true, VIN);
         assertThat(update(ALICE, "alice@example.com", false, VIN).asBoolean()).isTrue();
-        assertThat(tables.subscriptions().byEmail("alice@example.com")).isEmpty();
+        assertThat(TABLES.subscriptions().byEmail("alice@example.com")).isEmpty();
     }
 
     @Test
@@ -171,7 +159,7 @@ class FrontendHandlerTest {
         assertThatThrownBy(() -> call("Mutation", "updateUserSubscriptions",
                 Map.of("email", "alice@example.com", "alarms", List.of(good, bad)), ALICE))
                 .isInstanceOf(BadInputException.class).hasMessageContaining("NOT_CONFIGURED");
-        assertThat(tables.subscriptions().byEmail("alice@example.com")).isEmpty();
+        assertThat(TABLES.subscriptions().byEmail("alice@example.com")).isEmpty();
         assertThat(sns.createTopicCalls()).isZero();
     }
 
@@ -189,7 +177,7 @@ class FrontendHandlerTest {
         update(ALICE, "alice@example.com", true, VIN);
         update(ALICE, "alice@example.com", true, VIN);
         assertThat(sns.subscriptionCount(FakeSnsClient.arnOf("CMS-VEHICLE_ALARM-" + VIN))).isEqualTo(1);
-        assertThat(tables.subscriptions().byEmail("alice@example.com")).hasSize(1);
+        assertThat(TABLES.subscriptions().byEmail("alice@example.com")).hasSize(1);
     }
 
     @Test
@@ -199,7 +187,7 @@ class FrontendHandlerTest {
         assertThatThrownBy(() -> call("Mutation", "updateUserSubscriptions",
                 Map.of("email", "alice@example.com", "alarms", List.of(first, second)), ALICE))
                 .isInstanceOf(BadInputException.class).hasMessageContaining("vin");
-        assertThat(tables.subscriptions().byEmail("alice@example.com")).isEmpty();
+        assertThat(TABLES.subscriptions().byEmail("alice@example.com")).isEmpty();
     }
 
     @Test
@@ -211,10 +199,10 @@ class FrontendHandlerTest {
         assertThatThrownBy(() -> call("Mutation", "updateUserSubscriptions",
                 Map.of("email", "alice@example.com", "alarms", List.of(first, second)), ALICE))
                 .isInstanceOf(NotificationFailedException.class).hasMessageContaining(VIN_2);
-        assertThat(tables.subscriptions().byEmail("alice@example.com")).extracting(r -> r.vin()).containsExactly(VIN);
+        assertThat(TABLES.subscriptions().byEmail("alice@example.com")).extracting(r -> r.vin()).containsExactly(VIN);
         // Repeating the call completes it.
         call("Mutation", "updateUserSubscriptions", Map.of("email", "alice@example.com", "alarms", List.of(first, second)), ALICE);
-        assertThat(tables.subscriptions().byEmail("alice@example.com")).hasSize(2);
+        assertThat(TABLES.subscriptions().byEmail("alice@example.com")).hasSize(2);
     }
 
     private static List<Map<String, Object>> enableMany(int from, int count) {
@@ -238,17 +226,17 @@ class FrontendHandlerTest {
         handler = handlerWith(Configs.with(Map.of("ADMIN_SCOPES", ADMIN_SCOPE, "MAX_SUBSCRIPTIONS_PER_EMAIL", "3")));
         updateMany(enableMany(0, 2));
         updateMany(enableMany(2, 1));
-        assertThat(tables.subscriptions().byEmail("alice@example.com")).hasSize(3);
+        assertThat(TABLES.subscriptions().byEmail("alice@example.com")).hasSize(3);
         int topicsBefore = sns.createTopicCalls();
         assertThatThrownBy(() -> updateMany(enableMany(3, 1)))
                 .isInstanceOf(BadInputException.class)
                 .hasMessage("the email has 3 subscriptions; this call would add 1, but at most 3 are allowed per email;"
                         + " disable some alarms first");
         assertThat(sns.createTopicCalls()).isEqualTo(topicsBefore);
-        assertThat(tables.subscriptions().byEmail("alice@example.com")).hasSize(3);
+        assertThat(TABLES.subscriptions().byEmail("alice@example.com")).hasSize(3);
         // At the cap, re-enabling an existing alarm or swapping one vehicle for another is still allowed ...
         updateMany(List.of(enableMany(0, 1).get(0), disable(1), enableMany(3, 1).get(0)));
-        assertThat(tables.subscriptions().byEmail("alice@example.com")).extracting(r -> r.vin())
+        assertThat(TABLES.subscriptions().byEmail("alice@example.com")).extracting(r -> r.vin())
                 .containsExactlyInAnyOrder(String.format("1HGCM8263%08d", 0), String.format("1HGCM8263%08d", 2),
                         String.format("1HGCM8263%08d", 3));
         // ... but not adding two while removing one.
@@ -265,11 +253,11 @@ class FrontendHandlerTest {
         assertThatThrownBy(() -> updateMany(enableMany(0, 4)))
                 .isInstanceOf(BadInputException.class).hasMessageContaining("has 0 subscriptions; this call would add 4");
         assertThat(sns.createTopicCalls()).isZero();
-        assertThat(tables.subscriptions().byEmail("alice@example.com")).isEmpty();
+        assertThat(TABLES.subscriptions().byEmail("alice@example.com")).isEmpty();
     }
 
     private void record(String vin, String messageId, Instant at, String text) {
-        new AlertRecorder(config, tables.notifications(), Clock.fixed(at, ZoneOffset.UTC))
+        new AlertRecorder(config, TABLES.notifications(), Clock.fixed(at, ZoneOffset.UTC))
                 .record(new QueuedMessage(messageId, new Alert(vin, "VEHICLE_ALARM", text).toJson(), at));
     }
 
@@ -337,7 +325,7 @@ class FrontendHandlerTest {
         call("Mutation", "markNotificationRead", Map.of("id", id), ALICE);
         assertThat(call("Query", "listNotifications", Map.of("vin", VIN), BOB).get("items").get(0).get("read")
                 .asBoolean()).isTrue();
-        assertThat(tables.notificationCount()).isEqualTo(1);
+        assertThat(TABLES.notificationCount()).isEqualTo(1);
     }
 
     @Test
@@ -352,7 +340,7 @@ class FrontendHandlerTest {
                 .isInstanceOf(NotFoundException.class);
         assertThatThrownBy(() -> call("Mutation", "markNotificationRead", Map.of("id", "garbage"), ALICE))
                 .isInstanceOf(BadInputException.class);
-        assertThat(tables.notificationCount()).isEqualTo(1);
+        assertThat(TABLES.notificationCount()).isEqualTo(1);
     }
 
     @Test

@@ -25,6 +25,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
 
@@ -44,7 +45,8 @@ class IntakeQueueOnSqsEngineTest {
 
     private final AlertsConfig config = Configs.standard();
     private SqsEngine engine;
-    private AlertsTables tables;
+    @RegisterExtension
+    static final AlertsTables TABLES = new AlertsTables();
     private FakeSnsClient sns;
     private SnsTopicDirectory topics;
     private CreateAlertsHandler createAlerts;
@@ -56,23 +58,21 @@ class IntakeQueueOnSqsEngineTest {
     @BeforeAll
     void start() {
         engine = new SqsEngine();
-        tables = new AlertsTables();
     }
 
     @AfterAll
     void stop() {
-        tables.close();
         engine.close();
     }
 
     @BeforeEach
     void reset() {
         run++;
-        tables.clear();
+        TABLES.clear();
         sns = new FakeSnsClient();
         topics = new SnsTopicDirectory(sns, new SnsTopicDirectory.TopicSettings(
                 "alias/cms-alerts", "uuid-1", FakeSnsClient.ARN_PREFIX));
-        createAlerts = new CreateAlertsHandler(new AlertRecorder(config, tables.notifications(), Clock.systemUTC()));
+        createAlerts = new CreateAlertsHandler(new AlertRecorder(config, TABLES.notifications(), Clock.systemUTC()));
         sendNotifications = new SendNotificationsHandler(new NotificationSender(topics));
         deadLetters = engine.createQueue("intake-dlq-" + run);
         queue = engine.createQueueWithDeadLetterQueue("intake-" + run, deadLetters, MAX_RECEIVE_COUNT, 1);
@@ -117,7 +117,7 @@ class IntakeQueueOnSqsEngineTest {
             }
             if (receives.size() == 4 && receives.getOrDefault(POISON, 0) < MAX_RECEIVE_COUNT) {
                 // The good alerts are recorded on their first receive while the poison is still queued.
-                assertThat(tables.notificationCount()).isEqualTo(3);
+                assertThat(TABLES.notificationCount()).isEqualTo(3);
                 assertThat(engine.depth(queue)).isEqualTo(1);
                 othersDoneWhilePoisonQueued = true;
             }
@@ -128,8 +128,8 @@ class IntakeQueueOnSqsEngineTest {
         assertThat(receives.entrySet()).filteredOn(e -> !e.getKey().equals(POISON))
                 .hasSize(3).allSatisfy(e -> assertThat(e.getValue()).isEqualTo(1));
         assertThat(deadLetterMessages()).singleElement().satisfies(m -> assertThat(m.body()).isEqualTo(POISON));
-        assertThat(tables.notificationCount()).isEqualTo(3);
-        assertThat(sendNotifications.handle(tables.pollStream()).get("batchItemFailures")).isEmpty();
+        assertThat(TABLES.notificationCount()).isEqualTo(3);
+        assertThat(sendNotifications.handle(TABLES.pollStream()).get("batchItemFailures")).isEmpty();
         assertThat(sns.emailsTo(USER)).hasSize(3);
     }
 
@@ -144,17 +144,17 @@ class IntakeQueueOnSqsEngineTest {
             assertThat(received).singleElement().satisfies(m -> assertThat(m.attributesAsStrings()
                     .get("ApproximateReceiveCount")).isNotNull());
             messageId = received.get(0).messageId();
-            sendNotifications.handle(tables.pollStream());
+            sendNotifications.handle(TABLES.pollStream());
         }
         List<Message> third = awaitMessages(() -> source.pollOnce(createAlerts::handle));
         assertThat(third).singleElement().satisfies(m -> {
             assertThat(m.attributesAsStrings().get("ApproximateReceiveCount")).isEqualTo("3");
         });
         assertThat(third.get(0).messageId()).isEqualTo(messageId);
-        assertThat(sendNotifications.handle(tables.pollStream()).get("batchItemFailures")).isEmpty();
+        assertThat(sendNotifications.handle(TABLES.pollStream()).get("batchItemFailures")).isEmpty();
 
         assertThat(engine.depth(queue)).isZero();
-        assertThat(tables.notificationCount()).isEqualTo(1);
+        assertThat(TABLES.notificationCount()).isEqualTo(1);
         assertThat(sns.emailsTo(USER)).singleElement()
                 .satisfies(email -> assertThat(email.message()).isEqualTo("tyre pressure low"));
     }

@@ -43,6 +43,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Who may manage whose subscriptions, end to end as AppSync runs it: real access tokens from the
@@ -61,7 +62,8 @@ class SubscriptionOwnershipWithRealTokensTest {
     private static final String BOB = "bob@example.com";
 
     private LocalOidcIssuer issuer;
-    private AlertsTables tables;
+    @RegisterExtension
+    static final AlertsTables TABLES = new AlertsTables();
     private AppSyncAuthorizerHandler authorizer;
     private FakeSnsClient sns;
     private FrontendHandler resolver;
@@ -73,7 +75,6 @@ class SubscriptionOwnershipWithRealTokensTest {
     @BeforeAll
     void start() {
         issuer = LocalOidcIssuer.create().start();
-        tables = new AlertsTables();
         String secretArn = "arn:aws:secretsmanager:us-east-1:111122223333:secret:cms-idp-config-AbCdEf";
         // Where Auth Setup keeps the IdP configuration: an SSM parameter naming the secret.
         AuthSecrets secrets = new AuthSecrets() {
@@ -105,22 +106,21 @@ class SubscriptionOwnershipWithRealTokensTest {
 
     @AfterAll
     void stop() {
-        tables.close();
         issuer.close();
     }
 
     @BeforeEach
     void reset() {
-        tables.clear();
+        TABLES.clear();
         sns = new FakeSnsClient();
         AlertsConfig config = Configs.with(Map.of("ADMIN_SCOPES", ADMIN_SCOPE));
         SnsTopicDirectory topics = new SnsTopicDirectory(sns, new SnsTopicDirectory.TopicSettings(
                 "alias/k", "u", FakeSnsClient.ARN_PREFIX));
-        resolver = new FrontendHandler(new UserSubscriptions(config, tables.subscriptions(), topics),
-                new NotificationQueries(config, tables.notifications(), tables.subscriptions()), config);
+        resolver = new FrontendHandler(new UserSubscriptions(config, TABLES.subscriptions(), topics),
+                new NotificationQueries(config, TABLES.notifications(), TABLES.subscriptions()), config);
         // Publish hands the alert straight to create-alerts' recorder (as CMS Local does), so a refused
         // publish is seen to record nothing.
-        AlertRecorder recorder = new AlertRecorder(config, tables.notifications(), Clock.systemUTC());
+        AlertRecorder recorder = new AlertRecorder(config, TABLES.notifications(), Clock.systemUTC());
         publishResolver = new PublishHandler(Configs.publishScopes(), new AlertPublisher(config, alert -> {
             QueuedMessage message = new QueuedMessage(UUID.randomUUID().toString(), alert.toJson(), Instant.now());
             recorder.record(message);
@@ -178,14 +178,14 @@ class SubscriptionOwnershipWithRealTokensTest {
     void userACannotUnsubscribeUserBAndBobKeepsHisSubscription() {
         subscribe(bobToken, BOB, true);
         assertThatThrownBy(() -> subscribe(aliceToken, BOB, false)).isInstanceOf(AccessDeniedException.class);
-        assertThat(tables.subscriptions().byEmail(BOB)).hasSize(1);
+        assertThat(TABLES.subscriptions().byEmail(BOB)).hasSize(1);
         assertThat(sns.subscriptionCount(FakeSnsClient.arnOf("CMS-VEHICLE_ALARM-" + VIN))).isEqualTo(1);
     }
 
     @Test
     void userACannotSubscribeUserBsAddress() {
         assertThatThrownBy(() -> subscribe(aliceToken, BOB, true)).isInstanceOf(AccessDeniedException.class);
-        assertThat(tables.subscriptions().byEmail(BOB)).isEmpty();
+        assertThat(TABLES.subscriptions().byEmail(BOB)).isEmpty();
         assertThat(sns.emailsTo(BOB)).isEmpty();
     }
 
@@ -194,7 +194,7 @@ class SubscriptionOwnershipWithRealTokensTest {
         subscribe(bobToken, BOB, true);
         assertThat(subscriptionsOf(adminToken, BOB).get("alarms")).hasSize(1);
         assertThat(subscribe(adminToken, BOB, false).asBoolean()).isTrue();
-        assertThat(tables.subscriptions().byEmail(BOB)).isEmpty();
+        assertThat(TABLES.subscriptions().byEmail(BOB)).isEmpty();
         assertThat(subscribe(adminToken, ALICE, true).asBoolean()).isTrue();
         assertThat(subscriptionsOf(aliceToken, ALICE).get("alarms")).hasSize(1);
     }
@@ -212,14 +212,14 @@ class SubscriptionOwnershipWithRealTokensTest {
                 .hasMessageContaining("publish scope");
         // An administrator of subscriptions is not a publisher either.
         assertThatThrownBy(() -> publish(adminToken, "fake alarm")).isInstanceOf(AccessDeniedException.class);
-        assertThat(tables.notificationCount()).isZero();
+        assertThat(TABLES.notificationCount()).isZero();
     }
 
     @Test
     void theServiceClientsTokenPublishesAndTheAlertIsRecorded() {
         String service = issuer.mintServiceToken(Set.of(AuthSetupScopes.serviceScope(IDP)));
         assertThat(publish(service, "tyre pressure low").get("status").asText()).isEqualTo("SUCCESS");
-        assertThat(tables.notificationCount()).isEqualTo(1);
+        assertThat(TABLES.notificationCount()).isEqualTo(1);
     }
 
     @Test

@@ -11,6 +11,8 @@ import io.cms.lambda.common.Json;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -32,9 +34,11 @@ import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
 /**
  * DynamoDB Local (in-process, the real engine) with the two Alerts tables as the stack creates them,
  * and a reader of the Notifications stream that turns its records into the Lambda event
- * send-notifications receives.
+ * send-notifications receives. A test class registers one for all its tests with
+ * {@code @RegisterExtension static final AlertsTables TABLES = new AlertsTables();} (closed after
+ * the class; each test starts from {@link #clear()}).
  */
-public final class AlertsTables implements AutoCloseable {
+public final class AlertsTables implements AutoCloseable, AfterAllCallback {
 
     public static final String NOTIFICATIONS = "Notifications";
     public static final String SUBSCRIPTIONS = "UserEmailSubscriptions";
@@ -63,6 +67,11 @@ public final class AlertsTables implements AutoCloseable {
                 .keySchema(key(SubscriptionStore.EMAIL, KeyType.HASH), key(SubscriptionStore.TOPIC_KEY, KeyType.RANGE))
                 .billingMode(BillingMode.PAY_PER_REQUEST));
         streamArn = dynamo.describeTable(b -> b.tableName(NOTIFICATIONS)).table().latestStreamArn();
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) {
+        close();
     }
 
     public DynamoDbClient dynamo() {
