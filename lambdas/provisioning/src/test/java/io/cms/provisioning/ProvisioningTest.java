@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.cms.lambda.common.BadInputException;
 import io.cms.provisioning.iot.InMemoryIotRegistry;
 import io.cms.provisioning.iot.IotCertificateStatus;
+import io.cms.provisioning.testutils.DelegatingIotRegistry;
 import io.cms.provisioning.testutils.Device;
 import io.cms.provisioning.testutils.LocalTables;
 import java.util.HashMap;
@@ -361,28 +362,8 @@ class ProvisioningTest {
     @Test
     void aLosingCertificateWhoseDeleteConflictsWithAnUnfinishedDetachIsLeftInactiveAndDeletedByTheNextSweep() {
         // AWS IoT detaches a principal asynchronously: a delete right after the detach can conflict.
-        io.cms.provisioning.iot.IotRegistry slowDetach = new io.cms.provisioning.iot.IotRegistry() {
+        io.cms.provisioning.iot.IotRegistry slowDetach = new DelegatingIotRegistry(iot) {
             private int refused;
-
-            @Override
-            public java.util.Optional<io.cms.provisioning.iot.IotCertificate> describeCertificate(String certificateId) {
-                return iot.describeCertificate(certificateId);
-            }
-
-            @Override
-            public void updateCertificateStatus(String certificateId, IotCertificateStatus status) {
-                iot.updateCertificateStatus(certificateId, status);
-            }
-
-            @Override
-            public java.util.List<String> thingPrincipals(String thingName) {
-                return iot.thingPrincipals(thingName);
-            }
-
-            @Override
-            public void detachThingPrincipal(String thingName, String certificateArn) {
-                iot.detachThingPrincipal(thingName, certificateArn);
-            }
 
             @Override
             public void deleteCertificate(String certificateId) {
@@ -390,12 +371,7 @@ class ProvisioningTest {
                     refused++;
                     throw new io.cms.provisioning.iot.IotConflictException("the certificate is still attached (detach in progress)");
                 }
-                iot.deleteCertificate(certificateId);
-            }
-
-            @Override
-            public java.util.Optional<Map<String, String>> thingAttributes(String thingName) {
-                return iot.thingAttributes(thingName);
+                super.deleteCertificate(certificateId);
             }
         };
         Provisioning withSlowDetach = new Provisioning(store, slowDetach, TEMPLATE, Provisioning.RetryAfterActivation.REFUSED);
