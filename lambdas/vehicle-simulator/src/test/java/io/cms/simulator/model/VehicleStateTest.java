@@ -152,30 +152,27 @@ class VehicleStateTest {
         assertThatThrownBy(() -> VehicleState.load(file)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("invalid vehicle state in");
         assertThat(VehicleState.load(writeFull(file, "", ""))).as("the complete file is valid").isPresent();
-        assertThatThrownBy(() -> VehicleState.load(writeFull(file, "\"stateOfCharge\": 40", "\"stateOfCharge\": 140")))
-                .hasMessageContaining("stateOfCharge must be within [0.0, 100.0], got 140.0");
-        assertThatThrownBy(() -> VehicleState.load(writeFull(file, "\"odometerKm\": 12.5", "\"odometerKm\": \"far\"")))
-                .hasMessageContaining("\"odometerKm\" must be a number");
-        assertThatThrownBy(() -> VehicleState.load(writeFull(file, ", \"startTime\": \"2026-11-22T08:00:00Z\"", "")))
-                .hasMessageContaining("\"trip.startTime\" must be a time");
-        assertThatThrownBy(() -> VehicleState.load(writeFull(file, "\"startTime\": \"2026-11-22T08:00:00Z\"", "\"startTime\": \"yesterday\"")))
-                .hasMessageContaining("got \"yesterday\"");
-        assertThatThrownBy(() -> VehicleState.load(writeFull(file, "\"meterKm\": 3", "\"meterKm\": -3")))
-                .hasMessageContaining("trip.meterKm must be within");
-        assertThatThrownBy(() -> VehicleState.load(writeFull(file, "\"savedAt\": \"2026-11-22T08:10:00Z\"", "\"savedAt\": \"2026-11-22T07:59:59Z\"")))
-                .hasMessageContaining("trip.startTime (2026-11-22T08:00:00Z) is after savedAt");
-        assertThatThrownBy(() -> VehicleState.load(writeFull(file, "\"savedAt\": \"2026-11-22T08:10:00Z\"", "\"savedAt\": \"last week\"")))
-                .hasMessageContaining("\"savedAt\" must be a time").hasMessageContaining("got \"last week\"");
-        assertThatThrownBy(() -> VehicleState.load(writeFull(file, "\"speedKmh\": 54.2", "\"speedKmh\": -4")))
-                .hasMessageContaining("speedKmh must be within [0.0, 300.0], got -4.0");
-        assertThatThrownBy(() -> VehicleState.load(writeFull(file, "\"packTemperature\": 31.5", "\"packTemperature\": \"warm\"")))
-                .hasMessageContaining("\"packTemperature\" must be a number");
-        assertThatThrownBy(() -> VehicleState.load(writeFull(file, "[\"P0A80\"]", "[\"oops\"]")))
-                .hasMessageContaining("\"oops\" is not a trouble code");
-        assertThatThrownBy(() -> VehicleState.load(writeFull(file, ", \"clearInSeconds\": 420", "")))
-                .hasMessageContaining("\"troubleCodes.clearInSeconds\" must be a number");
-        assertThatThrownBy(() -> VehicleState.load(writeFull(file, "{\"active\": [\"P0A80\"], \"clearInSeconds\": 420}", "[\"P0A80\"]")))
-                .hasMessageContaining("\"troubleCodes\" must be an object");
+        // {replaced, replacement, what the error must say...}
+        String[][] invalid = {
+            {"\"stateOfCharge\": 40", "\"stateOfCharge\": 140", "stateOfCharge must be within [0.0, 100.0], got 140.0"},
+            {"\"odometerKm\": 12.5", "\"odometerKm\": \"far\"", "\"odometerKm\" must be a number"},
+            {", \"startTime\": \"2026-11-22T08:00:00Z\"", "", "\"trip.startTime\" must be a time"},
+            {"\"startTime\": \"2026-11-22T08:00:00Z\"", "\"startTime\": \"yesterday\"", "got \"yesterday\""},
+            {"\"meterKm\": 3", "\"meterKm\": -3", "trip.meterKm must be within"},
+            {"\"savedAt\": \"2026-11-22T08:10:00Z\"", "\"savedAt\": \"2026-11-22T07:59:59Z\"", "trip.startTime (2026-11-22T08:00:00Z) is after savedAt"},
+            {"\"savedAt\": \"2026-11-22T08:10:00Z\"", "\"savedAt\": \"last week\"", "\"savedAt\" must be a time", "got \"last week\""},
+            {"\"speedKmh\": 54.2", "\"speedKmh\": -4", "speedKmh must be within [0.0, 300.0], got -4.0"},
+            {"\"packTemperature\": 31.5", "\"packTemperature\": \"warm\"", "\"packTemperature\" must be a number"},
+            {"[\"P0A80\"]", "[\"oops\"]", "\"oops\" is not a trouble code"},
+            {", \"clearInSeconds\": 420", "", "\"troubleCodes.clearInSeconds\" must be a number"},
+            {"{\"active\": [\"P0A80\"], \"clearInSeconds\": 420}", "[\"P0A80\"]", "\"troubleCodes\" must be an object"},
+        };
+        for (String[] c : invalid) {
+            var thrown = assertThatThrownBy(() -> VehicleState.load(writeFull(file, c[0], c[1]))).as("%s -> %s", c[0], c[1]);
+            for (int i = 2; i < c.length; i++) {
+                thrown.hasMessageContaining(c[i]);
+            }
+        }
     }
 
     /** Writes {@link #FULL} with {@code from} replaced by {@code to} (which must be in it). */

@@ -2,6 +2,7 @@ package io.cms.cli.simulate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.cms.cli.testing.SampleVehicleState;
 import io.cms.simulator.model.VehicleState;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -9,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -17,9 +17,8 @@ import org.junit.jupiter.api.io.TempDir;
 /** Keeping the vehicles' states between runs: one that cannot be written or read does not stop the others. */
 class SimulateSaveStatesTest {
 
-    private static final Instant T0 = Instant.parse("2026-01-01T08:00:00Z");
-    private static final VehicleState STATE = new VehicleState(61_234.5, 48.2, 95.1, 1_200, new VehicleState.Trip(12.5, T0),
-            31.5, 54.2, new VehicleState.TroubleCodes(List.of(), 0), T0.plusSeconds(600));
+    private static final Instant T0 = SampleVehicleState.T0;
+    private static final VehicleState STATE = SampleVehicleState.STATE;
 
     @TempDir
     Path dir;
